@@ -1,0 +1,47 @@
+# vqc: PGXS build.  `make && make install`, then `make installcheck` against a
+# running server (scripts/test.sh does all of it on a throwaway cluster).
+
+EXTENSION    = vqc
+EXTVERSION   = 0.1.0
+MODULE_big   = vqc
+
+# C sources, one concern per file.
+C_SOURCES    = $(wildcard src/*.c)
+OBJS         = $(C_SOURCES:.c=.o)
+
+# The install script is joined from the SQL beside each concern, in this order.
+SQL_PARTS    = src/sql/schema.sql \
+               src/regex.sql \
+               src/formats.sql \
+               src/tally.sql \
+               src/exact_quantile.sql \
+               src/hash_set.sql \
+               src/sql/report.sql \
+               src/sql/catalog.sql \
+               src/sql/engine.sql \
+               src/sql/expect.sql \
+               src/sql/suites.sql \
+               src/sql/runner.sql \
+               src/sql/wrappers.sql \
+               src/sql/schedule.sql
+
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=vqc
+ISOLATION    = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --load-extension=vqc
+
+PCRE2_CFLAGS := $(shell pkg-config --cflags libpcre2-8)
+PCRE2_LIBS   := $(shell pkg-config --libs libpcre2-8)
+PG_CPPFLAGS  = -Isrc $(PCRE2_CFLAGS)
+PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Wno-clobbered
+SHLIB_LINK   = $(PCRE2_LIBS)
+
+PG_CONFIG   ?= pg_config
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Shared steps for the demo, the tests and the benchmarks: install what is
+# missing, build and install vqc, and run a throwaway PostgreSQL cluster as the
+# `postgres` user on its own port and socket directory.
+set -euo pipefail
+
+VQC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PGBIN=/usr/lib/postgresql/15/bin
+export PGBIN
+
+# Debian packages the project needs; installed only when missing.
+VQC_PACKAGES=(postgresql-15 postgresql-server-dev-15 libpcre2-dev pkg-config make gcc
+              postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-cron
+              python3 python3-numpy python3-scipy)
+
+vqc_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+vqc_install_packages() {
+    local missing=() p
+    for p in "${VQC_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        vqc_log "installing ${missing[*]}"
+        if [[ $(id -u) -ne 0 ]]; then echo "run as root to install: ${missing[*]}" >&2; exit 1; fi
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+vqc_build_install() {
+    vqc_log "building and installing vqc"
+    make -C "$VQC_ROOT" -s -j2 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
+    make -C "$VQC_ROOT" -s install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
+}
+
+# Picks a free TCP port on loopback.
+vqc_free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Starts a throwaway cluster; sets PGHOST PGPORT PGUSER PGDATABASE VQC_CLUSTER_DIR.
+vqc_start_cluster() {
+    VQC_CLUSTER_DIR="$(mktemp -d /tmp/vqc-cluster.XXXXXX)"
+    chown postgres: "$VQC_CLUSTER_DIR"
+    chmod 700 "$VQC_CLUSTER_DIR"
+    PGPORT="$(vqc_free_port)"
+    PGHOST="$VQC_CLUSTER_DIR"
+    PGUSER=postgres
+    PGDATABASE=postgres
+    export PGPORT PGHOST PGUSER PGDATABASE VQC_CLUSTER_DIR
+    vqc_log "starting a throwaway cluster in $VQC_CLUSTER_DIR on port $PGPORT"
+    runuser -u postgres -- "$PGBIN/initdb" -D "$VQC_CLUSTER_DIR/data" --auth=trust \
+        --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$VQC_CLUSTER_DIR/data/postgresql.conf" <<CONF
+listen_addresses = ''
+port = $PGPORT
+unix_socket_directories = '$VQC_CLUSTER_DIR'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+max_worker_processes = 16
+fsync = off
+CONF
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -l "$VQC_CLUSTER_DIR/server.log" -w start >/dev/null
+}
+
+vqc_stop_cluster() {
+    if [[ -n "${VQC_CLUSTER_DIR:-}" && -d "$VQC_CLUSTER_DIR/data" ]]; then
+        vqc_log "stopping the throwaway cluster"
+        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -m fast -w stop >/dev/null || true
+        rm -rf "$VQC_CLUSTER_DIR"
+    fi
+}

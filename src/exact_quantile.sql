@@ -1,0 +1,1 @@
+-- exact_quantile.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- formats.sql: filled in by its concern

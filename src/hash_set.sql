@@ -1,0 +1,1 @@
+-- hash_set.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- regex.sql: filled in by its concern

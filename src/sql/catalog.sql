@@ -1,0 +1,1 @@
+-- catalog.sql: filled in by its concern

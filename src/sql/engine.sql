@@ -1,0 +1,1 @@
+-- engine.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- expect.sql: filled in by its concern

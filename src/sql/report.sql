@@ -1,0 +1,1 @@
+-- report.sql: filled in by its concern

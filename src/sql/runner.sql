@@ -1,0 +1,1 @@
+-- runner.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- schedule.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- suites.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- wrappers.sql: filled in by its concern

@@ -1,0 +1,1 @@
+-- tally.sql: filled in by its concern
