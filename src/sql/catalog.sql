@@ -1,1 +1,85 @@
--- catalog.sql: filled in by its concern
+-- catalog.sql: the expectations vqc knows, with their kwargs.
+--
+-- kind:
+--   map        row-level condition; counts element / missing / unexpected rows
+--   aggregate  one statistic of a column, compared with min_value / max_value
+--   table      a property of the whole table (row count)
+--   schema     answered from the catalog, without a scan (columns, types)
+
+CREATE TABLE vqc.expectation_catalog (
+    expectation_type text PRIMARY KEY,
+    kind             text NOT NULL CHECK (kind IN ('map', 'aggregate', 'table', 'schema')),
+    required_kwargs  text[] NOT NULL,
+    optional_kwargs  text[] NOT NULL,
+    description      text NOT NULL
+);
+COMMENT ON TABLE vqc.expectation_catalog IS
+    'Expectation types vqc evaluates, with the Great Expectations kwargs each accepts.';
+GRANT SELECT ON vqc.expectation_catalog TO PUBLIC;
+
+-- kwargs every expectation accepts (GE's common ones)
+CREATE FUNCTION vqc._common_kwargs() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT ARRAY['result_format', 'include_config', 'catch_exceptions', 'meta', 'notes'] $$;
+
+INSERT INTO vqc.expectation_catalog VALUES
+('expect_column_to_exist', 'schema', '{column}', '{column_index}',
+ 'The column exists (at column_index, zero-based as in GE, when given).'),
+('expect_table_columns_to_match_set', 'schema', '{column_set}', '{exact_match}',
+ 'The table''s columns are column_set (exact_match, default true) or include it.'),
+('expect_table_columns_to_match_ordered_list', 'schema', '{column_list}', '{}',
+ 'The table''s columns are column_list, in that order.'),
+('expect_table_column_count_to_equal', 'schema', '{value}', '{}',
+ 'The table has exactly value columns.'),
+('expect_table_column_count_to_be_between', 'schema', '{}', '{min_value,max_value}',
+ 'The table''s column count is within [min_value, max_value].'),
+('expect_column_values_to_be_of_type', 'schema', '{column,type_}', '{}',
+ 'The column''s declared type is type_ (a PostgreSQL type name such as INTEGER or TEXT).'),
+('expect_column_values_to_be_in_type_list', 'schema', '{column,type_list}', '{}',
+ 'The column''s declared type is one of type_list.'),
+('expect_table_row_count_to_be_between', 'table', '{}', '{min_value,max_value}',
+ 'The number of rows is within [min_value, max_value].'),
+('expect_table_row_count_to_equal', 'table', '{value}', '{}',
+ 'The number of rows is exactly value.'),
+('expect_column_values_to_not_be_null', 'map', '{column}', '{mostly}',
+ 'Values are not null.'),
+('expect_column_values_to_be_null', 'map', '{column}', '{mostly}',
+ 'Values are null.'),
+('expect_column_values_to_be_between', 'map', '{column}', '{min_value,max_value,strict_min,strict_max,mostly}',
+ 'Values are within [min_value, max_value]; either bound may be omitted.'),
+('expect_column_values_to_be_unique', 'map', '{column}', '{mostly}',
+ 'No value occurs more than once; every row of a repeated value is unexpected.'),
+('expect_column_values_to_match_regex', 'map', '{column,regex}', '{mostly}',
+ 'Values match the PCRE2 pattern regex somewhere (unanchored, as re.search).'),
+('expect_column_values_to_not_match_regex', 'map', '{column,regex}', '{mostly}',
+ 'Values do not match the PCRE2 pattern regex anywhere.'),
+('expect_column_values_to_match_regex_list', 'map', '{column,regex_list}', '{match_on,mostly}',
+ 'Values match any (match_on = any, default) or all of the patterns.'),
+('expect_column_values_to_not_match_regex_list', 'map', '{column,regex_list}', '{mostly}',
+ 'Values match none of the patterns.'),
+('expect_column_values_to_match_strftime_format', 'map', '{column,strftime_format}', '{mostly}',
+ 'Values parse with Python''s strptime semantics for strftime_format.'),
+('expect_column_values_to_be_iso8601', 'map', '{column}', '{kind,mostly}',
+ 'vqc extension: values are strict ISO 8601 dates (kind = date, default) or date-times (kind = datetime).'),
+('expect_column_values_to_be_valid_email', 'map', '{column}', '{mostly}',
+ 'vqc extension: values are practical e-mail addresses (see vqc.is_email).'),
+('expect_column_values_to_be_in_set', 'map', '{column,value_set}', '{mostly}',
+ 'Values are in value_set.'),
+('expect_column_values_to_not_be_in_set', 'map', '{column,value_set}', '{mostly}',
+ 'Values are not in value_set.'),
+('expect_column_value_lengths_to_be_between', 'map', '{column}', '{min_value,max_value,strict_min,strict_max,mostly}',
+ 'Character lengths of the values are within [min_value, max_value].'),
+('expect_column_value_lengths_to_equal', 'map', '{column,value}', '{mostly}',
+ 'Character lengths of the values equal value.'),
+('expect_column_mean_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The mean of the non-null values is within [min_value, max_value].'),
+('expect_column_median_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The exact median (as percentile_cont(0.5)) is within [min_value, max_value].'),
+('expect_column_stdev_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The sample standard deviation is within [min_value, max_value].'),
+('expect_column_min_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The minimum is within [min_value, max_value].'),
+('expect_column_max_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The maximum is within [min_value, max_value].'),
+('expect_column_sum_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The sum of the values is within [min_value, max_value].');

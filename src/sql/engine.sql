@@ -1,1 +1,559 @@
--- engine.sql: filled in by its concern
+-- engine.sql: turns one expectation into the SQL it needs.
+--
+-- vqc._plan() validates an expectation's kwargs against the table and returns
+-- a plan (jsonb): the aggregate expressions ("items") its answer is made of,
+-- named so that expectations sharing an item (count(*), count(col)) share it
+-- in the suite's single SELECT.  Values from kwargs never enter the SQL text:
+-- the expressions read them from the parameter $1 (a jsonb array holding every
+-- expectation's kwargs), which the planner folds to constants once per query.
+
+-- ---------------------------------------------------------------------------
+-- kwargs helpers
+
+CREATE FUNCTION vqc._bad_kwarg(etype text, message text, hint text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    RAISE EXCEPTION '%', message
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = format('Expectation: %s.', etype),
+              HINT = coalesce(hint, 'See vqc.expectation_catalog for the arguments each expectation takes.');
+END
+$$;
+
+-- The catalog entry of an expectation type, after checking kwargs' keys.
+CREATE FUNCTION vqc._check_kwargs(etype text, kwargs jsonb)
+RETURNS vqc.expectation_catalog
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    entry vqc.expectation_catalog;
+    key   text;
+BEGIN
+    SELECT * INTO entry FROM vqc.expectation_catalog c WHERE c.expectation_type = etype;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown expectation type "%"', etype
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SELECT expectation_type FROM vqc.expectation_catalog lists the known types.';
+    END IF;
+    IF kwargs IS NULL OR jsonb_typeof(kwargs) <> 'object' THEN
+        PERFORM vqc._bad_kwarg(etype, 'expectation kwargs must be a JSON object');
+    END IF;
+    FOR key IN SELECT jsonb_object_keys(kwargs) LOOP
+        IF NOT (key = ANY (entry.required_kwargs || entry.optional_kwargs || vqc._common_kwargs())) THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown argument "%s"', key));
+        END IF;
+    END LOOP;
+    FOREACH key IN ARRAY entry.required_kwargs LOOP
+        IF NOT kwargs ? key OR jsonb_typeof(kwargs -> key) = 'null' THEN
+            PERFORM vqc._bad_kwarg(etype, format('missing argument "%s"', key));
+        END IF;
+    END LOOP;
+    RETURN entry;
+END
+$$;
+
+-- kwargs -> key when it is present and of one of the JSON types allowed, else an error.
+CREATE FUNCTION vqc._kw(etype text, kwargs jsonb, key text, allowed text[])
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v jsonb := kwargs -> key;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        RETURN NULL;
+    END IF;
+    IF NOT jsonb_typeof(v) = ANY (allowed) THEN
+        PERFORM vqc._bad_kwarg(etype, format('argument "%s" must be of JSON type %s, not %s',
+                                             key, array_to_string(allowed, ' or '), jsonb_typeof(v)));
+    END IF;
+    RETURN v;
+END
+$$;
+
+CREATE FUNCTION vqc._kw_bool(etype text, kwargs jsonb, key text, default_value boolean)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT coalesce((vqc._kw(etype, kwargs, key, '{boolean}'))::boolean, default_value) $$;
+
+CREATE FUNCTION vqc._kw_text(etype text, kwargs jsonb, key text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT vqc._kw(etype, kwargs, key, '{string}') #>> '{}' $$;
+
+-- mostly: a fraction in [0, 1], default 1
+CREATE FUNCTION vqc._kw_mostly(etype text, kwargs jsonb)
+RETURNS numeric
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    m numeric := (vqc._kw(etype, kwargs, 'mostly', '{number}'))::numeric;
+BEGIN
+    IF m IS NULL THEN
+        RETURN 1;
+    END IF;
+    IF m < 0 OR m > 1 THEN
+        PERFORM vqc._bad_kwarg(etype, 'argument "mostly" must be between 0 and 1');
+    END IF;
+    RETURN m;
+END
+$$;
+
+-- A JSON array of scalars as text[] (JSON null stays NULL); immutable so that
+-- the planner folds it to a constant.
+CREATE FUNCTION vqc._jsonb_text_array(value jsonb)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT ARRAY(SELECT e FROM jsonb_array_elements_text(value) WITH ORDINALITY AS x(e, i) ORDER BY i) $$;
+
+-- ---------------------------------------------------------------------------
+-- table and column helpers
+
+-- A column of target: its name, type (as SQL) and type category, or an error.
+CREATE FUNCTION vqc._column(target regclass, column_name text,
+                            OUT attname name, OUT type_sql text, OUT category "char")
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    SELECT a.attname, format_type(a.atttypid, NULL), t.typcategory
+      INTO attname, type_sql, category
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = target AND a.attname = column_name
+       AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'column "%" of relation % does not exist', column_name, target
+            USING ERRCODE = 'undefined_column';
+    END IF;
+END
+$$;
+
+-- The table's columns in order.
+CREATE FUNCTION vqc._table_columns(target regclass)
+RETURNS text[]
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(array_agg(attname::text ORDER BY attnum), '{}')
+      FROM pg_attribute
+     WHERE attrelid = target AND attnum > 0 AND NOT attisdropped
+$$;
+
+-- The primary key's columns, or NULL.
+CREATE FUNCTION vqc._primary_key(target regclass)
+RETURNS text[]
+LANGUAGE sql STABLE
+AS $$
+    SELECT array_agg(a.attname::text ORDER BY k.ord)
+      FROM pg_index i
+      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+     WHERE i.indrelid = target AND i.indisprimary
+$$;
+
+-- SQL for a failing row's key as jsonb text: the key columns, or the ctid
+-- when the table has no key.
+CREATE FUNCTION vqc._row_key_sql(target regclass, key_columns text[])
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    parts text[] := '{}';
+    c     text;
+BEGIN
+    IF key_columns IS NULL OR cardinality(key_columns) = 0 THEN
+        RETURN 'jsonb_build_object(''ctid'', ctid::text)::text';
+    END IF;
+    FOREACH c IN ARRAY key_columns LOOP
+        PERFORM vqc._column(target, c);
+        parts := parts || format('%L, %I', c, c);
+    END LOOP;
+    RETURN format('jsonb_build_object(%s)::text', array_to_string(parts, ', '));
+END
+$$;
+
+-- Raises unless text_value casts to type_sql.
+CREATE FUNCTION vqc._check_castable(etype text, what text, text_value text, type_sql text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    EXECUTE format('SELECT $1::%s', type_sql) USING text_value;
+EXCEPTION
+    WHEN data_exception THEN
+        PERFORM vqc._bad_kwarg(etype, format('%s is not a valid value of type %s', what, type_sql));
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- result_format
+
+-- GE's result_format (a level name or its dict form) normalized to
+-- {"result_format", "partial_unexpected_count", "unexpected_index_column_names",
+--  "include_unexpected_rows"}.
+CREATE FUNCTION vqc._result_format(spec jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    level text;
+    n     jsonb;
+    cols  jsonb;
+    key   text;
+BEGIN
+    IF spec IS NULL OR jsonb_typeof(spec) = 'null' THEN
+        spec := '"BASIC"';
+    END IF;
+    IF jsonb_typeof(spec) = 'string' THEN
+        spec := jsonb_build_object('result_format', spec);
+    ELSIF jsonb_typeof(spec) <> 'object' THEN
+        RAISE EXCEPTION 'result_format must be a level name or an object'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR key IN SELECT jsonb_object_keys(spec) LOOP
+        IF key NOT IN ('result_format', 'partial_unexpected_count', 'unexpected_index_column_names',
+                       'include_unexpected_rows', 'return_unexpected_index_query',
+                       'exclude_unexpected_values') THEN
+            RAISE EXCEPTION 'unknown result_format option "%"', key
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END LOOP;
+    level := upper(coalesce(spec ->> 'result_format', 'BASIC'));
+    IF level NOT IN ('BOOLEAN_ONLY', 'BASIC', 'SUMMARY', 'COMPLETE') THEN
+        RAISE EXCEPTION 'unknown result_format "%"', spec ->> 'result_format'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use BOOLEAN_ONLY, BASIC, SUMMARY or COMPLETE.';
+    END IF;
+    n := coalesce(spec -> 'partial_unexpected_count', '20');
+    IF jsonb_typeof(n) <> 'number' OR n::numeric < 0 OR n::numeric <> trunc(n::numeric) THEN
+        RAISE EXCEPTION 'partial_unexpected_count must be a non-negative integer'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    cols := spec -> 'unexpected_index_column_names';
+    IF cols IS NOT NULL AND jsonb_typeof(cols) <> 'null'
+       AND (jsonb_typeof(cols) <> 'array'
+            OR EXISTS (SELECT 1 FROM jsonb_array_elements(cols) e WHERE jsonb_typeof(e) <> 'string')) THEN
+        RAISE EXCEPTION 'unexpected_index_column_names must be an array of column names'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN jsonb_build_object(
+        'result_format', level,
+        'partial_unexpected_count', least(n::numeric, 1000000)::int,
+        'unexpected_index_column_names', CASE WHEN jsonb_typeof(cols) = 'array' THEN cols END,
+        'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false));
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- the planner
+
+-- Plan of one expectation at position pidx (its kwargs are $1->pidx).
+--   kind, type, kwargs, column, type_sql
+--   items:        {name: aggregate SQL}      what the scan must compute
+--   map:          tally (item name), nonnull (item name or null), mostly, unique
+--   aggregate:    statistic, value_item, compare_type
+--   table/schema: see vqc._evaluate
+CREATE FUNCTION vqc._plan(target regclass, etype text, kwargs jsonb, pidx integer,
+                          key_columns text[], sample_cap integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    entry     vqc.expectation_catalog := vqc._check_kwargs(etype, kwargs);
+    p         text := format('($1->%s)', pidx);
+    col       record;
+    colname   text := vqc._kw_text(etype, kwargs, 'column');
+    qcol      text;
+    plan      jsonb;
+    expected  text;          -- SQL: the row is as expected (map kind)
+    value_sql text;
+    lo        jsonb;
+    hi        jsonb;
+    strict_lo boolean := vqc._kw_bool(etype, kwargs, 'strict_min', false);
+    strict_hi boolean := vqc._kw_bool(etype, kwargs, 'strict_max', false);
+    mostly    numeric;
+    skip_missing boolean := false;
+    bound_type text;
+    v         jsonb;
+    pat       text;
+    conds     text[] := '{}';
+    stat_sql  text;
+    i         integer;
+BEGIN
+    plan := jsonb_build_object('kind', entry.kind, 'type', etype, 'kwargs', kwargs,
+                               'position', pidx);
+    IF kwargs ? 'column' AND etype <> 'expect_column_to_exist' THEN
+        SELECT * INTO col FROM vqc._column(target, colname);
+        qcol := quote_ident(colname);
+        plan := plan || jsonb_build_object('column', colname, 'type_sql', col.type_sql);
+    END IF;
+
+    -- ---------------------------------------------------------- schema
+    IF entry.kind = 'schema' THEN
+        RETURN plan || jsonb_build_object('result_now', vqc._plan_schema(target, etype, kwargs));
+    END IF;
+
+    -- ---------------------------------------------------------- table
+    IF entry.kind = 'table' THEN
+        IF etype = 'expect_table_row_count_to_equal' THEN
+            lo := vqc._kw(etype, kwargs, 'value', '{number}');
+            IF lo::numeric < 0 OR lo::numeric <> trunc(lo::numeric) THEN
+                PERFORM vqc._bad_kwarg(etype, 'argument "value" must be a non-negative integer');
+            END IF;
+            hi := lo;
+        ELSE
+            lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
+            hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
+            IF lo IS NULL AND hi IS NULL THEN
+                PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+            END IF;
+            IF lo::numeric > hi::numeric THEN
+                PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
+            END IF;
+        END IF;
+        RETURN plan || jsonb_build_object('items', jsonb_build_object('n', 'count(*)'),
+                                          'value_item', 'n', 'compare_type', 'numeric',
+                                          'min_value', lo, 'max_value', hi);
+    END IF;
+
+    -- ---------------------------------------------------------- aggregate
+    IF entry.kind = 'aggregate' THEN
+        lo := vqc._kw(etype, kwargs, 'min_value', '{number,string}');
+        hi := vqc._kw(etype, kwargs, 'max_value', '{number,string}');
+        IF lo IS NULL AND hi IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+        END IF;
+        IF etype IN ('expect_column_min_to_be_between', 'expect_column_max_to_be_between') THEN
+            bound_type := col.type_sql;
+            PERFORM vqc._require_ordered(etype, colname, col.type_sql);
+            stat_sql := format(CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min(%s)'
+                                          ELSE 'max(%s)' END, qcol);
+        ELSE
+            IF col.category <> 'N' THEN
+                RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, col.type_sql
+                    USING ERRCODE = 'datatype_mismatch';
+            END IF;
+            bound_type := 'numeric';
+            stat_sql := CASE etype
+                WHEN 'expect_column_mean_to_be_between'   THEN format('avg(%s)::float8', qcol)
+                WHEN 'expect_column_stdev_to_be_between'  THEN format('stddev_samp(%s)::float8', qcol)
+                WHEN 'expect_column_sum_to_be_between'    THEN format('sum(%s)', qcol)
+                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile_state(%s::float8)', qcol)
+            END;
+        END IF;
+        PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
+        RETURN plan || jsonb_build_object(
+            'items', jsonb_build_object(format('s%s', pidx), stat_sql),
+            'value_item', format('s%s', pidx),
+            'statistic', etype,
+            'compare_type', bound_type,
+            'min_value', lo, 'max_value', hi,
+            'strict_min', strict_lo, 'strict_max', strict_hi);
+    END IF;
+
+    -- ---------------------------------------------------------- map
+    mostly := vqc._kw_mostly(etype, kwargs);
+    value_sql := format('%s::text', qcol);
+
+    CASE etype
+    WHEN 'expect_column_values_to_not_be_null' THEN
+        expected := format('%s IS NOT NULL', qcol);
+        value_sql := 'NULL::text';
+        skip_missing := true;
+    WHEN 'expect_column_values_to_be_null' THEN
+        expected := format('%s IS NULL', qcol);
+        skip_missing := true;
+    WHEN 'expect_column_values_to_be_unique' THEN
+        expected := NULL;     -- answered from a hash screen; see vqc._evaluate
+    WHEN 'expect_column_values_to_be_between' THEN
+        PERFORM vqc._require_ordered(etype, colname, col.type_sql);
+        lo := vqc._kw(etype, kwargs, 'min_value', '{number,string}');
+        hi := vqc._kw(etype, kwargs, 'max_value', '{number,string}');
+        IF lo IS NULL AND hi IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+        END IF;
+        PERFORM vqc._check_bounds(etype, lo, hi, col.type_sql);
+        IF lo IS NOT NULL THEN
+            conds := conds || format('%s %s (%s->>''min_value'')::%s', qcol,
+                                     CASE WHEN strict_lo THEN '>' ELSE '>=' END, p, col.type_sql);
+        END IF;
+        IF hi IS NOT NULL THEN
+            conds := conds || format('%s %s (%s->>''max_value'')::%s', qcol,
+                                     CASE WHEN strict_hi THEN '<' ELSE '<=' END, p, col.type_sql);
+        END IF;
+        expected := array_to_string(conds, ' AND ');
+    WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        IF etype = 'expect_column_value_lengths_to_equal' THEN
+            lo := vqc._kw(etype, kwargs, 'value', '{number}');
+            hi := lo;
+            p := p || '->''value''';
+            conds := ARRAY[format('char_length(%s) = (%s)::numeric', qcol, p)];
+        ELSE
+            lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
+            hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
+            IF lo IS NULL AND hi IS NULL THEN
+                PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+            END IF;
+            PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+            IF lo IS NOT NULL THEN
+                conds := conds || format('char_length(%s) %s (%s->>''min_value'')::numeric', qcol,
+                                         CASE WHEN strict_lo THEN '>' ELSE '>=' END, p);
+            END IF;
+            IF hi IS NOT NULL THEN
+                conds := conds || format('char_length(%s) %s (%s->>''max_value'')::numeric', qcol,
+                                         CASE WHEN strict_hi THEN '<' ELSE '<=' END, p);
+            END IF;
+        END IF;
+        IF lo::numeric < 0 OR hi::numeric < 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'lengths cannot be negative');
+        END IF;
+        expected := array_to_string(conds, ' AND ');
+    WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));
+        expected := format('%svqc.regex_match(%s, %s->>''regex'')',
+                           CASE WHEN etype LIKE '%not_match%' THEN 'NOT ' ELSE '' END, qcol, p);
+    WHEN 'expect_column_values_to_match_regex_list', 'expect_column_values_to_not_match_regex_list' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        v := vqc._kw(etype, kwargs, 'regex_list', '{array}');
+        IF jsonb_array_length(v) = 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'regex_list must not be empty');
+        END IF;
+        FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+            IF jsonb_typeof(v -> i) <> 'string' THEN
+                PERFORM vqc._bad_kwarg(etype, 'regex_list must hold strings');
+            END IF;
+            PERFORM vqc.regex_validate(v ->> i);
+            conds := conds || format('vqc.regex_match(%s, %s->''regex_list''->>%s)', qcol, p, i);
+        END LOOP;
+        pat := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
+        IF pat NOT IN ('any', 'all') THEN
+            PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
+        END IF;
+        IF etype LIKE '%not_match%' THEN
+            expected := format('NOT (%s)', array_to_string(conds, ' OR '));
+        ELSE
+            expected := format('(%s)', array_to_string(conds, CASE pat WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
+        END IF;
+    WHEN 'expect_column_values_to_match_strftime_format' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        PERFORM vqc.strftime_validate(vqc._kw_text(etype, kwargs, 'strftime_format'));
+        expected := format('vqc.matches_strftime(%s, %s->>''strftime_format'')', qcol, p);
+    WHEN 'expect_column_values_to_be_iso8601' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        pat := coalesce(vqc._kw_text(etype, kwargs, 'kind'), 'date');
+        IF pat NOT IN ('date', 'datetime') THEN
+            PERFORM vqc._bad_kwarg(etype, 'kind must be "date" or "datetime"');
+        END IF;
+        expected := format('vqc.is_iso8601_%s(%s)', pat, qcol);
+    WHEN 'expect_column_values_to_be_valid_email' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        expected := format('vqc.is_email(%s)', qcol);
+    WHEN 'expect_column_values_to_be_in_set', 'expect_column_values_to_not_be_in_set' THEN
+        v := vqc._kw(etype, kwargs, 'value_set', '{array}');
+        IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) IN ('array', 'object')) THEN
+            PERFORM vqc._bad_kwarg(etype, 'value_set must hold scalar values');
+        END IF;
+        BEGIN
+            EXECUTE format('SELECT vqc._jsonb_text_array($1)::%s[]', col.type_sql) USING v;
+        EXCEPTION WHEN data_exception THEN
+            PERFORM vqc._bad_kwarg(etype, format('value_set holds a value that is not a valid %s', col.type_sql));
+        END;
+        expected := format('%s%s = ANY (vqc._jsonb_text_array(%s->''value_set'')::%s[])',
+                           CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
+                           qcol, p, col.type_sql);
+    END CASE;
+
+    IF etype = 'expect_column_values_to_be_unique' THEN
+        PERFORM vqc._require_hashable(etype, colname, col.type_sql);
+        RETURN plan || jsonb_build_object(
+            'items', jsonb_build_object('n', 'count(*)',
+                                        format('nn:%s', colname), format('count(%s)', qcol),
+                                        format('h%s', pidx), format('vqc.hash_set_state(%s)', qcol)),
+            'nonnull', format('nn:%s', colname),
+            'hash_item', format('h%s', pidx),
+            'mostly', mostly,
+            'row_key_sql', vqc._row_key_sql(target, key_columns),
+            'sample_cap', sample_cap);
+    END IF;
+
+    RETURN plan || jsonb_build_object(
+        'items', jsonb_build_object(
+            'n', 'count(*)',
+            format('nn:%s', colname), format('count(%s)', qcol),
+            format('t%s', pidx),
+            format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
+                   vqc._row_key_sql(target, key_columns), sample_cap,
+                   CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
+                        ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END)),
+        'tally', format('t%s', pidx),
+        'nonnull', CASE WHEN skip_missing THEN NULL ELSE format('nn:%s', colname) END,
+        'mostly', mostly);
+END
+$$;
+
+CREATE FUNCTION vqc._require_text(etype text, colname text, category "char", type_sql text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF category <> 'S' THEN
+        RAISE EXCEPTION '% needs a text column; column "%" is of type %', etype, colname, type_sql
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'Cast the column in a view, or choose an expectation for its type.';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION vqc._require_ordered(etype text, colname text, type_sql text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_opclass
+                    WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname = 'btree')
+                      AND opcintype = type_sql::regtype AND opcdefault) THEN
+        RAISE EXCEPTION '% needs an ordered column; type % has no ordering', etype, type_sql
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION vqc._require_hashable(etype text, colname text, type_sql text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_opclass
+                    WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname = 'hash')
+                      AND opcintype = type_sql::regtype AND opcdefault) THEN
+        RAISE EXCEPTION '% needs a column with equality and hashing; type % has none', etype, type_sql
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+END
+$$;
+
+-- Bounds must cast to the compared type, and min_value <= max_value.
+CREATE FUNCTION vqc._check_bounds(etype text, lo jsonb, hi jsonb, type_sql text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    wrong boolean;
+BEGIN
+    IF lo IS NOT NULL THEN
+        PERFORM vqc._check_castable(etype, 'min_value', lo #>> '{}', type_sql);
+    END IF;
+    IF hi IS NOT NULL THEN
+        PERFORM vqc._check_castable(etype, 'max_value', hi #>> '{}', type_sql);
+    END IF;
+    IF lo IS NOT NULL AND hi IS NOT NULL THEN
+        EXECUTE format('SELECT $1::%s > $2::%s', type_sql, type_sql) INTO wrong
+            USING lo #>> '{}', hi #>> '{}';
+        IF wrong THEN
+            PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
+        END IF;
+    END IF;
+END
+$$;

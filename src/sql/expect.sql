@@ -1,1 +1,519 @@
--- expect.sql: filled in by its concern
+-- expect.sql: evaluates planned expectations into Great Expectations'
+-- validation-result JSON, and vqc.expect(), the ad-hoc entry point.
+
+-- ---------------------------------------------------------------------------
+-- schema expectations: answered from the catalog when planned
+
+CREATE FUNCTION vqc._resolve_type(etype text, type_name text)
+RETURNS regtype
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    t regtype := to_regtype(type_name);
+BEGIN
+    IF t IS NULL THEN
+        t := to_regtype(replace(type_name, '_', ' '));
+    END IF;
+    IF t IS NULL THEN
+        PERFORM vqc._bad_kwarg(etype, format('unknown type "%s"', type_name),
+                               'Use a PostgreSQL type name such as INTEGER, TEXT or TIMESTAMP.');
+    END IF;
+    RETURN t;
+END
+$$;
+
+CREATE FUNCTION vqc._plan_schema(target regclass, etype text, kwargs jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    actual   text[] := vqc._table_columns(target);
+    wanted   text[];
+    v        jsonb;
+    success  boolean;
+    result   jsonb := '{}';
+    coltype  regtype;
+    idx      integer;
+    lo       numeric;
+    hi       numeric;
+    n        integer;
+BEGIN
+    CASE etype
+    WHEN 'expect_column_to_exist' THEN
+        idx := (vqc._kw(etype, kwargs, 'column_index', '{number}'))::integer;
+        success := (kwargs ->> 'column') = ANY (actual);
+        IF success AND idx IS NOT NULL THEN
+            success := coalesce(actual[idx + 1] = kwargs ->> 'column', false);
+        END IF;
+    WHEN 'expect_table_columns_to_match_set', 'expect_table_columns_to_match_ordered_list' THEN
+        v := vqc._kw(etype, kwargs, CASE WHEN etype LIKE '%set' THEN 'column_set' ELSE 'column_list' END, '{array}');
+        IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) <> 'string') THEN
+            PERFORM vqc._bad_kwarg(etype, 'column names must be strings');
+        END IF;
+        wanted := vqc._jsonb_text_array(v);
+        result := jsonb_build_object('observed_value', to_jsonb(actual));
+        IF etype LIKE '%set' THEN
+            success := wanted <@ actual
+                       AND (NOT vqc._kw_bool(etype, kwargs, 'exact_match', true) OR actual <@ wanted);
+            IF NOT success THEN
+                result := result || jsonb_build_object('details', jsonb_build_object('mismatched', jsonb_build_object(
+                    'unexpected', to_jsonb(ARRAY(SELECT c FROM unnest(actual) c WHERE NOT c = ANY (wanted))),
+                    'missing', to_jsonb(ARRAY(SELECT c FROM unnest(wanted) c WHERE NOT c = ANY (actual))))));
+            END IF;
+        ELSE
+            success := actual = wanted;
+            IF NOT success THEN
+                result := result || jsonb_build_object('details', jsonb_build_object('mismatched',
+                    (SELECT coalesce(jsonb_agg(jsonb_build_object('Expected Column Position', i - 1,
+                                                                  'Expected', wanted[i], 'Found', actual[i]) ORDER BY i), '[]')
+                       FROM generate_series(1, greatest(cardinality(actual), cardinality(wanted))) i
+                      WHERE actual[i] IS DISTINCT FROM wanted[i])));
+            END IF;
+        END IF;
+    WHEN 'expect_table_column_count_to_equal', 'expect_table_column_count_to_be_between' THEN
+        n := cardinality(actual);
+        IF etype LIKE '%equal' THEN
+            lo := (vqc._kw(etype, kwargs, 'value', '{number}'))::numeric;
+            hi := lo;
+        ELSE
+            lo := (vqc._kw(etype, kwargs, 'min_value', '{number}'))::numeric;
+            hi := (vqc._kw(etype, kwargs, 'max_value', '{number}'))::numeric;
+            IF lo IS NULL AND hi IS NULL THEN
+                PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+            END IF;
+            IF lo > hi THEN
+                PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
+            END IF;
+        END IF;
+        success := (lo IS NULL OR n >= lo) AND (hi IS NULL OR n <= hi);
+        result := jsonb_build_object('observed_value', n);
+    WHEN 'expect_column_values_to_be_of_type', 'expect_column_values_to_be_in_type_list' THEN
+        SELECT a.atttypid::regtype INTO coltype
+          FROM pg_attribute a
+         WHERE a.attrelid = target AND a.attname = kwargs ->> 'column' AND a.attnum > 0 AND NOT a.attisdropped;
+        IF etype LIKE '%of_type' THEN
+            wanted := ARRAY[vqc._kw_text(etype, kwargs, 'type_')];
+        ELSE
+            v := vqc._kw(etype, kwargs, 'type_list', '{array}');
+            IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) <> 'string') THEN
+                PERFORM vqc._bad_kwarg(etype, 'type_list must hold type names');
+            END IF;
+            wanted := vqc._jsonb_text_array(v);
+        END IF;
+        success := EXISTS (
+            SELECT 1 FROM unnest(wanted) w
+             WHERE vqc._resolve_type(etype, w) IN (coltype, (SELECT typbasetype::regtype FROM pg_type WHERE oid = coltype)));
+        result := jsonb_build_object('observed_value', upper(format_type(coltype, NULL)));
+    END CASE;
+    RETURN jsonb_build_object('success', success, 'result', result);
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- evaluation
+
+-- A failing value (text from the scan) as JSON, typed like the column.
+CREATE FUNCTION vqc._sample_json(value text, category "char", clipped boolean)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF value IS NULL THEN
+        RETURN 'null';
+    ELSIF clipped THEN
+        RETURN to_jsonb(value);
+    ELSIF category = 'N' AND value ~ '^-?[0-9]' THEN
+        RETURN to_jsonb(value::numeric);
+    ELSIF category = 'B' THEN
+        RETURN to_jsonb(value::boolean);
+    END IF;
+    RETURN to_jsonb(value);
+EXCEPTION WHEN data_exception THEN
+    RETURN to_jsonb(value);
+END
+$$;
+
+-- Is observed within the plan's bounds (compared as compare_type)?
+CREATE FUNCTION vqc._within_bounds(plan jsonb, observed text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    t  text := plan ->> 'compare_type';
+    ok boolean;
+BEGIN
+    IF observed IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE format('SELECT ($2 IS NULL OR $1::%1$s %2$s $2::%1$s) AND ($3 IS NULL OR $1::%1$s %3$s $3::%1$s)',
+                   t,
+                   CASE WHEN (plan ->> 'strict_min')::boolean THEN '>' ELSE '>=' END,
+                   CASE WHEN (plan ->> 'strict_max')::boolean THEN '<' ELSE '<=' END)
+        INTO ok
+        USING observed, plan -> 'min_value' #>> '{}', plan -> 'max_value' #>> '{}';
+    RETURN ok;
+END
+$$;
+
+-- The observed value (text from the scan) as JSON.
+CREATE FUNCTION vqc._observed_json(plan jsonb, observed text)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    j jsonb;
+BEGIN
+    IF observed IS NULL THEN
+        RETURN 'null';
+    END IF;
+    IF plan ->> 'compare_type' = 'numeric' THEN
+        BEGIN
+            RETURN to_jsonb(observed::numeric);
+        EXCEPTION WHEN data_exception OR feature_not_supported THEN
+            RETURN to_jsonb(observed);       -- NaN or infinity: JSON has no number for it
+        END;
+    END IF;
+    EXECUTE format('SELECT to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
+    RETURN j;
+END
+$$;
+
+-- GE's map-expectation result from counts and samples.
+--   samples: [{"value": text, "row_key": jsonb, "clipped": bool}]
+CREATE FUNCTION vqc._map_result(plan jsonb, rf jsonb, element bigint, nonnull bigint,
+                                unexpected bigint, samples jsonb, category "char")
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    skip_missing boolean := plan ->> 'nonnull' IS NULL AND plan ->> 'hash_item' IS NULL;
+    denominator  bigint := CASE WHEN skip_missing THEN element ELSE nonnull END;
+    mostly       numeric := (plan ->> 'mostly')::numeric;
+    success      boolean;
+    level        text := rf ->> 'result_format';
+    partial_n    integer := (rf ->> 'partial_unexpected_count')::integer;
+    res          jsonb;
+    values_json  jsonb;
+    index_json   jsonb;
+    col          text := plan ->> 'column';
+BEGIN
+    success := denominator = 0 OR (denominator - unexpected) >= mostly * denominator;
+    IF level = 'BOOLEAN_ONLY' THEN
+        RETURN jsonb_build_object('success', success, 'result', '{}'::jsonb);
+    END IF;
+
+    SELECT coalesce(jsonb_agg(vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean) ORDER BY o), '[]'),
+           coalesce(jsonb_agg(coalesce(s -> 'row_key', '{}') ||
+                              jsonb_build_object(col, vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean))
+                              ORDER BY o), '[]')
+      INTO values_json, index_json
+      FROM jsonb_array_elements(samples) WITH ORDINALITY AS x(s, o);
+
+    res := jsonb_build_object(
+        'element_count', element,
+        'unexpected_count', unexpected,
+        'unexpected_percent', CASE WHEN denominator > 0 THEN unexpected::float8 / denominator * 100 END,
+        'partial_unexpected_list', (SELECT coalesce(jsonb_agg(e ORDER BY o), '[]')
+                                      FROM jsonb_array_elements(values_json) WITH ORDINALITY AS x(e, o)
+                                     WHERE o <= partial_n));
+    IF NOT skip_missing THEN
+        res := res || jsonb_build_object(
+            'missing_count', element - nonnull,
+            'missing_percent', CASE WHEN element > 0 THEN (element - nonnull)::float8 / element * 100 END,
+            'unexpected_percent_total', CASE WHEN element > 0 THEN unexpected::float8 / element * 100 END,
+            'unexpected_percent_nonmissing', CASE WHEN nonnull > 0 THEN unexpected::float8 / nonnull * 100 END);
+    END IF;
+    res := res || jsonb_build_object(
+        'partial_unexpected_index_list', (SELECT coalesce(jsonb_agg(e ORDER BY o), '[]')
+                                            FROM jsonb_array_elements(index_json) WITH ORDINALITY AS x(e, o)
+                                           WHERE o <= partial_n));
+    IF level IN ('SUMMARY', 'COMPLETE') THEN
+        res := res || jsonb_build_object('partial_unexpected_counts',
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('value', v, 'count', c) ORDER BY c DESC, v::text), '[]')
+               FROM (SELECT e AS v, count(*) AS c
+                       FROM jsonb_array_elements(values_json) WITH ORDINALITY AS x(e, o)
+                      WHERE o <= partial_n
+                      GROUP BY e) g));
+    END IF;
+    IF level = 'COMPLETE' THEN
+        res := res || jsonb_build_object('unexpected_list', values_json,
+                                         'unexpected_index_list', index_json);
+        IF jsonb_array_length(values_json) < unexpected THEN
+            res := res || jsonb_build_object('unexpected_list_truncated', true);
+        END IF;
+    END IF;
+    RETURN jsonb_build_object('success', success, 'result', res);
+END
+$$;
+
+-- Samples of a tally as the JSON array _map_result reads.
+CREATE FUNCTION vqc._tally_samples_json(t vqc.tally)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('value', s.value, 'row_key', s.row_key::jsonb,
+                                                 'clipped', s.clipped) ORDER BY s.ordinality), '[]')
+      FROM vqc.tally_samples(t) s
+$$;
+
+-- Evaluates one planned expectation from the scan's values (item name -> text).
+-- Returns {"success", "result", "samples", "extra_scans"}.
+CREATE FUNCTION vqc._evaluate(target regclass, plan jsonb, vals jsonb, rf jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    kind      text := plan ->> 'kind';
+    etype     text := plan ->> 'type';
+    observed  text;
+    element   bigint;
+    nonnull   bigint;
+    t         vqc.tally;
+    h         vqc.hash_set_state;
+    q         vqc.exact_quantile_state;
+    samples   jsonb := '[]';
+    extra     integer := 0;
+    category  "char";
+    res       jsonb;
+    qcol      text := quote_ident(plan ->> 'column');
+BEGIN
+    IF kind = 'schema' THEN
+        res := plan -> 'result_now';
+        RETURN jsonb_build_object('success', (res ->> 'success')::boolean,
+                                  'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                                                 ELSE res -> 'result' END,
+                                  'samples', samples, 'extra_scans', 0);
+    END IF;
+
+    IF kind IN ('table', 'aggregate') THEN
+        observed := vals ->> (plan ->> 'value_item');
+        IF etype = 'expect_column_median_to_be_between' AND observed IS NOT NULL THEN
+            q := observed::vqc.exact_quantile_state;
+            IF vqc.exact_quantile_overflowed(q) THEN
+                -- more values than vqc.exact_memory_limit: exact answer from a sorted second pass
+                EXECUTE format('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %s::float8) FROM %s',
+                               qcol, target) INTO observed;
+                extra := 1;
+            ELSE
+                observed := vqc.exact_quantile(q, 0.5)::text;
+            END IF;
+        END IF;
+        RETURN jsonb_build_object(
+            'success', vqc._within_bounds(plan, observed),
+            'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                           ELSE jsonb_build_object('observed_value', vqc._observed_json(plan, observed)) END,
+            'samples', samples, 'extra_scans', extra);
+    END IF;
+
+    -- map
+    SELECT typcategory INTO category FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
+    element := (vals ->> 'n')::bigint;
+    nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
+
+    IF plan ? 'hash_item' THEN
+        h := (vals ->> (plan ->> 'hash_item'))::vqc.hash_set_state;
+        IF h IS NULL OR (NOT vqc.hash_set_overflowed(h) AND NOT vqc.hash_set_has_duplicates(h)) THEN
+            t := NULL;       -- all distinct hashes: all values distinct, nothing unexpected
+        ELSE
+            -- some values may repeat: the exact answer, with samples, from a second pass
+            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM %4$s '
+                           'WHERE %1$s IN (SELECT %1$s FROM %4$s WHERE %1$s IS NOT NULL '
+                           'GROUP BY %1$s HAVING count(*) > 1)',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
+                INTO t;
+            extra := 1;
+        END IF;
+    ELSE
+        t := (vals ->> (plan ->> 'tally'))::vqc.tally;
+    END IF;
+    IF t IS NOT NULL THEN
+        samples := vqc._tally_samples_json(t);
+    END IF;
+    res := vqc._map_result(plan, rf, element, nonnull, coalesce(vqc.tally_count(t), 0), samples, category);
+    RETURN res || jsonb_build_object('samples', samples, 'extra_scans', extra);
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- evaluating a list of expectations on one table in one scan
+
+-- expectations: [{"type", "kwargs", "id"?}]
+-- Returns {"rows": element count or null, "scans": n, "results": [
+--   {"position", "id", "type", "kwargs", "column", "status", "success", "result",
+--    "samples", "error"}]}
+-- With raise_errors, a bad expectation raises; otherwise it is reported with
+-- status "error" and the others are evaluated.
+CREATE FUNCTION vqc._evaluate_all(target regclass, expectations jsonb, key_columns text[],
+                                  sample_cap integer, rf_default jsonb, raise_errors boolean)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    n         integer := jsonb_array_length(expectations);
+    plans     jsonb[] := '{}';
+    rfs       jsonb[] := '{}';
+    errors    text[] := '{}';
+    kwargs_all jsonb := '[]';
+    items     jsonb := '{}';
+    names     text[];
+    vals      jsonb := '{}';
+    arr       text[];
+    e         jsonb;
+    plan      jsonb;
+    rf        jsonb;
+    i         integer;
+    k         text;
+    cap       integer;
+    msg       text;
+    scans     integer := 0;
+    out_results jsonb := '[]';
+    ev        jsonb;
+    keycols   text[];
+BEGIN
+    -- plan every expectation
+    FOR i IN 0 .. n - 1 LOOP
+        e := expectations -> i;
+        kwargs_all := kwargs_all || jsonb_build_array(e -> 'kwargs');
+        plan := NULL;
+        rf := NULL;
+        msg := NULL;
+        BEGIN
+            rf := vqc._result_format(coalesce(e -> 'kwargs' -> 'result_format', rf_default));
+            cap := greatest(sample_cap, CASE rf ->> 'result_format'
+                                             WHEN 'COMPLETE' THEN current_setting('vqc.max_unexpected_samples')::integer
+                                             WHEN 'BOOLEAN_ONLY' THEN 0
+                                             ELSE (rf ->> 'partial_unexpected_count')::integer END);
+            keycols := coalesce(vqc._jsonb_text_array(rf -> 'unexpected_index_column_names'), key_columns);
+            plan := vqc._plan(target, e ->> 'type', e -> 'kwargs', i, keycols, cap);
+        EXCEPTION WHEN OTHERS THEN
+            IF raise_errors THEN
+                RAISE;
+            END IF;
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            plan := NULL;
+        END;
+        plans := plans || plan;
+        rfs := rfs || rf;
+        errors := errors || msg;
+        IF plan ? 'items' THEN
+            items := items || (plan -> 'items');
+        END IF;
+    END LOOP;
+
+    -- one scan for all items
+    IF items <> '{}' THEN
+        SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
+        BEGIN
+            EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s',
+                           (SELECT string_agg(format('(%s)::text', items ->> nm), ', ' ORDER BY o)
+                              FROM unnest(names) WITH ORDINALITY AS x(nm, o)),
+                           target)
+                INTO arr USING kwargs_all;
+            scans := 1;
+            FOR i IN 1 .. cardinality(names) LOOP
+                vals := vals || jsonb_build_object(names[i], arr[i]);
+            END LOOP;
+        EXCEPTION WHEN OTHERS THEN
+            IF raise_errors THEN
+                RAISE;
+            END IF;
+            -- One expectation broke the shared scan (a regex limit, say): scan
+            -- each alone so that only the culprit is reported as an error.
+            FOR i IN 1 .. n LOOP
+                CONTINUE WHEN NOT plans[i] ? 'items';
+                BEGIN
+                    SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(plans[i] -> 'items') key;
+                    EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s',
+                                   (SELECT string_agg(format('(%s)::text', plans[i] -> 'items' ->> nm), ', ' ORDER BY o)
+                                      FROM unnest(names) WITH ORDINALITY AS x(nm, o)),
+                                   target)
+                        INTO arr USING kwargs_all;
+                    scans := scans + 1;
+                    FOR k IN SELECT unnest(names) LOOP
+                        vals := vals || jsonb_build_object(k, arr[array_position(names, k)]);
+                    END LOOP;
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                    errors[i] := msg;
+                    plans[i] := NULL;
+                END;
+            END LOOP;
+        END;
+    END IF;
+
+    -- evaluate
+    FOR i IN 1 .. n LOOP
+        e := expectations -> (i - 1);
+        ev := NULL;
+        IF plans[i] IS NOT NULL THEN
+            BEGIN
+                ev := vqc._evaluate(target, plans[i], vals, rfs[i]);
+                scans := scans + (ev ->> 'extra_scans')::integer;
+            EXCEPTION WHEN OTHERS THEN
+                IF raise_errors THEN
+                    RAISE;
+                END IF;
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                errors[i] := msg;
+            END;
+        END IF;
+        out_results := out_results || jsonb_build_object(
+            'position', i,
+            'id', e -> 'id',
+            'type', e ->> 'type',
+            'kwargs', e -> 'kwargs',
+            'column', e -> 'kwargs' ->> 'column',
+            'status', CASE WHEN ev IS NULL THEN 'error'
+                           WHEN (ev ->> 'success')::boolean THEN 'success' ELSE 'failure' END,
+            'success', ev -> 'success',
+            'result', coalesce(ev -> 'result', '{}'),
+            'samples', coalesce(ev -> 'samples', '[]'),
+            'error', errors[i]);
+    END LOOP;
+
+    RETURN jsonb_build_object('rows', vals -> 'n', 'scans', scans, 'results', out_results);
+END
+$$;
+
+-- GE's validation-result JSON for one evaluated expectation.
+CREATE FUNCTION vqc._ge_result(r jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT jsonb_build_object(
+        'success', coalesce((r ->> 'success')::boolean, false),
+        'result', r -> 'result',
+        'expectation_config', jsonb_build_object('type', r ->> 'type', 'kwargs', r -> 'kwargs'),
+        'meta', coalesce(r -> 'kwargs' -> 'meta', '{}'),
+        'exception_info', jsonb_build_object(
+            'raised_exception', r ->> 'status' = 'error',
+            'exception_message', r -> 'error',
+            'exception_traceback', NULL))
+$$;
+
+-- ---------------------------------------------------------------------------
+-- the ad-hoc entry point
+
+CREATE FUNCTION vqc.expect(target regclass, expectation_type text, kwargs jsonb DEFAULT '{}',
+                           result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    out jsonb;
+BEGIN
+    IF target IS NULL OR expectation_type IS NULL THEN
+        RAISE EXCEPTION 'target and expectation_type must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF kwargs IS NULL THEN
+        kwargs := '{}';
+    END IF;
+    out := vqc._evaluate_all(target,
+                             jsonb_build_array(jsonb_build_object('type', expectation_type, 'kwargs', kwargs)),
+                             vqc._primary_key(target), 0, to_jsonb(result_format), true);
+    RETURN vqc._ge_result(out -> 'results' -> 0);
+END
+$$;
+COMMENT ON FUNCTION vqc.expect(regclass, text, jsonb, text) IS
+    'Evaluates one Great Expectations expectation on a table and returns GE''s validation result.';

@@ -1,1 +1,93 @@
--- runner.sql: filled in by its concern
+-- runner.sql: vqc.run() evaluates a suite in one scan of its table, as the
+-- calling user, and writes the run to vqc_report in the caller's transaction.
+
+CREATE FUNCTION vqc.run(suite text)
+RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expectation_type text,
+               column_name text, status text, success boolean, observed_value jsonb,
+               unexpected_count bigint, unexpected_percent double precision, result jsonb)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s        vqc.suite := vqc._suite(suite);
+    t        regclass := vqc._suite_target(s);
+    started  timestamptz := clock_timestamp();
+    exps     jsonb;
+    ev       jsonb;
+    r        jsonb;
+    rid      bigint;
+    ge       jsonb;
+    ok_count integer;
+    err_count integer;
+    total    integer;
+BEGIN
+    SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.expectation_id, 'type', e.expectation_type,
+                                                 'kwargs', e.kwargs) ORDER BY e.expectation_id), '[]')
+      INTO exps
+      FROM vqc.suite_expectation e
+     WHERE e.suite_id = s.suite_id;
+
+    ev := vqc._evaluate_all(t, exps, coalesce(s.key_columns, vqc._primary_key(t)), 20, '"BASIC"', false);
+
+    SELECT count(*), count(*) FILTER (WHERE x ->> 'status' = 'success'),
+           count(*) FILTER (WHERE x ->> 'status' = 'error')
+      INTO total, ok_count, err_count
+      FROM jsonb_array_elements(ev -> 'results') x;
+
+    INSERT INTO vqc_report.run AS rr (suite_name, target_schema, target_table, started_at, finished_at,
+                                rows_scanned, scans, success, evaluated_expectations,
+                                successful_expectations, unsuccessful_expectations,
+                                error_expectations, success_percent)
+    VALUES (s.name, s.target_schema, s.target_table, started, clock_timestamp(),
+            (ev ->> 'rows')::bigint, (ev ->> 'scans')::integer, ok_count = total, total,
+            ok_count, total - ok_count - err_count, err_count,
+            CASE WHEN total > 0 THEN ok_count::float8 / total * 100 END)
+    RETURNING rr.run_id INTO rid;
+
+    FOR r IN SELECT x FROM jsonb_array_elements(ev -> 'results') x LOOP
+        ge := vqc._ge_result(r);
+        INSERT INTO vqc_report.result AS res (run_id, position, expectation_id, expectation_type, column_name,
+                                       kwargs, status, success, observed_value, element_count,
+                                       missing_count, missing_percent, unexpected_count,
+                                       unexpected_percent, error_message, result)
+        VALUES (rid, (r ->> 'position')::integer, (r ->> 'id')::bigint, r ->> 'type', r ->> 'column',
+                r -> 'kwargs', r ->> 'status', (r ->> 'success')::boolean,
+                r -> 'result' -> 'observed_value',
+                (r -> 'result' ->> 'element_count')::bigint,
+                (r -> 'result' ->> 'missing_count')::bigint,
+                (r -> 'result' ->> 'missing_percent')::float8,
+                (r -> 'result' ->> 'unexpected_count')::bigint,
+                (r -> 'result' ->> 'unexpected_percent')::float8,
+                r ->> 'error', ge);
+
+        INSERT INTO vqc_report.unexpected (run_id, position, ordinality, target_schema, target_table,
+                                           column_name, value, value_clipped, row_key)
+        SELECT rid, (r ->> 'position')::integer, o, s.target_schema, s.target_table, r ->> 'column',
+               smp ->> 'value', coalesce((smp ->> 'clipped')::boolean, false), smp -> 'row_key'
+          FROM jsonb_array_elements(r -> 'samples') WITH ORDINALITY AS x(smp, o);
+
+        INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
+                                       column_name, metric_name, value, recorded_at)
+        SELECT rid, (r ->> 'position')::integer, s.name, s.target_schema, s.target_table,
+               r ->> 'column', m.key, (m.value #>> '{}')::float8, started
+          FROM jsonb_each(r -> 'result') m
+         WHERE m.key IN ('observed_value', 'element_count', 'missing_count', 'missing_percent',
+                         'unexpected_count', 'unexpected_percent')
+           AND jsonb_typeof(m.value) = 'number';
+    END LOOP;
+
+    INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
+                                   column_name, metric_name, value, recorded_at)
+    VALUES (rid, NULL, s.name, s.target_schema, s.target_table, NULL, 'row_count',
+            (ev ->> 'rows')::float8, started);
+
+    RETURN QUERY
+    SELECT res.run_id, res.position, res.expectation_id, res.expectation_type, res.column_name,
+           res.status, res.success, res.observed_value, res.unexpected_count,
+           res.unexpected_percent, res.result
+      FROM vqc_report.result res
+     WHERE res.run_id = rid
+     ORDER BY res.position;
+END
+$$;
+COMMENT ON FUNCTION vqc.run(text) IS
+    'Evaluates every expectation of a suite in one scan of its table, records the run in vqc_report and returns the results.';

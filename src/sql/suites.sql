@@ -1,1 +1,218 @@
--- suites.sql: filled in by its concern
+-- suites.sql: named lists of expectations on one table.
+
+CREATE TABLE vqc.suite (
+    suite_id       bigserial PRIMARY KEY,
+    name           text NOT NULL UNIQUE CHECK (name <> ''),
+    target_schema  name NOT NULL,
+    target_table   name NOT NULL,
+    key_columns    text[],                -- NULL: the table's primary key at run time
+    owner          name NOT NULL DEFAULT current_user,
+    created_at     timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE vqc.suite IS 'Expectation suites: a named list of expectations on one table.';
+
+CREATE TABLE vqc.suite_expectation (
+    expectation_id    bigserial PRIMARY KEY,
+    suite_id          bigint NOT NULL REFERENCES vqc.suite ON DELETE CASCADE,
+    expectation_type  text NOT NULL,
+    kwargs            jsonb NOT NULL,
+    created_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON vqc.suite_expectation (suite_id, expectation_id);
+COMMENT ON TABLE vqc.suite_expectation IS 'The expectations of each suite, in the order they were added.';
+
+SELECT pg_catalog.pg_extension_config_dump('vqc.suite', '');
+SELECT pg_catalog.pg_extension_config_dump('vqc.suite_suite_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('vqc.suite_expectation', '');
+SELECT pg_catalog.pg_extension_config_dump('vqc.suite_expectation_expectation_id_seq', '');
+
+-- Everyone may read suites; only the owner (or a member of the owner role) changes one.
+ALTER TABLE vqc.suite ENABLE ROW LEVEL SECURITY;
+CREATE POLICY suite_read ON vqc.suite FOR SELECT USING (true);
+CREATE POLICY suite_insert ON vqc.suite FOR INSERT WITH CHECK (pg_has_role(owner, 'MEMBER'));
+CREATE POLICY suite_update ON vqc.suite FOR UPDATE USING (pg_has_role(owner, 'MEMBER'));
+CREATE POLICY suite_delete ON vqc.suite FOR DELETE USING (pg_has_role(owner, 'MEMBER'));
+ALTER TABLE vqc.suite_expectation ENABLE ROW LEVEL SECURITY;
+CREATE POLICY suite_expectation_read ON vqc.suite_expectation FOR SELECT USING (true);
+CREATE POLICY suite_expectation_write ON vqc.suite_expectation FOR ALL
+    USING (EXISTS (SELECT 1 FROM vqc.suite s WHERE s.suite_id = suite_expectation.suite_id
+                                                AND pg_has_role(s.owner, 'MEMBER')))
+    WITH CHECK (EXISTS (SELECT 1 FROM vqc.suite s WHERE s.suite_id = suite_expectation.suite_id
+                                                     AND pg_has_role(s.owner, 'MEMBER')));
+GRANT SELECT, INSERT, UPDATE, DELETE ON vqc.suite, vqc.suite_expectation TO PUBLIC;
+GRANT USAGE ON SEQUENCE vqc.suite_suite_id_seq, vqc.suite_expectation_expectation_id_seq TO PUBLIC;
+
+-- The suite row, or an error.
+CREATE FUNCTION vqc._suite(suite_name text)
+RETURNS vqc.suite
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    s vqc.suite;
+BEGIN
+    SELECT * INTO s FROM vqc.suite WHERE name = suite_name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'suite "%" does not exist', suite_name
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'vqc.list_suites() lists the suites.';
+    END IF;
+    RETURN s;
+END
+$$;
+
+-- The suite's table, or an error when it is gone.
+CREATE FUNCTION vqc._suite_target(s vqc.suite)
+RETURNS regclass
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    t regclass := to_regclass(format('%I.%I', s.target_schema, s.target_table));
+BEGIN
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'table %.% of suite "%" does not exist',
+                        quote_ident(s.target_schema), quote_ident(s.target_table), s.name
+            USING ERRCODE = 'undefined_table';
+    END IF;
+    RETURN t;
+END
+$$;
+
+CREATE FUNCTION vqc.create_suite(name text, target regclass, key_columns text[] DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    id bigint;
+    c  text;
+BEGIN
+    IF name IS NULL OR name = '' OR target IS NULL THEN
+        RAISE EXCEPTION 'suite name and target must not be null or empty'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    FOREACH c IN ARRAY coalesce(key_columns, '{}') LOOP
+        PERFORM vqc._column(target, c);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM vqc.suite s WHERE s.name = create_suite.name) THEN
+        RAISE EXCEPTION 'suite "%" already exists', name USING ERRCODE = 'duplicate_object';
+    END IF;
+    INSERT INTO vqc.suite (name, target_schema, target_table, key_columns)
+    SELECT create_suite.name, n.nspname, c.relname, create_suite.key_columns
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = target
+    RETURNING suite_id INTO id;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION vqc.create_suite(text, regclass, text[]) IS
+    'Creates an empty suite on a table; failing rows are identified by key_columns (default: the primary key).';
+
+CREATE FUNCTION vqc.add_expectation(suite text, expectation_type text, kwargs jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s  vqc.suite := vqc._suite(suite);
+    t  regclass := vqc._suite_target(s);
+    id bigint;
+BEGIN
+    kwargs := coalesce(kwargs, '{}');
+    -- a bad request fails now, not at 3 a.m.
+    PERFORM vqc._result_format(kwargs -> 'result_format');
+    PERFORM vqc._plan(t, expectation_type, kwargs, 0, coalesce(s.key_columns, vqc._primary_key(t)), 20);
+    INSERT INTO vqc.suite_expectation (suite_id, expectation_type, kwargs)
+    VALUES (s.suite_id, expectation_type, kwargs)
+    RETURNING expectation_id INTO id;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION vqc.add_expectation(text, text, jsonb) IS
+    'Validates an expectation against the suite''s table and appends it to the suite.';
+
+-- Adds every expectation of a Great Expectations suite JSON
+-- ({"expectations": [{"expectation_type" or "type", "kwargs"}]}).
+CREATE FUNCTION vqc.add_expectations(suite text, ge_suite jsonb)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    e jsonb;
+    n integer := 0;
+BEGIN
+    IF jsonb_typeof(ge_suite -> 'expectations') IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'a Great Expectations suite needs an "expectations" array'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR e IN SELECT x FROM jsonb_array_elements(ge_suite -> 'expectations') x LOOP
+        PERFORM vqc.add_expectation(suite, coalesce(e ->> 'type', e ->> 'expectation_type'),
+                                    coalesce(e -> 'kwargs', '{}'));
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION vqc.add_expectations(text, jsonb) IS
+    'Adds all expectations of a Great Expectations suite JSON to a suite.';
+
+CREATE FUNCTION vqc.remove_expectation(suite text, expectation_id bigint)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s vqc.suite := vqc._suite(suite);
+BEGIN
+    DELETE FROM vqc.suite_expectation e
+     WHERE e.suite_id = s.suite_id AND e.expectation_id = remove_expectation.expectation_id;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION vqc.remove_expectation(text, bigint) IS 'Removes one expectation from a suite.';
+
+CREATE FUNCTION vqc.drop_suite(suite text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s vqc.suite := vqc._suite(suite);
+BEGIN
+    DELETE FROM vqc.suite WHERE suite_id = s.suite_id;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION vqc.drop_suite(text) IS 'Drops a suite and its expectations (its report history stays).';
+
+CREATE FUNCTION vqc.list_suites()
+RETURNS TABLE (name text, target text, key_columns text[], expectations bigint, owner name, created_at timestamptz)
+LANGUAGE sql STABLE
+AS $$
+    SELECT s.name, format('%I.%I', s.target_schema, s.target_table), s.key_columns,
+           (SELECT count(*) FROM vqc.suite_expectation e WHERE e.suite_id = s.suite_id),
+           s.owner, s.created_at
+      FROM vqc.suite s
+     ORDER BY s.name
+$$;
+COMMENT ON FUNCTION vqc.list_suites() IS 'The suites, with their tables and number of expectations.';
+
+CREATE FUNCTION vqc.list_expectations(suite text)
+RETURNS TABLE (expectation_id bigint, expectation_type text, kwargs jsonb)
+LANGUAGE sql STABLE
+AS $$
+    SELECT e.expectation_id, e.expectation_type, e.kwargs
+      FROM vqc.suite_expectation e
+     WHERE e.suite_id = (vqc._suite(suite)).suite_id
+     ORDER BY e.expectation_id
+$$;
+COMMENT ON FUNCTION vqc.list_expectations(text) IS 'The expectations of a suite, in run order.';
+
+CREATE FUNCTION vqc.suite_to_json(suite text)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT jsonb_build_object(
+        'name', suite,
+        'expectations', coalesce(jsonb_agg(jsonb_build_object('type', e.expectation_type, 'kwargs', e.kwargs)
+                                           ORDER BY e.expectation_id), '[]'),
+        'meta', jsonb_build_object('vqc_target', (SELECT format('%I.%I', s.target_schema, s.target_table)
+                                                    FROM vqc.suite s WHERE s.name = suite)))
+      FROM vqc.list_expectations(suite) e
+$$;
+COMMENT ON FUNCTION vqc.suite_to_json(text) IS 'The suite as Great Expectations suite JSON.';

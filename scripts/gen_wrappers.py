@@ -1,0 +1,48 @@
+W=[]
+def w(name, params, kw, desc):
+    sig = ", ".join(["target regclass"] + params + ["result_format text DEFAULT 'BASIC'"])
+    args = ", ".join("'%s', %s" % (k, v) for k, v in kw)
+    W.append("""CREATE FUNCTION vqc.%s(%s)
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, '%s', jsonb_strip_nulls(jsonb_build_object(%s)), result_format) $$;
+COMMENT ON FUNCTION vqc.%s IS '%s';
+""" % (name, sig, name, args, name, desc))
+COL = '"column" text'; MOST = "mostly numeric DEFAULT NULL"
+c = ('column', '"column"'); m = ('mostly', 'mostly')
+B = ['strict_min boolean DEFAULT NULL', 'strict_max boolean DEFAULT NULL']
+BK = [('strict_min', 'strict_min'), ('strict_max', 'strict_max')]
+MM = [('min_value', 'min_value'), ('max_value', 'max_value')]
+w('expect_column_to_exist', [COL, 'column_index integer DEFAULT NULL'], [c, ('column_index', 'column_index')], "The column exists (at zero-based column_index when given).")
+w('expect_table_columns_to_match_set', ['column_set text[]', 'exact_match boolean DEFAULT NULL'], [('column_set', 'column_set'), ('exact_match', 'exact_match')], "The table''s columns are column_set (or include it when exact_match is false).")
+w('expect_table_columns_to_match_ordered_list', ['column_list text[]'], [('column_list', 'column_list')], "The table''s columns are column_list, in order.")
+w('expect_table_column_count_to_equal', ['value integer'], [('value', 'value')], "The table has value columns.")
+w('expect_table_column_count_to_be_between', ['min_value integer DEFAULT NULL', 'max_value integer DEFAULT NULL'], MM, "The column count is within bounds.")
+w('expect_column_values_to_be_of_type', [COL, 'type_ text'], [c, ('type_', 'type_')], "The column is of type type_.")
+w('expect_column_values_to_be_in_type_list', [COL, 'type_list text[]'], [c, ('type_list', 'type_list')], "The column''s type is in type_list.")
+w('expect_table_row_count_to_be_between', ['min_value bigint DEFAULT NULL', 'max_value bigint DEFAULT NULL'], MM, "The row count is within bounds.")
+w('expect_table_row_count_to_equal', ['value bigint'], [('value', 'value')], "The row count is value.")
+w('expect_column_values_to_not_be_null', [COL, MOST], [c, m], "Values are not null.")
+w('expect_column_values_to_be_null', [COL, MOST], [c, m], "Values are null.")
+w('expect_column_values_to_be_between', [COL, 'min_value anycompatible DEFAULT NULL', 'max_value anycompatible DEFAULT NULL'] + B + [MOST], [c] + MM + BK + [m], "Values are within [min_value, max_value].")
+w('expect_column_values_to_be_unique', [COL, MOST], [c, m], "Values are unique.")
+w('expect_column_values_to_match_regex', [COL, 'regex text', MOST], [c, ('regex', 'regex'), m], "Values match the PCRE2 pattern.")
+w('expect_column_values_to_not_match_regex', [COL, 'regex text', MOST], [c, ('regex', 'regex'), m], "Values do not match the PCRE2 pattern.")
+w('expect_column_values_to_match_regex_list', [COL, 'regex_list text[]', "match_on text DEFAULT NULL", MOST], [c, ('regex_list', 'regex_list'), ('match_on', 'match_on'), m], "Values match any (or all) of the patterns.")
+w('expect_column_values_to_not_match_regex_list', [COL, 'regex_list text[]', MOST], [c, ('regex_list', 'regex_list'), m], "Values match none of the patterns.")
+w('expect_column_values_to_match_strftime_format', [COL, 'strftime_format text', MOST], [c, ('strftime_format', 'strftime_format'), m], "Values parse with the strftime format.")
+w('expect_column_values_to_be_iso8601', [COL, "kind text DEFAULT NULL", MOST], [c, ('kind', 'kind'), m], "Values are ISO 8601 dates (or date-times).")
+w('expect_column_values_to_be_valid_email', [COL, MOST], [c, m], "Values are practical e-mail addresses.")
+w('expect_column_values_to_be_in_set', [COL, 'value_set anyarray', MOST], [c, ('value_set', 'to_jsonb(value_set)'), m], "Values are in value_set.")
+w('expect_column_values_to_not_be_in_set', [COL, 'value_set anyarray', MOST], [c, ('value_set', 'to_jsonb(value_set)'), m], "Values are not in value_set.")
+w('expect_column_value_lengths_to_be_between', [COL, 'min_value integer DEFAULT NULL', 'max_value integer DEFAULT NULL'] + B + [MOST], [c] + MM + BK + [m], "Value lengths are within bounds.")
+w('expect_column_value_lengths_to_equal', [COL, 'value integer', MOST], [c, ('value', 'value'), m], "Value lengths equal value.")
+for st, d in [('mean', 'The mean'), ('median', 'The exact median'), ('stdev', 'The sample standard deviation'), ('sum', 'The sum')]:
+    w('expect_column_%s_to_be_between' % st, [COL, 'min_value numeric DEFAULT NULL', 'max_value numeric DEFAULT NULL'] + B, [c] + MM + BK, "%s is within bounds." % d)
+for st, d in [('min', 'The minimum'), ('max', 'The maximum')]:
+    w('expect_column_%s_to_be_between' % st, [COL, 'min_value anycompatible DEFAULT NULL', 'max_value anycompatible DEFAULT NULL'] + B, [c] + MM + BK, "%s is within bounds." % d)
+hdr = ("-- wrappers.sql: one typed SQL function per expectation, with Great Expectations'\n"
+       "-- name and arguments, calling the same engine as vqc.expect().  COLUMN is a\n"
+       "-- reserved word in SQL, so named notation spells it \"column\" => 'age'.\n"
+       "-- Generated by scripts/gen_wrappers.py; edit that, not this.\n\n")
+open('src/sql/wrappers.sql', 'w').write(hdr + "\n".join(W))

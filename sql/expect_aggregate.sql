@@ -1,0 +1,56 @@
+-- Aggregate, table and schema expectations.
+CREATE TABLE a (id int PRIMARY KEY, v numeric, f float8, i int, d date, s text);
+INSERT INTO a SELECT g, g, g * 1.5, g, date '2024-01-01' + g, 's' || g FROM generate_series(1, 9) g;
+INSERT INTO a VALUES (10, NULL, NULL, NULL, NULL, NULL);
+CREATE TABLE e (v numeric);
+
+SELECT jsonb_pretty(vqc.expect('a', 'expect_column_mean_to_be_between', '{"column": "v", "min_value": 4, "max_value": 6}'));
+SELECT t, k, r -> 'success' AS success, r #> '{result,observed_value}' AS observed
+  FROM (VALUES ('expect_column_mean_to_be_between', '{"column": "f", "min_value": 7.5, "max_value": 7.5}'::jsonb),
+               ('expect_column_mean_to_be_between', '{"column": "f", "min_value": 7.5, "strict_min": true}'),
+               ('expect_column_median_to_be_between', '{"column": "v", "min_value": 5, "max_value": 5}'),
+               ('expect_column_median_to_be_between', '{"column": "f", "max_value": 7}'),
+               ('expect_column_stdev_to_be_between', '{"column": "i", "min_value": 2.7, "max_value": 2.8}'),
+               ('expect_column_sum_to_be_between', '{"column": "i", "min_value": 45, "max_value": 45}'),
+               ('expect_column_sum_to_be_between', '{"column": "i", "max_value": 45, "strict_max": true}'),
+               ('expect_column_min_to_be_between', '{"column": "d", "min_value": "2024-01-02", "max_value": "2024-01-02"}'),
+               ('expect_column_max_to_be_between', '{"column": "s", "min_value": "s9"}'),
+               ('expect_column_max_to_be_between', '{"column": "i", "max_value": 8}')) x(t, k),
+       LATERAL (SELECT vqc.expect('a', t, k)) y(r);
+-- even-sized column: the median interpolates, as percentile_cont does
+SELECT vqc.expect('a', 'expect_column_median_to_be_between', '{"column": "i", "min_value": 0}') #> '{result,observed_value}' AS median_9,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY i) FROM a WHERE i <> 9) AS median_8_sql,
+       vqc.expect('a', 'expect_column_median_to_be_between', '{"column": "i", "min_value": 0}', 'BOOLEAN_ONLY') AS boolean_only;
+-- empty column: fails with a null observed value, no error
+SELECT vqc.expect('e', 'expect_column_mean_to_be_between', '{"column": "v", "min_value": 0}') AS empty_mean;
+SELECT vqc.expect('e', 'expect_column_median_to_be_between', '{"column": "v", "min_value": 0}') -> 'result' AS empty_median;
+
+-- table
+SELECT vqc.expect('a', 'expect_table_row_count_to_be_between', '{"min_value": 10, "max_value": 10}') AS rows_10;
+SELECT vqc.expect('a', 'expect_table_row_count_to_equal', '{"value": 11}') -> 'success' AS rows_11;
+SELECT vqc.expect('e', 'expect_table_row_count_to_be_between', '{"min_value": 1}') -> 'result' AS empty_rows;
+
+-- schema
+SELECT vqc.expect('a', 'expect_column_to_exist', '{"column": "v"}') -> 'success' AS v_exists,
+       vqc.expect('a', 'expect_column_to_exist', '{"column": "nope"}') -> 'success' AS nope_exists,
+       vqc.expect('a', 'expect_column_to_exist', '{"column": "v", "column_index": 1}') -> 'success' AS v_second,
+       vqc.expect('a', 'expect_column_to_exist', '{"column": "v", "column_index": 2}') -> 'success' AS v_third;
+SELECT vqc.expect('a', 'expect_table_columns_to_match_set', '{"column_set": ["id", "v", "f", "i", "d", "s"]}') -> 'success' AS exact_set,
+       vqc.expect('a', 'expect_table_columns_to_match_set', '{"column_set": ["id", "v"], "exact_match": false}') -> 'success' AS subset;
+SELECT jsonb_pretty(vqc.expect('a', 'expect_table_columns_to_match_set', '{"column_set": ["id", "v", "zz"]}') -> 'result') AS mismatch;
+SELECT vqc.expect('a', 'expect_table_columns_to_match_ordered_list', '{"column_list": ["id", "f", "v", "i", "d", "s"]}') #> '{result,details}' AS order_mismatch;
+SELECT vqc.expect('a', 'expect_table_column_count_to_equal', '{"value": 6}') AS six_columns;
+SELECT vqc.expect('a', 'expect_column_values_to_be_of_type', '{"column": "v", "type_": "NUMERIC"}') AS numeric_type,
+       vqc.expect('a', 'expect_column_values_to_be_of_type', '{"column": "i", "type_": "INTEGER"}') -> 'success' AS integer_type,
+       vqc.expect('a', 'expect_column_values_to_be_of_type', '{"column": "f", "type_": "DOUBLE_PRECISION"}') -> 'success' AS double_type,
+       vqc.expect('a', 'expect_column_values_to_be_of_type', '{"column": "s", "type_": "INTEGER"}') -> 'success' AS s_integer;
+SELECT vqc.expect('a', 'expect_column_values_to_be_in_type_list', '{"column": "d", "type_list": ["TIMESTAMP", "DATE"]}') AS in_list;
+
+-- the typed wrappers call the same engine
+SELECT vqc.expect_column_values_to_be_between('a', 'i', 2, 8) #> '{result,unexpected_count}' AS wrapper_between,
+       vqc.expect_column_values_to_be_between('a', "column" => 'd', min_value => date '2024-01-05') #> '{result,unexpected_count}' AS wrapper_dates,
+       vqc.expect_column_values_to_be_in_set('a', 's', ARRAY['s1', 's2']) #> '{result,unexpected_count}' AS wrapper_set,
+       vqc.expect_column_mean_to_be_between('a', 'i', 4, 6) -> 'success' AS wrapper_mean,
+       vqc.expect_column_values_to_not_be_null('a', 'v', mostly => 0.9) -> 'success' AS wrapper_mostly,
+       vqc.expect_table_row_count_to_equal('a', 10) -> 'success' AS wrapper_rows;
+SELECT vqc.expect_column_values_to_be_between('a', 'i', 2, 8) -> 'expectation_config' AS config;
