@@ -40,7 +40,7 @@ CREATE TYPE vqc.exact_quantile_state (
 CREATE FUNCTION vqc.exact_quantile_transfn(vqc.exact_quantile_state, float8)
 RETURNS vqc.exact_quantile_state
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile_transfn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION vqc.exact_quantile_combinefn(vqc.exact_quantile_state, vqc.exact_quantile_state)
 RETURNS vqc.exact_quantile_state
