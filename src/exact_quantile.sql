@@ -1,1 +1,72 @@
--- exact_quantile.sql: filled in by its concern
+
+-- ---------------------------------------------------------------------
+-- exact_quantile.sql: vqc.exact_quantile_state, exact quantiles in one scan
+-- ---------------------------------------------------------------------
+-- The state is a real SQL type (not internal) so that partial states can
+-- travel (parallel workers, Citus).  Text form: hex of the binary form.
+
+CREATE TYPE vqc.exact_quantile_state;
+
+CREATE FUNCTION vqc.exact_quantile_state_in(cstring)
+RETURNS vqc.exact_quantile_state
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_quantile_state_out(vqc.exact_quantile_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_quantile_state_recv(internal)
+RETURNS vqc.exact_quantile_state
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_quantile_state_send(vqc.exact_quantile_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE vqc.exact_quantile_state (
+    INPUT = vqc.exact_quantile_state_in,
+    OUTPUT = vqc.exact_quantile_state_out,
+    RECEIVE = vqc.exact_quantile_state_recv,
+    SEND = vqc.exact_quantile_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+CREATE FUNCTION vqc.exact_quantile_transfn(vqc.exact_quantile_state, float8)
+RETURNS vqc.exact_quantile_state
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_transfn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_quantile_combinefn(vqc.exact_quantile_state, vqc.exact_quantile_state)
+RETURNS vqc.exact_quantile_state
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_combinefn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- INITCOND is the empty state: no rows (or only NULLs) give count 0.
+CREATE AGGREGATE vqc.exact_quantile_state(float8) (
+    SFUNC = vqc.exact_quantile_transfn,
+    STYPE = vqc.exact_quantile_state,
+    COMBINEFUNC = vqc.exact_quantile_combinefn,
+    INITCOND = '565143510001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION vqc.exact_quantile(state vqc.exact_quantile_state, q float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_quantile_count(state vqc.exact_quantile_state)
+RETURNS int8
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_count'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_quantile_overflowed(state vqc.exact_quantile_state)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_overflowed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -1,1 +1,137 @@
--- hash_set.sql: filled in by its concern
+
+-- ---------------------------------------------------------------------
+-- hash_set.sql: vqc.hash_set_state, exact uniqueness screening in one scan
+-- ---------------------------------------------------------------------
+-- The state is a real SQL type (not internal) so that partial states can
+-- travel (parallel workers, Citus).  Text form: hex of the binary form.
+
+CREATE TYPE vqc.hash_set_state;
+
+CREATE FUNCTION vqc.hash_set_state_in(cstring)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_state_out(vqc.hash_set_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'vqc_hash_set_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_state_recv(internal)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_state_send(vqc.hash_set_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'vqc_hash_set_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE vqc.hash_set_state (
+    INPUT = vqc.hash_set_state_in,
+    OUTPUT = vqc.hash_set_state_out,
+    RECEIVE = vqc.hash_set_state_recv,
+    SEND = vqc.hash_set_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, anyelement)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_combinefn(vqc.hash_set_state, vqc.hash_set_state)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_combinefn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- INITCOND is the empty state: no rows (or only NULLs) give count 0.
+CREATE AGGREGATE vqc.hash_set_state(anyelement) (
+    SFUNC = vqc.hash_set_transfn,
+    STYPE = vqc.hash_set_state,
+    COMBINEFUNC = vqc.hash_set_combinefn,
+    INITCOND = '565143480001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
+-- A one-argument call whose function name is a type name is parsed as a
+-- cast when the argument is of a string type and no function matches it
+-- exactly: vqc.hash_set_state(text_col) would mean text_col::vqc.hash_set_state.
+-- These exact-match overloads keep it an aggregate for the built-in string
+-- types.  (Domains over text and citext still parse as a cast: pass col::text.)
+
+CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, text)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.hash_set_state(text) (
+    SFUNC = vqc.hash_set_transfn,
+    STYPE = vqc.hash_set_state,
+    COMBINEFUNC = vqc.hash_set_combinefn,
+    INITCOND = '565143480001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, varchar)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.hash_set_state(varchar) (
+    SFUNC = vqc.hash_set_transfn,
+    STYPE = vqc.hash_set_state,
+    COMBINEFUNC = vqc.hash_set_combinefn,
+    INITCOND = '565143480001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, bpchar)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.hash_set_state(bpchar) (
+    SFUNC = vqc.hash_set_transfn,
+    STYPE = vqc.hash_set_state,
+    COMBINEFUNC = vqc.hash_set_combinefn,
+    INITCOND = '565143480001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, name)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.hash_set_state(name) (
+    SFUNC = vqc.hash_set_transfn,
+    STYPE = vqc.hash_set_state,
+    COMBINEFUNC = vqc.hash_set_combinefn,
+    INITCOND = '565143480001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION vqc.hash_set_count(state vqc.hash_set_state)
+RETURNS int8
+AS 'MODULE_PATHNAME', 'vqc_hash_set_count'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_overflowed(state vqc.hash_set_state)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'vqc_hash_set_overflowed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- true: some hash repeats, so values MAY repeat; false: all values distinct;
+-- NULL: the state overflowed the exact memory limit.
+CREATE FUNCTION vqc.hash_set_has_duplicates(state vqc.hash_set_state)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'vqc_hash_set_has_duplicates'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_distinct_hashes(state vqc.hash_set_state)
+RETURNS int8
+AS 'MODULE_PATHNAME', 'vqc_hash_set_distinct_hashes'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

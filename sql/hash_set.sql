@@ -1,0 +1,181 @@
+-- vqc.hash_set_state: exact uniqueness screening
+\set VERBOSITY terse
+
+CREATE FUNCTION pg_temp.try_in(s text, typ regtype) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('SELECT %L::%s', s, typ);
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+
+CREATE FUNCTION pg_temp.recv(b bytea, typ regtype) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    r text;
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)',
+                   b, '/tmp/vqc_regress_state.bin');
+    EXECUTE format('CREATE TEMP TABLE recv_buf (s %s)', typ);
+    EXECUTE format('COPY recv_buf FROM %L WITH (FORMAT binary)',
+                   '/tmp/vqc_regress_state.bin');
+    SELECT s::text INTO r FROM recv_buf;
+    DROP TABLE recv_buf;
+    RETURN r;
+END $$;
+
+CREATE FUNCTION pg_temp.try_recv(b bytea, typ regtype) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_temp.recv(b, typ);
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+
+CREATE TABLE hs_data AS
+SELECT i, i AS n_unique, i % 100 AS n_dup,
+       'value ' || i AS t_unique, 'value ' || (i % 250) AS t_dup,
+       CASE WHEN i % 10 = 0 THEN NULL ELSE i END AS n_nulls
+FROM generate_series(1, 1000) i;
+
+-- int, text: unique vs duplicated; NULLs are ignored
+SELECT 'int unique' AS what, vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(n_unique) s FROM hs_data) x
+UNION ALL
+SELECT 'int duplicated', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(n_dup) s FROM hs_data) x
+UNION ALL
+SELECT 'int with nulls', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(n_nulls) s FROM hs_data) x
+UNION ALL
+SELECT 'text unique', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(t_unique) s FROM hs_data) x
+UNION ALL
+SELECT 'text duplicated', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(t_dup) s FROM hs_data) x
+UNION ALL
+SELECT 'empty', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(n_unique) s FROM hs_data WHERE false) x
+UNION ALL
+SELECT 'only nulls', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
+       vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
+FROM (SELECT vqc.hash_set_state(NULL::int) s FROM hs_data) x;
+
+-- distinct hashes agree with count(DISTINCT) on these sets
+SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_state(t_dup)) = count(DISTINCT t_dup) AS text_ok,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_state(n_dup)) = count(DISTINCT n_dup) AS int_ok
+FROM hs_data;
+
+-- string types other than text are aggregates too, not casts
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x::varchar)) AS varchar_dup,
+       vqc.hash_set_has_duplicates(vqc.hash_set_state(x::char(5))) AS bpchar_dup,
+       vqc.hash_set_has_duplicates(vqc.hash_set_state(x::name)) AS name_dup,
+       vqc.hash_set_count(vqc.hash_set_state(x)) AS text_count
+FROM unnest('{a, "a  ", b}'::text[]) x;
+
+-- numeric: 1.0 and 1.00 are equal, so they hash equal
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x)) AS dup,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_state(x)) AS distinct_hashes
+FROM unnest('{1.0, 1.00, 2}'::numeric[]) x;
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x)) AS dup
+FROM unnest('{1.0, 1.01, 2}'::numeric[]) x;
+
+-- other hashable types: arrays, timestamps
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x))
+FROM (VALUES ('{1,2}'::int[]), ('{2,1}'::int[])) v(x);
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(d))
+FROM generate_series('2024-01-01'::date, '2024-12-31'::date, '1 day') d;
+
+-- a case-insensitive (nondeterministic) collation hashes 'ABC' and 'abc' alike
+CREATE COLLATION hs_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x COLLATE hs_ci)) AS ci_dup,
+       vqc.hash_set_has_duplicates(vqc.hash_set_state(x COLLATE "C")) AS c_dup
+FROM unnest('{ABC, abc, xyz}'::text[]) x;
+DROP COLLATION hs_ci;
+
+-- a type without an extended hash function: 42883
+\set VERBOSITY verbose
+SELECT vqc.hash_set_state(point(i, i)) FROM generate_series(1, 3) i;
+\set VERBOSITY terse
+
+-- over the memory limit: only the count; duplicate answers are NULL
+CREATE TABLE hs_big AS SELECT i FROM generate_series(1, 100000) i;
+ANALYZE hs_big;
+SET vqc.exact_memory_limit = 64;
+SELECT vqc.hash_set_overflowed(s), vqc.hash_set_count(s),
+       vqc.hash_set_has_duplicates(s) IS NULL AS dup_null,
+       vqc.hash_set_distinct_hashes(s) IS NULL AS distinct_null
+FROM (SELECT vqc.hash_set_state(i) s FROM hs_big) b;
+RESET vqc.exact_memory_limit;
+
+-- combine through a parallel plan equals the serial plan
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT vqc.hash_set_state(i) FROM hs_big;
+SELECT vqc.hash_set_state(i) AS u_par, vqc.hash_set_state(i % 5000) AS d_par FROM hs_big \gset
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+SET max_parallel_workers_per_gather = 0;
+SELECT vqc.hash_set_state(i) AS u_ser, vqc.hash_set_state(i % 5000) AS d_ser FROM hs_big \gset
+RESET max_parallel_workers_per_gather;
+SELECT vqc.hash_set_count(p.u) = vqc.hash_set_count(s.u) AS count_same,
+       vqc.hash_set_has_duplicates(p.u) AS par_u_dup, vqc.hash_set_has_duplicates(s.u) AS ser_u_dup,
+       vqc.hash_set_distinct_hashes(p.u) AS par_u, vqc.hash_set_distinct_hashes(s.u) AS ser_u,
+       vqc.hash_set_has_duplicates(p.d) AS par_d_dup,
+       vqc.hash_set_distinct_hashes(p.d) AS par_d, vqc.hash_set_distinct_hashes(s.d) AS ser_d
+FROM (SELECT :'u_par'::vqc.hash_set_state AS u, :'d_par'::vqc.hash_set_state AS d) p,
+     (SELECT :'u_ser'::vqc.hash_set_state AS u, :'d_ser'::vqc.hash_set_state AS d) s;
+
+-- text and binary round trips
+CREATE TABLE hs_states AS
+SELECT vqc.hash_set_state(n_dup) AS s FROM hs_data WHERE i <= 5
+UNION ALL SELECT vqc.hash_set_state(t_unique) FROM hs_data
+UNION ALL SELECT vqc.hash_set_state(i) FROM hs_data WHERE false;
+SET vqc.exact_memory_limit = 0;
+INSERT INTO hs_states SELECT vqc.hash_set_state(i) FROM hs_data;
+RESET vqc.exact_memory_limit;
+SELECT count(*) AS states,
+       bool_and(s::text::vqc.hash_set_state::text = s::text) AS text_rt,
+       bool_and(pg_temp.recv(vqc.hash_set_state_send(s), 'vqc.hash_set_state') = s::text) AS binary_rt,
+       bool_and(vqc.hash_set_state_send(s) = decode(s::text, 'hex')) AS send_is_hex
+FROM hs_states;
+SELECT s, vqc.hash_set_count(s), vqc.hash_set_overflowed(s) FROM hs_states
+WHERE vqc.hash_set_count(s) <> 1000;
+
+-- malformed input: text 22P02, binary 22P03
+WITH g(s) AS (SELECT s::text FROM hs_states LIMIT 1),
+cases(name, h) AS (
+    SELECT 'valid', s FROM g
+    UNION ALL SELECT 'quantile magic', overlay(s PLACING '56514351' FROM 1 FOR 8) FROM g
+    UNION ALL SELECT 'bad version', overlay(s PLACING 'ffff' FROM 9 FOR 4) FROM g
+    UNION ALL SELECT 'unknown flag', overlay(s PLACING '8000' FROM 13 FOR 4) FROM g
+    UNION ALL SELECT 'truncated', left(s, -2) FROM g
+    UNION ALL SELECT 'truncated value', left(s, -16) FROM g
+    UNION ALL SELECT 'trailing', s || '00' FROM g
+    UNION ALL SELECT 'counts larger than data', overlay(s PLACING '00000000000000060000000000000006' FROM 17 FOR 32) FROM g
+    UNION ALL SELECT 'negative counts', overlay(s PLACING 'ffffffffffffffffffffffffffffffff' FROM 17 FOR 32) FROM g
+    UNION ALL SELECT 'count != nvalues', overlay(s PLACING '0000000000000004' FROM 33 FOR 16) FROM g
+    UNION ALL SELECT 'overflowed with values', overlay(s PLACING '0001' FROM 13 FOR 4) FROM g
+)
+SELECT name, pg_temp.try_in(h, 'vqc.hash_set_state') AS text_in,
+       pg_temp.try_recv(decode(h, 'hex'), 'vqc.hash_set_state') AS binary_in
+FROM cases;
+\set VERBOSITY verbose
+SELECT '56514348000100000000000000000001000000000000000100'::vqc.hash_set_state;
+\set VERBOSITY terse
+
+DROP TABLE hs_data, hs_big, hs_states;

@@ -1,0 +1,269 @@
+/*-------------------------------------------------------------------------
+ *
+ * hash_set.c
+ *	  vqc.hash_set_state: exact uniqueness screening in one scan.  The
+ *	  aggregate keeps the 64-bit extended hash (seed 0, input collation) of
+ *	  every non-null value, up to the exact memory limit.  The accessors
+ *	  radix-sort a private copy once: no repeated hash proves all values
+ *	  distinct; a repeated hash means values MAY repeat (the caller confirms
+ *	  with a second pass).  Past the memory limit only the count is kept.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "state_io.h"
+
+#define TYPNAME "vqc.hash_set_state"
+
+PG_FUNCTION_INFO_V1(vqc_hash_set_state_in);
+PG_FUNCTION_INFO_V1(vqc_hash_set_state_out);
+PG_FUNCTION_INFO_V1(vqc_hash_set_state_recv);
+PG_FUNCTION_INFO_V1(vqc_hash_set_state_send);
+PG_FUNCTION_INFO_V1(vqc_hash_set_transfn);
+PG_FUNCTION_INFO_V1(vqc_hash_set_combinefn);
+PG_FUNCTION_INFO_V1(vqc_hash_set_count);
+PG_FUNCTION_INFO_V1(vqc_hash_set_overflowed);
+PG_FUNCTION_INFO_V1(vqc_hash_set_has_duplicates);
+PG_FUNCTION_INFO_V1(vqc_hash_set_distinct_hashes);
+
+/* the input type's extended hash function, cached in fn_extra */
+typedef struct HashSetCache
+{
+	Oid			typid;
+	FmgrInfo	hashfn;
+} HashSetCache;
+
+Datum
+vqc_hash_set_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	Size		len;
+	char	   *bin = vqc_hex_decode(str, &len, TYPNAME);
+
+	PG_RETURN_POINTER(vec8_parse(bin, len, VQC_MAGIC_HASH_SET,
+								 ERRCODE_INVALID_TEXT_REPRESENTATION, TYPNAME));
+}
+
+Datum
+vqc_hash_set_state_out(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	vec8_serialize(&buf, s, VQC_MAGIC_HASH_SET);
+	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+}
+
+Datum
+vqc_hash_set_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	Vec8State  *s;
+
+	s = vec8_parse(buf->data + buf->cursor, buf->len - buf->cursor,
+				   VQC_MAGIC_HASH_SET, ERRCODE_INVALID_BINARY_REPRESENTATION,
+				   TYPNAME);
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+Datum
+vqc_hash_set_state_send(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	vec8_serialize(&buf, s, VQC_MAGIC_HASH_SET);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Transition: strict (NULL inputs never arrive), INITCOND is the empty
+ * state.  Hashes with the type's extended hash support function.
+ */
+Datum
+vqc_hash_set_transfn(PG_FUNCTION_ARGS)
+{
+	HashSetCache *cache = (HashSetCache *) fcinfo->flinfo->fn_extra;
+	Vec8State  *s;
+	uint64		h;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "vqc_hash_set_transfn called in non-aggregate context");
+
+	if (unlikely(cache == NULL))
+	{
+		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		TypeCacheEntry *tce;
+
+		if (!OidIsValid(typid))
+			elog(ERROR, "could not determine the input type of vqc.hash_set_state");
+		tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+		if (!OidIsValid(tce->hash_extended_proc))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("could not identify an extended hash function for type %s",
+							format_type_be(typid))));
+		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(HashSetCache));
+		cache->typid = typid;
+		fmgr_info_copy(&cache->hashfn, &tce->hash_extended_proc_finfo,
+					   fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+
+	s = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
+	h = DatumGetUInt64(FunctionCall2Coll(&cache->hashfn, PG_GET_COLLATION(),
+										 PG_GETARG_DATUM(1),
+										 Int64GetDatum(0)));
+	PG_RETURN_POINTER(vec8_append(s, h));
+}
+
+Datum
+vqc_hash_set_combinefn(PG_FUNCTION_ARGS)
+{
+	Vec8State  *l;
+	Vec8State  *r;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "vqc_hash_set_combinefn called in non-aggregate context");
+
+	l = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
+	r = (Vec8State *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	PG_RETURN_POINTER(vec8_combine(l, r));
+}
+
+/*
+ * LSD radix sort of uint64 keys, 11 bits per pass (6 passes); passes in
+ * which every key has the same digit are skipped.
+ */
+#define RADIX_BITS	11
+#define RADIX_SIZE	(1 << RADIX_BITS)
+#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
+
+static void
+radix_sort_u64(uint64 *a, int64 n)
+{
+	Size	   *counts;
+	uint64	   *tmp;
+	uint64	   *src = a;
+	uint64	   *dst;
+	int64		i;
+	int			pass;
+
+	if (n < 2)
+		return;
+
+	counts = palloc0(sizeof(Size) * RADIX_PASSES * RADIX_SIZE);
+	tmp = palloc(n * sizeof(uint64));
+	dst = tmp;
+
+	/* one read for all the histograms */
+	for (i = 0; i < n; i++)
+	{
+		uint64		v = a[i];
+
+		for (pass = 0; pass < RADIX_PASSES; pass++)
+			counts[pass * RADIX_SIZE + ((v >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+	}
+
+	for (pass = 0; pass < RADIX_PASSES; pass++)
+	{
+		Size	   *c = counts + pass * RADIX_SIZE;
+		int			shift = pass * RADIX_BITS;
+		Size		sum = 0;
+		int			d;
+		uint64	   *t;
+
+		/* skip a pass where all keys share this digit */
+		if (c[(src[0] >> shift) & (RADIX_SIZE - 1)] == (Size) n)
+			continue;
+
+		for (d = 0; d < RADIX_SIZE; d++)
+		{
+			Size		cnt = c[d];
+
+			c[d] = sum;
+			sum += cnt;
+		}
+		for (i = 0; i < n; i++)
+		{
+			uint64		v = src[i];
+
+			dst[c[(v >> shift) & (RADIX_SIZE - 1)]++] = v;
+		}
+		t = src;
+		src = dst;
+		dst = t;
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	if (src != a)
+		memcpy(a, src, n * sizeof(uint64));
+	pfree(tmp);
+	pfree(counts);
+}
+
+/* distinct hashes among the stored ones (the state is not overflowed) */
+static int64
+distinct_hashes(const Vec8State *s)
+{
+	uint64	   *h;
+	int64		n = s->nvalues;
+	int64		distinct;
+	int64		i;
+
+	if (n == 0)
+		return 0;
+	h = vec8_private_values(s);
+	radix_sort_u64(h, n);
+	distinct = 1;
+	for (i = 1; i < n; i++)
+	{
+		if (h[i] != h[i - 1])
+			distinct++;
+	}
+	pfree(h);
+	return distinct;
+}
+
+Datum
+vqc_hash_set_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(vec8_get_arg(fcinfo, 0)->count);
+}
+
+Datum
+vqc_hash_set_overflowed(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL((vec8_get_arg(fcinfo, 0)->flags & VEC8_OVERFLOW) != 0);
+}
+
+Datum
+vqc_hash_set_has_duplicates(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+
+	if (s->flags & VEC8_OVERFLOW)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(distinct_hashes(s) < s->nvalues);
+}
+
+Datum
+vqc_hash_set_distinct_hashes(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+
+	if (s->flags & VEC8_OVERFLOW)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(distinct_hashes(s));
+}

@@ -1,0 +1,407 @@
+/*-------------------------------------------------------------------------
+ *
+ * state_io.c
+ *	  Shared machinery for vqc's aggregate state types (see state_io.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/memutils.h"
+
+#include "state_io.h"
+#include "vqc.h"
+
+void
+vqc_reader_init(VqcReader *r, const char *data, Size len, int errcode,
+				const char *typname)
+{
+	r->p = data;
+	r->end = data + len;
+	r->errcode = errcode;
+	r->typname = typname;
+}
+
+/*
+ * Rejects malformed input: 22P02 for the text form, 22P03 for the binary
+ * form.  The detail says what is wrong, never what the bytes were.
+ */
+void
+vqc_bad_state(VqcReader *r, const char *detail)
+{
+	if (r->errcode == ERRCODE_INVALID_TEXT_REPRESENTATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s", r->typname),
+				 errdetail_internal("%s", detail)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external binary representation of type %s",
+					r->typname),
+			 errdetail_internal("%s", detail)));
+	pg_unreachable();
+}
+
+Size
+vqc_reader_remaining(VqcReader *r)
+{
+	return (Size) (r->end - r->p);
+}
+
+const char *
+vqc_read_bytes(VqcReader *r, Size n)
+{
+	const char *p = r->p;
+
+	if (vqc_reader_remaining(r) < n)
+		vqc_bad_state(r, "The state is truncated.");
+	r->p += n;
+	return p;
+}
+
+uint8
+vqc_read_u8(VqcReader *r)
+{
+	return (uint8) *vqc_read_bytes(r, 1);
+}
+
+static uint16
+vqc_read_u16(VqcReader *r)
+{
+	const unsigned char *p = (const unsigned char *) vqc_read_bytes(r, 2);
+
+	return (uint16) ((p[0] << 8) | p[1]);
+}
+
+uint32
+vqc_read_u32(VqcReader *r)
+{
+	const unsigned char *p = (const unsigned char *) vqc_read_bytes(r, 4);
+
+	return ((uint32) p[0] << 24) | ((uint32) p[1] << 16) |
+		((uint32) p[2] << 8) | (uint32) p[3];
+}
+
+int32
+vqc_read_i32(VqcReader *r)
+{
+	return (int32) vqc_read_u32(r);
+}
+
+uint64
+vqc_read_u64(VqcReader *r)
+{
+	uint64		hi = vqc_read_u32(r);
+
+	return (hi << 32) | vqc_read_u32(r);
+}
+
+int64
+vqc_read_i64(VqcReader *r)
+{
+	return (int64) vqc_read_u64(r);
+}
+
+/* Checks magic word and version; returns the flags word. */
+uint16
+vqc_read_header(VqcReader *r, uint32 magic)
+{
+	if (vqc_read_u32(r) != magic)
+		vqc_bad_state(r, "The state does not start with this type's magic word.");
+	if (vqc_read_u16(r) != VQC_STATE_VERSION)
+		vqc_bad_state(r, "The state format version is not supported.");
+	return vqc_read_u16(r);
+}
+
+void
+vqc_read_end(VqcReader *r)
+{
+	if (r->p != r->end)
+		vqc_bad_state(r, "The state has trailing bytes.");
+}
+
+void
+vqc_write_header(StringInfo buf, uint32 magic, uint16 flags)
+{
+	pq_sendint32(buf, magic);
+	pq_sendint16(buf, VQC_STATE_VERSION);
+	pq_sendint16(buf, flags);
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+char *
+vqc_hex_encode(const char *data, Size len, const char *typname)
+{
+	char	   *out;
+	char	   *p;
+	Size		i;
+
+	if (len > (MaxAllocSize - 1) / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s value is too large for its text form", typname),
+				 errhint("Use the binary form (COPY BINARY or binary transfer) for a state this large.")));
+	out = palloc(len * 2 + 1);
+	p = out;
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) data[i];
+
+		*p++ = hexdigits[c >> 4];
+		*p++ = hexdigits[c & 0xf];
+	}
+	*p = '\0';
+	return out;
+}
+
+static inline int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decodes lower-case hex (the only spelling vqc writes); 22P02 otherwise. */
+char *
+vqc_hex_decode(const char *str, Size *len, const char *typname)
+{
+	Size		slen = strlen(str);
+	char	   *out;
+	Size		i;
+
+	if (slen % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s", typname),
+				 errdetail("The text form must have an even number of hexadecimal digits.")));
+	out = palloc(slen / 2 + 1);
+	for (i = 0; i < slen / 2; i++)
+	{
+		int			hi = hexval(str[2 * i]);
+		int			lo = hexval(str[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type %s", typname),
+					 errdetail("The text form must consist of lower-case hexadecimal digits.")));
+		out[i] = (char) ((hi << 4) | lo);
+	}
+	*len = slen / 2;
+	return out;
+}
+
+/*
+ * Returns the state as a plain 4-byte-header varlena we may modify: the
+ * datum itself when it is one, else a palloc'd detoasted copy (a state that
+ * was stored in a tuple may arrive short-headed or compressed).
+ */
+struct varlena *
+vqc_state_writable(Datum d)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_EXTENDED(v))
+		return pg_detoast_datum_copy(v);
+	return v;
+}
+
+Size
+vqc_grow_capacity(Size cur, Size need, Size max)
+{
+	Size		n = Max(cur * 2, need);
+
+	n = Max(n, 16);
+	n = Min(n, max);
+	Assert(n >= need);
+	return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Vec8State
+ * ---------------------------------------------------------------------
+ */
+
+/* most words a state may hold: the exact memory limit, and what palloc takes */
+static int64
+vec8_max_words(void)
+{
+	Size		bytes = vqc_exact_memory_limit_bytes();
+	Size		cap = MaxAllocSize - VEC8_HDRSZ - 64;
+
+	return (int64) (Min(bytes, cap) / sizeof(uint64));
+}
+
+/*
+ * A new zeroed state in CurrentMemoryContext.  In a transition function
+ * that is the per-tuple context; the executor copies a new state into the
+ * aggregate context and frees the old one.
+ */
+Vec8State *
+vec8_new(int64 capacity)
+{
+	Size		sz = VEC8_HDRSZ + (Size) capacity * sizeof(uint64);
+	Vec8State  *s = (Vec8State *) palloc0(sz);
+
+	SET_VARSIZE(s, sz);
+	s->version = VQC_STATE_VERSION;
+	return s;
+}
+
+static Vec8State *
+vec8_overflowed(int64 count)
+{
+	Vec8State  *n = vec8_new(0);
+
+	n->flags = VEC8_OVERFLOW;
+	n->count = count;
+	return n;
+}
+
+/* The state is full (count already taken): grow it, or overflow. */
+Vec8State *
+vec8_append_slow(Vec8State *s, uint64 word)
+{
+	int64		maxwords = vec8_max_words();
+	Vec8State  *n;
+
+	if (s->nvalues + 1 > maxwords)
+		return vec8_overflowed(s->count);
+
+	n = vec8_new((int64) vqc_grow_capacity(VEC8_CAPACITY(s), s->nvalues + 1,
+										   maxwords));
+	n->flags = s->flags;
+	n->count = s->count;
+	n->nvalues = s->nvalues;
+	memcpy(n->values, s->values, s->nvalues * sizeof(uint64));
+	n->values[n->nvalues++] = word;
+	return n;
+}
+
+/* Appends r to l (l writable, r read only); returns the combined state. */
+Vec8State *
+vec8_combine(Vec8State *l, const Vec8State *r)
+{
+	int64		maxwords = vec8_max_words();
+	int64		count;
+	int64		need;
+
+	if (pg_add_s64_overflow(l->count, r->count, &count))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("state count out of range")));
+
+	if (((l->flags | r->flags) & VEC8_OVERFLOW) ||
+		l->nvalues + r->nvalues > maxwords)
+	{
+		if (l->flags & VEC8_OVERFLOW)
+		{
+			l->count = count;
+			return l;
+		}
+		return vec8_overflowed(count);
+	}
+
+	need = l->nvalues + r->nvalues;
+	if (need > VEC8_CAPACITY(l))
+	{
+		Vec8State  *n = vec8_new((int64) vqc_grow_capacity(VEC8_CAPACITY(l),
+														   need, maxwords));
+
+		n->flags = l->flags;
+		n->nvalues = l->nvalues;
+		memcpy(n->values, l->values, l->nvalues * sizeof(uint64));
+		l = n;
+	}
+	memcpy(l->values + l->nvalues, r->values, r->nvalues * sizeof(uint64));
+	l->nvalues = need;
+	l->count = count;
+	return l;
+}
+
+/* A read-only, detoasted state argument of an accessor. */
+Vec8State *
+vec8_get_arg(FunctionCallInfo fcinfo, int argno)
+{
+	Vec8State  *s = (Vec8State *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	if (VARSIZE(s) < VEC8_HDRSZ || s->version != VQC_STATE_VERSION ||
+		s->nvalues < 0 || s->nvalues > VEC8_CAPACITY(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("unsupported or corrupt vqc state"),
+				 errdetail("The stored state was not written by this version of vqc.")));
+	return s;
+}
+
+/* Binary form: header, count (int8), nvalues (int8), words (uint64 each). */
+void
+vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic)
+{
+	int64		i;
+
+	enlargeStringInfo(buf, 24 + s->nvalues * sizeof(uint64));
+	vqc_write_header(buf, magic, s->flags);
+	pq_sendint64(buf, (uint64) s->count);
+	pq_sendint64(buf, (uint64) s->nvalues);
+	for (i = 0; i < s->nvalues; i++)
+		pq_sendint64(buf, s->values[i]);
+}
+
+Vec8State *
+vec8_parse(const char *data, Size len, uint32 magic, int errcode,
+		   const char *typname)
+{
+	VqcReader	r;
+	uint16		flags;
+	int64		count;
+	int64		nvalues;
+	int64		i;
+	Vec8State  *s;
+
+	vqc_reader_init(&r, data, len, errcode, typname);
+	flags = vqc_read_header(&r, magic);
+	if (flags & ~VEC8_OVERFLOW)
+		vqc_bad_state(&r, "The state has unknown flag bits set.");
+	count = vqc_read_i64(&r);
+	nvalues = vqc_read_i64(&r);
+	if (count < 0)
+		vqc_bad_state(&r, "The count is negative.");
+	if (flags & VEC8_OVERFLOW)
+	{
+		if (nvalues != 0)
+			vqc_bad_state(&r, "An overflowed state must store no values.");
+	}
+	else if (nvalues != count)
+		vqc_bad_state(&r, "The number of stored values does not match the count.");
+	if ((uint64) nvalues > vqc_reader_remaining(&r) / sizeof(uint64))
+		vqc_bad_state(&r, "The state is truncated: it claims more values than it holds.");
+	if (VEC8_HDRSZ + (Size) nvalues * sizeof(uint64) > MaxAllocSize)
+		vqc_bad_state(&r, "The state is too large.");
+
+	s = vec8_new(nvalues);
+	s->flags = flags;
+	s->count = count;
+	s->nvalues = nvalues;
+	for (i = 0; i < nvalues; i++)
+		s->values[i] = vqc_read_u64(&r);
+	vqc_read_end(&r);
+	return s;
+}
+
+/* A private copy of the stored words, for sorting or selection. */
+uint64 *
+vec8_private_values(const Vec8State *s)
+{
+	uint64	   *v = palloc(Max(s->nvalues, 1) * sizeof(uint64));
+
+	memcpy(v, s->values, s->nvalues * sizeof(uint64));
+	return v;
+}

@@ -1,0 +1,115 @@
+/*-------------------------------------------------------------------------
+ *
+ * state_io.h
+ *	  Shared machinery for vqc's aggregate state types: the versioned wire
+ *	  header, bounds-checked readers, hex text encoding, input error
+ *	  helpers, private writable copies and geometric growth, plus the
+ *	  "vector of 8-byte words" state that exact_quantile and hash_set share.
+ *
+ * Every state type has two external forms:
+ *	  binary (send/recv): magic (uint32), version (uint16), flags (uint16),
+ *		then the type's fields, all in network byte order;
+ *	  text (out/in): the binary form as lower-case hex digits.
+ * Both are validated completely on input; text errors are 22P02, binary
+ * errors 22P03.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef VQC_STATE_IO_H
+#define VQC_STATE_IO_H
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+/* version word of every state format written by this build */
+#define VQC_STATE_VERSION		1
+
+/* magic words, one per state type ("VQCT", "VQCQ", "VQCH") */
+#define VQC_MAGIC_TALLY			0x56514354
+#define VQC_MAGIC_QUANTILE		0x56514351
+#define VQC_MAGIC_HASH_SET		0x56514348
+
+/* Bounds-checked reader over a received or hex-decoded buffer. */
+typedef struct VqcReader
+{
+	const char *p;				/* next unread byte */
+	const char *end;			/* one past the last byte present */
+	int			errcode;		/* 22P02 for text input, 22P03 for binary */
+	const char *typname;		/* SQL type name for messages */
+} VqcReader;
+
+extern void vqc_reader_init(VqcReader *r, const char *data, Size len,
+							int errcode, const char *typname);
+extern pg_attribute_noreturn() void vqc_bad_state(VqcReader *r, const char *detail);
+extern uint16 vqc_read_header(VqcReader *r, uint32 magic);
+extern uint8 vqc_read_u8(VqcReader *r);
+extern uint32 vqc_read_u32(VqcReader *r);
+extern int32 vqc_read_i32(VqcReader *r);
+extern uint64 vqc_read_u64(VqcReader *r);
+extern int64 vqc_read_i64(VqcReader *r);
+extern const char *vqc_read_bytes(VqcReader *r, Size n);
+extern Size vqc_reader_remaining(VqcReader *r);
+extern void vqc_read_end(VqcReader *r);
+
+/* writing the header of the binary form */
+extern void vqc_write_header(StringInfo buf, uint32 magic, uint16 flags);
+
+/* text form: hex of the binary form */
+extern char *vqc_hex_encode(const char *data, Size len, const char *typname);
+extern char *vqc_hex_decode(const char *str, Size *len, const char *typname);
+
+/* a 4-byte-header, uncompressed, palloc'd copy when the datum is not one */
+extern struct varlena *vqc_state_writable(Datum d);
+
+/* new capacity >= need: at least double cur, at most max */
+extern Size vqc_grow_capacity(Size cur, Size need, Size max);
+
+/*
+ * Vec8State: a count of non-null inputs plus, until the exact memory limit
+ * is reached, every input as an 8-byte word (float8 bits or a 64-bit hash).
+ * When the words would exceed the limit the state overflows: the words are
+ * dropped and only the count goes on.  The allocated capacity is whatever
+ * VARSIZE says; nvalues of it are in use (the rest is zeroed slack).
+ */
+#define VEC8_OVERFLOW			0x0001
+
+typedef struct Vec8State
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint16		version;		/* VQC_STATE_VERSION */
+	uint16		flags;			/* VEC8_OVERFLOW */
+	int64		count;			/* non-null values seen */
+	int64		nvalues;		/* words stored (0 when overflowed) */
+	uint64		values[FLEXIBLE_ARRAY_MEMBER];
+} Vec8State;
+
+#define VEC8_HDRSZ				offsetof(Vec8State, values)
+#define VEC8_CAPACITY(s)		((int64) ((VARSIZE(s) - VEC8_HDRSZ) / sizeof(uint64)))
+
+extern Vec8State *vec8_new(int64 capacity);
+extern Vec8State *vec8_append_slow(Vec8State *s, uint64 word);
+extern Vec8State *vec8_combine(Vec8State *l, const Vec8State *r);
+extern Vec8State *vec8_get_arg(FunctionCallInfo fcinfo, int argno);
+extern void vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic);
+extern Vec8State *vec8_parse(const char *data, Size len, uint32 magic,
+							 int errcode, const char *typname);
+extern uint64 *vec8_private_values(const Vec8State *s);
+
+/*
+ * Adds one non-null input.  The hot path: count, and store the word while
+ * there is room.  Returns the state to hand back to the executor (a new
+ * pointer only when it grew or overflowed).
+ */
+static inline Vec8State *
+vec8_append(Vec8State *s, uint64 word)
+{
+	s->count++;
+	if (s->flags & VEC8_OVERFLOW)
+		return s;
+	if (unlikely(s->nvalues >= VEC8_CAPACITY(s)))
+		return vec8_append_slow(s, word);
+	s->values[s->nvalues++] = word;
+	return s;
+}
+
+#endif							/* VQC_STATE_IO_H */
