@@ -53,7 +53,7 @@ INSERT INTO eq_data SELECT 'reversed', -i FROM generate_series(1, 2000) i;
 -- every data set and q: the result is exactly percentile_cont's
 SELECT name, q, vqc.exact_quantile(s, q) AS exact, pc,
        vqc.exact_quantile(s, q) IS NOT DISTINCT FROM pc AS same
-FROM (SELECT name, vqc.exact_quantile_state(x) AS s FROM eq_data GROUP BY name) st
+FROM (SELECT name, vqc.exact_quantile_agg(x) AS s FROM eq_data GROUP BY name) st
 CROSS JOIN unnest('{0, 0.25, 0.5, 0.9, 1}'::float8[]) q
 JOIN LATERAL (SELECT percentile_cont(q) WITHIN GROUP (ORDER BY x) AS pc
               FROM eq_data d WHERE d.name = st.name) p ON true
@@ -63,7 +63,7 @@ ORDER BY name, q;
 -- large sets: all agree at many q
 SELECT name, count(*) AS qs,
        bool_and(vqc.exact_quantile(s, q) IS NOT DISTINCT FROM pc) AS all_same
-FROM (SELECT name, vqc.exact_quantile_state(x) AS s FROM eq_data GROUP BY name) st
+FROM (SELECT name, vqc.exact_quantile_agg(x) AS s FROM eq_data GROUP BY name) st
 CROSS JOIN (SELECT i / 100.0 AS q FROM generate_series(0, 100) i) qs
 JOIN LATERAL (SELECT percentile_cont(q) WITHIN GROUP (ORDER BY x) AS pc
               FROM eq_data d WHERE d.name = st.name) p ON true
@@ -71,21 +71,21 @@ WHERE name IN ('random', 'sorted', 'reversed', 'duplicates')
 GROUP BY name ORDER BY name;
 
 -- counts: non-null values
-SELECT name, vqc.exact_quantile_count(vqc.exact_quantile_state(x)) AS count,
-       vqc.exact_quantile_overflowed(vqc.exact_quantile_state(x)) AS overflowed
+SELECT name, vqc.exact_quantile_count(vqc.exact_quantile_agg(x)) AS count,
+       vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(x)) AS overflowed
 FROM eq_data GROUP BY name ORDER BY name;
 
 -- empty input: count 0, quantile NULL
 SELECT vqc.exact_quantile_count(s), vqc.exact_quantile(s, 0.5) IS NULL AS is_null
-FROM (SELECT vqc.exact_quantile_state(x) s FROM eq_data WHERE false) e;
+FROM (SELECT vqc.exact_quantile_agg(x) s FROM eq_data WHERE false) e;
 
 -- q outside [0, 1] or NaN: 22003, as percentile_cont
 \set VERBOSITY verbose
-SELECT vqc.exact_quantile(vqc.exact_quantile_state(x), 1.5) FROM eq_data;
-SELECT vqc.exact_quantile(vqc.exact_quantile_state(x), -0.1) FROM eq_data;
-SELECT vqc.exact_quantile(vqc.exact_quantile_state(x), 'NaN') FROM eq_data;
+SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), 1.5) FROM eq_data;
+SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), -0.1) FROM eq_data;
+SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), 'NaN') FROM eq_data;
 \set VERBOSITY terse
-SELECT vqc.exact_quantile(vqc.exact_quantile_state(x), NULL) IS NULL AS null_q FROM eq_data;
+SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), NULL) IS NULL AS null_q FROM eq_data;
 
 -- over the memory limit: the state only counts, quantiles are NULL
 CREATE TABLE eq_big AS SELECT i, (i * 7919 % 100003)::float8 AS x FROM generate_series(1, 100000) i;
@@ -93,10 +93,10 @@ ANALYZE eq_big;
 SET vqc.exact_memory_limit = 64;
 SELECT vqc.exact_quantile_overflowed(s), vqc.exact_quantile_count(s),
        vqc.exact_quantile(s, 0.5) IS NULL AS is_null, s::text
-FROM (SELECT vqc.exact_quantile_state(x) s FROM eq_big) b;
+FROM (SELECT vqc.exact_quantile_agg(x) s FROM eq_big) b;
 -- 8192 values fit in 64 kB, 8193 do not
-SELECT vqc.exact_quantile_overflowed(vqc.exact_quantile_state(x)) FROM eq_big WHERE i <= 8192;
-SELECT vqc.exact_quantile_overflowed(vqc.exact_quantile_state(x)) FROM eq_big WHERE i <= 8193;
+SELECT vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(x)) FROM eq_big WHERE i <= 8192;
+SELECT vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(x)) FROM eq_big WHERE i <= 8193;
 RESET vqc.exact_memory_limit;
 
 -- combine through a parallel plan equals the serial plan
@@ -105,10 +105,10 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT vqc.exact_quantile_state(x) FROM eq_big;
-SELECT vqc.exact_quantile_state(x) AS par FROM eq_big \gset
+EXPLAIN (COSTS OFF) SELECT vqc.exact_quantile_agg(x) FROM eq_big;
+SELECT vqc.exact_quantile_agg(x) AS par FROM eq_big \gset
 SET vqc.exact_memory_limit = 500;  -- each worker fits, the combined state does not
-SELECT vqc.exact_quantile_state(x) AS par_over FROM eq_big \gset
+SELECT vqc.exact_quantile_agg(x) AS par_over FROM eq_big \gset
 RESET vqc.exact_memory_limit;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
@@ -124,7 +124,7 @@ FROM (SELECT :'par_over'::vqc.exact_quantile_state AS s) p;
 
 -- text and binary round trips
 CREATE TABLE eq_states AS
-SELECT name, vqc.exact_quantile_state(x) AS s FROM eq_data GROUP BY name;
+SELECT name, vqc.exact_quantile_agg(x) AS s FROM eq_data GROUP BY name;
 INSERT INTO eq_states SELECT 'overflowed', s FROM (SELECT :'par_over'::vqc.exact_quantile_state AS s) p;
 SELECT count(*) AS states,
        bool_and(s::text::vqc.exact_quantile_state::text = s::text) AS text_rt,
@@ -134,7 +134,7 @@ FROM eq_states;
 SELECT s FROM eq_states WHERE name = 'with infinities';
 -- NaN and -0 survive the round trip bit for bit
 SELECT s::text::vqc.exact_quantile_state::text = s::text AS rt, s
-FROM (SELECT vqc.exact_quantile_state(x) s FROM unnest('{NaN, -0, 0}'::float8[]) x) z;
+FROM (SELECT vqc.exact_quantile_agg(x) s FROM unnest('{NaN, -0, 0}'::float8[]) x) z;
 
 -- malformed input: text 22P02, binary 22P03
 -- layout (hex digits): magic 1-8, version 9-12, flags 13-16, count 17-32,

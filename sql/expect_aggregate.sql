@@ -1,4 +1,6 @@
 -- Aggregate, table and schema expectations.
+CREATE SCHEMA expect_aggregate_test;
+SET search_path = expect_aggregate_test, public;
 CREATE TABLE a (id int PRIMARY KEY, v numeric, f float8, i int, d date, s text);
 INSERT INTO a SELECT g, g, g * 1.5, g, date '2024-01-01' + g, 's' || g FROM generate_series(1, 9) g;
 INSERT INTO a VALUES (10, NULL, NULL, NULL, NULL, NULL);
@@ -17,10 +19,23 @@ SELECT t, k, r -> 'success' AS success, r #> '{result,observed_value}' AS observ
                ('expect_column_max_to_be_between', '{"column": "s", "min_value": "s9"}'),
                ('expect_column_max_to_be_between', '{"column": "i", "max_value": 8}')) x(t, k),
        LATERAL (SELECT vqc.expect('a', t, k)) y(r);
--- even-sized column: the median interpolates, as percentile_cont does
+-- odd and even sizes: the median is percentile_cont(0.5), interpolating between the middle two
+CREATE TABLE a8 (i int);
+INSERT INTO a8 SELECT g FROM generate_series(1, 8) g;
 SELECT vqc.expect('a', 'expect_column_median_to_be_between', '{"column": "i", "min_value": 0}') #> '{result,observed_value}' AS median_9,
-       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY i) FROM a WHERE i <> 9) AS median_8_sql,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY i) FROM a) AS median_9_sql,
+       vqc.expect('a8', 'expect_column_median_to_be_between', '{"column": "i", "min_value": 0}') #> '{result,observed_value}' AS median_8,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY i) FROM a8) AS median_8_sql,
        vqc.expect('a', 'expect_column_median_to_be_between', '{"column": "i", "min_value": 0}', 'BOOLEAN_ONLY') AS boolean_only;
+-- past vqc.exact_memory_limit the median is still exact, from a second pass
+CREATE TABLE big_median (x float8);
+INSERT INTO big_median SELECT (g * 7919) % 100003 / 7.0 FROM generate_series(1, 100000) g;
+SET vqc.exact_memory_limit = 64;
+SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
+       = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_after_overflow;
+RESET vqc.exact_memory_limit;
+SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
+       = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_in_one_pass;
 -- empty column: fails with a null observed value, no error
 SELECT vqc.expect('e', 'expect_column_mean_to_be_between', '{"column": "v", "min_value": 0}') AS empty_mean;
 SELECT vqc.expect('e', 'expect_column_median_to_be_between', '{"column": "v", "min_value": 0}') -> 'result' AS empty_median;

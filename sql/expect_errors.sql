@@ -1,4 +1,6 @@
 -- Bad requests: each raises an error that names the problem, with its SQLSTATE.
+CREATE SCHEMA expect_errors_test;
+SET search_path = expect_errors_test, public;
 CREATE TABLE t (id int PRIMARY KEY, n int, s text, p point);
 INSERT INTO t VALUES (1, 1, 'a', '(0,0)');
 CREATE FUNCTION try(stmt text) RETURNS text LANGUAGE plpgsql AS $$

@@ -43,67 +43,67 @@ FROM generate_series(1, 1000) i;
 -- int, text: unique vs duplicated; NULLs are ignored
 SELECT 'int unique' AS what, vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(n_unique) s FROM hs_data) x
+FROM (SELECT vqc.hash_set_agg(n_unique) s FROM hs_data) x
 UNION ALL
 SELECT 'int duplicated', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(n_dup) s FROM hs_data) x
+FROM (SELECT vqc.hash_set_agg(n_dup) s FROM hs_data) x
 UNION ALL
 SELECT 'int with nulls', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(n_nulls) s FROM hs_data) x
+FROM (SELECT vqc.hash_set_agg(n_nulls) s FROM hs_data) x
 UNION ALL
 SELECT 'text unique', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(t_unique) s FROM hs_data) x
+FROM (SELECT vqc.hash_set_agg(t_unique) s FROM hs_data) x
 UNION ALL
 SELECT 'text duplicated', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(t_dup) s FROM hs_data) x
+FROM (SELECT vqc.hash_set_agg(t_dup) s FROM hs_data) x
 UNION ALL
 SELECT 'empty', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(n_unique) s FROM hs_data WHERE false) x
+FROM (SELECT vqc.hash_set_agg(n_unique) s FROM hs_data WHERE false) x
 UNION ALL
 SELECT 'only nulls', vqc.hash_set_count(s), vqc.hash_set_has_duplicates(s),
        vqc.hash_set_distinct_hashes(s), vqc.hash_set_overflowed(s)
-FROM (SELECT vqc.hash_set_state(NULL::int) s FROM hs_data) x;
+FROM (SELECT vqc.hash_set_agg(NULL::int) s FROM hs_data) x;
 
 -- distinct hashes agree with count(DISTINCT) on these sets
-SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_state(t_dup)) = count(DISTINCT t_dup) AS text_ok,
-       vqc.hash_set_distinct_hashes(vqc.hash_set_state(n_dup)) = count(DISTINCT n_dup) AS int_ok
+SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_agg(t_dup)) = count(DISTINCT t_dup) AS text_ok,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_agg(n_dup)) = count(DISTINCT n_dup) AS int_ok
 FROM hs_data;
 
 -- string types other than text are aggregates too, not casts
-SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x::varchar)) AS varchar_dup,
-       vqc.hash_set_has_duplicates(vqc.hash_set_state(x::char(5))) AS bpchar_dup,
-       vqc.hash_set_has_duplicates(vqc.hash_set_state(x::name)) AS name_dup,
-       vqc.hash_set_count(vqc.hash_set_state(x)) AS text_count
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_agg(x::varchar)) AS varchar_dup,
+       vqc.hash_set_has_duplicates(vqc.hash_set_agg(x::char(5))) AS bpchar_dup,
+       vqc.hash_set_has_duplicates(vqc.hash_set_agg(x::name)) AS name_dup,
+       vqc.hash_set_count(vqc.hash_set_agg(x)) AS text_count
 FROM unnest('{a, "a  ", b}'::text[]) x;
 
 -- numeric: 1.0 and 1.00 are equal, so they hash equal
-SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x)) AS dup,
-       vqc.hash_set_distinct_hashes(vqc.hash_set_state(x)) AS distinct_hashes
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_agg(x)) AS dup,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_agg(x)) AS distinct_hashes
 FROM unnest('{1.0, 1.00, 2}'::numeric[]) x;
-SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x)) AS dup
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_agg(x)) AS dup
 FROM unnest('{1.0, 1.01, 2}'::numeric[]) x;
 
 -- other hashable types: arrays, timestamps
-SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x))
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_agg(x))
 FROM (VALUES ('{1,2}'::int[]), ('{2,1}'::int[])) v(x);
-SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(d))
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_agg(d))
 FROM generate_series('2024-01-01'::date, '2024-12-31'::date, '1 day') d;
 
 -- a case-insensitive (nondeterministic) collation hashes 'ABC' and 'abc' alike
 CREATE COLLATION hs_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
-SELECT vqc.hash_set_has_duplicates(vqc.hash_set_state(x COLLATE hs_ci)) AS ci_dup,
-       vqc.hash_set_has_duplicates(vqc.hash_set_state(x COLLATE "C")) AS c_dup
+SELECT vqc.hash_set_has_duplicates(vqc.hash_set_agg(x COLLATE hs_ci)) AS ci_dup,
+       vqc.hash_set_has_duplicates(vqc.hash_set_agg(x COLLATE "C")) AS c_dup
 FROM unnest('{ABC, abc, xyz}'::text[]) x;
 DROP COLLATION hs_ci;
 
 -- a type without an extended hash function: 42883
 \set VERBOSITY verbose
-SELECT vqc.hash_set_state(point(i, i)) FROM generate_series(1, 3) i;
+SELECT vqc.hash_set_agg(point(i, i)) FROM generate_series(1, 3) i;
 \set VERBOSITY terse
 
 -- over the memory limit: only the count; duplicate answers are NULL
@@ -113,7 +113,7 @@ SET vqc.exact_memory_limit = 64;
 SELECT vqc.hash_set_overflowed(s), vqc.hash_set_count(s),
        vqc.hash_set_has_duplicates(s) IS NULL AS dup_null,
        vqc.hash_set_distinct_hashes(s) IS NULL AS distinct_null
-FROM (SELECT vqc.hash_set_state(i) s FROM hs_big) b;
+FROM (SELECT vqc.hash_set_agg(i) s FROM hs_big) b;
 RESET vqc.exact_memory_limit;
 
 -- combine through a parallel plan equals the serial plan
@@ -122,15 +122,15 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT vqc.hash_set_state(i) FROM hs_big;
-SELECT vqc.hash_set_state(i) AS u_par, vqc.hash_set_state(i % 5000) AS d_par FROM hs_big \gset
+EXPLAIN (COSTS OFF) SELECT vqc.hash_set_agg(i) FROM hs_big;
+SELECT vqc.hash_set_agg(i) AS u_par, vqc.hash_set_agg(i % 5000) AS d_par FROM hs_big \gset
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 SET max_parallel_workers_per_gather = 0;
-SELECT vqc.hash_set_state(i) AS u_ser, vqc.hash_set_state(i % 5000) AS d_ser FROM hs_big \gset
+SELECT vqc.hash_set_agg(i) AS u_ser, vqc.hash_set_agg(i % 5000) AS d_ser FROM hs_big \gset
 RESET max_parallel_workers_per_gather;
 SELECT vqc.hash_set_count(p.u) = vqc.hash_set_count(s.u) AS count_same,
        vqc.hash_set_has_duplicates(p.u) AS par_u_dup, vqc.hash_set_has_duplicates(s.u) AS ser_u_dup,
@@ -142,11 +142,11 @@ FROM (SELECT :'u_par'::vqc.hash_set_state AS u, :'d_par'::vqc.hash_set_state AS 
 
 -- text and binary round trips
 CREATE TABLE hs_states AS
-SELECT vqc.hash_set_state(n_dup) AS s FROM hs_data WHERE i <= 5
-UNION ALL SELECT vqc.hash_set_state(t_unique) FROM hs_data
-UNION ALL SELECT vqc.hash_set_state(i) FROM hs_data WHERE false;
+SELECT vqc.hash_set_agg(n_dup) AS s FROM hs_data WHERE i <= 5
+UNION ALL SELECT vqc.hash_set_agg(t_unique) FROM hs_data
+UNION ALL SELECT vqc.hash_set_agg(i) FROM hs_data WHERE false;
 SET vqc.exact_memory_limit = 0;
-INSERT INTO hs_states SELECT vqc.hash_set_state(i) FROM hs_data;
+INSERT INTO hs_states SELECT vqc.hash_set_agg(i) FROM hs_data;
 RESET vqc.exact_memory_limit;
 SELECT count(*) AS states,
        bool_and(s::text::vqc.hash_set_state::text = s::text) AS text_rt,

@@ -1,4 +1,6 @@
 -- A forced parallel plan gives Partial Aggregate and the same results as the serial plan.
+CREATE SCHEMA parallel_test;
+SET search_path = parallel_test, public;
 CREATE TABLE big (id int PRIMARY KEY, n int, s text, x float8);
 INSERT INTO big
 SELECT g, CASE WHEN g % 1000 = 0 THEN -g ELSE g % 500 END,
@@ -20,11 +22,8 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
--- the shape of the runner's scan
-EXPLAIN (COSTS OFF)
-SELECT count(*), count(n), vqc.tally(n::text, jsonb_build_object('id', id)::text, 20) FILTER (WHERE n IS NOT NULL AND (n >= 0) IS NOT TRUE),
-       vqc.hash_set_state(id), vqc.exact_quantile_state(x)
-  FROM big;
+-- the runner's one scan is a parallel aggregate
+SELECT * FROM vqc.explain('big_check');
 CREATE TEMP TABLE parallel_run AS SELECT "position", success, observed_value, unexpected_count, result FROM vqc.run('big_check');
 
 SELECT s.position, s.success, s.observed_value, s.unexpected_count,
@@ -35,4 +34,8 @@ SELECT s.position, s.success, s.observed_value, s.unexpected_count,
 SELECT "position", jsonb_array_length(result #> '{result,partial_unexpected_list}') AS samples,
        (SELECT bool_and((v #>> '{}')::int < 0) FROM jsonb_array_elements(result #> '{result,partial_unexpected_list}') v) AS all_negative
   FROM parallel_run WHERE "position" = 1;
+-- the plan the run actually used: workers launched
+SELECT line FROM vqc.explain('big_check', with_analyze => true) AS line WHERE line ~ 'Workers|Partial|Gather';
 RESET ALL;
+SELECT vqc.drop_suite('big_check');
+DELETE FROM vqc_report.run WHERE suite_name = 'big_check';

@@ -1,4 +1,7 @@
 -- Suites and the one-scan runner; the report it writes.
+CREATE SCHEMA suite_run_test;
+SET search_path = suite_run_test, public;
+\set VERBOSITY terse
 CREATE TABLE people (record_id int PRIMARY KEY, age int, email text, income float8);
 INSERT INTO people
 SELECT g, CASE WHEN g % 100 = 0 THEN 150 ELSE 20 + g % 50 END,
@@ -18,7 +21,7 @@ SELECT vqc.add_expectation('no_suite', 'expect_column_values_to_be_between', '{"
 SELECT vqc.create_suite('people_check', 'people');
 SELECT vqc.create_suite('bad_key', 'people', key_columns => '{nope}');
 
-SELECT name, target, key_columns, expectations FROM vqc.list_suites();
+SELECT name, target, key_columns, expectations FROM vqc.list_suites() WHERE name = 'people_check';
 SELECT expectation_type, kwargs FROM vqc.list_expectations('people_check');
 
 SELECT "position", expectation_type, column_name, status, success, observed_value, unexpected_count, unexpected_percent
@@ -27,12 +30,16 @@ SELECT "position", expectation_type, column_name, status, success, observed_valu
 -- the run, its results and samples are in the report
 SELECT suite_name, target_schema, target_table, rows_scanned, scans, success, evaluated_expectations,
        successful_expectations, unsuccessful_expectations, error_expectations, success_percent
-  FROM vqc_report.run;
+  FROM vqc_report.run WHERE suite_name = 'people_check';
 SELECT position, status, element_count, missing_count, unexpected_count, result -> 'success' AS success
-  FROM vqc_report.result ORDER BY position;
-SELECT position, ordinality, column_name, value, row_key FROM vqc_report.unexpected ORDER BY position, ordinality;
-SELECT metric_name, column_name, value FROM vqc_report.metric ORDER BY position NULLS FIRST, metric_name;
-SELECT suite_name, position, expectation_type, status FROM vqc_report.latest_results ORDER BY position;
+  FROM vqc_report.result JOIN vqc_report.run USING (run_id) WHERE suite_name = 'people_check' ORDER BY position;
+SELECT position, ordinality, column_name, value, row_key
+  FROM vqc_report.unexpected JOIN vqc_report.run USING (run_id) WHERE suite_name = 'people_check'
+ ORDER BY position, ordinality;
+SELECT position, metric_name, column_name, value FROM vqc_report.metric
+ WHERE suite_name = 'people_check' ORDER BY position NULLS FIRST, metric_name;
+SELECT suite_name, position, expectation_type, status FROM vqc_report.latest_results
+ WHERE suite_name = 'people_check' ORDER BY position;
 
 -- an expectation that can no longer be evaluated is recorded as an error; the rest completes
 ALTER TABLE people DROP COLUMN email;
@@ -48,13 +55,14 @@ SELECT vqc.create_suite('texts_check', 'texts') > 0 AS created;
 SELECT vqc.add_expectation('texts_check', 'expect_column_values_to_not_be_null', '{"column": "s"}') > 0 AS added;
 SELECT vqc.add_expectation('texts_check', 'expect_column_values_to_match_regex', '{"column": "s", "regex": "(a+)+$"}') > 0 AS added;
 SELECT "position", status, result #> '{exception_info,exception_message}' AS message FROM vqc.run('texts_check');
+-- three scans: the shared one that failed, then each expectation alone
 SELECT scans FROM vqc_report.run ORDER BY run_id DESC LIMIT 1;
 
 -- removing and dropping
 SELECT vqc.remove_expectation('texts_check', (SELECT max(expectation_id) FROM vqc.list_expectations('texts_check')));
 SELECT count(*) FROM vqc.list_expectations('texts_check');
 SELECT vqc.drop_suite('texts_check');
-SELECT name FROM vqc.list_suites();
+SELECT name FROM vqc.list_suites() WHERE name LIKE '%check';
 -- the dropped suite's history stays
 SELECT count(*) FROM vqc_report.run WHERE suite_name = 'texts_check';
 
@@ -74,3 +82,7 @@ SELECT "position", status FROM vqc.run('from_ge');
 
 -- scheduling without pg_cron
 SELECT vqc.schedule('from_ge', '0 3 * * *');
+
+-- clean up what this file made
+SELECT vqc.drop_suite(name) FROM vqc.list_suites() WHERE name IN ('people_check', 'from_ge');
+DELETE FROM vqc_report.run WHERE suite_name IN ('people_check', 'texts_check', 'from_ge');

@@ -48,7 +48,7 @@ AS 'MODULE_PATHNAME', 'vqc_exact_quantile_combinefn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- INITCOND is the empty state: no rows (or only NULLs) give count 0.
-CREATE AGGREGATE vqc.exact_quantile_state(float8) (
+CREATE AGGREGATE vqc.exact_quantile_agg(float8) (
     SFUNC = vqc.exact_quantile_transfn,
     STYPE = vqc.exact_quantile_state,
     COMBINEFUNC = vqc.exact_quantile_combinefn,

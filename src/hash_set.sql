@@ -48,65 +48,9 @@ AS 'MODULE_PATHNAME', 'vqc_hash_set_combinefn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- INITCOND is the empty state: no rows (or only NULLs) give count 0.
-CREATE AGGREGATE vqc.hash_set_state(anyelement) (
-    SFUNC = vqc.hash_set_transfn,
-    STYPE = vqc.hash_set_state,
-    COMBINEFUNC = vqc.hash_set_combinefn,
-    INITCOND = '565143480001000000000000000000000000000000000000',
-    PARALLEL = SAFE
-);
-
--- A one-argument call whose function name is a type name is parsed as a
--- cast when the argument is of a string type and no function matches it
--- exactly: vqc.hash_set_state(text_col) would mean text_col::vqc.hash_set_state.
--- These exact-match overloads keep it an aggregate for the built-in string
--- types.  (Domains over text and citext still parse as a cast: pass col::text.)
-
-CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, text)
-RETURNS vqc.hash_set_state
-AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-CREATE AGGREGATE vqc.hash_set_state(text) (
-    SFUNC = vqc.hash_set_transfn,
-    STYPE = vqc.hash_set_state,
-    COMBINEFUNC = vqc.hash_set_combinefn,
-    INITCOND = '565143480001000000000000000000000000000000000000',
-    PARALLEL = SAFE
-);
-
-CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, varchar)
-RETURNS vqc.hash_set_state
-AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-CREATE AGGREGATE vqc.hash_set_state(varchar) (
-    SFUNC = vqc.hash_set_transfn,
-    STYPE = vqc.hash_set_state,
-    COMBINEFUNC = vqc.hash_set_combinefn,
-    INITCOND = '565143480001000000000000000000000000000000000000',
-    PARALLEL = SAFE
-);
-
-CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, bpchar)
-RETURNS vqc.hash_set_state
-AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-CREATE AGGREGATE vqc.hash_set_state(bpchar) (
-    SFUNC = vqc.hash_set_transfn,
-    STYPE = vqc.hash_set_state,
-    COMBINEFUNC = vqc.hash_set_combinefn,
-    INITCOND = '565143480001000000000000000000000000000000000000',
-    PARALLEL = SAFE
-);
-
-CREATE FUNCTION vqc.hash_set_transfn(vqc.hash_set_state, name)
-RETURNS vqc.hash_set_state
-AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-CREATE AGGREGATE vqc.hash_set_state(name) (
+-- Named *_agg, not after its state type: a one-argument call named like a
+-- type would be parsed as a cast for string arguments.
+CREATE AGGREGATE vqc.hash_set_agg(anyelement) (
     SFUNC = vqc.hash_set_transfn,
     STYPE = vqc.hash_set_state,
     COMBINEFUNC = vqc.hash_set_combinefn,

@@ -338,7 +338,7 @@ BEGIN
                 WHEN 'expect_column_mean_to_be_between'   THEN format('avg(%s)::float8', qcol)
                 WHEN 'expect_column_stdev_to_be_between'  THEN format('stddev_samp(%s)::float8', qcol)
                 WHEN 'expect_column_sum_to_be_between'    THEN format('sum(%s)', qcol)
-                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile_state(%s::float8)', qcol)
+                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile_agg(%s::float8)', qcol)
             END;
         END IF;
         PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
@@ -470,7 +470,7 @@ BEGIN
         RETURN plan || jsonb_build_object(
             'items', jsonb_build_object('n', 'count(*)',
                                         format('nn:%s', colname), format('count(%s)', qcol),
-                                        format('h%s', pidx), format('vqc.hash_set_state(%s)', qcol)),
+                                        format('h%s', pidx), format('vqc.hash_set_agg(%s)', qcol)),
             'nonnull', format('nn:%s', colname),
             'hash_item', format('h%s', pidx),
             'mostly', mostly,

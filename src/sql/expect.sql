@@ -337,6 +337,16 @@ $$;
 -- ---------------------------------------------------------------------------
 -- evaluating a list of expectations on one table in one scan
 
+-- The one SELECT that computes the named items (in the order of names) as text.
+CREATE FUNCTION vqc._scan_sql(target regclass, items jsonb, names text[])
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT format('SELECT ARRAY[%s]::text[] FROM %s',
+                  string_agg(format('(%s)::text', items ->> nm), ', ' ORDER BY o), target)
+      FROM unnest(names) WITH ORDINALITY AS x(nm, o)
+$$;
+
 -- expectations: [{"type", "kwargs", "id"?}]
 -- Returns {"rows": element count or null, "scans": n, "results": [
 --   {"position", "id", "type", "kwargs", "column", "status", "success", "result",
@@ -380,17 +390,22 @@ BEGIN
         BEGIN
             rf := vqc._result_format(coalesce(e -> 'kwargs' -> 'result_format', rf_default));
             cap := greatest(sample_cap, CASE rf ->> 'result_format'
-                                             WHEN 'COMPLETE' THEN current_setting('vqc.max_unexpected_samples')::integer
+                                             WHEN 'COMPLETE' THEN coalesce(current_setting('vqc.max_unexpected_samples', true)::integer, 1000)
                                              WHEN 'BOOLEAN_ONLY' THEN 0
                                              ELSE (rf ->> 'partial_unexpected_count')::integer END);
-            keycols := coalesce(vqc._jsonb_text_array(rf -> 'unexpected_index_column_names'), key_columns);
+            keycols := CASE WHEN jsonb_typeof(rf -> 'unexpected_index_column_names') = 'array'
+                            THEN vqc._jsonb_text_array(rf -> 'unexpected_index_column_names')
+                            ELSE key_columns END;
             plan := vqc._plan(target, e ->> 'type', e -> 'kwargs', i, keycols, cap);
-        EXCEPTION WHEN OTHERS THEN
-            IF raise_errors THEN
-                RAISE;
-            END IF;
-            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-            plan := NULL;
+        EXCEPTION
+            WHEN insufficient_privilege THEN
+                RAISE;        -- reading the table is the caller's right, not an expectation's failure
+            WHEN OTHERS THEN
+                IF raise_errors THEN
+                    RAISE;
+                END IF;
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                plan := NULL;
         END;
         plans := plans || plan;
         rfs := rfs || rf;
@@ -404,38 +419,36 @@ BEGIN
     IF items <> '{}' THEN
         SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
         BEGIN
-            EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s',
-                           (SELECT string_agg(format('(%s)::text', items ->> nm), ', ' ORDER BY o)
-                              FROM unnest(names) WITH ORDINALITY AS x(nm, o)),
-                           target)
-                INTO arr USING kwargs_all;
             scans := 1;
+            EXECUTE vqc._scan_sql(target, items, names) INTO arr USING kwargs_all;
             FOR i IN 1 .. cardinality(names) LOOP
                 vals := vals || jsonb_build_object(names[i], arr[i]);
             END LOOP;
-        EXCEPTION WHEN OTHERS THEN
-            IF raise_errors THEN
+        EXCEPTION
+            WHEN insufficient_privilege THEN
                 RAISE;
-            END IF;
-            -- One expectation broke the shared scan (a regex limit, say): scan
-            -- each alone so that only the culprit is reported as an error.
-            FOR i IN 1 .. n LOOP
+            WHEN OTHERS THEN
+                IF raise_errors THEN
+                    RAISE;
+                END IF;
+                -- One expectation broke the shared scan (a regex limit, say): scan
+                -- each alone so that only the culprit is reported as an error.
+                FOR i IN 1 .. n LOOP
                 CONTINUE WHEN NOT plans[i] ? 'items';
                 BEGIN
                     SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(plans[i] -> 'items') key;
-                    EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s',
-                                   (SELECT string_agg(format('(%s)::text', plans[i] -> 'items' ->> nm), ', ' ORDER BY o)
-                                      FROM unnest(names) WITH ORDINALITY AS x(nm, o)),
-                                   target)
-                        INTO arr USING kwargs_all;
                     scans := scans + 1;
+                    EXECUTE vqc._scan_sql(target, plans[i] -> 'items', names) INTO arr USING kwargs_all;
                     FOR k IN SELECT unnest(names) LOOP
                         vals := vals || jsonb_build_object(k, arr[array_position(names, k)]);
                     END LOOP;
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                    errors[i] := msg;
-                    plans[i] := NULL;
+                EXCEPTION
+                    WHEN insufficient_privilege THEN
+                        RAISE;
+                    WHEN OTHERS THEN
+                        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                        errors[i] := msg;
+                        plans[i] := NULL;
                 END;
             END LOOP;
         END;
@@ -449,12 +462,15 @@ BEGIN
             BEGIN
                 ev := vqc._evaluate(target, plans[i], vals, rfs[i]);
                 scans := scans + (ev ->> 'extra_scans')::integer;
-            EXCEPTION WHEN OTHERS THEN
-                IF raise_errors THEN
+            EXCEPTION
+                WHEN insufficient_privilege THEN
                     RAISE;
-                END IF;
-                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                errors[i] := msg;
+                WHEN OTHERS THEN
+                    IF raise_errors THEN
+                        RAISE;
+                    END IF;
+                    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                    errors[i] := msg;
             END;
         END IF;
         out_results := out_results || jsonb_build_object(

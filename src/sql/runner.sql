@@ -91,3 +91,39 @@ END
 $$;
 COMMENT ON FUNCTION vqc.run(text) IS
     'Evaluates every expectation of a suite in one scan of its table, records the run in vqc_report and returns the results.';
+
+-- The plan of a suite's scan, for a person who wants to see what vqc.run() does.
+CREATE FUNCTION vqc.explain(suite text, with_analyze boolean DEFAULT false)
+RETURNS SETOF text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s      vqc.suite := vqc._suite(suite);
+    t      regclass := vqc._suite_target(s);
+    keys   text[] := coalesce(s.key_columns, vqc._primary_key(t));
+    e      record;
+    plan   jsonb;
+    items  jsonb := '{}';
+    kwargs jsonb := '[]';
+    names  text[];
+    i      integer := 0;
+BEGIN
+    FOR e IN SELECT x.expectation_type, x.kwargs FROM vqc.suite_expectation x
+              WHERE x.suite_id = s.suite_id ORDER BY x.expectation_id LOOP
+        plan := vqc._plan(t, e.expectation_type, e.kwargs, i, keys, 20);
+        items := items || coalesce(plan -> 'items', '{}');
+        kwargs := kwargs || jsonb_build_array(e.kwargs);
+        i := i + 1;
+    END LOOP;
+    IF items = '{}' THEN
+        RETURN;
+    END IF;
+    SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
+    RETURN QUERY EXECUTE format('EXPLAIN (COSTS OFF%s) %s',
+                                CASE WHEN with_analyze THEN ', ANALYZE, TIMING OFF, SUMMARY OFF' ELSE '' END,
+                                vqc._scan_sql(t, items, names))
+        USING kwargs;
+END
+$$;
+COMMENT ON FUNCTION vqc.explain(text, boolean) IS
+    'The plan of the single scan vqc.run() makes for a suite (with ANALYZE when asked).';

@@ -60,6 +60,22 @@ BEGIN
 END
 $$;
 
+-- The suite row when the current role may change it (owner or member), or an error.
+CREATE FUNCTION vqc._suite_for_change(suite_name text)
+RETURNS vqc.suite
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    s vqc.suite := vqc._suite(suite_name);
+BEGIN
+    IF NOT pg_has_role(s.owner, 'MEMBER') THEN
+        RAISE EXCEPTION 'must be a member of role % to change suite "%"', quote_ident(s.owner), suite_name
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN s;
+END
+$$;
+
 -- The suite's table, or an error when it is gone.
 CREATE FUNCTION vqc._suite_target(s vqc.suite)
 RETURNS regclass
@@ -111,7 +127,7 @@ RETURNS bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s  vqc.suite := vqc._suite(suite);
+    s  vqc.suite := vqc._suite_for_change(suite);
     t  regclass := vqc._suite_target(s);
     id bigint;
 BEGIN
@@ -158,7 +174,7 @@ RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s vqc.suite := vqc._suite(suite);
+    s vqc.suite := vqc._suite_for_change(suite);
 BEGIN
     DELETE FROM vqc.suite_expectation e
      WHERE e.suite_id = s.suite_id AND e.expectation_id = remove_expectation.expectation_id;
@@ -172,7 +188,7 @@ RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s vqc.suite := vqc._suite(suite);
+    s vqc.suite := vqc._suite_for_change(suite);
 BEGIN
     DELETE FROM vqc.suite WHERE suite_id = s.suite_id;
     RETURN FOUND;

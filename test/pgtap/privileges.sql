@@ -28,7 +28,7 @@ SELECT throws_ok($$SELECT * FROM vqc.run('tap_secret_suite')$$, '42501', NULL,
                  'and it cannot run the suite: the table is read with its own privileges');
 SELECT throws_ok($$SELECT vqc.expect('public.tap_secret', 'expect_column_values_to_not_be_null', '{"column": "ssn"}')$$,
                  '42501', NULL, 'nor check the table ad hoc');
-SELECT throws_ok($$SELECT vqc.drop_suite('tap_secret_suite')$$, NULL, NULL,
+SELECT throws_ok($$SELECT vqc.drop_suite('tap_secret_suite')$$, '42501', NULL,
                  'nor drop another role''s suite');
 RESET ROLE;
 

@@ -41,6 +41,7 @@ SELECT is((SELECT count(*)::int FROM vqc.expectation_catalog e
                                                        AND p.proname = e.expectation_type)), 0,
           'every expectation in the catalog has a typed wrapper');
 SELECT ok((SELECT count(*) FROM vqc.expectation_catalog) >= 22, 'at least the 22 expectations of the foundation issue');
+SELECT vqc.regex_validate('loads the library');
 SELECT is(current_setting('vqc.max_unexpected_samples'), '1000', 'settings are registered');
 
 SELECT * FROM finish();
