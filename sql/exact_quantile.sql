@@ -80,10 +80,13 @@ SELECT vqc.exact_quantile_count(s), vqc.exact_quantile(s, 0.5) IS NULL AS is_nul
 FROM (SELECT vqc.exact_quantile_agg(x) s FROM eq_data WHERE false) e;
 
 -- q outside [0, 1] or NaN: 22003, as percentile_cont
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), 1.5) FROM eq_data;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), -0.1) FROM eq_data;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), 'NaN') FROM eq_data;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 SELECT vqc.exact_quantile(vqc.exact_quantile_agg(x), NULL) IS NULL AS null_q FROM eq_data;
 
@@ -163,9 +166,11 @@ cases(name, h) AS (
 SELECT name, pg_temp.try_in(h, 'vqc.exact_quantile_state') AS text_in,
        pg_temp.try_recv(decode(h, 'hex'), 'vqc.exact_quantile_state') AS binary_in
 FROM cases;
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT 'zz'::vqc.exact_quantile_state;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT '5651435100010000'::vqc.exact_quantile_state;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 
 DROP TABLE eq_data, eq_big, eq_states;

@@ -102,8 +102,9 @@ FROM unnest('{ABC, abc, xyz}'::text[]) x;
 DROP COLLATION hs_ci;
 
 -- a type without an extended hash function: 42883
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT vqc.hash_set_agg(point(i, i)) FROM generate_series(1, 3) i;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 
 -- over the memory limit: only the count; duplicate answers are NULL
@@ -174,8 +175,26 @@ cases(name, h) AS (
 SELECT name, pg_temp.try_in(h, 'vqc.hash_set_state') AS text_in,
        pg_temp.try_recv(decode(h, 'hex'), 'vqc.hash_set_state') AS binary_in
 FROM cases;
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT '56514348000100000000000000000001000000000000000100'::vqc.hash_set_state;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 
 DROP TABLE hs_data, hs_big, hs_states;
+
+-- the second pass's helpers: which hashes repeat, and each value's hash
+SELECT (SELECT array_agg(h ORDER BY h) FROM unnest(vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 10)) h)
+       = (SELECT array_agg(DISTINCT vqc.hash_value(v) ORDER BY vqc.hash_value(v))
+            FROM (VALUES ('b'), ('c')) y(v)) AS repeated_hashes
+  FROM (VALUES ('a'), ('b'), ('b'), ('c'), ('c'), ('c'), (NULL), (NULL)) x(v);
+SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 1) AS too_many_repeats,
+       vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 2) IS NOT NULL AS enough_room
+  FROM (VALUES (1), (1), (2), (2)) x(v);
+SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 10) AS no_repeats
+  FROM generate_series(1, 1000) v;
+SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 10) AS empty_input
+  FROM generate_series(1, 0) v;
+SELECT vqc.hash_value(1.0::numeric) = vqc.hash_value(1.00::numeric) AS numeric_scale_ignored,
+       vqc.hash_value('x'::text) = vqc.hash_value('y'::text) AS different_text,
+       vqc.hash_value(NULL::int) IS NULL AS null_in_null_out;
+SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), -1) FROM (VALUES (1)) x(v);

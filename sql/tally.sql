@@ -69,8 +69,9 @@ SELECT vqc.tally_count(s), (SELECT count(*) FROM vqc.tally_samples(s)) AS kept
 FROM (SELECT vqc.tally(v, NULL, 0) s FROM tally_t) x;
 
 -- negative cap: 22023
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT vqc.tally(v, NULL, -1) FROM tally_t;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 
 -- clipping at a character boundary (é is 2 bytes in UTF-8)
@@ -132,8 +133,9 @@ SELECT pg_temp.try_in('5651435', 'vqc.tally') AS odd_digits,
        pg_temp.try_in('5651435G', 'vqc.tally') AS not_hex,
        pg_temp.try_in('56514354000100000000000000000000000000000000000X', 'vqc.tally') AS not_hex2,
        pg_temp.try_in(upper((SELECT s::text FROM tally_states LIMIT 1)), 'vqc.tally') AS upper_case;
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT '565143540002'::vqc.tally;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 
 -- combine through a parallel plan equals the serial plan

@@ -15,6 +15,8 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
@@ -33,6 +35,8 @@ PG_FUNCTION_INFO_V1(vqc_hash_set_count);
 PG_FUNCTION_INFO_V1(vqc_hash_set_overflowed);
 PG_FUNCTION_INFO_V1(vqc_hash_set_has_duplicates);
 PG_FUNCTION_INFO_V1(vqc_hash_set_distinct_hashes);
+PG_FUNCTION_INFO_V1(vqc_hash_set_duplicate_hashes);
+PG_FUNCTION_INFO_V1(vqc_hash_value);
 
 /* the input type's extended hash function, cached in fn_extra */
 typedef struct HashSetCache
@@ -88,26 +92,21 @@ vqc_hash_set_state_send(PG_FUNCTION_ARGS)
 }
 
 /*
- * Transition: strict (NULL inputs never arrive), INITCOND is the empty
- * state.  Hashes with the type's extended hash support function.
+ * The extended hash support function of argument argno's type, cached in
+ * fn_extra: the aggregate and vqc.hash_value() must hash alike.
  */
-Datum
-vqc_hash_set_transfn(PG_FUNCTION_ARGS)
+static HashSetCache *
+hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 {
 	HashSetCache *cache = (HashSetCache *) fcinfo->flinfo->fn_extra;
-	Vec8State  *s;
-	uint64		h;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_hash_set_transfn called in non-aggregate context");
 
 	if (unlikely(cache == NULL))
 	{
-		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
 		TypeCacheEntry *tce;
 
 		if (!OidIsValid(typid))
-			elog(ERROR, "could not determine the input type of vqc.hash_set_state");
+			elog(ERROR, "could not determine the input type of a vqc hash function");
 		tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
 		if (!OidIsValid(tce->hash_extended_proc))
 			ereport(ERROR,
@@ -120,12 +119,44 @@ vqc_hash_set_transfn(PG_FUNCTION_ARGS)
 					   fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
 	}
+	return cache;
+}
 
+static inline uint64
+hash_set_hash(FunctionCallInfo fcinfo, HashSetCache *cache, Datum value)
+{
+	return DatumGetUInt64(FunctionCall2Coll(&cache->hashfn, PG_GET_COLLATION(),
+											value, Int64GetDatum(0)));
+}
+
+/*
+ * Transition: strict (NULL inputs never arrive), INITCOND is the empty
+ * state.  Hashes with the type's extended hash support function.
+ */
+Datum
+vqc_hash_set_transfn(PG_FUNCTION_ARGS)
+{
+	HashSetCache *cache;
+	Vec8State  *s;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "vqc_hash_set_transfn called in non-aggregate context");
+
+	cache = hash_set_hasher(fcinfo, 1);
 	s = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
-	h = DatumGetUInt64(FunctionCall2Coll(&cache->hashfn, PG_GET_COLLATION(),
-										 PG_GETARG_DATUM(1),
-										 Int64GetDatum(0)));
-	PG_RETURN_POINTER(vec8_append(s, h));
+	PG_RETURN_POINTER(vec8_append(s, hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1))));
+}
+
+/*
+ * vqc.hash_value(anyelement) returns bigint: the hash the aggregate stores,
+ * so that a second pass can pick out the rows of repeated hashes.
+ */
+Datum
+vqc_hash_value(PG_FUNCTION_ARGS)
+{
+	HashSetCache *cache = hash_set_hasher(fcinfo, 0);
+
+	PG_RETURN_INT64((int64) hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(0)));
 }
 
 Datum
@@ -266,4 +297,45 @@ vqc_hash_set_distinct_hashes(PG_FUNCTION_ARGS)
 	if (s->flags & VEC8_OVERFLOW)
 		PG_RETURN_NULL();
 	PG_RETURN_INT64(distinct_hashes(s));
+}
+
+/*
+ * vqc.hash_set_duplicate_hashes(state, max_hashes int) returns bigint[]:
+ * the hashes stored more than once, ascending; NULL when the state overflowed
+ * or more than max_hashes hashes repeat (then a second pass should not rely
+ * on them).
+ */
+Datum
+vqc_hash_set_duplicate_hashes(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	int32		max_hashes = PG_GETARG_INT32(1);
+	uint64	   *h;
+	Datum	   *out;
+	int64		n = s->nvalues;
+	int64		nout = 0;
+	int64		i;
+
+	if (max_hashes < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_hashes must not be negative")));
+	if (s->flags & VEC8_OVERFLOW)
+		PG_RETURN_NULL();
+
+	h = vec8_private_values(s);
+	radix_sort_u64(h, n);
+	out = palloc(sizeof(Datum) * Max(1, Min(n / 2 + 1, (int64) max_hashes + 1)));
+	for (i = 1; i < n; i++)
+	{
+		/* the first repeat of each run of equal hashes */
+		if (h[i] == h[i - 1] && (i == 1 || h[i - 1] != h[i - 2]))
+		{
+			if (nout == max_hashes)
+				PG_RETURN_NULL();
+			out[nout++] = Int64GetDatum((int64) h[i]);
+		}
+	}
+	pfree(h);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, (int) nout, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

@@ -79,3 +79,17 @@ CREATE FUNCTION vqc.hash_set_distinct_hashes(state vqc.hash_set_state)
 RETURNS int8
 AS 'MODULE_PATHNAME', 'vqc_hash_set_distinct_hashes'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.hash_set_duplicate_hashes(state vqc.hash_set_state, max_hashes integer)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'vqc_hash_set_duplicate_hashes'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION vqc.hash_set_duplicate_hashes(vqc.hash_set_state, integer) IS
+    'The hashes stored more than once, ascending; NULL when the state overflowed or more than max_hashes repeat.';
+
+CREATE FUNCTION vqc.hash_value(value anyelement)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'vqc_hash_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION vqc.hash_value(anyelement) IS
+    'The 64-bit hash vqc.hash_set_agg stores for a value (the type''s extended hash, seed 0, the value''s collation).';

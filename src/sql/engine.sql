@@ -338,13 +338,19 @@ BEGIN
                 WHEN 'expect_column_mean_to_be_between'   THEN format('avg(%s)::float8', qcol)
                 WHEN 'expect_column_stdev_to_be_between'  THEN format('stddev_samp(%s)::float8', qcol)
                 WHEN 'expect_column_sum_to_be_between'    THEN format('sum(%s)', qcol)
-                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile_agg(%s::float8)', qcol)
+                -- the planner computes the two identical aggregate calls once
+                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile(vqc.exact_quantile_agg(%s::float8), 0.5)', qcol)
             END;
         END IF;
         PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
         RETURN plan || jsonb_build_object(
-            'items', jsonb_build_object(format('s%s', pidx), stat_sql),
+            'items', jsonb_build_object(format('s%s', pidx), stat_sql) ||
+                     CASE WHEN etype = 'expect_column_median_to_be_between' THEN
+                          jsonb_build_object(format('o%s', pidx),
+                                             format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s::float8))', qcol))
+                     ELSE '{}' END,
             'value_item', format('s%s', pidx),
+            'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
             'statistic', etype,
             'compare_type', bound_type,
             'min_value', lo, 'max_value', hi,
@@ -470,7 +476,7 @@ BEGIN
         RETURN plan || jsonb_build_object(
             'items', jsonb_build_object('n', 'count(*)',
                                         format('nn:%s', colname), format('count(%s)', qcol),
-                                        format('h%s', pidx), format('vqc.hash_set_agg(%s)', qcol)),
+                                        format('h%s', pidx), format('vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(%s), 100000)', qcol)),
             'nonnull', format('nn:%s', colname),
             'hash_item', format('h%s', pidx),
             'mostly', mostly,

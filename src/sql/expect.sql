@@ -269,8 +269,7 @@ DECLARE
     element   bigint;
     nonnull   bigint;
     t         vqc.tally;
-    h         vqc.hash_set_state;
-    q         vqc.exact_quantile_state;
+    dups      bigint[];
     samples   jsonb := '[]';
     extra     integer := 0;
     category  "char";
@@ -287,16 +286,11 @@ BEGIN
 
     IF kind IN ('table', 'aggregate') THEN
         observed := vals ->> (plan ->> 'value_item');
-        IF etype = 'expect_column_median_to_be_between' AND observed IS NOT NULL THEN
-            q := observed::vqc.exact_quantile_state;
-            IF vqc.exact_quantile_overflowed(q) THEN
-                -- more values than vqc.exact_memory_limit: exact answer from a sorted second pass
-                EXECUTE format('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %s::float8) FROM %s',
-                               qcol, target) INTO observed;
-                extra := 1;
-            ELSE
-                observed := vqc.exact_quantile(q, 0.5)::text;
-            END IF;
+        IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- more values than vqc.exact_memory_limit: the exact median from a sorted second pass
+            EXECUTE format('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %s::float8) FROM %s',
+                           qcol, target) INTO observed;
+            extra := 1;
         END IF;
         RETURN jsonb_build_object(
             'success', vqc._within_bounds(plan, observed),
@@ -311,11 +305,21 @@ BEGIN
     nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
 
     IF plan ? 'hash_item' THEN
-        h := (vals ->> (plan ->> 'hash_item'))::vqc.hash_set_state;
-        IF h IS NULL OR (NOT vqc.hash_set_overflowed(h) AND NOT vqc.hash_set_has_duplicates(h)) THEN
-            t := NULL;       -- all distinct hashes: all values distinct, nothing unexpected
+        -- The screen's repeated hashes: none proves all values distinct.  Some
+        -- send a second pass over just the rows with those hashes; NULL (the
+        -- screen outgrew its memory, or too many repeats) a GROUP BY pass.
+        dups := (vals ->> (plan ->> 'hash_item'))::bigint[];
+        IF dups = '{}' THEN
+            t := NULL;
+        ELSIF dups IS NOT NULL THEN
+            EXECUTE format('SELECT vqc.tally(v::text, k, %3$s) FROM '
+                           '(SELECT %1$s AS v, %2$s AS k, count(*) OVER (PARTITION BY %1$s) AS c '
+                           '   FROM %4$s WHERE vqc.hash_value(%1$s) = ANY ($1)) AS candidates '
+                           'WHERE c > 1',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
+                INTO t USING dups;
+            extra := 1;
         ELSE
-            -- some values may repeat: the exact answer, with samples, from a second pass
             EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM %4$s '
                            'WHERE %1$s IN (SELECT %1$s FROM %4$s WHERE %1$s IS NOT NULL '
                            'GROUP BY %1$s HAVING count(*) > 1)',
