@@ -57,7 +57,7 @@ listen_addresses = ''
 port = $PGPORT
 unix_socket_directories = '$VQC_CLUSTER_DIR'
 shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
+cron.database_name = 'vqc_tap'
 max_worker_processes = 16
 fsync = off
 CONF

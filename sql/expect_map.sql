@@ -96,3 +96,19 @@ SELECT jsonb_pretty(vqc.expect('t', 'expect_column_values_to_be_between',
 CREATE TABLE nokey (v int);
 INSERT INTO nokey VALUES (1), (200);
 SELECT vqc.expect('nokey', 'expect_column_values_to_be_between', '{"column": "v", "max_value": 100}') #> '{result,partial_unexpected_index_list}' AS by_ctid;
+-- views have no ctid: samples come without a key; partitions are named
+CREATE VIEW nokey_view AS SELECT v FROM nokey;
+SELECT vqc.expect('nokey_view', 'expect_column_values_to_be_between', '{"column": "v", "max_value": 100}') #> '{result,partial_unexpected_index_list}' AS from_view;
+CREATE TABLE parted (v int) PARTITION BY RANGE (v);
+CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (100);
+CREATE TABLE parted_high PARTITION OF parted FOR VALUES FROM (100) TO (1000);
+INSERT INTO parted VALUES (1), (200);
+SELECT vqc.expect('parted', 'expect_column_values_to_be_between', '{"column": "v", "max_value": 100}') #> '{result,partial_unexpected_index_list}' AS from_partition;
+
+-- a 10 MB value is clipped in samples, not copied whole
+CREATE TABLE huge (id int PRIMARY KEY, s text);
+INSERT INTO huge VALUES (1, repeat('x', 10000000)), (2, 'y');
+SELECT octet_length(r #>> '{result,partial_unexpected_list,0}') AS sample_bytes,
+       r #> '{result,unexpected_count}' AS unexpected
+  FROM vqc.expect('huge', 'expect_column_values_to_match_regex', '{"column": "s", "regex": "^y"}') AS r;
+SELECT vqc.expect('huge', 'expect_column_value_lengths_to_be_between', '{"column": "s", "max_value": 9999999}') #> '{result,unexpected_count}' AS too_long;

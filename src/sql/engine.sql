@@ -151,8 +151,9 @@ AS $$
      WHERE i.indrelid = target AND i.indisprimary
 $$;
 
--- SQL for a failing row's key as jsonb text: the key columns, or the ctid
--- when the table has no key.
+-- SQL for a failing row's key as jsonb text: the key columns; without a key,
+-- the ctid (with the partition for a partitioned table), or nothing for a
+-- view or foreign table, which have no ctid.
 CREATE FUNCTION vqc._row_key_sql(target regclass, key_columns text[])
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -160,9 +161,14 @@ AS $$
 DECLARE
     parts text[] := '{}';
     c     text;
+    kind  "char" := (SELECT relkind FROM pg_class WHERE oid = target);
 BEGIN
     IF key_columns IS NULL OR cardinality(key_columns) = 0 THEN
-        RETURN 'jsonb_build_object(''ctid'', ctid::text)::text';
+        RETURN CASE kind
+            WHEN 'p' THEN 'jsonb_build_object(''partition'', tableoid::regclass::text, ''ctid'', ctid::text)::text'
+            WHEN 'r' THEN 'jsonb_build_object(''ctid'', ctid::text)::text'
+            WHEN 'm' THEN 'jsonb_build_object(''ctid'', ctid::text)::text'
+            ELSE 'NULL::text' END;
     END IF;
     FOREACH c IN ARRAY key_columns LOOP
         PERFORM vqc._column(target, c);

@@ -203,7 +203,7 @@ BEGIN
     END IF;
 
     SELECT coalesce(jsonb_agg(vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean) ORDER BY o), '[]'),
-           coalesce(jsonb_agg(coalesce(s -> 'row_key', '{}') ||
+           coalesce(jsonb_agg(CASE WHEN jsonb_typeof(s -> 'row_key') = 'object' THEN s -> 'row_key' ELSE '{}' END ||
                               jsonb_build_object(col, vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean))
                               ORDER BY o), '[]')
       INTO values_json, index_json
