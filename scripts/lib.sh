@@ -39,6 +39,14 @@ vqc_free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# pg_ctl on the throwaway cluster as postgres.  The server must not inherit
+# the caller's open files: a held install lock (fd 9, or flock(1)'s fd 3)
+# would stay locked for as long as the server runs.
+vqc_pg_ctl() {
+    local action=$1; shift
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -w "$action" "$@" 3>&- 9>&-
+}
+
 # Starts a throwaway cluster; sets PGHOST PGPORT PGUSER PGDATABASE VQC_CLUSTER_DIR.
 vqc_start_cluster() {
     VQC_CLUSTER_DIR="$(mktemp -d /tmp/vqc-cluster.XXXXXX)"
@@ -61,13 +69,13 @@ cron.database_name = 'vqc_tap'
 max_worker_processes = 16
 fsync = off
 CONF
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -l "$VQC_CLUSTER_DIR/server.log" -w start >/dev/null
+    vqc_pg_ctl start -l "$VQC_CLUSTER_DIR/server.log" >/dev/null
 }
 
 vqc_stop_cluster() {
     if [[ -n "${VQC_CLUSTER_DIR:-}" && -d "$VQC_CLUSTER_DIR/data" ]]; then
         vqc_log "stopping the throwaway cluster"
-        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -m fast -w stop >/dev/null || true
+        vqc_pg_ctl stop -m fast >/dev/null || true
         rm -rf "$VQC_CLUSTER_DIR"
     fi
 }

@@ -174,3 +174,9 @@ SELECT '5651435100010000'::vqc.exact_quantile_state;
 \set VERBOSITY terse
 
 DROP TABLE eq_data, eq_big, eq_states;
+
+-- as a window aggregate (the state grows in place across rows): a running median
+SELECT bool_and(running = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM generate_series(1, i) AS s(i2), LATERAL (SELECT ((i2 * 37) % 101)::float8) AS w(v)))
+       AS running_median_exact
+  FROM (SELECT i, vqc.exact_quantile(vqc.exact_quantile_agg(((i * 37) % 101)::float8) OVER (ORDER BY i), 0.5) AS running
+          FROM generate_series(1, 300) i) r;

@@ -87,31 +87,22 @@ vqc_exact_quantile_state_send(PG_FUNCTION_ARGS)
 Datum
 vqc_exact_quantile_transfn(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s;
-	float8		x;
+	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
+	float8		x = PG_GETARG_FLOAT8(1);
 	uint64		bits;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_exact_quantile_transfn called in non-aggregate context");
-
-	s = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
-	x = PG_GETARG_FLOAT8(1);
 	memcpy(&bits, &x, sizeof(bits));
-	PG_RETURN_POINTER(vec8_append(s, bits));
+	vec8_append(e, bits);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
 Datum
 vqc_exact_quantile_combinefn(PG_FUNCTION_ARGS)
 {
-	Vec8State  *l;
-	Vec8State  *r;
+	Vec8Expanded *l = vec8_transition_arg(fcinfo, 0);
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_exact_quantile_combinefn called in non-aggregate context");
-
-	l = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
-	r = (Vec8State *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	PG_RETURN_POINTER(vec8_combine(l, r));
+	vec8_combine(l, vec8_get_arg(fcinfo, 1));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&l->hdr));
 }
 
 /* tiny deterministic generator for pivot choice */

@@ -136,15 +136,11 @@ hash_set_hash(FunctionCallInfo fcinfo, HashSetCache *cache, Datum value)
 Datum
 vqc_hash_set_transfn(PG_FUNCTION_ARGS)
 {
-	HashSetCache *cache;
-	Vec8State  *s;
+	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
+	HashSetCache *cache = hash_set_hasher(fcinfo, 1);
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_hash_set_transfn called in non-aggregate context");
-
-	cache = hash_set_hasher(fcinfo, 1);
-	s = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
-	PG_RETURN_POINTER(vec8_append(s, hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1))));
+	vec8_append(e, hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1)));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
 /*
@@ -162,15 +158,10 @@ vqc_hash_value(PG_FUNCTION_ARGS)
 Datum
 vqc_hash_set_combinefn(PG_FUNCTION_ARGS)
 {
-	Vec8State  *l;
-	Vec8State  *r;
+	Vec8Expanded *l = vec8_transition_arg(fcinfo, 0);
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_hash_set_combinefn called in non-aggregate context");
-
-	l = (Vec8State *) vqc_state_writable(PG_GETARG_DATUM(0));
-	r = (Vec8State *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
-	PG_RETURN_POINTER(vec8_combine(l, r));
+	vec8_combine(l, vec8_get_arg(fcinfo, 1));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&l->hdr));
 }
 
 /*

@@ -10,6 +10,7 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
 #include "state_io.h"
@@ -255,89 +256,180 @@ vec8_new(int64 capacity)
 	return s;
 }
 
-static Vec8State *
-vec8_overflowed(int64 count)
-{
-	Vec8State  *n = vec8_new(0);
 
-	n->flags = VEC8_OVERFLOW;
-	n->count = count;
-	return n;
+/* ---------------------------------------------------------------------
+ * Vec8 states as expanded objects during aggregation
+ *
+ * A transition function that returns a new pointer makes the executor copy
+ * the whole state, and a flat varlena must be reallocated to grow: for
+ * states of tens of megabytes that copying and page-faulting dominated the
+ * scan.  So during aggregation the state lives as a read-write expanded
+ * object in its own memory context under the aggregate context: the
+ * executor keeps the same pointer (no copy), growth is a repalloc (for big
+ * chunks a realloc, which the C library does without copying), and the
+ * state is flattened only when it leaves the aggregate (into a tuple, to a
+ * parallel leader, or to an accessor).
+ * ---------------------------------------------------------------------
+ */
+
+static Size
+vec8_eo_flat_size(ExpandedObjectHeader *eohptr)
+{
+	Vec8Expanded *e = (Vec8Expanded *) eohptr;
+
+	return VEC8_HDRSZ + (Size) e->vec->nvalues * sizeof(uint64);
 }
 
-/* The state is full (count already taken): grow it, or overflow. */
-Vec8State *
-vec8_append_slow(Vec8State *s, uint64 word)
+static void
+vec8_eo_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
-	int64		maxwords = vec8_max_words();
-	Vec8State  *n;
+	Vec8Expanded *e = (Vec8Expanded *) eohptr;
 
-	if (s->nvalues + 1 > maxwords)
-		return vec8_overflowed(s->count);
-
-	n = vec8_new((int64) vqc_grow_capacity(VEC8_CAPACITY(s), s->nvalues + 1,
-										   maxwords));
-	n->flags = s->flags;
-	n->count = s->count;
-	n->nvalues = s->nvalues;
-	memcpy(n->values, s->values, s->nvalues * sizeof(uint64));
-	n->values[n->nvalues++] = word;
-	return n;
+	memcpy(result, e->vec, allocated_size);
+	SET_VARSIZE(result, allocated_size);
 }
 
-/* Appends r to l (l writable, r read only); returns the combined state. */
-Vec8State *
-vec8_combine(Vec8State *l, const Vec8State *r)
+static const ExpandedObjectMethods vec8_eo_methods = {
+	vec8_eo_flat_size,
+	vec8_eo_flatten
+};
+
+/* Is this datum one of our expanded Vec8 states? */
+static inline Vec8Expanded *
+vec8_as_expanded(Datum d)
 {
-	int64		maxwords = vec8_max_words();
-	int64		count;
-	int64		need;
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
 
-	if (pg_add_s64_overflow(l->count, r->count, &count))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("state count out of range")));
-
-	if (((l->flags | r->flags) & VEC8_OVERFLOW) ||
-		l->nvalues + r->nvalues > maxwords)
+	if (VARATT_IS_EXTERNAL_EXPANDED(v))
 	{
-		if (l->flags & VEC8_OVERFLOW)
-		{
-			l->count = count;
-			return l;
-		}
-		return vec8_overflowed(count);
-	}
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
 
-	need = l->nvalues + r->nvalues;
-	if (need > VEC8_CAPACITY(l))
-	{
-		Vec8State  *n = vec8_new((int64) vqc_grow_capacity(VEC8_CAPACITY(l),
-														   need, maxwords));
-
-		n->flags = l->flags;
-		n->nvalues = l->nvalues;
-		memcpy(n->values, l->values, l->nvalues * sizeof(uint64));
-		l = n;
+		if (eoh->eoh_methods == &vec8_eo_methods)
+			return (Vec8Expanded *) eoh;
 	}
-	memcpy(l->values + l->nvalues, r->values, r->nvalues * sizeof(uint64));
-	l->nvalues = need;
-	l->count = count;
-	return l;
+	return NULL;
 }
 
-/* A read-only, detoasted state argument of an accessor. */
-Vec8State *
-vec8_get_arg(FunctionCallInfo fcinfo, int argno)
+static void
+vec8_check(const Vec8State *s)
 {
-	Vec8State  *s = (Vec8State *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-
 	if (VARSIZE(s) < VEC8_HDRSZ || s->version != VQC_STATE_VERSION ||
 		s->nvalues < 0 || s->nvalues > VEC8_CAPACITY(s))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("unsupported or corrupt vqc state"),
 				 errdetail("The stored state was not written by this version of vqc.")));
+}
+
+/*
+ * The transition state in argument argno as a read-write expanded object
+ * owned by the aggregate: itself when it already is one, else an expanded
+ * copy of the flat state (the INITCOND, or a partial state from a worker).
+ */
+Vec8Expanded *
+vec8_transition_arg(FunctionCallInfo fcinfo, int argno)
+{
+	MemoryContext aggcontext;
+	MemoryContext objcxt;
+	Datum		d = PG_GETARG_DATUM(argno);
+	Vec8Expanded *e;
+	Vec8State  *flat;
+	int64		capacity;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "vqc state transition called in non-aggregate context");
+
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
+		(e = vec8_as_expanded(d)) != NULL)
+		return e;
+
+	flat = (Vec8State *) PG_DETOAST_DATUM(d);
+	vec8_check(flat);
+	objcxt = AllocSetContextCreate(aggcontext, "vqc aggregate state",
+								   ALLOCSET_DEFAULT_SIZES);
+	e = MemoryContextAlloc(objcxt, sizeof(Vec8Expanded));
+	EOH_init_header(&e->hdr, &vec8_eo_methods, objcxt);
+	capacity = Max(flat->nvalues, 1024);
+	e->vec = MemoryContextAlloc(objcxt, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
+	memcpy(e->vec, flat, VEC8_HDRSZ + (Size) flat->nvalues * sizeof(uint64));
+	SET_VARSIZE(e->vec, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
+	return e;
+}
+
+/* Drops the stored words and keeps counting. */
+static void
+vec8_set_overflowed(Vec8Expanded *e, int64 count)
+{
+	e->vec->flags |= VEC8_OVERFLOW;
+	e->vec->count = count;
+	e->vec->nvalues = 0;
+	e->vec = repalloc(e->vec, VEC8_HDRSZ);
+	SET_VARSIZE(e->vec, VEC8_HDRSZ);
+}
+
+/* Room for need words, or false when that is past the memory limit. */
+static bool
+vec8_reserve(Vec8Expanded *e, int64 need)
+{
+	int64		maxwords = vec8_max_words();
+	Size		cap;
+
+	if (need <= VEC8_CAPACITY(e->vec))
+		return true;
+	if (need > maxwords)
+		return false;
+	cap = vqc_grow_capacity(VEC8_CAPACITY(e->vec), need, maxwords);
+	e->vec = repalloc(e->vec, VEC8_HDRSZ + cap * sizeof(uint64));
+	SET_VARSIZE(e->vec, VEC8_HDRSZ + cap * sizeof(uint64));
+	return true;
+}
+
+/* The state is full (count already taken): grow it, or overflow. */
+void
+vec8_append_slow(Vec8Expanded *e, uint64 word)
+{
+	if (!vec8_reserve(e, e->vec->nvalues + 1))
+	{
+		vec8_set_overflowed(e, e->vec->count);
+		return;
+	}
+	e->vec->values[e->vec->nvalues++] = word;
+}
+
+/* Appends r (read only) to the expanded state l. */
+void
+vec8_combine(Vec8Expanded *l, const Vec8State *r)
+{
+	int64		count;
+
+	if (pg_add_s64_overflow(l->vec->count, r->count, &count))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("state count out of range")));
+
+	if ((l->vec->flags | r->flags) & VEC8_OVERFLOW ||
+		!vec8_reserve(l, l->vec->nvalues + r->nvalues))
+	{
+		vec8_set_overflowed(l, count);
+		return;
+	}
+	memcpy(l->vec->values + l->vec->nvalues, r->values, r->nvalues * sizeof(uint64));
+	l->vec->nvalues += r->nvalues;
+	l->vec->count = count;
+}
+
+/* A read-only, detoasted state argument of an accessor. */
+Vec8State *
+vec8_get_arg(FunctionCallInfo fcinfo, int argno)
+{
+	Vec8Expanded *e = vec8_as_expanded(PG_GETARG_DATUM(argno));
+	Vec8State  *s;
+
+	/* an aggregate's own result: read it in place, without flattening */
+	if (e != NULL)
+		return e->vec;
+	s = (Vec8State *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	vec8_check(s);
 	return s;
 }
 

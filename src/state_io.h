@@ -20,6 +20,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/expandeddatum.h"
 
 /* version word of every state format written by this build */
 #define VQC_STATE_VERSION		1
@@ -86,30 +87,38 @@ typedef struct Vec8State
 #define VEC8_HDRSZ				offsetof(Vec8State, values)
 #define VEC8_CAPACITY(s)		((int64) ((VARSIZE(s) - VEC8_HDRSZ) / sizeof(uint64)))
 
+/* During aggregation a Vec8 state is a read-write expanded object. */
+typedef struct Vec8Expanded
+{
+	ExpandedObjectHeader hdr;
+	Vec8State  *vec;			/* flat layout, capacity per VARSIZE */
+} Vec8Expanded;
+
 extern Vec8State *vec8_new(int64 capacity);
-extern Vec8State *vec8_append_slow(Vec8State *s, uint64 word);
-extern Vec8State *vec8_combine(Vec8State *l, const Vec8State *r);
+extern Vec8Expanded *vec8_transition_arg(FunctionCallInfo fcinfo, int argno);
+extern void vec8_append_slow(Vec8Expanded *e, uint64 word);
+extern void vec8_combine(Vec8Expanded *l, const Vec8State *r);
 extern Vec8State *vec8_get_arg(FunctionCallInfo fcinfo, int argno);
 extern void vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic);
 extern Vec8State *vec8_parse(const char *data, Size len, uint32 magic,
 							 int errcode, const char *typname);
 extern uint64 *vec8_private_values(const Vec8State *s);
 
-/*
- * Adds one non-null input.  The hot path: count, and store the word while
- * there is room.  Returns the state to hand back to the executor (a new
- * pointer only when it grew or overflowed).
- */
-static inline Vec8State *
-vec8_append(Vec8State *s, uint64 word)
+/* Adds one non-null input: count, and store the word while there is room. */
+static inline void
+vec8_append(Vec8Expanded *e, uint64 word)
 {
+	Vec8State  *s = e->vec;
+
 	s->count++;
 	if (s->flags & VEC8_OVERFLOW)
-		return s;
+		return;
 	if (unlikely(s->nvalues >= VEC8_CAPACITY(s)))
-		return vec8_append_slow(s, word);
+	{
+		vec8_append_slow(e, word);
+		return;
+	}
 	s->values[s->nvalues++] = word;
-	return s;
 }
 
 #endif							/* VQC_STATE_IO_H */

@@ -19,7 +19,7 @@ shared_buffers = 2GB
 work_mem = 256MB
 max_parallel_workers_per_gather = 2
 CONF
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -w restart >/dev/null
+vqc_pg_ctl restart >/dev/null
 
 psql -q -X -c 'CREATE DATABASE vqc_bench' >/dev/null
 export PGDATABASE=vqc_bench
