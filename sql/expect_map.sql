@@ -51,7 +51,8 @@ SELECT vqc.expect('t', 'expect_column_values_to_be_between', '{"column": "id", "
 
 -- unique: every row of a repeated value is unexpected
 SELECT jsonb_pretty(vqc.expect('t', 'expect_column_values_to_be_unique', '{"column": "s"}'));
-SELECT vqc.expect('t', 'expect_column_values_to_be_unique', '{"column": "id"}') #> '{result,unexpected_count}' AS id_dups;
+-- id has a unique index: answered from the catalog, same result
+SELECT vqc.expect('t', 'expect_column_values_to_be_unique', '{"column": "id"}') #> '{result}' AS id_dups;
 SELECT vqc.expect('t', 'expect_column_values_to_be_unique', '{"column": "b"}') #> '{result,unexpected_count}' AS b_dups;
 
 -- regex (PCRE2, unanchored) and its negation

@@ -478,6 +478,14 @@ BEGIN
     END CASE;
 
     IF etype = 'expect_column_values_to_be_unique' THEN
+        IF vqc._has_unique_index(target, colname) THEN
+            -- the database already guarantees it: count, don't screen
+            RETURN plan || jsonb_build_object(
+                'items', jsonb_build_object('n', 'count(*)', format('nn:%s', colname), format('count(%s)', qcol)),
+                'nonnull', format('nn:%s', colname),
+                'unique_by_index', true,
+                'mostly', mostly);
+        END IF;
         PERFORM vqc._require_hashable(etype, colname, col.type_sql);
         RETURN plan || jsonb_build_object(
             'items', jsonb_build_object('n', 'count(*)',
@@ -530,6 +538,21 @@ BEGIN
             USING ERRCODE = 'datatype_mismatch';
     END IF;
 END
+$$;
+
+-- Does a valid, immediate, non-partial unique index on exactly this column
+-- guarantee its values are unique?
+CREATE FUNCTION vqc._has_unique_index(target regclass, colname text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+          FROM pg_index i
+          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+         WHERE i.indrelid = target AND i.indisunique AND i.indisvalid AND i.indimmediate
+           AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL
+           AND a.attname = colname)
 $$;
 
 CREATE FUNCTION vqc._require_hashable(etype text, colname text, type_sql text)

@@ -186,7 +186,7 @@ RETURNS jsonb
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    skip_missing boolean := plan ->> 'nonnull' IS NULL AND plan ->> 'hash_item' IS NULL;
+    skip_missing boolean := plan ->> 'nonnull' IS NULL;
     denominator  bigint := CASE WHEN skip_missing THEN element ELSE nonnull END;
     mostly       numeric := (plan ->> 'mostly')::numeric;
     success      boolean;
@@ -304,7 +304,9 @@ BEGIN
     element := (vals ->> 'n')::bigint;
     nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
 
-    IF plan ? 'hash_item' THEN
+    IF plan ? 'unique_by_index' THEN
+        t := NULL;
+    ELSIF plan ? 'hash_item' THEN
         -- The screen's repeated hashes: none proves all values distinct.  Some
         -- send a second pass over just the rows with those hashes; NULL (the
         -- screen outgrew its memory, or too many repeats) a GROUP BY pass.
