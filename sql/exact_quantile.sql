@@ -180,3 +180,11 @@ SELECT bool_and(running = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v)
        AS running_median_exact
   FROM (SELECT i, vqc.exact_quantile(vqc.exact_quantile_agg(((i * 37) % 101)::float8) OVER (ORDER BY i), 0.5) AS running
           FROM generate_series(1, 300) i) r;
+
+-- percentile_disc as well, for Great Expectations' quantile expectations
+SELECT q, vqc.exact_quantile_disc(vqc.exact_quantile_agg(x), q)
+          IS NOT DISTINCT FROM (SELECT percentile_disc(q) WITHIN GROUP (ORDER BY x) FROM eq_data) AS same_as_percentile_disc
+  FROM unnest(ARRAY[0, 0.001, 0.25, 0.5, 0.5001, 0.9, 0.999, 1]) q, eq_data
+ GROUP BY q ORDER BY q;
+SELECT vqc.exact_quantile_disc(vqc.exact_quantile_agg(x), 0.5) FROM (VALUES (1::float8), (2), ('NaN'), ('NaN')) v(x);
+SELECT vqc.exact_quantile_disc(vqc.exact_quantile_agg(x), 0.75) FROM (VALUES (1::float8), (2), ('NaN'), ('NaN')) v(x);

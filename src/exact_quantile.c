@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(vqc_exact_quantile_state_send);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_transfn);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_combinefn);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile);
+PG_FUNCTION_INFO_V1(vqc_exact_quantile_disc);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_count);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_overflowed);
 
@@ -244,6 +245,46 @@ vqc_exact_quantile(PG_FUNCTION_ARGS)
 
 	PG_RETURN_FLOAT8(first_val + ((q * (n - 1)) - first_row) *
 					 (second_val - first_val));
+}
+
+/*
+ * vqc.exact_quantile_disc(state, q): percentile_disc(q), the first value
+ * whose position in the order reaches the fraction q (row ceil(q * n),
+ * at least the first), as PostgreSQL computes it.  Great Expectations'
+ * quantile expectations use it.
+ */
+Datum
+vqc_exact_quantile_disc(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	float8		q = PG_GETARG_FLOAT8(1);
+	float8	   *a;
+	int64		n;
+	int64		m;
+	int64		i;
+	int64		k;
+
+	if (q < 0 || q > 1 || isnan(q))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("percentile value %g is not between 0 and 1", q)));
+
+	if ((s->flags & VEC8_OVERFLOW) || s->nvalues == 0)
+		PG_RETURN_NULL();
+
+	n = s->nvalues;
+	a = (float8 *) vec8_private_values(s);
+	m = 0;
+	for (i = 0; i < n; i++)
+	{
+		if (!isnan(a[i]))
+			a[m++] = a[i];
+	}
+	k = Max((int64) ceil(q * n), 1) - 1;
+	if (k >= m)
+		PG_RETURN_FLOAT8(get_float8_nan());
+	select_kth(a, m, k);
+	PG_RETURN_FLOAT8(a[k]);
 }
 
 Datum

@@ -61,6 +61,13 @@ RETURNS float8
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION vqc.exact_quantile_disc(state vqc.exact_quantile_state, q float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_disc'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION vqc.exact_quantile_disc(vqc.exact_quantile_state, float8) IS
+    'Exactly percentile_disc(q) over the collected values; NULL when empty or overflowed.';
+
 CREATE FUNCTION vqc.exact_quantile_count(state vqc.exact_quantile_state)
 RETURNS int8
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile_count'
