@@ -18,13 +18,16 @@
  *	  recursion (n <= 140, 0.754693 < n d^2 <= 4) we use the Durbin matrix:
  *	  both are exact algorithms for the same probability.
  *
- *	  Pure C with no PostgreSQL calls except memory allocation.
+ *	  Plain C apart from memory allocation and interrupt checks in the long
+ *	  loops.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <math.h>
+
+#include "miscadmin.h"
 
 #include "drift_stats.h"
 
@@ -209,6 +212,8 @@ smirnov(int64_t n, double x)
 			double		omevn = 1.0 - evn;
 			double		t;
 
+			if ((v & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (!(fabs(omevn) > 0.0))
 				continue;
 			t = lgn1 - lgamma((double) v + 1.0) - lgamma((double) (n - v) + 1.0)
@@ -604,6 +609,8 @@ outer_prob_inside(int64_t m, int64_t n, int64_t g, int64_t h)
 					lastlen = curlen;
 		double		val;
 
+		if ((i & 0xFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		minj = Max((int64_t) floor((double) (ng * i - h) / mg) + 1, 0);
 		minj = Min(minj, n);
 		maxj = Min((int64_t) ceil((double) (ng * i + h) / mg), n + 1);
