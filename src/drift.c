@@ -1,0 +1,991 @@
+/*-------------------------------------------------------------------------
+ *
+ * drift.c
+ *	  vqc.drift_exact: drift scores between two samples given as arrays,
+ *	  computed exactly from the values (no sketches).  Tests (ks,
+ *	  chi_square, chi_square_gof, z_test) give a p-value; distances
+ *	  (wasserstein, wasserstein_normed, psi, kl, js, hellinger, tv) a
+ *	  score.  The numbers follow scipy 1.10 / numpy 1.24 (see README and
+ *	  test/oracle/drift_vs_scipy.py); the special functions are in
+ *	  drift_stats.c.
+ *
+ *	  Input: numeric arrays (int2/4/8, float4/8, numeric, converted to
+ *	  float8) or categorical arrays (any other type, compared by text
+ *	  form).  NULL elements are ignored; multidimensional arrays are
+ *	  flattened.  The SQL wrapper vqc.drift_exact validates the options and
+ *	  calls vqc._drift_exact.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+#include "drift_stats.h"
+
+PG_FUNCTION_INFO_V1(vqc_drift_exact);
+
+/* additive smoothing of bin proportions before renormalization */
+#define DRIFT_EPSILON 1e-4
+
+/* Evidently's floor for the normalizing standard deviation */
+#define WASSERSTEIN_MIN_NORM 0.001
+
+typedef enum DriftMethod
+{
+	DM_KS,
+	DM_WASSERSTEIN,
+	DM_WASSERSTEIN_NORMED,
+	DM_PSI,
+	DM_KL,
+	DM_JS,
+	DM_HELLINGER,
+	DM_TV,
+	DM_CHI_SQUARE,
+	DM_CHI_SQUARE_GOF,
+	DM_Z_TEST,
+	DM_AUTO
+} DriftMethod;
+
+typedef struct MethodInfo
+{
+	const char *name;
+	DriftMethod method;
+	bool		is_test;		/* drifted when p_value < threshold */
+	double		threshold;		/* default; NAN: none */
+} MethodInfo;
+
+static const MethodInfo methods[] = {
+	{"ks", DM_KS, true, 0.05},
+	{"wasserstein", DM_WASSERSTEIN, false, NAN},
+	{"wasserstein_normed", DM_WASSERSTEIN_NORMED, false, 0.1},
+	{"psi", DM_PSI, false, 0.2},
+	{"kl", DM_KL, false, 0.1},
+	{"js", DM_JS, false, 0.1},
+	{"hellinger", DM_HELLINGER, false, 0.1},
+	{"tv", DM_TV, false, 0.1},
+	{"chi_square", DM_CHI_SQUARE, true, 0.05},
+	{"chi_square_gof", DM_CHI_SQUARE_GOF, true, 0.05},
+	{"z_test", DM_Z_TEST, true, 0.05},
+	{"auto", DM_AUTO, false, NAN}
+};
+
+#define METHOD_LIST "ks, wasserstein, wasserstein_normed, psi, kl, js, hellinger, tv, chi_square, chi_square_gof, z_test, auto"
+
+/* one side's non-null values */
+typedef struct Side
+{
+	const char *name;			/* "baseline" or "current" */
+	int			n;
+	double	   *x;				/* numeric: values (sorted after load) */
+	char	  **s;				/* categorical: text forms */
+} Side;
+
+/* per-category (or per-bin) counts of both sides */
+typedef struct Counts
+{
+	int			k;
+	double	   *b;				/* baseline counts */
+	double	   *c;				/* current counts */
+	char	  **label;			/* category labels, or NULL for bins */
+} Counts;
+
+/* the result, before it becomes JSON */
+typedef struct Result
+{
+	const MethodInfo *mi;
+	double		score;
+	double		p_value;		/* NAN: none */
+	StringInfoData details;		/* JSON members, comma separated */
+} Result;
+
+/* ---------------------------------------------------------------------
+ * JSON helpers
+ * ---------------------------------------------------------------------
+ */
+
+static void
+append_double(StringInfo buf, double v)
+{
+	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (isnan(v) || isinf(v))
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	double_to_shortest_decimal_buf(v, tmp);
+	appendStringInfoString(buf, tmp);
+}
+
+static void
+detail_sep(Result *r)
+{
+	if (r->details.len > 0)
+		appendStringInfoString(&r->details, ", ");
+}
+
+static void
+detail_double(Result *r, const char *key, double v)
+{
+	detail_sep(r);
+	escape_json(&r->details, key);
+	appendStringInfoString(&r->details, ": ");
+	append_double(&r->details, v);
+}
+
+static void
+detail_string(Result *r, const char *key, const char *v)
+{
+	detail_sep(r);
+	escape_json(&r->details, key);
+	appendStringInfoString(&r->details, ": ");
+	escape_json(&r->details, v);
+}
+
+static void
+detail_bool(Result *r, const char *key, bool v)
+{
+	detail_sep(r);
+	escape_json(&r->details, key);
+	appendStringInfoString(&r->details, v ? ": true" : ": false");
+}
+
+static void
+detail_doubles(Result *r, const char *key, const double *v, int n)
+{
+	int			i;
+
+	detail_sep(r);
+	escape_json(&r->details, key);
+	appendStringInfoString(&r->details, ": [");
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&r->details, ", ");
+		append_double(&r->details, v[i]);
+	}
+	appendStringInfoChar(&r->details, ']');
+}
+
+/* ---------------------------------------------------------------------
+ * Input
+ * ---------------------------------------------------------------------
+ */
+
+static bool
+is_numeric_type(Oid t)
+{
+	return t == INT2OID || t == INT4OID || t == INT8OID ||
+		t == FLOAT4OID || t == FLOAT8OID || t == NUMERICOID;
+}
+
+static bool
+is_text_type(Oid t)
+{
+	return t == TEXTOID || t == VARCHAROID || t == BPCHAROID || t == NAMEOID;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+load_side(ArrayType *arr, bool numeric, Side *side)
+{
+	Oid			elemtype = ARR_ELEMTYPE(arr);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *values;
+	bool	   *nulls;
+	int			nelems,
+				i;
+	Oid			outfn = InvalidOid;
+	bool		isvarlena;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign,
+					  &values, &nulls, &nelems);
+	if (numeric)
+		side->x = palloc(sizeof(double) * Max(nelems, 1));
+	else
+	{
+		side->s = palloc(sizeof(char *) * Max(nelems, 1));
+		getTypeOutputInfo(elemtype, &outfn, &isvarlena);
+	}
+	side->n = 0;
+	for (i = 0; i < nelems; i++)
+	{
+		if (nulls[i])
+			continue;
+		if (numeric)
+		{
+			double		v;
+
+			switch (elemtype)
+			{
+				case INT2OID:
+					v = DatumGetInt16(values[i]);
+					break;
+				case INT4OID:
+					v = DatumGetInt32(values[i]);
+					break;
+				case INT8OID:
+					v = (double) DatumGetInt64(values[i]);
+					break;
+				case FLOAT4OID:
+					v = DatumGetFloat4(values[i]);
+					break;
+				case FLOAT8OID:
+					v = DatumGetFloat8(values[i]);
+					break;
+				default:
+					v = DatumGetFloat8(DirectFunctionCall1(numeric_float8, values[i]));
+					break;
+			}
+			if (isnan(v))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s contains NaN", side->name),
+						 errdetail("Drift scores need finite numbers."),
+						 errhint("Remove NaN elements or replace them with NULL, which is ignored.")));
+			if (isinf(v))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s contains an infinite value", side->name),
+						 errdetail("Drift scores need finite numbers."),
+						 errhint("Remove infinite elements or replace them with NULL, which is ignored.")));
+			side->x[side->n++] = v;
+		}
+		else
+			side->s[side->n++] = OidOutputFunctionCall(outfn, values[i]);
+	}
+	if (side->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s has no non-null values", side->name)));
+	if (numeric)
+		qsort(side->x, side->n, sizeof(double), cmp_double);
+}
+
+/* ---------------------------------------------------------------------
+ * Categories and bins
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct Tagged
+{
+	const char *s;
+	double		x;
+	int			side;			/* 0 baseline, 1 current */
+} Tagged;
+
+static int
+cmp_tagged_s(const void *a, const void *b)
+{
+	return strcmp(((const Tagged *) a)->s, ((const Tagged *) b)->s);
+}
+
+static int
+cmp_tagged_x(const void *a, const void *b)
+{
+	double		x = ((const Tagged *) a)->x;
+	double		y = ((const Tagged *) b)->x;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Categories: the union of both sides' distinct values, in byte order of
+ * their text form (categorical input) or numeric order (numeric input).
+ */
+static Counts
+categorize(const Side *b, const Side *c, bool numeric)
+{
+	int			n = b->n + c->n;
+	Tagged	   *t = palloc(sizeof(Tagged) * n);
+	Counts		r;
+	int			i,
+				j = 0;
+
+	for (i = 0; i < b->n; i++, j++)
+	{
+		t[j].s = numeric ? NULL : b->s[i];
+		t[j].x = numeric ? b->x[i] : 0;
+		t[j].side = 0;
+	}
+	for (i = 0; i < c->n; i++, j++)
+	{
+		t[j].s = numeric ? NULL : c->s[i];
+		t[j].x = numeric ? c->x[i] : 0;
+		t[j].side = 1;
+	}
+	qsort(t, n, sizeof(Tagged), numeric ? cmp_tagged_x : cmp_tagged_s);
+
+	r.b = palloc0(sizeof(double) * n);
+	r.c = palloc0(sizeof(double) * n);
+	r.label = palloc(sizeof(char *) * n);
+	r.k = 0;
+	for (i = 0; i < n; i++)
+	{
+		bool		same = (i > 0) &&
+			(numeric ? t[i].x == t[i - 1].x : strcmp(t[i].s, t[i - 1].s) == 0);
+
+		if (!same)
+		{
+			if (numeric)
+			{
+				char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+				double_to_shortest_decimal_buf(t[i].x, tmp);
+				r.label[r.k] = pstrdup(tmp);
+			}
+			else
+				r.label[r.k] = (char *) t[i].s;
+			r.k++;
+		}
+		if (t[i].side == 0)
+			r.b[r.k - 1] += 1;
+		else
+			r.c[r.k - 1] += 1;
+	}
+	pfree(t);
+	return r;
+}
+
+/* number of distinct values of a sorted array */
+static int
+count_distinct_sorted(const double *x, int n)
+{
+	int			i,
+				d = (n > 0);
+
+	for (i = 1; i < n; i++)
+		if (x[i] != x[i - 1])
+			d++;
+	return d;
+}
+
+/* numpy's quantile, method 'linear', of a sorted array (its _lerp too) */
+static double
+quantile_linear(const double *x, int n, double q)
+{
+	double		vi = (n - 1) * q;
+	double		prev = floor(vi);
+	double		a,
+				b,
+				t,
+				diff;
+
+	if (vi >= n - 1)
+		return x[n - 1];
+	if (vi < 0)
+		return x[0];
+	a = x[(int) prev];
+	b = x[(int) prev + 1];
+	t = vi - prev;
+	diff = b - a;
+	if (t >= 0.5)
+		return b - diff * (1 - t);
+	return a + diff * t;
+}
+
+/* how many edges are <= v (np.digitize with right=False) */
+static int
+bin_index(const double *edges, int nedges, double v)
+{
+	int			lo = 0,
+				hi = nedges;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (edges[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Numeric bins.  Interior edges: the baseline's quantiles i/bins
+ * (i = 1..bins-1, numpy's linear method), or for 'equal_width' the points
+ * lo + i (hi - lo)/bins of the combined range (np.linspace); duplicates
+ * collapsed; outer edges -inf and +inf.  A value v falls in bin
+ * np.digitize(v, interior_edges): bins are [e(i-1), e(i)).
+ */
+static Counts
+bin_numeric(const Side *b, const Side *c, int bins, bool equal_width,
+			Result *res)
+{
+	double	   *edges;
+	int			ne = 0,
+				i;
+	Counts		r;
+
+	if (equal_width)
+	{
+		double		lo = Min(b->x[0], c->x[0]);
+		double		hi = Max(b->x[b->n - 1], c->x[c->n - 1]);
+		double		step;
+
+		if (bins <= 0)			/* Sturges */
+			bins = (int) ceil(log2((double) (b->n + c->n))) + 1;
+		edges = palloc(sizeof(double) * bins);
+		step = (hi - lo) / bins;
+		if (hi > lo)
+			for (i = 1; i < bins; i++)
+				edges[ne++] = i * step + lo;
+	}
+	else
+	{
+		if (bins <= 0)
+			bins = 10;
+		edges = palloc(sizeof(double) * bins);
+		for (i = 1; i < bins; i++)
+			edges[ne++] = quantile_linear(b->x, b->n, (double) i / bins);
+		qsort(edges, ne, sizeof(double), cmp_double);
+	}
+	/* collapse duplicate edges */
+	if (ne > 1)
+	{
+		int			w = 1;
+
+		for (i = 1; i < ne; i++)
+			if (edges[i] != edges[w - 1])
+				edges[w++] = edges[i];
+		ne = w;
+	}
+
+	r.k = ne + 1;
+	r.b = palloc0(sizeof(double) * r.k);
+	r.c = palloc0(sizeof(double) * r.k);
+	r.label = NULL;
+	for (i = 0; i < b->n; i++)
+		r.b[bin_index(edges, ne, b->x[i])] += 1;
+	for (i = 0; i < c->n; i++)
+		r.c[bin_index(edges, ne, c->x[i])] += 1;
+
+	detail_string(res, "binning", equal_width ? "equal_width" : "quantile");
+	detail_double(res, "bins", r.k);
+	detail_doubles(res, "edges", edges, ne);
+	return r;
+}
+
+/* smoothed proportions: count/n + epsilon, renormalized to sum 1 */
+static double *
+smoothed(const double *cnt, int k, double n)
+{
+	double	   *p = palloc(sizeof(double) * k);
+	double		s = 0.0;
+	int			i;
+
+	for (i = 0; i < k; i++)
+	{
+		p[i] = cnt[i] / n + DRIFT_EPSILON;
+		s += p[i];
+	}
+	for (i = 0; i < k; i++)
+		p[i] /= s;
+	return p;
+}
+
+/* rel_entr(x, y) = x log(x/y) for x > 0 */
+static double
+rel_entr(double x, double y)
+{
+	if (x == 0.0)
+		return 0.0;
+	return x * log(x / y);
+}
+
+static double
+binned_score(DriftMethod m, const double *bp, const double *cp, int k)
+{
+	double		s = 0.0;
+	int			i;
+
+	switch (m)
+	{
+		case DM_PSI:
+			for (i = 0; i < k; i++)
+				s += (cp[i] - bp[i]) * log(cp[i] / bp[i]);
+			return s;
+		case DM_KL:
+			/* KL(baseline || current), as scipy.stats.entropy(b, c) */
+			for (i = 0; i < k; i++)
+				s += rel_entr(bp[i], cp[i]);
+			return s;
+		case DM_JS:
+			{
+				/* scipy.spatial.distance.jensenshannon: renormalize, natural log */
+				double		sp = 0.0,
+							sq = 0.0,
+							left = 0.0,
+							right = 0.0;
+
+				for (i = 0; i < k; i++)
+				{
+					sp += bp[i];
+					sq += cp[i];
+				}
+				for (i = 0; i < k; i++)
+				{
+					double		p = bp[i] / sp;
+					double		q = cp[i] / sq;
+					double		mm = (p + q) / 2.0;
+
+					left += rel_entr(p, mm);
+					right += rel_entr(q, mm);
+				}
+				s = (left + right) / 2.0;
+				return sqrt(Max(s, 0.0));
+			}
+		case DM_HELLINGER:
+			/* sqrt(1 - sum sqrt(p q)) in the stable form ||sqrt p - sqrt q|| / sqrt 2 */
+			for (i = 0; i < k; i++)
+			{
+				double		d = sqrt(bp[i]) - sqrt(cp[i]);
+
+				s += d * d;
+			}
+			return sqrt(s / 2.0);
+		case DM_TV:
+			for (i = 0; i < k; i++)
+				s += fabs(bp[i] - cp[i]);
+			return s / 2.0;
+		default:
+			elog(ERROR, "unexpected binned drift method %d", (int) m);
+	}
+	return NAN;					/* keep compiler quiet */
+}
+
+/* ---------------------------------------------------------------------
+ * Methods
+ * ---------------------------------------------------------------------
+ */
+
+/* scipy.stats.ks_2samp, two-sided, method='auto' */
+static void
+do_ks(const Side *b, const Side *c, Result *res)
+{
+	int			i = 0,
+				j = 0;
+	double		maxS = 0.0,
+				minS = 0.0,
+				d;
+	bool		exact;
+	double		p;
+
+	/* ECDF difference at every distinct value, as i/n1 - j/n2 */
+	while (i < b->n || j < c->n)
+	{
+		double		v,
+					diff;
+
+		if (j >= c->n || (i < b->n && b->x[i] <= c->x[j]))
+			v = b->x[i];
+		else
+			v = c->x[j];
+		while (i < b->n && b->x[i] <= v)
+			i++;
+		while (j < c->n && c->x[j] <= v)
+			j++;
+		diff = (double) i / b->n - (double) j / c->n;
+		if (diff > maxS)
+			maxS = diff;
+		if (diff < minS)
+			minS = diff;
+	}
+	minS = Min(-minS, 1.0);
+	d = (minS > maxS) ? minS : maxS;
+	p = vqc_ks_2samp_pvalue(b->n, c->n, &d, &exact);
+	res->score = d;
+	res->p_value = p;
+	detail_string(res, "p_value_method", exact ? "exact" : "asymptotic");
+}
+
+/* scipy.stats.wasserstein_distance(u, v): integral of |U - V| */
+static double
+wasserstein(const Side *b, const Side *c)
+{
+	int			i = 0,
+				j = 0;
+	double		s = 0.0;
+	double		prev;
+	bool		first = true;
+
+	while (i < b->n || j < c->n)
+	{
+		double		v;
+
+		if (j >= c->n || (i < b->n && b->x[i] <= c->x[j]))
+			v = b->x[i];
+		else
+			v = c->x[j];
+		if (!first)
+			s += fabs((double) i / b->n - (double) j / c->n) * (v - prev);
+		while (i < b->n && b->x[i] <= v)
+			i++;
+		while (j < c->n && c->x[j] <= v)
+			j++;
+		prev = v;
+		first = false;
+	}
+	return s;
+}
+
+/* numpy's std with ddof=0 (two passes) */
+static double
+std_pop(const double *x, int n)
+{
+	double		m = 0.0,
+				s = 0.0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		m += x[i];
+	m /= n;
+	for (i = 0; i < n; i++)
+		s += (x[i] - m) * (x[i] - m);
+	return sqrt(s / n);
+}
+
+/* scipy.stats.chi2_contingency on the 2 x k table, with Yates when dof == 1 */
+static void
+do_chi_square(const Counts *t, double nb, double nc, Result *res)
+{
+	int			dof = t->k - 1;
+	double		total = nb + nc;
+	double		chi2 = 0.0;
+	int			i,
+				r;
+
+	if (dof == 0)
+	{
+		res->score = 0.0;
+		res->p_value = 1.0;
+	}
+	else
+	{
+		for (r = 0; r < 2; r++)
+		{
+			double		rowsum = r == 0 ? nb : nc;
+			const double *obs = r == 0 ? t->b : t->c;
+
+			for (i = 0; i < t->k; i++)
+			{
+				double		exp = rowsum * (t->b[i] + t->c[i]) / total;
+				double		o = obs[i];
+
+				if (dof == 1)
+				{
+					double		diff = exp - o;
+					double		mag = Min(0.5, fabs(diff));
+
+					o += (diff > 0) ? mag : (diff < 0 ? -mag : 0.0);
+				}
+				chi2 += (o - exp) * (o - exp) / exp;
+			}
+		}
+		res->score = chi2;
+		res->p_value = vqc_chi2_sf(chi2, dof);
+	}
+	detail_double(res, "dof", dof);
+	detail_double(res, "categories", t->k);
+	detail_bool(res, "yates_correction", dof == 1);
+}
+
+/* scipy.stats.chisquare(current counts, baseline proportions * n_current) */
+static void
+do_chi_square_gof(const Counts *t, double nb, double nc, Result *res)
+{
+	double		chi2 = 0.0;
+	int			i;
+
+	for (i = 0; i < t->k; i++)
+	{
+		double		exp = t->b[i] / nb * nc;
+
+		if (exp == 0.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("chi_square_gof needs every current category in the baseline"),
+					 errdetail("A category absent from the baseline has expected count zero, so the statistic is infinite."),
+					 errhint("Use chi_square, the test of homogeneity, which handles categories present on one side only.")));
+		chi2 += (t->c[i] - exp) * (t->c[i] - exp) / exp;
+	}
+	res->score = chi2;
+	res->p_value = t->k > 1 ? vqc_chi2_sf(chi2, t->k - 1) : 1.0;
+	detail_double(res, "dof", t->k - 1);
+	detail_double(res, "categories", t->k);
+}
+
+/* two-proportion z-test with pooled variance (statsmodels' proportions_ztest) */
+static void
+do_z_test(const Counts *t, double nb, double nc, Result *res)
+{
+	double		p1,
+				p2,
+				pp,
+				z;
+
+	if (t->k > 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("z_test needs at most two categories"),
+				 errdetail("The arrays hold %d distinct values.", t->k),
+				 errhint("Use chi_square for more than two categories.")));
+	p1 = t->b[0] / nb;
+	p2 = t->c[0] / nc;
+	pp = (t->b[0] + t->c[0]) / (nb + nc);
+	if (t->k < 2 || pp <= 0.0 || pp >= 1.0)
+	{
+		z = 0.0;
+		res->p_value = 1.0;
+	}
+	else
+	{
+		z = (p1 - p2) / sqrt(pp * (1 - pp) * (1.0 / nb + 1.0 / nc));
+		res->p_value = vqc_norm_two_sided(z);
+	}
+	res->score = z;
+	detail_string(res, "category", t->label[0]);
+	detail_double(res, "baseline_proportion", p1);
+	detail_double(res, "current_proportion", p2);
+}
+
+static const MethodInfo *
+find_method(const char *name)
+{
+	int			i;
+
+	for (i = 0; i < lengthof(methods); i++)
+		if (strcmp(methods[i].name, name) == 0)
+			return &methods[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown drift method \"%s\"", name),
+			 errhint("The methods are " METHOD_LIST ".")));
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * vqc._drift_exact(baseline anyarray, current anycompatiblearray,
+ *                  method text, threshold float8, bins int4, binning text)
+ * threshold, bins and binning may be NULL (defaults).
+ */
+Datum
+vqc_drift_exact(PG_FUNCTION_ARGS)
+{
+	ArrayType  *ab,
+			   *ac;
+	Oid			tb,
+				tc;
+	bool		numeric;
+	const MethodInfo *mi;
+	const MethodInfo *requested;
+	double		threshold;
+	int			bins;
+	bool		equal_width = false;
+	Side		b = {"baseline"},
+				c = {"current"};
+	Result		res;
+	bool		as_categories;
+	StringInfoData out;
+	const char *auto_reason = NULL;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		elog(ERROR, "vqc._drift_exact called with NULL arrays or method");
+	ab = PG_GETARG_ARRAYTYPE_P(0);
+	ac = PG_GETARG_ARRAYTYPE_P(1);
+	requested = mi = find_method(text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
+	bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	if (!PG_ARGISNULL(5))
+		equal_width = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
+
+	tb = ARR_ELEMTYPE(ab);
+	tc = ARR_ELEMTYPE(ac);
+	if (is_numeric_type(tb) && is_numeric_type(tc))
+		numeric = true;
+	else if (tb == tc || (is_text_type(tb) && is_text_type(tc)))
+		numeric = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("baseline and current arrays have incompatible element types %s and %s",
+						format_type_be(tb), format_type_be(tc)),
+				 errdetail("Both must be numeric (smallint, integer, bigint, real, double precision, numeric), both text-like, or of the same type.")));
+
+	load_side(ab, numeric, &b);
+	load_side(ac, numeric, &c);
+
+	initStringInfo(&res.details);
+	res.p_value = NAN;
+	res.score = NAN;
+
+	/* auto: Evidently's choice of test */
+	if (mi->method == DM_AUTO)
+	{
+		bool		many = numeric && count_distinct_sorted(b.x, b.n) > 5;
+
+		if (b.n <= 1000)
+		{
+			if (many)
+			{
+				mi = find_method("ks");
+				auto_reason = "baseline of at most 1000 values, numeric with more than 5 distinct values";
+			}
+			else
+			{
+				Counts		t = categorize(&b, &c, numeric);
+
+				if (t.k == 2)
+				{
+					mi = find_method("z_test");
+					auto_reason = "baseline of at most 1000 values, exactly 2 categories";
+				}
+				else
+				{
+					mi = find_method("chi_square");
+					auto_reason = "baseline of at most 1000 values, categorical or at most 5 distinct values";
+				}
+			}
+		}
+		else if (many)
+		{
+			mi = find_method("wasserstein_normed");
+			auto_reason = "baseline of more than 1000 values, numeric with more than 5 distinct values";
+		}
+		else
+		{
+			mi = find_method("js");
+			auto_reason = "baseline of more than 1000 values, categorical or at most 5 distinct values";
+		}
+	}
+	res.mi = mi;
+	if (isnan(threshold))
+		threshold = mi->threshold;
+
+	/* in auto mode, numbers with few distinct values count as categories */
+	as_categories = !numeric || (auto_reason != NULL && mi->method == DM_JS);
+
+	switch (mi->method)
+	{
+		case DM_KS:
+		case DM_WASSERSTEIN:
+		case DM_WASSERSTEIN_NORMED:
+			if (!numeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("method \"%s\" needs numeric arrays", mi->name),
+						 errhint("For categorical data use chi_square, z_test, psi, kl, js, hellinger or tv.")));
+			if (mi->method == DM_KS)
+				do_ks(&b, &c, &res);
+			else
+			{
+				double		w = wasserstein(&b, &c);
+
+				res.score = w;
+				if (mi->method == DM_WASSERSTEIN_NORMED)
+				{
+					double		sd = std_pop(b.x, b.n);
+					double		norm = Max(sd, WASSERSTEIN_MIN_NORM);
+
+					res.score = w / norm;
+					detail_double(&res, "wasserstein", w);
+					detail_double(&res, "baseline_std", sd);
+					detail_double(&res, "norm", norm);
+				}
+			}
+			break;
+		case DM_PSI:
+		case DM_KL:
+		case DM_JS:
+		case DM_HELLINGER:
+		case DM_TV:
+			{
+				Counts		t;
+				double	   *bp,
+						   *cp;
+
+				if (as_categories)
+				{
+					t = categorize(&b, &c, numeric);
+					detail_string(&res, "binning", "categories");
+					detail_double(&res, "bins", t.k);
+				}
+				else
+					t = bin_numeric(&b, &c, bins, equal_width, &res);
+				bp = smoothed(t.b, t.k, b.n);
+				cp = smoothed(t.c, t.k, c.n);
+				res.score = binned_score(mi->method, bp, cp, t.k);
+				detail_double(&res, "epsilon", DRIFT_EPSILON);
+				break;
+			}
+		case DM_CHI_SQUARE:
+		case DM_CHI_SQUARE_GOF:
+		case DM_Z_TEST:
+			{
+				Counts		t = categorize(&b, &c, numeric);
+
+				if (mi->method == DM_CHI_SQUARE)
+					do_chi_square(&t, b.n, c.n, &res);
+				else if (mi->method == DM_CHI_SQUARE_GOF)
+					do_chi_square_gof(&t, b.n, c.n, &res);
+				else
+					do_z_test(&t, b.n, c.n, &res);
+				break;
+			}
+		case DM_AUTO:
+			elog(ERROR, "auto drift method left unresolved");
+	}
+
+	if (auto_reason)
+		detail_string(&res, "auto", auto_reason);
+
+	initStringInfo(&out);
+	appendStringInfoString(&out, "{\"method\": ");
+	escape_json(&out, mi->name);
+	if (auto_reason)
+	{
+		appendStringInfoString(&out, ", \"requested_method\": ");
+		escape_json(&out, requested->name);
+	}
+	appendStringInfoString(&out, ", \"score\": ");
+	append_double(&out, res.score);
+	appendStringInfoString(&out, ", \"p_value\": ");
+	append_double(&out, res.p_value);
+	appendStringInfoString(&out, ", \"threshold\": ");
+	append_double(&out, threshold);
+	appendStringInfoString(&out, ", \"drifted\": ");
+	if (isnan(threshold))
+		appendStringInfoString(&out, "null");
+	else if (mi->is_test)
+		appendStringInfoString(&out, res.p_value < threshold ? "true" : "false");
+	else
+		appendStringInfoString(&out, res.score >= threshold ? "true" : "false");
+	appendStringInfo(&out, ", \"n_baseline\": %d, \"n_current\": %d, \"details\": {%s}}",
+					 b.n, c.n, res.details.data);
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+}
