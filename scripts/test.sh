@@ -37,7 +37,8 @@ if [[ -d test/oracle ]]; then
     vqc_log "statistics against the scipy oracle"
     for t in test/oracle/*.py; do
         [[ -e $t ]] || continue
-        python3 "$t" || status=1
+        # Debian's interpreter: it has numpy and scipy (another python3 may come first on PATH)
+        /usr/bin/python3 "$t" || status=1
     done
 fi
 
