@@ -3,12 +3,14 @@
 -- kind:
 --   map        row-level condition; counts element / missing / unexpected rows
 --   aggregate  one statistic of a column, compared with min_value / max_value
+--   statistic  a distribution statistic of a column (quantiles, distinct values,
+--              modes), answered from the column's profile where that is exact
 --   table      a property of the whole table (row count)
 --   schema     answered from the catalog, without a scan (columns, types)
 
 CREATE TABLE vqc.expectation_catalog (
     expectation_type text PRIMARY KEY,
-    kind             text NOT NULL CHECK (kind IN ('map', 'aggregate', 'table', 'schema')),
+    kind             text NOT NULL CHECK (kind IN ('map', 'aggregate', 'statistic', 'table', 'schema')),
     required_kwargs  text[] NOT NULL,
     optional_kwargs  text[] NOT NULL,
     description      text NOT NULL
@@ -82,4 +84,18 @@ INSERT INTO vqc.expectation_catalog VALUES
 ('expect_column_max_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
  'The maximum is within [min_value, max_value].'),
 ('expect_column_sum_to_be_between', 'aggregate', '{column}', '{min_value,max_value,strict_min,strict_max}',
- 'The sum of the values is within [min_value, max_value].');
+ 'The sum of the values is within [min_value, max_value].'),
+('expect_column_quantile_values_to_be_between', 'statistic', '{column,quantile_ranges}', '{allow_relative_error}',
+ 'Each quantile (percentile_disc, exact) lies in its range; allow_relative_error answers from the KLL sketch with its rank error.'),
+('expect_column_unique_value_count_to_be_between', 'statistic', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'The number of distinct non-null values is within bounds.'),
+('expect_column_proportion_of_unique_values_to_be_between', 'statistic', '{column}', '{min_value,max_value,strict_min,strict_max}',
+ 'Distinct values / non-null values is within bounds.'),
+('expect_column_most_common_value_to_be_in_set', 'statistic', '{column,value_set}', '{ties_okay}',
+ 'The most common value (all of them when tied) is in value_set; with ties_okay, one of them.'),
+('expect_column_distinct_values_to_be_in_set', 'statistic', '{column,value_set}', '{}',
+ 'Every distinct non-null value is in value_set.'),
+('expect_column_distinct_values_to_contain_set', 'statistic', '{column,value_set}', '{}',
+ 'Every value of value_set occurs in the column.'),
+('expect_column_distinct_values_to_equal_set', 'statistic', '{column,value_set}', '{}',
+ 'The distinct non-null values are exactly value_set.');

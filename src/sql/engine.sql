@@ -363,6 +363,11 @@ BEGIN
             'strict_min', strict_lo, 'strict_max', strict_hi);
     END IF;
 
+    -- ---------------------------------------------------------- statistic
+    IF entry.kind = 'statistic' THEN
+        RETURN plan || vqc._plan_statistic(target, etype, kwargs, pidx, colname, col.type_sql, col.category);
+    END IF;
+
     -- ---------------------------------------------------------- map
     mostly := vqc._kw_mostly(etype, kwargs);
     value_sql := format('%s::text', qcol);

@@ -284,6 +284,11 @@ BEGIN
                                   'samples', samples, 'extra_scans', 0);
     END IF;
 
+    IF kind = 'statistic' THEN
+        res := vqc._evaluate_statistic(target, plan, vals, rf);
+        RETURN res || jsonb_build_object('samples', samples);
+    END IF;
+
     IF kind IN ('table', 'aggregate') THEN
         observed := vals ->> (plan ->> 'value_item');
         IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN

@@ -1,0 +1,286 @@
+-- statistics.sql: expectations on a column's distribution (quantiles,
+-- distinct values, modes).  They are answered exactly by default, from the
+-- column's profile when the profile is exact (small columns), otherwise from
+-- exact collectors in the same scan or an exact second pass; only
+-- allow_relative_error asks for a sketch's answer, and then the result says
+-- so and by how much.
+
+-- value_set of an expectation, validated against the column's type.
+CREATE FUNCTION vqc._check_value_set(etype text, v jsonb, type_sql text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) IN ('array', 'object')) THEN
+        PERFORM vqc._bad_kwarg(etype, 'value_set must hold scalar values');
+    END IF;
+    EXECUTE format('SELECT vqc._jsonb_text_array($1)::%s[]', type_sql) USING v;
+EXCEPTION WHEN data_exception THEN
+    PERFORM vqc._bad_kwarg(etype, format('value_set holds a value that is not a valid %s', type_sql));
+END
+$$;
+
+CREATE FUNCTION vqc._plan_statistic(target regclass, etype text, kwargs jsonb, pidx integer,
+                                    colname text, type_sql text, category "char")
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    qcol   text := quote_ident(colname);
+    p      text := format('($1->%s)', pidx);
+    qr     jsonb;
+    qs     jsonb;
+    ranges jsonb;
+    lo     jsonb;
+    hi     jsonb;
+    items  jsonb;
+    j      integer;
+    approx boolean;
+BEGIN
+    CASE etype
+    WHEN 'expect_column_quantile_values_to_be_between' THEN
+        IF category <> 'N' THEN
+            RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        qr := vqc._kw(etype, kwargs, 'quantile_ranges', '{object}');
+        qs := qr -> 'quantiles';
+        ranges := qr -> 'value_ranges';
+        IF jsonb_typeof(qs) IS DISTINCT FROM 'array' OR jsonb_typeof(ranges) IS DISTINCT FROM 'array'
+           OR jsonb_array_length(qs) <> jsonb_array_length(ranges) OR jsonb_array_length(qs) = 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'quantile_ranges needs "quantiles" and "value_ranges" arrays of the same, non-zero length');
+        END IF;
+        FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
+            IF jsonb_typeof(qs -> j) <> 'number' OR (qs ->> j)::numeric NOT BETWEEN 0 AND 1 THEN
+                PERFORM vqc._bad_kwarg(etype, 'quantiles must be numbers between 0 and 1');
+            END IF;
+            IF jsonb_typeof(ranges -> j) <> 'array' OR jsonb_array_length(ranges -> j) <> 2
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(ranges -> j) b WHERE jsonb_typeof(b) NOT IN ('number', 'null')) THEN
+                PERFORM vqc._bad_kwarg(etype, 'each value range must be [min, max] with numbers or nulls');
+            END IF;
+            IF (ranges -> j ->> 0)::numeric > (ranges -> j ->> 1)::numeric THEN
+                PERFORM vqc._bad_kwarg(etype, 'a value range has min greater than max');
+            END IF;
+        END LOOP;
+        approx := vqc._kw_bool(etype, kwargs, 'allow_relative_error', false);
+        IF approx THEN
+            RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', true,
+                                      'profile_item', format('p:%s', colname),
+                                      'items', jsonb_build_object(format('p:%s', colname),
+                                                                  format('vqc.profile_agg(%s)', qcol)));
+        END IF;
+        items := jsonb_build_object(format('o:%s', colname),
+                                    format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s::float8))', qcol));
+        FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
+            -- one collector for all quantiles: the planner computes identical aggregates once
+            items := items || jsonb_build_object(format('q%s_%s', pidx, j),
+                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s::float8), (%s->''quantile_ranges''->''quantiles''->>%s)::float8)',
+                       qcol, p, j));
+        END LOOP;
+        RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
+                                  'overflow_item', format('o:%s', colname), 'items', items);
+
+    WHEN 'expect_column_unique_value_count_to_be_between',
+         'expect_column_proportion_of_unique_values_to_be_between' THEN
+        PERFORM vqc._require_hashable(etype, colname, type_sql);
+        lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
+        hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
+        IF lo IS NULL AND hi IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+        END IF;
+        PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+        RETURN jsonb_build_object(
+            'statistic', CASE WHEN etype LIKE '%proportion%' THEN 'unique_proportion' ELSE 'unique_count' END,
+            'items', jsonb_build_object(
+                format('nn:%s', colname), format('count(%s)', qcol),
+                format('d:%s', colname), format('vqc.hash_set_distinct_hashes(vqc.hash_set_agg(%s))', qcol)),
+            'nonnull', format('nn:%s', colname),
+            'distinct_item', format('d:%s', colname),
+            'compare_type', 'numeric',
+            'min_value', lo, 'max_value', hi,
+            'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+            'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+
+    WHEN 'expect_column_most_common_value_to_be_in_set',
+         'expect_column_distinct_values_to_be_in_set',
+         'expect_column_distinct_values_to_contain_set',
+         'expect_column_distinct_values_to_equal_set' THEN
+        PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), type_sql);
+        PERFORM vqc._require_ordered(etype, colname, type_sql);
+        RETURN jsonb_build_object(
+            'statistic', CASE WHEN etype LIKE '%most_common%' THEN 'mode' ELSE 'distinct_values' END,
+            'ties_okay', vqc._kw_bool(etype, kwargs, 'ties_okay', false),
+            'profile_item', format('p:%s', colname),
+            'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)));
+    END CASE;
+END
+$$;
+
+-- The distinct non-null values of a column (as text, sorted by the column's
+-- order), exactly: from an exact profile, else from a second pass.
+CREATE FUNCTION vqc._distinct_values(target regclass, colname text, type_sql text, prof vqc.profile,
+                                     OUT vals text[], OUT extra integer)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    extra := 0;
+    IF prof IS NOT NULL AND vqc.is_exact(prof) AND type_sql NOT IN ('date', 'timestamp without time zone', 'timestamp with time zone') THEN
+        EXECUTE format('SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM (SELECT DISTINCT t.value::%s AS v FROM vqc.top_values($1, 2147483647) t) d',
+                       type_sql)
+            INTO vals USING prof;
+    ELSE
+        EXECUTE format('SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM (SELECT DISTINCT %1$s AS v FROM %2$s WHERE %1$s IS NOT NULL) d',
+                       quote_ident(colname), target)
+            INTO vals;
+        extra := 1;
+    END IF;
+END
+$$;
+
+-- The most common values (all tied ones), exactly: from the profile when its
+-- counts prove the mode, else from a GROUP BY pass.
+CREATE FUNCTION vqc._modes(target regclass, colname text, type_sql text, prof vqc.profile,
+                           OUT vals text[], OUT extra integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    top record;
+    second record;
+BEGIN
+    extra := 0;
+    IF prof IS NOT NULL AND type_sql NOT IN ('date', 'timestamp without time zone', 'timestamp with time zone') THEN
+        SELECT * INTO top FROM vqc.top_values(prof, 2) t ORDER BY t.count DESC LIMIT 1;
+        SELECT * INTO second FROM vqc.top_values(prof, 2) t ORDER BY t.count DESC OFFSET 1 LIMIT 1;
+        IF top IS NULL THEN
+            vals := '{}';
+            RETURN;
+        END IF;
+        IF vqc.is_exact(prof) THEN
+            EXECUTE format('SELECT array_agg(t.value::%s::text ORDER BY t.value::%s) FROM vqc.top_values($1, 2147483647) t WHERE t.count = $2',
+                           type_sql, type_sql)
+                INTO vals USING prof, top.count;
+            RETURN;
+        END IF;
+        -- Misra-Gries: true counts lie in [count, count + error_bound]; an
+        -- untracked value has at most error_bound.  The top value is surely the
+        -- only mode when its count beats every other value's upper bound.
+        IF top.count > top.error_bound AND top.count > coalesce(second.count, 0) + top.error_bound THEN
+            EXECUTE format('SELECT ARRAY[$1::%s::text]', type_sql) INTO vals USING top.value;
+            RETURN;
+        END IF;
+    END IF;
+    EXECUTE format('WITH c AS (SELECT %1$s AS v, count(*) AS n FROM %2$s WHERE %1$s IS NOT NULL GROUP BY %1$s) '
+                   'SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM c WHERE n = (SELECT max(n) FROM c)',
+                   quote_ident(colname), target)
+        INTO vals;
+    extra := 1;
+END
+$$;
+
+-- {"success", "result", "extra_scans"} of a statistic expectation.
+CREATE FUNCTION vqc._evaluate_statistic(target regclass, plan jsonb, vals jsonb, rf jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    etype    text := plan ->> 'type';
+    kwargs   jsonb := plan -> 'kwargs';
+    colname  text := plan ->> 'column';
+    type_sql text := plan ->> 'type_sql';
+    category "char";
+    prof     vqc.profile;
+    observed jsonb;
+    details  jsonb := '{}';
+    success  boolean;
+    extra    integer := 0;
+    qvals    float8[];
+    qs       float8[];
+    oks      boolean[];
+    j        integer;
+    distinct_count bigint;
+    nonnull  bigint;
+    setvals  text[];
+    found    text[];
+    res      record;
+BEGIN
+    SELECT typcategory INTO category FROM pg_type WHERE oid = type_sql::regtype;
+    IF plan ? 'profile_item' THEN
+        prof := (vals ->> (plan ->> 'profile_item'))::vqc.profile;
+    END IF;
+
+    CASE plan ->> 'statistic'
+    WHEN 'quantiles' THEN
+        qs := ARRAY(SELECT (x)::float8 FROM jsonb_array_elements_text(kwargs -> 'quantile_ranges' -> 'quantiles') x);
+        IF (plan ->> 'approximate')::boolean THEN
+            qvals := vqc.quantiles(prof, qs);
+            details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
+                                          'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
+        ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- past vqc.exact_memory_limit: exact percentile_disc from a sorted second pass
+            EXECUTE format('SELECT percentile_disc($1) WITHIN GROUP (ORDER BY %s::float8) FROM %s',
+                           quote_ident(colname), target) INTO qvals USING qs;
+            extra := 1;
+        ELSE
+            qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', j))::float8
+                             FROM generate_series(0, cardinality(qs) - 1) j ORDER BY j);
+        END IF;
+        oks := ARRAY(SELECT qvals[j] IS NOT NULL
+                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 0 IS NULL
+                                 OR qvals[j] >= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 0)::float8)
+                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 1 IS NULL
+                                 OR qvals[j] <= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 1)::float8)
+                       FROM generate_series(1, cardinality(qs)) j ORDER BY j);
+        success := coalesce(bool_and(x), false) FROM unnest(oks) x;
+        observed := jsonb_build_object('quantiles', to_jsonb(qs), 'values', to_jsonb(qvals));
+        details := details || jsonb_build_object('success_details', to_jsonb(oks));
+
+    WHEN 'unique_count', 'unique_proportion' THEN
+        nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
+        distinct_count := (vals ->> (plan ->> 'distinct_item'))::bigint;
+        IF distinct_count IS NULL THEN
+            -- the hash screen outgrew vqc.exact_memory_limit: count exactly in a second pass
+            EXECUTE format('SELECT count(DISTINCT %s) FROM %s', quote_ident(colname), target) INTO distinct_count;
+            extra := 1;
+        END IF;
+        observed := CASE WHEN plan ->> 'statistic' = 'unique_count' THEN to_jsonb(distinct_count)
+                         WHEN nonnull > 0 THEN to_jsonb(distinct_count::float8 / nonnull) END;
+        success := vqc._within_bounds(plan, observed #>> '{}');
+
+    WHEN 'mode' THEN
+        res := vqc._modes(target, colname, type_sql, prof);
+        extra := res.extra;
+        EXECUTE format('SELECT count(*) FROM unnest($1::%1$s[]) m WHERE m = ANY (vqc._jsonb_text_array($2)::%1$s[])', type_sql)
+            INTO j USING res.vals, kwargs -> 'value_set';
+        success := CASE WHEN (plan ->> 'ties_okay')::boolean THEN j > 0
+                        ELSE cardinality(res.vals) = 1 AND j = 1 END;
+        observed := (SELECT coalesce(jsonb_agg(vqc._sample_json(v, category, false) ORDER BY o), '[]')
+                       FROM unnest(res.vals) WITH ORDINALITY AS x(v, o));
+
+    WHEN 'distinct_values' THEN
+        res := vqc._distinct_values(target, colname, type_sql, prof);
+        extra := res.extra;
+        setvals := vqc._jsonb_text_array(kwargs -> 'value_set');
+        -- compare as the column's type: values outside the set, set members not found
+        EXECUTE format('SELECT ARRAY(SELECT d::text FROM unnest($1::%1$s[]) d WHERE (d = ANY ($2::%1$s[])) IS NOT TRUE), '
+                       '       ARRAY(SELECT s::text FROM unnest($2::%1$s[]) s WHERE s IS NOT NULL AND (s = ANY ($1::%1$s[])) IS NOT TRUE)',
+                       type_sql)
+            INTO found, setvals USING res.vals, setvals;
+        success := CASE etype
+            WHEN 'expect_column_distinct_values_to_be_in_set' THEN cardinality(found) = 0
+            WHEN 'expect_column_distinct_values_to_contain_set' THEN cardinality(setvals) = 0
+            ELSE cardinality(found) = 0 AND cardinality(setvals) = 0 END;
+        observed := (SELECT coalesce(jsonb_agg(vqc._sample_json(v, category, false) ORDER BY o), '[]')
+                       FROM unnest(res.vals) WITH ORDINALITY AS x(v, o));
+        IF NOT success THEN
+            details := jsonb_build_object('unexpected_values', to_jsonb(found), 'missing_values', to_jsonb(setvals));
+        END IF;
+    END CASE;
+
+    RETURN jsonb_build_object(
+        'success', coalesce(success, false),
+        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                       WHEN details = '{}' THEN jsonb_build_object('observed_value', observed)
+                       ELSE jsonb_build_object('observed_value', observed, 'details', details) END,
+        'extra_scans', extra);
+END
+$$;
