@@ -240,6 +240,7 @@ value_text(Oid typid, float8 x)
 		case TIMESTAMPTZOID:
 			if (timestamp2tm((Timestamp) (x - EPOCH_USECS), NULL, &tm, &fsec, NULL, NULL) != 0)
 				return float8out_internal(x);
+			tm.tm_isdst = 0;	/* UTC: EncodeDateTime prints the zone only then */
 			EncodeDateTime(&tm, fsec, typid == TIMESTAMPTZOID, 0, NULL, USE_ISO_DATES, buf);
 			return pstrdup(buf);
 		case BOOLOID:
