@@ -37,7 +37,8 @@ if [[ -d test/oracle ]]; then
     vqc_log "statistics against the scipy oracle"
     for t in test/oracle/*.py; do
         [[ -e $t ]] || continue
-        python3 "$t" || status=1
+        # the Debian interpreter, for which VQC_PACKAGES installs numpy and scipy
+        "$(command -v /usr/bin/python3 || command -v python3)" "$t" || status=1
     done
 fi
 

@@ -52,7 +52,7 @@ def check_profile(label, expr, col, x):
     xs = np.sort(x)
     qs_sql = "'{" + ",".join(str(q) for q in QS) + "}'"
     row = psql(f"SELECT vqc.quantiles(p, {qs_sql}), vqc.ndistinct(p), vqc.mean(p), vqc.variance(p), "
-               f"vqc.skewness(p), vqc.kurtosis(p), vqc.is_exact(p) FROM (SELECT {expr} AS p) s")
+               f"vqc.skewness(p), vqc.kurtosis(p), vqc.is_exact(p) FROM (SELECT ({expr}) AS p) s")
     qa, nd, mean, var, skew, kurt, exact = row.split("|")
     est = parse_array(qa)
     worst = 0.0
