@@ -16,6 +16,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/tally.sql \
                src/exact_quantile.sql \
                src/hash_set.sql \
+               src/profile.sql \
                src/drift.sql \
                src/sql/report.sql \
                src/sql/catalog.sql \

@@ -25,10 +25,11 @@
 /* version word of every state format written by this build */
 #define VQC_STATE_VERSION		1
 
-/* magic words, one per state type ("VQCT", "VQCQ", "VQCH") */
+/* magic words, one per state type ("VQCT", "VQCQ", "VQCH", "VQCP") */
 #define VQC_MAGIC_TALLY			0x56514354
 #define VQC_MAGIC_QUANTILE		0x56514351
 #define VQC_MAGIC_HASH_SET		0x56514348
+#define VQC_MAGIC_PROFILE		0x56514350	/* "VQCP" */
 
 /* Bounds-checked reader over a received or hex-decoded buffer. */
 typedef struct VqcReader

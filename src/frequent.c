@@ -1,0 +1,229 @@
+/*-------------------------------------------------------------------------
+ *
+ * frequent.c
+ *	  Misra-Gries frequent values (see frequent.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "libpq/pqformat.h"
+
+#include "frequent.h"
+
+void
+freq_init(FreqSketch *f)
+{
+	memset(f, 0, sizeof(FreqSketch));
+}
+
+static inline bool
+freq_same(const FreqItem *it, uint64 hash, float8 num, bool is_text)
+{
+	if (it->hash != hash)
+		return false;
+	return is_text || memcmp(&it->num, &num, sizeof(float8)) == 0;
+}
+
+static void
+freq_rebuild_index(FreqSketch *f)
+{
+	int			i;
+
+	memset(f->slot, 0, sizeof(f->slot));
+	for (i = 0; i < f->nitems; i++)
+	{
+		int			j = (int) (f->items[i].hash & (FREQ_SLOTS - 1));
+
+		while (f->slot[j] != 0)
+			j = (j + 1) & (FREQ_SLOTS - 1);
+		f->slot[j] = (uint8) (i + 1);
+	}
+}
+
+/* one occurrence of a value */
+void
+freq_update(FreqSketch *f, uint64 hash, float8 num, const char *text, int len,
+			bool clipped, bool is_text)
+{
+	int			j = (int) (hash & (FREQ_SLOTS - 1));
+	FreqItem   *it;
+	int			i;
+	int			kept;
+
+	while (f->slot[j] != 0)
+	{
+		it = &f->items[f->slot[j] - 1];
+		if (freq_same(it, hash, num, is_text))
+		{
+			it->count++;
+			return;
+		}
+		j = (j + 1) & (FREQ_SLOTS - 1);
+	}
+
+	if (f->nitems < FREQ_K)
+	{
+		it = &f->items[f->nitems];
+		it->hash = hash;
+		it->count = 1;
+		it->num = num;
+		it->len = (uint8) len;
+		it->clipped = clipped ? 1 : 0;
+		if (len > 0)
+			memcpy(it->text, text, len);
+		f->nitems++;
+		f->slot[j] = (uint8) f->nitems;
+		return;
+	}
+
+	/* full: decrement every counter (and the newcomer) by one */
+	f->offset++;
+	kept = 0;
+	for (i = 0; i < f->nitems; i++)
+	{
+		if (--f->items[i].count > 0)
+		{
+			if (kept != i)
+				f->items[kept] = f->items[i];
+			kept++;
+		}
+	}
+	f->nitems = kept;
+	freq_rebuild_index(f);
+}
+
+static int
+cmp_count_desc(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x < y) - (x > y);
+}
+
+/* a := merge(a, b) */
+void
+freq_merge(FreqSketch *a, const FreqSketch *b, bool is_text)
+{
+	FreqItem   *all = palloc((FREQ_K * 2) * sizeof(FreqItem));
+	int			nall = a->nitems;
+	int			i;
+	int64		cut = 0;
+
+	memcpy(all, a->items, a->nitems * sizeof(FreqItem));
+	for (i = 0; i < b->nitems; i++)
+	{
+		const FreqItem *bi = &b->items[i];
+		int			j;
+
+		for (j = 0; j < a->nitems; j++)
+		{
+			if (freq_same(&all[j], bi->hash, bi->num, is_text))
+				break;
+		}
+		if (j < a->nitems)
+			all[j].count += bi->count;
+		else
+			all[nall++] = *bi;
+	}
+
+	if (nall > FREQ_K)
+	{
+		int64	   *counts = palloc(nall * sizeof(int64));
+		int			kept = 0;
+
+		for (i = 0; i < nall; i++)
+			counts[i] = all[i].count;
+		qsort(counts, nall, sizeof(int64), cmp_count_desc);
+		cut = counts[FREQ_K];	/* the (k+1)-th largest */
+		for (i = 0; i < nall; i++)
+		{
+			if (all[i].count > cut)
+			{
+				all[kept] = all[i];
+				all[kept].count -= cut;
+				kept++;
+			}
+		}
+		nall = kept;
+		pfree(counts);
+	}
+	Assert(nall <= FREQ_K);
+	memcpy(a->items, all, nall * sizeof(FreqItem));
+	a->nitems = nall;
+	a->offset += b->offset + cut;
+	freq_rebuild_index(a);
+	pfree(all);
+}
+
+void
+freq_write(StringInfo buf, const FreqSketch *f)
+{
+	int			i;
+
+	pq_sendint64(buf, (uint64) f->offset);
+	pq_sendint32(buf, (uint32) f->nitems);
+	for (i = 0; i < f->nitems; i++)
+	{
+		const FreqItem *it = &f->items[i];
+		uint64		bits;
+
+		memcpy(&bits, &it->num, sizeof(bits));
+		pq_sendint64(buf, it->hash);
+		pq_sendint64(buf, (uint64) it->count);
+		pq_sendint64(buf, bits);
+		pq_sendbyte(buf, it->len);
+		pq_sendbyte(buf, it->clipped);
+		pq_sendbytes(buf, it->text, it->len);
+	}
+}
+
+/*
+ * Reads and checks the counters; the caller checks them against the
+ * profile (counts against n, hashes against values).
+ */
+void
+freq_read(VqcReader *r, FreqSketch *f, bool is_text)
+{
+	int			i;
+	int			j;
+
+	freq_init(f);
+	f->offset = vqc_read_i64(r);
+	f->nitems = vqc_read_i32(r);
+	if (f->offset < 0)
+		vqc_bad_state(r, "The frequent-value offset is negative.");
+	if (f->nitems < 0 || f->nitems > FREQ_K)
+		vqc_bad_state(r, "The number of frequent-value counters is invalid.");
+	for (i = 0; i < f->nitems; i++)
+	{
+		FreqItem   *it = &f->items[i];
+		uint64		bits;
+
+		it->hash = vqc_read_u64(r);
+		it->count = vqc_read_i64(r);
+		bits = vqc_read_u64(r);
+		memcpy(&it->num, &bits, sizeof(bits));
+		it->len = vqc_read_u8(r);
+		it->clipped = vqc_read_u8(r);
+		if (it->count < 1)
+			vqc_bad_state(r, "A frequent-value count is not positive.");
+		if (it->len > FREQ_TEXT_MAX || it->clipped > 1)
+			vqc_bad_state(r, "A frequent value has an invalid length.");
+		if (!is_text && (it->len != 0 || it->clipped != 0))
+			vqc_bad_state(r, "A numeric frequent value carries text.");
+		if (is_text && bits != 0)
+			vqc_bad_state(r, "A text frequent value carries a number.");
+		memcpy(it->text, vqc_read_bytes(r, it->len), it->len);
+		for (j = 0; j < i; j++)
+		{
+			if (freq_same(&f->items[j], it->hash, it->num, is_text))
+				vqc_bad_state(r, "A frequent value appears twice.");
+		}
+	}
+	freq_rebuild_index(f);
+}

@@ -1,0 +1,486 @@
+/*-------------------------------------------------------------------------
+ *
+ * kll.c
+ *	  KLL quantile sketch (see kll.h): in-place compaction on update, merge,
+ *	  serialization with complete validation, and a sorted weighted view.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+
+#include "kll.h"
+
+/* an inlined float8 sort for level 0 (items are never NaN) */
+#define ST_SORT kll_sort_f8
+#define ST_ELEMENT_TYPE float8
+#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+static const int64 powers_of_three[] = {
+	1, 3, 9, 27, 81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441,
+	1594323, 4782969, 14348907, 43046721, 129140163, 387420489, 1162261467,
+	3486784401, 10460353203, 31381059609, 94143178827, 282429536481,
+	847288609443, 2541865828329, 7625597484987, 22876792454961,
+	68630377364883, 205891132094649
+};
+
+/* round(k * (2/3)^depth) in integers, as DataSketches computes it */
+static int
+cap_aux_aux(int64 k, int depth)
+{
+	int64		twok = k << 1;
+	int64		tmp = (twok << depth) / powers_of_three[depth];
+
+	return (int) ((tmp + 1) >> 1);
+}
+
+static int
+cap_aux(int k, int depth)
+{
+	int			half;
+
+	if (depth <= 30)
+		return cap_aux_aux(k, depth);
+	half = depth / 2;
+	return cap_aux_aux(cap_aux_aux(k, half), depth - half);
+}
+
+static inline int
+level_capacity(int nlevels, int height)
+{
+	return Max(KLL_M, cap_aux(KLL_K, nlevels - height - 1));
+}
+
+int
+kll_total_capacity(int nlevels)
+{
+	int			total = 0;
+	int			h;
+
+	for (h = 0; h < nlevels; h++)
+		total += level_capacity(nlevels, h);
+	return total;
+}
+
+int
+kll_retained(const KllSketch *s)
+{
+	return s->levels[s->nlevels] - s->levels[0];
+}
+
+void
+kll_init(KllSketch *s)
+{
+	s->n = 0;
+	s->rng = KLL_SEED;
+	s->nlevels = 1;
+	s->levels[0] = s->levels[1] = kll_total_capacity(1);
+}
+
+static inline int
+kll_coin(KllSketch *s)
+{
+	uint64		x = s->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	s->rng = x;
+	return (int) ((x >> 32) & 1);
+}
+
+/* keeps every other item of buf[start..start+len), result at the top end */
+static void
+halve_up(KllSketch *s, float8 *buf, int start, int len)
+{
+	int			half = len / 2;
+	int			j = start + len - 1 - kll_coin(s);
+	int			i;
+
+	for (i = start + len - 1; i >= start + half; i--)
+	{
+		buf[i] = buf[j];
+		j -= 2;
+	}
+}
+
+/* keeps every other item of buf[start..start+len), result at the bottom */
+static void
+halve_down(KllSketch *s, float8 *buf, int start, int len)
+{
+	int			half = len / 2;
+	int			j = start + kll_coin(s);
+	int			i;
+
+	for (i = start; i < start + half; i++)
+	{
+		buf[i] = buf[j];
+		j += 2;
+	}
+}
+
+/* merges sorted runs a and b into out; out may overlap b's start from below */
+static void
+merge_sorted(const float8 *a, int na, const float8 *b, int nb, float8 *out)
+{
+	int			i = 0;
+	int			j = 0;
+	int			o = 0;
+
+	while (i < na && j < nb)
+	{
+		if (b[j] < a[i])
+			out[o++] = b[j++];
+		else
+			out[o++] = a[i++];
+	}
+	while (i < na)
+		out[o++] = a[i++];
+	while (j < nb)
+		out[o++] = b[j++];
+}
+
+static void
+add_top_level(KllSketch *s)
+{
+	int			L = s->nlevels;
+	int			oldcap = kll_total_capacity(L);
+	int			newcap;
+	int			delta;
+	int			h;
+
+	if (L >= KLL_MAX_LEVELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("quantile sketch has too many levels")));
+	newcap = kll_total_capacity(L + 1);
+	delta = newcap - oldcap;
+	memmove(s->items + s->levels[0] + delta, s->items + s->levels[0],
+			(oldcap - s->levels[0]) * sizeof(float8));
+	for (h = 0; h <= L; h++)
+		s->levels[h] += delta;
+	s->levels[L + 1] = newcap;
+	s->nlevels = L + 1;
+}
+
+/*
+ * The item array is full: compact the lowest level at or over its capacity
+ * into the level above (DataSketches' compressWhileUpdatingSketch).
+ */
+void
+kll_compress(KllSketch *s)
+{
+	int			h = 0;
+	int			rawbeg;
+	int			rawend;
+	int			rawpop;
+	int			popabove;
+	int			odd;
+	int			adjbeg;
+	int			adjpop;
+	int			half;
+
+	while (s->levels[h + 1] - s->levels[h] < level_capacity(s->nlevels, h))
+		h++;
+	if (h == s->nlevels - 1)
+		add_top_level(s);
+
+	rawbeg = s->levels[h];
+	rawend = s->levels[h + 1];
+	rawpop = rawend - rawbeg;
+	popabove = s->levels[h + 2] - rawend;
+	odd = rawpop & 1;
+	adjbeg = rawbeg + odd;
+	adjpop = rawpop - odd;
+	half = adjpop / 2;
+
+	if (h == 0)
+		kll_sort_f8(s->items + adjbeg, adjpop);
+	if (popabove == 0)
+		halve_up(s, s->items, adjbeg, adjpop);
+	else
+	{
+		halve_down(s, s->items, adjbeg, adjpop);
+		merge_sorted(s->items + adjbeg, half, s->items + rawend, popabove,
+					 s->items + adjbeg + half);
+	}
+	s->levels[h + 1] -= half;
+	if (odd)
+	{
+		s->levels[h] = s->levels[h + 1] - 1;
+		s->items[s->levels[h]] = s->items[rawbeg];
+	}
+	else
+		s->levels[h] = s->levels[h + 1];
+	Assert(s->levels[h] == rawbeg + half);
+	if (h > 0)
+	{
+		int			l;
+
+		memmove(s->items + s->levels[0] + half, s->items + s->levels[0],
+				(rawbeg - s->levels[0]) * sizeof(float8));
+		for (l = 0; l < h; l++)
+			s->levels[l] += half;
+	}
+}
+
+/*
+ * a := a merged with b.  Levels are gathered into per-level arrays (level 0
+ * concatenated, higher levels merged in order), then the lowest level over
+ * its capacity is compacted into the next until everything fits; the
+ * result is packed back into a.
+ */
+void
+kll_merge(KllSketch *a, const KllSketch *b)
+{
+	float8	   *lv[KLL_MAX_LEVELS + 1];
+	int			sz[KLL_MAX_LEVELS + 1];
+	int			L;
+	int			total;
+	int			room;
+	int			pos;
+	int			h;
+	int64		n;
+
+	if (b->n == 0)
+		return;
+	if (pg_add_s64_overflow(a->n, b->n, &n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("profile count out of range")));
+
+	L = Max(a->nlevels, b->nlevels);
+	room = kll_retained(a) + kll_retained(b) + 1;
+	total = 0;
+	for (h = 0; h < KLL_MAX_LEVELS; h++)
+	{
+		int			na = (h < a->nlevels) ? a->levels[h + 1] - a->levels[h] : 0;
+		int			nb = (h < b->nlevels) ? b->levels[h + 1] - b->levels[h] : 0;
+		const float8 *pa = a->items + a->levels[Min(h, a->nlevels)];
+		const float8 *pb = b->items + b->levels[Min(h, b->nlevels)];
+
+		if (h > L)
+		{
+			lv[h] = NULL;
+			sz[h] = 0;
+			continue;
+		}
+		lv[h] = palloc(room * sizeof(float8));
+		if (h == 0)
+		{
+			memcpy(lv[h], pa, na * sizeof(float8));
+			memcpy(lv[h] + na, pb, nb * sizeof(float8));
+		}
+		else
+			merge_sorted(pa, na, pb, nb, lv[h]);
+		sz[h] = na + nb;
+		total += na + nb;
+	}
+
+	while (total > kll_total_capacity(L))
+	{
+		int			odd;
+		int			half;
+		int			off;
+		int			i;
+		float8	   *picked;
+		float8	   *merged;
+
+		h = 0;
+		while (sz[h] < level_capacity(L, h))
+			h++;
+		if (h == L - 1)
+		{
+			if (L >= KLL_MAX_LEVELS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("quantile sketch has too many levels")));
+			L++;
+			if (lv[L - 1] == NULL)
+			{
+				lv[L - 1] = palloc(room * sizeof(float8));
+				sz[L - 1] = 0;
+			}
+		}
+		if (h == 0)
+			kll_sort_f8(lv[0], sz[0]);
+		odd = sz[h] & 1;
+		half = (sz[h] - odd) / 2;
+		off = kll_coin(a);
+		picked = palloc(Max(half, 1) * sizeof(float8));
+		for (i = 0; i < half; i++)
+			picked[i] = lv[h][odd + 2 * i + off];
+		merged = palloc(room * sizeof(float8));
+		merge_sorted(picked, half, lv[h + 1], sz[h + 1], merged);
+		pfree(lv[h + 1]);
+		lv[h + 1] = merged;
+		sz[h + 1] += half;
+		sz[h] = odd;
+		total -= half;
+		pfree(picked);
+	}
+
+	a->nlevels = L;
+	pos = kll_total_capacity(L) - total;
+	for (h = 0; h < L; h++)
+	{
+		a->levels[h] = pos;
+		memcpy(a->items + pos, lv[h], sz[h] * sizeof(float8));
+		pos += sz[h];
+	}
+	a->levels[L] = pos;
+	a->n = n;
+	for (h = 0; h < KLL_MAX_LEVELS; h++)
+	{
+		if (lv[h])
+			pfree(lv[h]);
+	}
+}
+
+static inline void
+send_f8(StringInfo buf, float8 x)
+{
+	uint64		bits;
+
+	memcpy(&bits, &x, sizeof(bits));
+	pq_sendint64(buf, bits);
+}
+
+/* n, rng, nlevels, the size of each level, then the items level by level */
+void
+kll_write(StringInfo buf, const KllSketch *s)
+{
+	int			h;
+	int			i;
+
+	pq_sendint64(buf, (uint64) s->n);
+	pq_sendint64(buf, s->rng);
+	pq_sendint32(buf, (uint32) s->nlevels);
+	for (h = 0; h < s->nlevels; h++)
+		pq_sendint32(buf, (uint32) (s->levels[h + 1] - s->levels[h]));
+	for (i = s->levels[0]; i < s->levels[s->nlevels]; i++)
+		send_f8(buf, s->items[i]);
+}
+
+void
+kll_read(VqcReader *r, KllSketch *s)
+{
+	int32		sizes[KLL_MAX_LEVELS];
+	int64		total = 0;
+	uint64		weight = 0;
+	int			pos;
+	int			h;
+
+	s->n = vqc_read_i64(r);
+	s->rng = vqc_read_u64(r);
+	s->nlevels = vqc_read_i32(r);
+	if (s->n < 0)
+		vqc_bad_state(r, "The quantile sketch count is negative.");
+	if (s->rng == 0)
+		vqc_bad_state(r, "The quantile sketch generator state is zero.");
+	if (s->nlevels < 1 || s->nlevels > KLL_MAX_LEVELS)
+		vqc_bad_state(r, "The quantile sketch has an invalid number of levels.");
+	for (h = 0; h < s->nlevels; h++)
+	{
+		sizes[h] = vqc_read_i32(r);
+		if (sizes[h] < 0 || sizes[h] > KLL_MAX_ITEMS)
+			vqc_bad_state(r, "A quantile sketch level has an invalid size.");
+		total += sizes[h];
+	}
+	if (total > kll_total_capacity(s->nlevels))
+		vqc_bad_state(r, "The quantile sketch holds more items than its levels allow.");
+	if ((uint64) total > vqc_reader_remaining(r) / sizeof(float8))
+		vqc_bad_state(r, "The state is truncated: the quantile sketch claims more items than it holds.");
+
+	pos = kll_total_capacity(s->nlevels) - (int) total;
+	for (h = 0; h < s->nlevels; h++)
+	{
+		int			i;
+
+		s->levels[h] = pos;
+		for (i = 0; i < sizes[h]; i++)
+		{
+			uint64		bits = vqc_read_u64(r);
+			float8		x;
+
+			memcpy(&x, &bits, sizeof(x));
+			if (isnan(x))
+				vqc_bad_state(r, "The quantile sketch holds a NaN.");
+			if (h > 0 && i > 0 && x < s->items[pos + i - 1])
+				vqc_bad_state(r, "A quantile sketch level is not sorted.");
+			s->items[pos + i] = x;
+		}
+		pos += sizes[h];
+		/* weight of level h is 2^h; h < 63, sizes small: check overflow */
+		if (sizes[h] > 0)
+		{
+			uint64		w = (uint64) sizes[h] << h;
+
+			if ((w >> h) != (uint64) sizes[h] || weight + w < weight)
+				vqc_bad_state(r, "The quantile sketch weights overflow.");
+			weight += w;
+		}
+	}
+	s->levels[s->nlevels] = pos;
+	if (weight != (uint64) s->n)
+		vqc_bad_state(r, "The quantile sketch weights do not add up to its count.");
+	if (s->nlevels > 1 && sizes[s->nlevels - 1] == 0)
+		vqc_bad_state(r, "The quantile sketch's top level is empty.");
+}
+
+typedef struct KllPair
+{
+	float8		v;
+	int64		w;
+} KllPair;
+
+static int
+kll_pair_cmp(const void *a, const void *b)
+{
+	float8		x = ((const KllPair *) a)->v;
+	float8		y = ((const KllPair *) b)->v;
+
+	return (x > y) - (x < y);
+}
+
+void
+kll_view(const KllSketch *s, KllView *v)
+{
+	int			count = kll_retained(s);
+	KllPair    *p = palloc(Max(count, 1) * sizeof(KllPair));
+	int			i = 0;
+	int			h;
+	int64		cum = 0;
+
+	for (h = 0; h < s->nlevels; h++)
+	{
+		int			j;
+
+		for (j = s->levels[h]; j < s->levels[h + 1]; j++)
+		{
+			p[i].v = s->items[j];
+			p[i].w = INT64CONST(1) << h;
+			i++;
+		}
+	}
+	qsort(p, count, sizeof(KllPair), kll_pair_cmp);
+	v->count = count;
+	v->values = palloc(Max(count, 1) * sizeof(float8));
+	v->cumweight = palloc(Max(count, 1) * sizeof(int64));
+	for (i = 0; i < count; i++)
+	{
+		cum += p[i].w;
+		v->values[i] = p[i].v;
+		v->cumweight[i] = cum;
+	}
+	v->n = cum;
+	pfree(p);
+}
