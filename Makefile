@@ -26,6 +26,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/suites.sql \
                src/sql/runner.sql \
                src/sql/wrappers.sql \
+               src/sql/suggest.sql \
                src/sql/schedule.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql

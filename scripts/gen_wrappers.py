@@ -41,6 +41,12 @@ for st, d in [('mean', 'The mean'), ('median', 'The exact median'), ('stdev', 'T
     w('expect_column_%s_to_be_between' % st, [COL, 'min_value numeric DEFAULT NULL', 'max_value numeric DEFAULT NULL'] + B, [c] + MM + BK, "%s is within bounds." % d)
 for st, d in [('min', 'The minimum'), ('max', 'The maximum')]:
     w('expect_column_%s_to_be_between' % st, [COL, 'min_value anycompatible DEFAULT NULL', 'max_value anycompatible DEFAULT NULL'] + B, [c] + MM + BK, "%s is within bounds." % d)
+w('expect_column_quantile_values_to_be_between', [COL, 'quantile_ranges jsonb', 'allow_relative_error boolean DEFAULT NULL'], [c, ('quantile_ranges', 'quantile_ranges'), ('allow_relative_error', 'allow_relative_error')], "Each quantile lies in its value range.")
+w('expect_column_unique_value_count_to_be_between', [COL, 'min_value bigint DEFAULT NULL', 'max_value bigint DEFAULT NULL'] + B, [c] + MM + BK, "The number of distinct values is within bounds.")
+w('expect_column_proportion_of_unique_values_to_be_between', [COL, 'min_value float8 DEFAULT NULL', 'max_value float8 DEFAULT NULL'] + B, [c] + MM + BK, "The share of distinct values is within bounds.")
+w('expect_column_most_common_value_to_be_in_set', [COL, 'value_set anyarray', 'ties_okay boolean DEFAULT NULL'], [c, ('value_set', 'to_jsonb(value_set)'), ('ties_okay', 'ties_okay')], "The most common value is in value_set.")
+for kind, d in [('be_in_set', 'are all in value_set'), ('contain_set', 'contain value_set'), ('equal_set', 'are exactly value_set')]:
+    w('expect_column_distinct_values_to_%s' % kind, [COL, 'value_set anyarray'], [c, ('value_set', 'to_jsonb(value_set)')], "The distinct values %s." % d)
 hdr = ("-- wrappers.sql: one typed SQL function per expectation, with Great Expectations'\n"
        "-- name and arguments, calling the same engine as vqc.expect().  COLUMN is a\n"
        "-- reserved word in SQL, so named notation spells it \"column\" => 'age'.\n"

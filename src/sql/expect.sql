@@ -358,14 +358,15 @@ AS $$
       FROM unnest(names) WITH ORDINALITY AS x(nm, o)
 $$;
 
--- expectations: [{"type", "kwargs", "id"?}]
+-- expectations: [{"type", "kwargs", "id"?}]; profile_columns are profiled in the same scan
 -- Returns {"rows": element count or null, "scans": n, "results": [
 --   {"position", "id", "type", "kwargs", "column", "status", "success", "result",
 --    "samples", "error"}]}
 -- With raise_errors, a bad expectation raises; otherwise it is reported with
 -- status "error" and the others are evaluated.
 CREATE FUNCTION vqc._evaluate_all(target regclass, expectations jsonb, key_columns text[],
-                                  sample_cap integer, rf_default jsonb, raise_errors boolean)
+                                  sample_cap integer, rf_default jsonb, raise_errors boolean,
+                                  profile_columns text[] DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
@@ -426,8 +427,14 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- column profiles ride along in the same scan
+    FOREACH k IN ARRAY coalesce(profile_columns, '{}') LOOP
+        items := items || jsonb_build_object(format('p:%s', k), format('vqc.profile_agg(%I)', k));
+    END LOOP;
+
     -- one scan for all items
     IF items <> '{}' THEN
+        items := items || jsonb_build_object('n', 'count(*)');
         SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
         BEGIN
             scans := 1;
@@ -498,7 +505,10 @@ BEGIN
             'error', errors[i]);
     END LOOP;
 
-    RETURN jsonb_build_object('rows', vals -> 'n', 'scans', scans, 'results', out_results);
+    RETURN jsonb_build_object('rows', vals -> 'n', 'scans', scans, 'results', out_results,
+                              'profiles', (SELECT coalesce(jsonb_object_agg(c, vals -> format('p:%s', c)), '{}')
+                                             FROM unnest(coalesce(profile_columns, '{}')) c
+                                            WHERE vals ? format('p:%s', c)));
 END
 $$;
 

@@ -76,6 +76,21 @@ CREATE INDEX ON vqc_report.metric (suite_name, metric_name, column_name, recorde
 CREATE INDEX ON vqc_report.metric (run_id);
 COMMENT ON TABLE vqc_report.metric IS 'Numbers observed by each run (counts, percents, statistics).';
 
+-- Column profiles of each run: the history that drift and anomaly checks read.
+-- A profile holds row values (min, max, frequent values), so it is protected
+-- like the failing samples.
+CREATE TABLE vqc_report.profile (
+    run_id         bigint NOT NULL REFERENCES vqc_report.run ON DELETE CASCADE,
+    target_schema  name NOT NULL,
+    target_table   name NOT NULL,
+    column_name    text NOT NULL,
+    column_type    text NOT NULL,
+    profile        vqc.profile NOT NULL,
+    PRIMARY KEY (run_id, column_name)
+);
+COMMENT ON TABLE vqc_report.profile IS
+    'Column profiles taken by each run (suite option profile_columns); visible only to roles that may SELECT the table.';
+
 -- May the current role read the table a sample came from?  NULL-safe when the
 -- table is gone (then nobody but the owner of the report sees its samples).
 CREATE FUNCTION vqc_report.may_read_table(target_schema name, target_table name)
@@ -86,6 +101,12 @@ AS $$
                to_regclass(format('%I.%I', target_schema, target_table))::oid, 'SELECT'), false)
 $$;
 
+ALTER TABLE vqc_report.profile ENABLE ROW LEVEL SECURITY;
+CREATE POLICY profile_readers ON vqc_report.profile
+    FOR SELECT USING (vqc_report.may_read_table(target_schema, target_table));
+CREATE POLICY profile_writers ON vqc_report.profile
+    FOR INSERT WITH CHECK (vqc_report.may_read_table(target_schema, target_table));
+
 ALTER TABLE vqc_report.unexpected ENABLE ROW LEVEL SECURITY;
 CREATE POLICY unexpected_readers ON vqc_report.unexpected
     FOR SELECT USING (vqc_report.may_read_table(target_schema, target_table));
@@ -94,7 +115,7 @@ CREATE POLICY unexpected_writers ON vqc_report.unexpected
 
 -- Runs write as the caller; anyone may read the report, nobody but the owner rewrites it.
 GRANT SELECT, INSERT ON vqc_report.run, vqc_report.result, vqc_report.unexpected,
-    vqc_report.metric TO PUBLIC;
+    vqc_report.metric, vqc_report.profile TO PUBLIC;
 GRANT USAGE ON SEQUENCE vqc_report.run_run_id_seq TO PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.run', '');
@@ -102,6 +123,7 @@ SELECT pg_catalog.pg_extension_config_dump('vqc_report.run_run_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.result', '');
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.unexpected', '');
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.metric', '');
+SELECT pg_catalog.pg_extension_config_dump('vqc_report.profile', '');
 
 -- Latest result of each expectation of each suite.
 CREATE VIEW vqc_report.latest_results AS
@@ -126,4 +148,18 @@ SELECT run_id, suite_name, target_schema, target_table, started_at,
 FROM vqc_report.run;
 COMMENT ON VIEW vqc_report.run_summary IS 'Every run with its duration and counts.';
 
-GRANT SELECT ON vqc_report.latest_results, vqc_report.run_summary TO PUBLIC;
+-- The latest profile of each profiled column of each suite, summarized.
+CREATE VIEW vqc_report.latest_profiles WITH (security_invoker = true) AS
+SELECT r.suite_name, p.target_schema, p.target_table, p.column_name, p.column_type, r.run_id, r.started_at,
+       vqc.row_count(p.profile) AS row_count, vqc.null_fraction(p.profile) AS null_fraction,
+       vqc.ndistinct(p.profile) AS ndistinct, vqc.mean(p.profile) AS mean, vqc.stddev(p.profile) AS stddev,
+       vqc.quantile(p.profile, 0.5) AS median, vqc.min_value(p.profile) AS min_value,
+       vqc.max_value(p.profile) AS max_value, p.profile
+FROM vqc_report.run r
+JOIN vqc_report.profile p USING (run_id)
+WHERE r.run_id = (SELECT max(r2.run_id) FROM vqc_report.run r2
+                   JOIN vqc_report.profile p2 USING (run_id)
+                   WHERE r2.suite_name = r.suite_name);
+COMMENT ON VIEW vqc_report.latest_profiles IS 'The latest profile of each profiled column of each suite (row-level security applies).';
+
+GRANT SELECT ON vqc_report.latest_results, vqc_report.run_summary, vqc_report.latest_profiles TO PUBLIC;

@@ -19,6 +19,7 @@ DECLARE
     ok_count integer;
     err_count integer;
     total    integer;
+    pcols    text[];
 BEGIN
     SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.expectation_id, 'type', e.expectation_type,
                                                  'kwargs', e.kwargs) ORDER BY e.expectation_id), '[]')
@@ -26,7 +27,17 @@ BEGIN
       FROM vqc.suite_expectation e
      WHERE e.suite_id = s.suite_id;
 
-    ev := vqc._evaluate_all(t, exps, coalesce(s.key_columns, vqc._primary_key(t)), 20, '"BASIC"', false);
+    -- columns to profile; listed columns that are gone or changed type are skipped
+    SELECT array_agg(a.attname::text ORDER BY a.attnum) INTO pcols
+      FROM pg_attribute a
+     WHERE a.attrelid = t AND a.attnum > 0 AND NOT a.attisdropped AND vqc._profiles_type(a.atttypid)
+       AND (s.profile_columns = '{*}' OR a.attname = ANY (s.profile_columns));
+    IF s.profile_columns IS NOT NULL AND s.profile_columns <> '{*}'
+       AND cardinality(s.profile_columns) > coalesce(cardinality(pcols), 0) THEN
+        RAISE WARNING 'suite "%": some profile columns no longer exist or changed type; they are skipped', s.name;
+    END IF;
+
+    ev := vqc._evaluate_all(t, exps, coalesce(s.key_columns, vqc._primary_key(t)), 20, '"BASIC"', false, pcols);
 
     SELECT count(*), count(*) FILTER (WHERE x ->> 'status' = 'success'),
            count(*) FILTER (WHERE x ->> 'status' = 'error')
@@ -79,6 +90,12 @@ BEGIN
                                    column_name, metric_name, value, recorded_at)
     VALUES (rid, NULL, s.name, s.target_schema, s.target_table, NULL, 'row_count',
             (ev ->> 'rows')::float8, started);
+
+    INSERT INTO vqc_report.profile (run_id, target_schema, target_table, column_name, column_type, profile)
+    SELECT rid, s.target_schema, s.target_table, p.key, format_type(a.atttypid, a.atttypmod),
+           (p.value #>> '{}')::vqc.profile
+      FROM jsonb_each(ev -> 'profiles') p
+      JOIN pg_attribute a ON a.attrelid = t AND a.attname = p.key;
 
     RETURN QUERY
     SELECT res.run_id, res.position, res.expectation_id, res.expectation_type, res.column_name,

@@ -177,6 +177,22 @@ BEGIN
 END
 $$;
 
+-- Values (text of type_sql) as a JSON array typed like the column (dates as
+-- ISO 8601 whatever DateStyle says, numbers as numbers).
+CREATE FUNCTION vqc._typed_json_array(vals text[], type_sql text)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    out jsonb;
+BEGIN
+    EXECUTE format('SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY o), ''[]'') FROM unnest($1::%s[]) WITH ORDINALITY AS u(x, o)',
+                   type_sql)
+        INTO out USING vals;
+    RETURN out;
+END
+$$;
+
 -- {"success", "result", "extra_scans"} of a statistic expectation.
 CREATE FUNCTION vqc._evaluate_statistic(target regclass, plan jsonb, vals jsonb, rf jsonb)
 RETURNS jsonb
@@ -221,15 +237,15 @@ BEGIN
                            quote_ident(colname), target) INTO qvals USING qs;
             extra := 1;
         ELSE
-            qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', j))::float8
-                             FROM generate_series(0, cardinality(qs) - 1) j ORDER BY j);
+            qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
+                             FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
         END IF;
-        oks := ARRAY(SELECT qvals[j] IS NOT NULL
-                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 0 IS NULL
-                                 OR qvals[j] >= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 0)::float8)
-                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 1 IS NULL
-                                 OR qvals[j] <= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (j - 1) ->> 1)::float8)
-                       FROM generate_series(1, cardinality(qs)) j ORDER BY j);
+        oks := ARRAY(SELECT qvals[g] IS NOT NULL
+                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 0 IS NULL
+                                 OR qvals[g] >= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 0)::float8)
+                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 1 IS NULL
+                                 OR qvals[g] <= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 1)::float8)
+                       FROM generate_series(1, cardinality(qs)) g ORDER BY g);
         success := coalesce(bool_and(x), false) FROM unnest(oks) x;
         observed := jsonb_build_object('quantiles', to_jsonb(qs), 'values', to_jsonb(qvals));
         details := details || jsonb_build_object('success_details', to_jsonb(oks));
@@ -253,8 +269,7 @@ BEGIN
             INTO j USING res.vals, kwargs -> 'value_set';
         success := CASE WHEN (plan ->> 'ties_okay')::boolean THEN j > 0
                         ELSE cardinality(res.vals) = 1 AND j = 1 END;
-        observed := (SELECT coalesce(jsonb_agg(vqc._sample_json(v, category, false) ORDER BY o), '[]')
-                       FROM unnest(res.vals) WITH ORDINALITY AS x(v, o));
+        observed := vqc._typed_json_array(res.vals, type_sql);
 
     WHEN 'distinct_values' THEN
         res := vqc._distinct_values(target, colname, type_sql, prof);
@@ -269,10 +284,12 @@ BEGIN
             WHEN 'expect_column_distinct_values_to_be_in_set' THEN cardinality(found) = 0
             WHEN 'expect_column_distinct_values_to_contain_set' THEN cardinality(setvals) = 0
             ELSE cardinality(found) = 0 AND cardinality(setvals) = 0 END;
-        observed := (SELECT coalesce(jsonb_agg(vqc._sample_json(v, category, false) ORDER BY o), '[]')
-                       FROM unnest(res.vals) WITH ORDINALITY AS x(v, o));
+        observed := vqc._typed_json_array(res.vals, type_sql);
         IF NOT success THEN
-            details := jsonb_build_object('unexpected_values', to_jsonb(found), 'missing_values', to_jsonb(setvals));
+            details := CASE etype
+                WHEN 'expect_column_distinct_values_to_be_in_set' THEN jsonb_build_object('unexpected_values', to_jsonb(found))
+                WHEN 'expect_column_distinct_values_to_contain_set' THEN jsonb_build_object('missing_values', to_jsonb(setvals))
+                ELSE jsonb_build_object('unexpected_values', to_jsonb(found), 'missing_values', to_jsonb(setvals)) END;
         END IF;
     END CASE;
 

@@ -6,6 +6,7 @@ CREATE TABLE vqc.suite (
     target_schema  name NOT NULL,
     target_table   name NOT NULL,
     key_columns    text[],                -- NULL: the table's primary key at run time
+    profile_columns text[],               -- NULL: none; '{*}': every column a profile supports
     owner          name NOT NULL DEFAULT current_user,
     created_at     timestamptz NOT NULL DEFAULT now()
 );
@@ -93,7 +94,8 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION vqc.create_suite(name text, target regclass, key_columns text[] DEFAULT NULL)
+CREATE FUNCTION vqc.create_suite(name text, target regclass, key_columns text[] DEFAULT NULL,
+                                 profile_columns text[] DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 AS $$
@@ -108,19 +110,77 @@ BEGIN
     FOREACH c IN ARRAY coalesce(key_columns, '{}') LOOP
         PERFORM vqc._column(target, c);
     END LOOP;
+    PERFORM vqc._profile_columns(target, profile_columns);
     IF EXISTS (SELECT 1 FROM vqc.suite s WHERE s.name = create_suite.name) THEN
         RAISE EXCEPTION 'suite "%" already exists', name USING ERRCODE = 'duplicate_object';
     END IF;
-    INSERT INTO vqc.suite (name, target_schema, target_table, key_columns)
-    SELECT create_suite.name, n.nspname, c.relname, create_suite.key_columns
+    INSERT INTO vqc.suite (name, target_schema, target_table, key_columns, profile_columns)
+    SELECT create_suite.name, n.nspname, c.relname, create_suite.key_columns, create_suite.profile_columns
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.oid = target
     RETURNING suite_id INTO id;
     RETURN id;
 END
 $$;
-COMMENT ON FUNCTION vqc.create_suite(text, regclass, text[]) IS
-    'Creates an empty suite on a table; failing rows are identified by key_columns (default: the primary key).';
+COMMENT ON FUNCTION vqc.create_suite(text, regclass, text[], text[]) IS
+    'Creates an empty suite on a table; failing rows are identified by key_columns (default: the primary key); each run profiles profile_columns (''{*}'': all).';
+
+-- The columns a suite's runs profile: profile_columns resolved against the
+-- table ('{*}' means every column of a type a profile supports), or an error.
+CREATE FUNCTION vqc._profile_columns(target regclass, profile_columns text[])
+RETURNS TABLE (column_name text, type_sql text)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    c text;
+BEGIN
+    IF profile_columns IS NULL OR cardinality(profile_columns) = 0 THEN
+        RETURN;
+    END IF;
+    IF profile_columns = '{*}' THEN
+        RETURN QUERY
+        SELECT a.attname::text, format_type(a.atttypid, NULL)
+          FROM pg_attribute a
+         WHERE a.attrelid = target AND a.attnum > 0 AND NOT a.attisdropped
+           AND vqc._profiles_type(a.atttypid)
+         ORDER BY a.attnum;
+        RETURN;
+    END IF;
+    FOREACH c IN ARRAY profile_columns LOOP
+        column_name := c;
+        SELECT x.type_sql INTO type_sql FROM vqc._column(target, c) x;
+        IF NOT vqc._profiles_type(type_sql::regtype) THEN
+            RAISE EXCEPTION 'column "%" is of type %, which a profile does not support', c, type_sql
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Profiles support integers, numeric, floats, boolean, date, timestamps and text.';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION vqc._profiles_type(typid oid)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT coalesce((SELECT t.typbasetype FROM pg_type t WHERE t.oid = typid AND t.typtype = 'd'), typid)
+           = ANY ('{int2,int4,int8,numeric,float4,float8,bool,date,timestamp,timestamptz,text,varchar,bpchar}'::regtype[])
+$$;
+
+-- Sets the columns a suite's runs profile (NULL: none, '{*}': all).
+CREATE FUNCTION vqc.set_profile_columns(suite text, profile_columns text[])
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s vqc.suite := vqc._suite_for_change(suite);
+BEGIN
+    PERFORM vqc._profile_columns(vqc._suite_target(s), profile_columns);
+    UPDATE vqc.suite SET profile_columns = set_profile_columns.profile_columns WHERE suite_id = s.suite_id;
+END
+$$;
+COMMENT ON FUNCTION vqc.set_profile_columns(text, text[]) IS
+    'Sets which columns each run of the suite profiles (NULL: none; ''{*}'': all), in the same scan.';
 
 CREATE FUNCTION vqc.add_expectation(suite text, expectation_type text, kwargs jsonb DEFAULT '{}')
 RETURNS bigint
@@ -197,10 +257,11 @@ $$;
 COMMENT ON FUNCTION vqc.drop_suite(text) IS 'Drops a suite and its expectations (its report history stays).';
 
 CREATE FUNCTION vqc.list_suites()
-RETURNS TABLE (name text, target text, key_columns text[], expectations bigint, owner name, created_at timestamptz)
+RETURNS TABLE (name text, target text, key_columns text[], profile_columns text[], expectations bigint,
+               owner name, created_at timestamptz)
 LANGUAGE sql STABLE
 AS $$
-    SELECT s.name, format('%I.%I', s.target_schema, s.target_table), s.key_columns,
+    SELECT s.name, format('%I.%I', s.target_schema, s.target_table), s.key_columns, s.profile_columns,
            (SELECT count(*) FROM vqc.suite_expectation e WHERE e.suite_id = s.suite_id),
            s.owner, s.created_at
       FROM vqc.suite s

@@ -182,3 +182,45 @@ RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_max_to_be_between', jsonb_strip_nulls(jsonb_build_object('column', "column", 'min_value', min_value, 'max_value', max_value, 'strict_min', strict_min, 'strict_max', strict_max)), result_format) $$;
 COMMENT ON FUNCTION vqc.expect_column_max_to_be_between IS 'The maximum is within bounds.';
+
+CREATE FUNCTION vqc.expect_column_quantile_values_to_be_between(target regclass, "column" text, quantile_ranges jsonb, allow_relative_error boolean DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_quantile_values_to_be_between', jsonb_strip_nulls(jsonb_build_object('column', "column", 'quantile_ranges', quantile_ranges, 'allow_relative_error', allow_relative_error)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_quantile_values_to_be_between IS 'Each quantile lies in its value range.';
+
+CREATE FUNCTION vqc.expect_column_unique_value_count_to_be_between(target regclass, "column" text, min_value bigint DEFAULT NULL, max_value bigint DEFAULT NULL, strict_min boolean DEFAULT NULL, strict_max boolean DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_unique_value_count_to_be_between', jsonb_strip_nulls(jsonb_build_object('column', "column", 'min_value', min_value, 'max_value', max_value, 'strict_min', strict_min, 'strict_max', strict_max)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_unique_value_count_to_be_between IS 'The number of distinct values is within bounds.';
+
+CREATE FUNCTION vqc.expect_column_proportion_of_unique_values_to_be_between(target regclass, "column" text, min_value float8 DEFAULT NULL, max_value float8 DEFAULT NULL, strict_min boolean DEFAULT NULL, strict_max boolean DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_proportion_of_unique_values_to_be_between', jsonb_strip_nulls(jsonb_build_object('column', "column", 'min_value', min_value, 'max_value', max_value, 'strict_min', strict_min, 'strict_max', strict_max)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_proportion_of_unique_values_to_be_between IS 'The share of distinct values is within bounds.';
+
+CREATE FUNCTION vqc.expect_column_most_common_value_to_be_in_set(target regclass, "column" text, value_set anyarray, ties_okay boolean DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_most_common_value_to_be_in_set', jsonb_strip_nulls(jsonb_build_object('column', "column", 'value_set', to_jsonb(value_set), 'ties_okay', ties_okay)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_most_common_value_to_be_in_set IS 'The most common value is in value_set.';
+
+CREATE FUNCTION vqc.expect_column_distinct_values_to_be_in_set(target regclass, "column" text, value_set anyarray, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_distinct_values_to_be_in_set', jsonb_strip_nulls(jsonb_build_object('column', "column", 'value_set', to_jsonb(value_set))), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_distinct_values_to_be_in_set IS 'The distinct values are all in value_set.';
+
+CREATE FUNCTION vqc.expect_column_distinct_values_to_contain_set(target regclass, "column" text, value_set anyarray, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_distinct_values_to_contain_set', jsonb_strip_nulls(jsonb_build_object('column', "column", 'value_set', to_jsonb(value_set))), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_distinct_values_to_contain_set IS 'The distinct values contain value_set.';
+
+CREATE FUNCTION vqc.expect_column_distinct_values_to_equal_set(target regclass, "column" text, value_set anyarray, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_distinct_values_to_equal_set', jsonb_strip_nulls(jsonb_build_object('column', "column", 'value_set', to_jsonb(value_set))), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_distinct_values_to_equal_set IS 'The distinct values are exactly value_set.';

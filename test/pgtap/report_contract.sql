@@ -3,8 +3,8 @@ BEGIN;
 SELECT plan(22);
 
 SELECT has_schema('vqc_report');
-SELECT tables_are('vqc_report', ARRAY['run', 'result', 'unexpected', 'metric']);
-SELECT views_are('vqc_report', ARRAY['latest_results', 'run_summary']);
+SELECT tables_are('vqc_report', ARRAY['run', 'result', 'unexpected', 'metric', 'profile']);
+SELECT views_are('vqc_report', ARRAY['latest_results', 'run_summary', 'latest_profiles']);
 SELECT columns_are('vqc_report', 'run', ARRAY['run_id', 'suite_name', 'target_schema', 'target_table',
     'started_at', 'finished_at', 'rows_scanned', 'scans', 'success', 'evaluated_expectations',
     'successful_expectations', 'unsuccessful_expectations', 'error_expectations', 'success_percent', 'run_by']);
@@ -29,7 +29,7 @@ SELECT is((SELECT relrowsecurity FROM pg_class WHERE oid = 'vqc_report.unexpecte
           'failing samples are protected by row-level security');
 SELECT set_eq($$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) AS x(oid)
                  JOIN pg_class c ON c.oid = x.oid WHERE e.extname = 'vqc'$$,
-              ARRAY['run', 'run_run_id_seq', 'result', 'unexpected', 'metric', 'suite', 'suite_suite_id_seq',
+              ARRAY['run', 'run_run_id_seq', 'result', 'unexpected', 'metric', 'profile', 'suite', 'suite_suite_id_seq',
                     'suite_expectation', 'suite_expectation_expectation_id_seq'],
               'pg_dump keeps the report and the suites');
 SELECT has_function('vqc', 'run', ARRAY['text']);

@@ -1,0 +1,97 @@
+-- Statistic expectations: exact by default, from the profile when it is exact,
+-- approximate only when asked (allow_relative_error), and then said so.
+CREATE SCHEMA statistics_test;
+SET search_path = statistics_test, public;
+\set VERBOSITY terse
+CREATE TABLE s (id int PRIMARY KEY, x float8, n int, c text, b boolean, d date);
+INSERT INTO s SELECT g, (g * 7919 % 1000) / 10.0, g % 7, CASE WHEN g % 10 = 0 THEN NULL ELSE 'c' || (g % 4) END,
+                     g % 3 = 0, date '2024-01-01' + g % 5
+  FROM generate_series(1, 1000) g;
+-- a big table, past the profile's exact capacity
+CREATE TABLE big (x float8, k int, c text);
+INSERT INTO big SELECT (g * 7919 % 100003)::float8, g % 50000, CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' || (g % 1000) END
+  FROM generate_series(1, 200000) g;
+
+-- quantiles: exact, percentile_disc as GE computes them
+SELECT jsonb_pretty(vqc.expect('s', 'expect_column_quantile_values_to_be_between',
+  '{"column": "x", "quantile_ranges": {"quantiles": [0, 0.25, 0.5, 0.75, 1], "value_ranges": [[0, 1], [20, 30], [45, 55], [70, 80], [99, null]]}}') -> 'result');
+SELECT (vqc.expect('big', 'expect_column_quantile_values_to_be_between',
+          '{"column": "x", "quantile_ranges": {"quantiles": [0.1, 0.5, 0.99], "value_ranges": [[null, null], [null, null], [null, null]]}}')
+        #> '{result,observed_value,values}')
+       = (SELECT to_jsonb(percentile_disc(ARRAY[0.1, 0.5, 0.99]) WITHIN GROUP (ORDER BY x)) FROM big) AS exact_quantiles;
+-- allowed relative error: from the KLL sketch, with its rank error
+SELECT r #> '{result,details,approximate}' AS approximate, (r #>> '{result,details,rank_error}')::float8 <= 0.01 AS rank_error_bounded,
+       abs((r #>> '{result,observed_value,values,0}')::float8 - 50001) / 100003 <= 0.01 AS median_within_bound
+  FROM vqc.expect('big', 'expect_column_quantile_values_to_be_between',
+          '{"column": "x", "allow_relative_error": true, "quantile_ranges": {"quantiles": [0.5], "value_ranges": [[40000, 60000]]}}') r;
+
+-- distinct counts and proportions: exact
+SELECT vqc.expect('s', 'expect_column_unique_value_count_to_be_between', '{"column": "n", "min_value": 7, "max_value": 7}') -> 'result' AS n_distinct,
+       vqc.expect('s', 'expect_column_unique_value_count_to_be_between', '{"column": "c", "min_value": 5}') -> 'success' AS c_five,
+       vqc.expect('s', 'expect_column_proportion_of_unique_values_to_be_between', '{"column": "c", "max_value": 0.01}') -> 'result' AS c_proportion;
+SELECT (vqc.expect('big', 'expect_column_unique_value_count_to_be_between', '{"column": "k", "min_value": 0}') #>> '{result,observed_value}')::bigint
+       = (SELECT count(DISTINCT k) FROM big) AS exact_distinct_big;
+SET vqc.exact_memory_limit = 64;
+SELECT (vqc.expect('big', 'expect_column_unique_value_count_to_be_between', '{"column": "k", "min_value": 0}') #>> '{result,observed_value}')::bigint
+       = (SELECT count(DISTINCT k) FROM big) AS exact_distinct_second_pass;
+RESET vqc.exact_memory_limit;
+
+-- most common value: exact profile, a Misra-Gries count that proves the mode, or a GROUP BY pass
+SELECT vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "n", "value_set": [1, 2]}') AS modes_small;
+SELECT vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "c", "value_set": ["c1"], "ties_okay": true}') -> 'result' AS tied,
+       vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "c", "value_set": ["c1"]}') -> 'success' AS tied_not_ok;
+SELECT vqc.expect('big', 'expect_column_most_common_value_to_be_in_set', '{"column": "c", "value_set": ["a"]}') -> 'result' AS mode_big;
+SELECT vqc.expect('big', 'expect_column_most_common_value_to_be_in_set', '{"column": "k", "value_set": [0]}') -> 'success' AS mode_ties_big;
+SELECT vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "d", "value_set": ["2024-01-02", "2024-01-03"], "ties_okay": true}') -> 'result' AS date_modes;
+
+-- distinct value sets
+SELECT t, vqc.expect('s', t, k) -> 'success' AS success, vqc.expect('s', t, k) -> 'result' AS result
+  FROM (VALUES ('expect_column_distinct_values_to_be_in_set', '{"column": "c", "value_set": ["c0", "c1", "c2", "c3", "c4"]}'::jsonb),
+               ('expect_column_distinct_values_to_be_in_set', '{"column": "c", "value_set": ["c0", "c1"]}'),
+               ('expect_column_distinct_values_to_contain_set', '{"column": "n", "value_set": [0, 6]}'),
+               ('expect_column_distinct_values_to_contain_set', '{"column": "n", "value_set": [0, 7]}'),
+               ('expect_column_distinct_values_to_equal_set', '{"column": "b", "value_set": [true, false]}'),
+               ('expect_column_distinct_values_to_equal_set', '{"column": "d", "value_set": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]}')) v(t, k);
+SELECT vqc.expect('big', 'expect_column_distinct_values_to_contain_set', '{"column": "c", "value_set": ["a", "b1", "b999"]}') -> 'success' AS big_contains;
+
+-- bad requests
+SELECT vqc.expect('s', 'expect_column_quantile_values_to_be_between', '{"column": "c", "quantile_ranges": {"quantiles": [0.5], "value_ranges": [[0, 1]]}}');
+SELECT vqc.expect('s', 'expect_column_quantile_values_to_be_between', '{"column": "x", "quantile_ranges": {"quantiles": [0.5, 0.6], "value_ranges": [[0, 1]]}}');
+SELECT vqc.expect('s', 'expect_column_quantile_values_to_be_between', '{"column": "x", "quantile_ranges": {"quantiles": [1.5], "value_ranges": [[0, 1]]}}');
+SELECT vqc.expect('s', 'expect_column_quantile_values_to_be_between', '{"column": "x", "quantile_ranges": {"quantiles": [0.5], "value_ranges": [[2, 1]]}}');
+SELECT vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "n", "value_set": ["x"]}');
+SELECT vqc.expect('s', 'expect_column_unique_value_count_to_be_between', '{"column": "n"}');
+
+-- in a suite, with profiles taken in the same scan
+SELECT vqc.create_suite('stats_suite', 's', profile_columns => '{x,c,d}') > 0 AS created;
+SELECT vqc.add_expectation('stats_suite', 'expect_column_unique_value_count_to_be_between', '{"column": "n", "min_value": 7}') > 0 AS added;
+SELECT vqc.add_expectation('stats_suite', 'expect_column_quantile_values_to_be_between',
+  '{"column": "x", "quantile_ranges": {"quantiles": [0.5], "value_ranges": [[45, 55]]}}') > 0 AS added;
+SELECT "position", status, observed_value FROM vqc.run('stats_suite');
+SELECT scans FROM vqc_report.run WHERE suite_name = 'stats_suite';
+SELECT column_name, column_type, vqc.row_count(profile), vqc.null_count(profile), vqc.is_exact(profile)
+  FROM vqc_report.profile ORDER BY column_name;
+SELECT vqc.quantile(profile, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM s) AS median_exact
+  FROM vqc_report.profile WHERE column_name = 'x';
+SELECT suite_name, column_name, row_count, null_fraction, ndistinct, min_value, max_value FROM vqc_report.latest_profiles ORDER BY column_name;
+SELECT vqc.set_profile_columns('stats_suite', '{*}');
+SELECT profile_columns FROM vqc.list_suites() WHERE name = 'stats_suite';
+SELECT count(*) FROM vqc.run('stats_suite');
+SELECT count(*) AS profiles_of_all_columns FROM vqc_report.profile p JOIN vqc_report.run r USING (run_id)
+ WHERE r.run_id = (SELECT max(run_id) FROM vqc_report.run WHERE suite_name = 'stats_suite');
+SELECT vqc.set_profile_columns('stats_suite', '{nope}');
+CREATE TABLE withpoint (id int, p point);
+SELECT vqc.create_suite('point_suite', 'withpoint', profile_columns => '{p}');
+SELECT vqc.drop_suite('stats_suite');
+DELETE FROM vqc_report.run WHERE suite_name = 'stats_suite';
+
+-- suggestions from one profile pass
+SELECT jsonb_pretty(vqc.suggest_expectations('s'));
+-- the suggestions are valid expectations that pass on the data they came from
+SELECT vqc.create_suite('suggested', 's') > 0 AS created;
+SELECT vqc.add_expectations('suggested', vqc.suggest_expectations('s'));
+SELECT bool_and(success) AS all_pass, count(*) FROM vqc.run('suggested');
+SELECT vqc.drop_suite('suggested');
+DELETE FROM vqc_report.run WHERE suite_name = 'suggested';
+CREATE TABLE empty_t (a int, b text);
+SELECT vqc.suggest_expectations('empty_t') -> 'expectations';
