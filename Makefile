@@ -27,6 +27,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/runner.sql \
                src/sql/wrappers.sql \
                src/sql/suggest.sql \
+               src/sql/baseline.sql \
                src/sql/schedule.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql

@@ -47,6 +47,7 @@ w('expect_column_proportion_of_unique_values_to_be_between', [COL, 'min_value fl
 w('expect_column_most_common_value_to_be_in_set', [COL, 'value_set anyarray', 'ties_okay boolean DEFAULT NULL'], [c, ('value_set', 'to_jsonb(value_set)'), ('ties_okay', 'ties_okay')], "The most common value is in value_set.")
 for kind, d in [('be_in_set', 'are all in value_set'), ('contain_set', 'contain value_set'), ('equal_set', 'are exactly value_set')]:
     w('expect_column_distinct_values_to_%s' % kind, [COL, 'value_set anyarray'], [c, ('value_set', 'to_jsonb(value_set)')], "The distinct values %s." % d)
+w('expect_column_drift_to_be_less_than', [COL, 'baseline text', 'method text DEFAULT NULL', 'threshold float8 DEFAULT NULL', 'options jsonb DEFAULT NULL'], [c, ('baseline', 'baseline'), ('method', 'method'), ('threshold', 'threshold'), ('options', 'options')], "The drift against a stored baseline stays under the threshold.")
 hdr = ("-- wrappers.sql: one typed SQL function per expectation, with Great Expectations'\n"
        "-- name and arguments, calling the same engine as vqc.expect().  COLUMN is a\n"
        "-- reserved word in SQL, so named notation spells it \"column\" => 'age'.\n"

@@ -98,4 +98,6 @@ INSERT INTO vqc.expectation_catalog VALUES
 ('expect_column_distinct_values_to_contain_set', 'statistic', '{column,value_set}', '{}',
  'Every value of value_set occurs in the column.'),
 ('expect_column_distinct_values_to_equal_set', 'statistic', '{column,value_set}', '{}',
- 'The distinct non-null values are exactly value_set.');
+ 'The distinct non-null values are exactly value_set.'),
+('expect_column_drift_to_be_less_than', 'statistic', '{column,baseline}', '{method,threshold,options}',
+ 'vqc extension: the drift score against a stored baseline profile (vqc.set_baseline) stays under the method''s threshold.');

@@ -101,6 +101,18 @@ BEGIN
             'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
             'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
 
+    WHEN 'expect_column_drift_to_be_less_than' THEN
+        PERFORM vqc._baseline_profile(target, vqc._kw_text(etype, kwargs, 'baseline'), colname);
+        IF vqc._kw(etype, kwargs, 'options', '{object}') ? 'threshold' AND kwargs ? 'threshold' THEN
+            PERFORM vqc._bad_kwarg(etype, 'give threshold once, as an argument or in options');
+        END IF;
+        PERFORM vqc._kw(etype, kwargs, 'threshold', '{number}');
+        PERFORM vqc._kw_text(etype, kwargs, 'method');
+        RETURN jsonb_build_object(
+            'statistic', 'drift',
+            'profile_item', format('p:%s', colname),
+            'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)));
+
     WHEN 'expect_column_most_common_value_to_be_in_set',
          'expect_column_distinct_values_to_be_in_set',
          'expect_column_distinct_values_to_contain_set',
@@ -270,6 +282,15 @@ BEGIN
         success := CASE WHEN (plan ->> 'ties_okay')::boolean THEN j > 0
                         ELSE cardinality(res.vals) = 1 AND j = 1 END;
         observed := vqc._typed_json_array(res.vals, type_sql);
+
+    WHEN 'drift' THEN
+        details := vqc.drift(vqc._baseline_profile(target, kwargs ->> 'baseline', colname), prof,
+                             coalesce(kwargs ->> 'method', 'auto'),
+                             coalesce(kwargs -> 'options', '{}') ||
+                             CASE WHEN kwargs ? 'threshold' THEN jsonb_build_object('threshold', kwargs -> 'threshold')
+                                  ELSE '{}' END);
+        success := NOT coalesce((details ->> 'drifted')::boolean, true);
+        observed := details -> 'score';
 
     WHEN 'distinct_values' THEN
         res := vqc._distinct_values(target, colname, type_sql, prof);

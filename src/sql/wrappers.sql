@@ -224,3 +224,9 @@ RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_distinct_values_to_equal_set', jsonb_strip_nulls(jsonb_build_object('column', "column", 'value_set', to_jsonb(value_set))), result_format) $$;
 COMMENT ON FUNCTION vqc.expect_column_distinct_values_to_equal_set IS 'The distinct values are exactly value_set.';
+
+CREATE FUNCTION vqc.expect_column_drift_to_be_less_than(target regclass, "column" text, baseline text, method text DEFAULT NULL, threshold float8 DEFAULT NULL, options jsonb DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_drift_to_be_less_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'baseline', baseline, 'method', method, 'threshold', threshold, 'options', options)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_drift_to_be_less_than IS 'The drift against a stored baseline stays under the threshold.';

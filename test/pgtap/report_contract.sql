@@ -3,7 +3,7 @@ BEGIN;
 SELECT plan(22);
 
 SELECT has_schema('vqc_report');
-SELECT tables_are('vqc_report', ARRAY['run', 'result', 'unexpected', 'metric', 'profile']);
+SELECT tables_are('vqc_report', ARRAY['run', 'result', 'unexpected', 'metric', 'profile', 'drift_run', 'drift_result']);
 SELECT views_are('vqc_report', ARRAY['latest_results', 'run_summary', 'latest_profiles']);
 SELECT columns_are('vqc_report', 'run', ARRAY['run_id', 'suite_name', 'target_schema', 'target_table',
     'started_at', 'finished_at', 'rows_scanned', 'scans', 'success', 'evaluated_expectations',
@@ -30,8 +30,9 @@ SELECT is((SELECT relrowsecurity FROM pg_class WHERE oid = 'vqc_report.unexpecte
 SELECT set_eq($$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) AS x(oid)
                  JOIN pg_class c ON c.oid = x.oid WHERE e.extname = 'vqc'$$,
               ARRAY['run', 'run_run_id_seq', 'result', 'unexpected', 'metric', 'profile', 'suite', 'suite_suite_id_seq',
-                    'suite_expectation', 'suite_expectation_expectation_id_seq'],
-              'pg_dump keeps the report and the suites');
+                    'suite_expectation', 'suite_expectation_expectation_id_seq', 'baseline', 'drift_run',
+                    'drift_run_drift_run_id_seq', 'drift_result'],
+              'pg_dump keeps the report, the suites and the baselines');
 SELECT has_function('vqc', 'run', ARRAY['text']);
 SELECT has_function('vqc', 'expect', ARRAY['regclass', 'text', 'jsonb', 'text']);
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'vqc'::regnamespace AND prosecdef), 0,
