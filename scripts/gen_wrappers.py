@@ -48,6 +48,7 @@ w('expect_column_most_common_value_to_be_in_set', [COL, 'value_set anyarray', 't
 for kind, d in [('be_in_set', 'are all in value_set'), ('contain_set', 'contain value_set'), ('equal_set', 'are exactly value_set')]:
     w('expect_column_distinct_values_to_%s' % kind, [COL, 'value_set anyarray'], [c, ('value_set', 'to_jsonb(value_set)')], "The distinct values %s." % d)
 w('expect_column_drift_to_be_less_than', [COL, 'baseline text', 'method text DEFAULT NULL', 'threshold float8 DEFAULT NULL', 'options jsonb DEFAULT NULL'], [c, ('baseline', 'baseline'), ('method', 'method'), ('threshold', 'threshold'), ('options', 'options')], "The drift against a stored baseline stays under the threshold.")
+w('expect_column_kl_divergence_to_be_less_than', [COL, 'partition_object jsonb', 'threshold float8 DEFAULT NULL', 'internal_weight_holdout float8 DEFAULT NULL', 'tail_weight_holdout float8 DEFAULT NULL'], [c, ('partition_object', 'partition_object'), ('threshold', 'threshold'), ('internal_weight_holdout', 'internal_weight_holdout'), ('tail_weight_holdout', 'tail_weight_holdout')], "KL(observed || expected partition) is at most threshold.")
 hdr = ("-- wrappers.sql: one typed SQL function per expectation, with Great Expectations'\n"
        "-- name and arguments, calling the same engine as vqc.expect().  COLUMN is a\n"
        "-- reserved word in SQL, so named notation spells it \"column\" => 'age'.\n"

@@ -95,3 +95,19 @@ SELECT vqc.drop_suite('suggested');
 DELETE FROM vqc_report.run WHERE suite_name = 'suggested';
 CREATE TABLE empty_t (a int, b text);
 SELECT vqc.suggest_expectations('empty_t') -> 'expectations';
+
+-- KL divergence against a partition, as GE defines it: KL(observed || expected)
+SELECT k, r -> 'success' AS success, round((r #>> '{result,observed_value}')::numeric, 6) AS kl,
+       r #> '{result,details,infinite}' AS infinite
+  FROM (VALUES
+    ('{"column": "n", "threshold": 0.01, "partition_object": {"values": [0, 1, 2, 3, 4, 5, 6], "weights": [0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.1428571428571429]}}'::jsonb),
+    ('{"column": "n", "threshold": 0.5, "partition_object": {"values": [0, 1, 2, 3, 4, 5], "weights": [0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666666, 0.1666666666666666]}}'),
+    ('{"column": "n", "threshold": 0.5, "internal_weight_holdout": 0.2, "partition_object": {"values": [0, 1, 2, 3, 4, 5], "weights": [0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666666, 0.1666666666666666]}}'),
+    ('{"column": "x", "threshold": 0.01, "partition_object": {"bins": [0, 50, 100], "weights": [0.5, 0.5]}}'),
+    ('{"column": "x", "threshold": 0.1, "partition_object": {"bins": [10, 50, 100], "weights": [0.5, 0.5]}}'),
+    ('{"column": "x", "threshold": 0.1, "tail_weight_holdout": 0.1, "partition_object": {"bins": [10, 50, 100], "weights": [0.5, 0.5]}}'),
+    ('{"column": "x", "partition_object": {"bins": [10, 50, 100], "weights": [0.5, 0.5]}, "tail_weight_holdout": 0.1}')) v(k),
+  LATERAL (SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', k)) e(r);
+SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "x", "partition_object": {"bins": [0, 50], "weights": [0.5, 0.5]}}');
+SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "x", "partition_object": {"values": [1], "weights": [0.7]}}');
+SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "c", "partition_object": {"bins": [0, 1], "weights": [1]}}');

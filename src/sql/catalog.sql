@@ -100,4 +100,7 @@ INSERT INTO vqc.expectation_catalog VALUES
 ('expect_column_distinct_values_to_equal_set', 'statistic', '{column,value_set}', '{}',
  'The distinct non-null values are exactly value_set.'),
 ('expect_column_drift_to_be_less_than', 'statistic', '{column,baseline}', '{method,threshold,options}',
- 'vqc extension: the drift score against a stored baseline profile (vqc.set_baseline) stays under the method''s threshold.');
+ 'vqc extension: the drift score against a stored baseline profile (vqc.set_baseline) stays under the method''s threshold.'),
+('expect_column_kl_divergence_to_be_less_than', 'statistic', '{column,partition_object}',
+ '{threshold,internal_weight_holdout,tail_weight_holdout,bucketize_data}',
+ 'KL(observed || expected) of the column against partition_object (bins or values with weights) is at most threshold.');

@@ -113,6 +113,9 @@ BEGIN
             'profile_item', format('p:%s', colname),
             'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)));
 
+    WHEN 'expect_column_kl_divergence_to_be_less_than' THEN
+        RETURN vqc._plan_kl(etype, kwargs, pidx, colname, type_sql, category);
+
     WHEN 'expect_column_most_common_value_to_be_in_set',
          'expect_column_distinct_values_to_be_in_set',
          'expect_column_distinct_values_to_contain_set',
@@ -292,6 +295,13 @@ BEGIN
         success := NOT coalesce((details ->> 'drifted')::boolean, true);
         observed := details -> 'score';
 
+    WHEN 'kl' THEN
+        res := vqc._evaluate_kl(target, plan, vals);
+        success := res.success;
+        observed := res.observed;
+        details := res.details;
+        extra := res.extra;
+
     WHEN 'distinct_values' THEN
         res := vqc._distinct_values(target, colname, type_sql, prof);
         extra := res.extra;
@@ -320,5 +330,163 @@ BEGIN
                        WHEN details = '{}' THEN jsonb_build_object('observed_value', observed)
                        ELSE jsonb_build_object('observed_value', observed, 'details', details) END,
         'extra_scans', extra);
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- expect_column_kl_divergence_to_be_less_than, as Great Expectations defines it:
+-- KL(observed || expected) = sum o ln(o / e) over the partition, where the
+-- observed weights are exact counts from the scan (one count per bin or
+-- value, in the same SELECT) over the non-null values.
+--   bins:   [b0, b1), ..., [b(k-1), bk] as numpy.histogram; values outside the
+--           range make the divergence infinite unless tail_weight_holdout
+--           gives the tails that much expected weight (half each).
+--   values: a value outside the partition makes it infinite unless
+--           internal_weight_holdout spreads that much expected weight evenly
+--           over the unexpected values (counted exactly in a second pass).
+--   internal_weight_holdout with bins: spread evenly over zero-weight bins.
+-- An infinite divergence fails with observed_value null; without threshold
+-- the expectation only reports.
+CREATE FUNCTION vqc._plan_kl(etype text, kwargs jsonb, pidx integer, colname text, type_sql text, category "char")
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    qcol   text := quote_ident(colname);
+    p      text := format('($1->%s->''partition_object'')', pidx);
+    po     jsonb := vqc._kw(etype, kwargs, 'partition_object', '{object}');
+    w      jsonb := po -> 'weights';
+    items  jsonb := jsonb_build_object(format('nn:%s', colname), format('count(%s)', qcol));
+    k      integer;
+    i      integer;
+    h_in   numeric := coalesce((vqc._kw(etype, kwargs, 'internal_weight_holdout', '{number}'))::numeric, 0);
+    h_tail numeric := coalesce((vqc._kw(etype, kwargs, 'tail_weight_holdout', '{number}'))::numeric, 0);
+BEGIN
+    PERFORM vqc._kw(etype, kwargs, 'threshold', '{number}');
+    PERFORM vqc._kw_bool(etype, kwargs, 'bucketize_data', true);
+    IF h_in < 0 OR h_in >= 1 OR h_tail < 0 OR h_tail >= 1 THEN
+        PERFORM vqc._bad_kwarg(etype, 'holdouts must be in [0, 1)');
+    END IF;
+    IF jsonb_typeof(w) IS DISTINCT FROM 'array' OR jsonb_array_length(w) = 0
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(w) x WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0)
+       OR abs((SELECT sum(x::numeric) FROM jsonb_array_elements(w) x) - 1) > 1e-6 THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "weights": non-negative numbers summing to 1');
+    END IF;
+    k := jsonb_array_length(w);
+    IF po ? 'bins' THEN
+        IF category <> 'N' THEN
+            RAISE EXCEPTION '% with bins needs a numeric column; column "%" is of type %', etype, colname, type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        IF jsonb_typeof(po -> 'bins') <> 'array' OR jsonb_array_length(po -> 'bins') <> k + 1
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(po -> 'bins') x WHERE jsonb_typeof(x) <> 'number')
+           OR EXISTS (SELECT 1 FROM generate_series(1, k) g WHERE (po -> 'bins' ->> g)::numeric <= (po -> 'bins' ->> (g - 1))::numeric) THEN
+            PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must be k + 1 increasing numbers for k weights');
+        END IF;
+        FOR i IN 0 .. k - 1 LOOP
+            items := items || jsonb_build_object(format('kl%s_%s', pidx, i),
+                format('count(*) FILTER (WHERE %1$s::float8 >= (%2$s->''bins''->>%3$s)::float8 AND %1$s::float8 %4$s (%2$s->''bins''->>%5$s)::float8)',
+                       qcol, p, i, CASE WHEN i = k - 1 THEN '<=' ELSE '<' END, i + 1));
+        END LOOP;
+        items := items || jsonb_build_object(
+            format('kl%s_below', pidx), format('count(*) FILTER (WHERE %1$s::float8 < (%2$s->''bins''->>0)::float8)', qcol, p),
+            format('kl%s_above', pidx), format('count(*) FILTER (WHERE %1$s::float8 > (%2$s->''bins''->>%3$s)::float8)', qcol, p, k));
+    ELSIF po ? 'values' THEN
+        IF jsonb_typeof(po -> 'values') <> 'array' OR jsonb_array_length(po -> 'values') <> k THEN
+            PERFORM vqc._bad_kwarg(etype, 'partition_object "values" must have one weight each');
+        END IF;
+        PERFORM vqc._check_value_set(etype, po -> 'values', type_sql);
+        FOR i IN 0 .. k - 1 LOOP
+            items := items || jsonb_build_object(format('kl%s_%s', pidx, i),
+                format('count(*) FILTER (WHERE %1$s = (%2$s->''values''->>%3$s)::%4$s)', qcol, p, i, type_sql));
+        END LOOP;
+    ELSE
+        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "bins" or "values"');
+    END IF;
+    RETURN jsonb_build_object('statistic', 'kl', 'nonnull', format('nn:%s', colname),
+                              'partition_kind', CASE WHEN po ? 'bins' THEN 'bins' ELSE 'values' END,
+                              'items', items);
+END
+$$;
+
+CREATE FUNCTION vqc._evaluate_kl(target regclass, plan jsonb, vals jsonb,
+                                 OUT success boolean, OUT observed jsonb, OUT details jsonb, OUT extra integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    kwargs  jsonb := plan -> 'kwargs';
+    po      jsonb := kwargs -> 'partition_object';
+    pidx    text := plan ->> 'position';
+    n       float8 := (vals ->> (plan ->> 'nonnull'))::float8;
+    k       integer := jsonb_array_length(po -> 'weights');
+    h_in    float8 := coalesce((kwargs ->> 'internal_weight_holdout')::float8, 0);
+    h_tail  float8 := coalesce((kwargs ->> 'tail_weight_holdout')::float8, 0);
+    obs     float8[] := '{}';
+    expct   float8[] := '{}';
+    zeros   integer;
+    inside  float8 := 0;
+    others  float8[];
+    kl      float8 := 0;
+    i       integer;
+    threshold float8 := (kwargs ->> 'threshold')::float8;
+BEGIN
+    extra := 0;
+    FOR i IN 0 .. k - 1 LOOP
+        obs := obs || (vals ->> format('kl%s_%s', pidx, i))::float8;
+        expct := expct || (po -> 'weights' ->> i)::float8;
+        inside := inside + (vals ->> format('kl%s_%s', pidx, i))::float8;
+    END LOOP;
+    IF plan ->> 'partition_kind' = 'bins' THEN
+        IF h_in > 0 THEN
+            zeros := (SELECT count(*) FROM unnest(expct) e WHERE e = 0);
+            IF zeros > 0 THEN
+                expct := ARRAY(SELECT CASE WHEN e = 0 THEN h_in / zeros ELSE e * (1 - h_in) END FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o);
+            END IF;
+        END IF;
+        IF h_tail > 0 THEN
+            expct := ARRAY[h_tail / 2] || ARRAY(SELECT e * (1 - h_tail) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o) || ARRAY[h_tail / 2];
+            obs := ARRAY[(vals ->> format('kl%s_below', pidx))::float8] || obs || ARRAY[(vals ->> format('kl%s_above', pidx))::float8];
+        ELSE
+            -- mass outside the bins has no expected weight
+            obs := obs || ((vals ->> format('kl%s_below', pidx))::float8 + (vals ->> format('kl%s_above', pidx))::float8);
+            expct := expct || 0::float8;
+        END IF;
+    ELSE
+        IF n - inside > 0 THEN
+            IF h_in > 0 THEN
+                -- the unexpected values, exactly, and the holdout spread over them
+                EXECUTE format('SELECT array_agg(c::float8) FROM (SELECT count(*) AS c FROM %1$s WHERE %2$s IS NOT NULL '
+                               'AND %2$s <> ALL (vqc._jsonb_text_array($1)::%3$s[]) GROUP BY %2$s) g',
+                               target, quote_ident(plan ->> 'column'), plan ->> 'type_sql')
+                    INTO others USING po -> 'values';
+                extra := 1;
+                expct := ARRAY(SELECT e * (1 - h_in) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o)
+                         || array_fill(h_in / cardinality(others), ARRAY[cardinality(others)]);
+                obs := obs || others;
+            ELSE
+                obs := obs || (n - inside);
+                expct := expct || 0::float8;
+            END IF;
+        END IF;
+    END IF;
+
+    IF n = 0 THEN
+        kl := NULL;
+    ELSE
+        FOR i IN 1 .. cardinality(obs) LOOP
+            CONTINUE WHEN obs[i] = 0;
+            IF expct[i] = 0 THEN
+                kl := 'Infinity';
+                EXIT;
+            END IF;
+            kl := kl + (obs[i] / n) * ln((obs[i] / n) / expct[i]);
+        END LOOP;
+    END IF;
+    observed := CASE WHEN kl IS NULL OR kl = 'Infinity' THEN 'null'::jsonb ELSE to_jsonb(kl) END;
+    success := kl IS NOT NULL AND kl <> 'Infinity' AND (threshold IS NULL OR kl <= threshold);
+    details := jsonb_build_object('observed_partition', jsonb_build_object('weights',
+                   to_jsonb(ARRAY(SELECT CASE WHEN n > 0 THEN x / n END FROM unnest(obs) WITH ORDINALITY u(x, o) ORDER BY o))),
+                                  'expected_partition', jsonb_build_object('weights', to_jsonb(expct)),
+                                  'infinite', kl = 'Infinity');
 END
 $$;

@@ -230,3 +230,9 @@ RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_drift_to_be_less_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'baseline', baseline, 'method', method, 'threshold', threshold, 'options', options)), result_format) $$;
 COMMENT ON FUNCTION vqc.expect_column_drift_to_be_less_than IS 'The drift against a stored baseline stays under the threshold.';
+
+CREATE FUNCTION vqc.expect_column_kl_divergence_to_be_less_than(target regclass, "column" text, partition_object jsonb, threshold float8 DEFAULT NULL, internal_weight_holdout float8 DEFAULT NULL, tail_weight_holdout float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_kl_divergence_to_be_less_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'threshold', threshold, 'internal_weight_holdout', internal_weight_holdout, 'tail_weight_holdout', tail_weight_holdout)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_kl_divergence_to_be_less_than IS 'KL(observed || expected partition) is at most threshold.';
