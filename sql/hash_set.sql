@@ -1,38 +1,7 @@
 -- vqc.hash_set_state: exact uniqueness screening
 \set VERBOSITY terse
 
-CREATE FUNCTION pg_temp.try_in(s text, typ regtype) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('SELECT %L::%s', s, typ);
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
-
-CREATE FUNCTION pg_temp.recv(b bytea, typ regtype) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    r text;
-BEGIN
-    EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)',
-                   b, '/tmp/vqc_regress_state.bin');
-    EXECUTE format('CREATE TEMP TABLE recv_buf (s %s)', typ);
-    EXECUTE format('COPY recv_buf FROM %L WITH (FORMAT binary)',
-                   '/tmp/vqc_regress_state.bin');
-    SELECT s::text INTO r FROM recv_buf;
-    DROP TABLE recv_buf;
-    RETURN r;
-END $$;
-
-CREATE FUNCTION pg_temp.try_recv(b bytea, typ regtype) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_temp.recv(b, typ);
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
+\ir include/state_helpers.psql
 
 CREATE TABLE hs_data AS
 SELECT i, i AS n_unique, i % 100 AS n_dup,

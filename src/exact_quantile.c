@@ -38,47 +38,25 @@ PG_FUNCTION_INFO_V1(vqc_exact_quantile_overflowed);
 Datum
 vqc_exact_quantile_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-	Size		len;
-	char	   *bin = vqc_hex_decode(str, &len, TYPNAME);
-
-	PG_RETURN_POINTER(vec8_parse(bin, len, VQC_MAGIC_QUANTILE,
-								 ERRCODE_INVALID_TEXT_REPRESENTATION, TYPNAME));
+	return vec8_type_in(fcinfo, VQC_MAGIC_QUANTILE, TYPNAME);
 }
 
 Datum
 vqc_exact_quantile_state_out(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s = vec8_get_arg(fcinfo, 0);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	vec8_serialize(&buf, s, VQC_MAGIC_QUANTILE);
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+	return vec8_type_out(fcinfo, VQC_MAGIC_QUANTILE, TYPNAME);
 }
 
 Datum
 vqc_exact_quantile_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	Vec8State  *s;
-
-	s = vec8_parse(buf->data + buf->cursor, buf->len - buf->cursor,
-				   VQC_MAGIC_QUANTILE, ERRCODE_INVALID_BINARY_REPRESENTATION,
-				   TYPNAME);
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return vec8_type_recv(fcinfo, VQC_MAGIC_QUANTILE, TYPNAME);
 }
 
 Datum
 vqc_exact_quantile_state_send(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s = vec8_get_arg(fcinfo, 0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	vec8_serialize(&buf, s, VQC_MAGIC_QUANTILE);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return vec8_type_send(fcinfo, VQC_MAGIC_QUANTILE);
 }
 
 /*
@@ -180,6 +158,39 @@ select_kth(float8 *a, int64 n, int64 k)
 }
 
 /*
+ * The collected values for a quantile q: checks q as percentile_cont does,
+ * returns NULL when there is nothing to select from (empty or overflowed),
+ * else a private copy with the NaNs moved to the end (*n values, *m of them
+ * numbers), since NaN sorts above every number in PostgreSQL.
+ */
+static float8 *
+quantile_values(FunctionCallInfo fcinfo, float8 q, int64 *n, int64 *m)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	float8	   *a;
+	int64		i;
+
+	if (q < 0 || q > 1 || isnan(q))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("percentile value %g is not between 0 and 1", q)));
+	if ((s->flags & VEC8_OVERFLOW) || s->nvalues == 0)
+		return NULL;
+
+	*n = s->nvalues;
+	a = (float8 *) vec8_private_values(s);
+	*m = 0;
+	for (i = 0; i < *n; i++)
+	{
+		if (!isnan(a[i]))
+			a[(*m)++] = a[i];
+	}
+	for (i = *m; i < *n; i++)
+		a[i] = get_float8_nan();
+	return a;
+}
+
+/*
  * vqc.exact_quantile(state, q): percentile_cont(q) over the collected
  * values, with the same row arithmetic and interpolation as PostgreSQL
  * (NaN sorts above every number; interpolating towards an infinity or
@@ -188,7 +199,6 @@ select_kth(float8 *a, int64 n, int64 k)
 Datum
 vqc_exact_quantile(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s = vec8_get_arg(fcinfo, 0);
 	float8		q = PG_GETARG_FLOAT8(1);
 	float8	   *a;
 	int64		n;
@@ -199,26 +209,8 @@ vqc_exact_quantile(PG_FUNCTION_ARGS)
 	float8		first_val;
 	float8		second_val;
 
-	if (q < 0 || q > 1 || isnan(q))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("percentile value %g is not between 0 and 1", q)));
-
-	if ((s->flags & VEC8_OVERFLOW) || s->nvalues == 0)
+	if ((a = quantile_values(fcinfo, q, &n, &m)) == NULL)
 		PG_RETURN_NULL();
-
-	n = s->nvalues;
-	a = (float8 *) vec8_private_values(s);
-
-	/* NaNs sort last: move them to the end, select among the numbers */
-	m = 0;
-	for (i = 0; i < n; i++)
-	{
-		if (!isnan(a[i]))
-			a[m++] = a[i];
-	}
-	for (i = m; i < n; i++)
-		a[i] = get_float8_nan();
 
 	first_row = floor(q * (n - 1));
 	second_row = ceil(q * (n - 1));
@@ -256,30 +248,14 @@ vqc_exact_quantile(PG_FUNCTION_ARGS)
 Datum
 vqc_exact_quantile_disc(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s = vec8_get_arg(fcinfo, 0);
 	float8		q = PG_GETARG_FLOAT8(1);
 	float8	   *a;
 	int64		n;
 	int64		m;
-	int64		i;
 	int64		k;
 
-	if (q < 0 || q > 1 || isnan(q))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("percentile value %g is not between 0 and 1", q)));
-
-	if ((s->flags & VEC8_OVERFLOW) || s->nvalues == 0)
+	if ((a = quantile_values(fcinfo, q, &n, &m)) == NULL)
 		PG_RETURN_NULL();
-
-	n = s->nvalues;
-	a = (float8 *) vec8_private_values(s);
-	m = 0;
-	for (i = 0; i < n; i++)
-	{
-		if (!isnan(a[i]))
-			a[m++] = a[i];
-	}
 	k = Max((int64) ceil(q * n), 1) - 1;
 	if (k >= m)
 		PG_RETURN_FLOAT8(get_float8_nan());

@@ -48,47 +48,25 @@ typedef struct HashSetCache
 Datum
 vqc_hash_set_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-	Size		len;
-	char	   *bin = vqc_hex_decode(str, &len, TYPNAME);
-
-	PG_RETURN_POINTER(vec8_parse(bin, len, VQC_MAGIC_HASH_SET,
-								 ERRCODE_INVALID_TEXT_REPRESENTATION, TYPNAME));
+	return vec8_type_in(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
 }
 
 Datum
 vqc_hash_set_state_out(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s = vec8_get_arg(fcinfo, 0);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	vec8_serialize(&buf, s, VQC_MAGIC_HASH_SET);
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+	return vec8_type_out(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
 }
 
 Datum
 vqc_hash_set_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	Vec8State  *s;
-
-	s = vec8_parse(buf->data + buf->cursor, buf->len - buf->cursor,
-				   VQC_MAGIC_HASH_SET, ERRCODE_INVALID_BINARY_REPRESENTATION,
-				   TYPNAME);
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return vec8_type_recv(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
 }
 
 Datum
 vqc_hash_set_state_send(PG_FUNCTION_ARGS)
 {
-	Vec8State  *s = vec8_get_arg(fcinfo, 0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	vec8_serialize(&buf, s, VQC_MAGIC_HASH_SET);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return vec8_type_send(fcinfo, VQC_MAGIC_HASH_SET);
 }
 
 /*

@@ -497,3 +497,49 @@ vec8_private_values(const Vec8State *s)
 	memcpy(v, s->values, s->nvalues * sizeof(uint64));
 	return v;
 }
+
+/* ---------------------------------------------------------------------
+ * Type I/O shared by the Vec8 state types (they differ by magic word)
+ * ---------------------------------------------------------------------
+ */
+
+Datum
+vec8_type_in(FunctionCallInfo fcinfo, uint32 magic, const char *typname)
+{
+	Size		len;
+	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, typname);
+
+	PG_RETURN_POINTER(vec8_parse(bin, len, magic, ERRCODE_INVALID_TEXT_REPRESENTATION, typname));
+}
+
+Datum
+vec8_type_out(FunctionCallInfo fcinfo, uint32 magic, const char *typname)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	vec8_serialize(&buf, vec8_get_arg(fcinfo, 0), magic);
+	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, typname));
+}
+
+Datum
+vec8_type_recv(FunctionCallInfo fcinfo, uint32 magic, const char *typname)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	Vec8State  *s;
+
+	s = vec8_parse(buf->data + buf->cursor, buf->len - buf->cursor, magic,
+				   ERRCODE_INVALID_BINARY_REPRESENTATION, typname);
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+Datum
+vec8_type_send(FunctionCallInfo fcinfo, uint32 magic)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	vec8_serialize(&buf, vec8_get_arg(fcinfo, 0), magic);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}

@@ -104,6 +104,10 @@ extern void vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic);
 extern Vec8State *vec8_parse(const char *data, Size len, uint32 magic,
 							 int errcode, const char *typname);
 extern uint64 *vec8_private_values(const Vec8State *s);
+extern Datum vec8_type_in(FunctionCallInfo fcinfo, uint32 magic, const char *typname);
+extern Datum vec8_type_out(FunctionCallInfo fcinfo, uint32 magic, const char *typname);
+extern Datum vec8_type_recv(FunctionCallInfo fcinfo, uint32 magic, const char *typname);
+extern Datum vec8_type_send(FunctionCallInfo fcinfo, uint32 magic);
 
 /* Adds one non-null input: count, and store the word while there is room. */
 static inline void

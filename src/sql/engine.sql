@@ -331,7 +331,7 @@ BEGIN
         END IF;
         IF etype IN ('expect_column_min_to_be_between', 'expect_column_max_to_be_between') THEN
             bound_type := col.type_sql;
-            PERFORM vqc._require_ordered(etype, colname, col.type_sql);
+            PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
             stat_sql := format(CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min(%s)'
                                           ELSE 'max(%s)' END, qcol);
         ELSE
@@ -383,7 +383,7 @@ BEGIN
     WHEN 'expect_column_values_to_be_unique' THEN
         expected := NULL;     -- answered from a hash screen; see vqc._evaluate
     WHEN 'expect_column_values_to_be_between' THEN
-        PERFORM vqc._require_ordered(etype, colname, col.type_sql);
+        PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
         lo := vqc._kw(etype, kwargs, 'min_value', '{number,string}');
         hi := vqc._kw(etype, kwargs, 'max_value', '{number,string}');
         IF lo IS NULL AND hi IS NULL THEN
@@ -491,7 +491,7 @@ BEGIN
                 'unique_by_index', true,
                 'mostly', mostly);
         END IF;
-        PERFORM vqc._require_hashable(etype, colname, col.type_sql);
+        PERFORM vqc._require_opclass(etype, col.type_sql, 'hash');
         RETURN plan || jsonb_build_object(
             'items', jsonb_build_object('n', 'count(*)',
                                         format('nn:%s', colname), format('count(%s)', qcol),
@@ -531,15 +531,19 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION vqc._require_ordered(etype text, colname text, type_sql text)
+-- The column's type must have a default operator class of access method am
+-- (btree: an ordering; hash: equality and hashing).
+CREATE FUNCTION vqc._require_opclass(etype text, type_sql text, am text)
 RETURNS void
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_opclass
-                    WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname = 'btree')
+                    WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname = am)
                       AND opcintype = type_sql::regtype AND opcdefault) THEN
-        RAISE EXCEPTION '% needs an ordered column; type % has no ordering', etype, type_sql
+        RAISE EXCEPTION '% needs %; type % has none', etype,
+                        CASE am WHEN 'btree' THEN 'an ordered column' ELSE 'a column with equality and hashing' END,
+                        type_sql
             USING ERRCODE = 'datatype_mismatch';
     END IF;
 END
@@ -558,20 +562,6 @@ AS $$
          WHERE i.indrelid = target AND i.indisunique AND i.indisvalid AND i.indimmediate
            AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL
            AND a.attname = colname)
-$$;
-
-CREATE FUNCTION vqc._require_hashable(etype text, colname text, type_sql text)
-RETURNS void
-LANGUAGE plpgsql STABLE
-AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_opclass
-                    WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname = 'hash')
-                      AND opcintype = type_sql::regtype AND opcdefault) THEN
-        RAISE EXCEPTION '% needs a column with equality and hashing; type % has none', etype, type_sql
-            USING ERRCODE = 'datatype_mismatch';
-    END IF;
-END
 $$;
 
 -- Bounds must cast to the compared type, and min_value <= max_value.

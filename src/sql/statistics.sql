@@ -82,7 +82,7 @@ BEGIN
 
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
-        PERFORM vqc._require_hashable(etype, colname, type_sql);
+        PERFORM vqc._require_opclass(etype, type_sql, 'hash');
         lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
         hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
         IF lo IS NULL AND hi IS NULL THEN
@@ -121,7 +121,7 @@ BEGIN
          'expect_column_distinct_values_to_contain_set',
          'expect_column_distinct_values_to_equal_set' THEN
         PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), type_sql);
-        PERFORM vqc._require_ordered(etype, colname, type_sql);
+        PERFORM vqc._require_opclass(etype, type_sql, 'btree');
         RETURN jsonb_build_object(
             'statistic', CASE WHEN etype LIKE '%most_common%' THEN 'mode' ELSE 'distinct_values' END,
             'ties_okay', vqc._kw_bool(etype, kwargs, 'ties_okay', false),
