@@ -1,7 +1,7 @@
 -- vqc.exact_quantile_state: exact quantiles, equal to percentile_cont
 \set VERBOSITY terse
 
-\ir include/state_helpers.psql
+\i sql/include/state_helpers.psql
 
 -- data sets: (name, x)
 SELECT setseed(0.42);

@@ -1,7 +1,7 @@
 -- vqc.hash_set_state: exact uniqueness screening
 \set VERBOSITY terse
 
-\ir include/state_helpers.psql
+\i sql/include/state_helpers.psql
 
 CREATE TABLE hs_data AS
 SELECT i, i AS n_unique, i % 100 AS n_dup,

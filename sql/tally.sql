@@ -1,7 +1,7 @@
 -- vqc.tally: failing-row counts and samples
 \set VERBOSITY terse
 
-\ir include/state_helpers.psql
+\i sql/include/state_helpers.psql
 
 CREATE TABLE tally_t (i int, v text);
 INSERT INTO tally_t
