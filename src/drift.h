@@ -44,6 +44,8 @@ typedef struct DriftSide
 	double	   *cat_w;
 	double		other;
 
+	/* from a lossy sketch: the score may differ from the exact one */
+	bool		approximate;
 	/* sketch errors: 0 when exact */
 	double		rank_error;		/* KLL normalized rank error of x */
 	double		freq_error;		/* bound on a category proportion's error */
