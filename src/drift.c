@@ -34,6 +34,7 @@
 #include "utils/lsyscache.h"
 
 #include "drift.h"
+#include "kll.h"
 #include "drift_stats.h"
 
 PG_FUNCTION_INFO_V1(vqc_drift_exact);
@@ -493,22 +494,11 @@ quantile_linear(const double *x, int n, double q)
 static double
 side_quantile(const DriftSide *s, double q)
 {
-	double		target = q * (double) s->n;
-	int			lo = 0,
-				hi = s->count - 1;
+	KllView		kv = {s->count, s->x, s->cum, s->n};
 
 	if (s->cum == NULL)
 		return quantile_linear(s->x, s->count, q);
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if ((double) s->cum[mid] >= target)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return s->x[lo];
+	return s->x[kll_view_find(&kv, q * (double) s->n)];
 }
 
 /* how many edges are <= v (np.digitize with right=False) */
@@ -1137,6 +1127,24 @@ drift_compute(DriftSide *b, DriftSide *c, bool numeric, const DriftOptions *opt)
 }
 
 /*
+ * The options of vqc._drift_exact and vqc._drift_profile, arguments 2-5:
+ * method text, threshold float8, bins int4, binning text (the last three
+ * may be NULL: defaults).  what names the inputs in messages.
+ */
+void
+drift_options_from_args(FunctionCallInfo fcinfo, DriftOptions *opt,
+						const char *what)
+{
+	opt->method = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	opt->threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
+	opt->bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	opt->equal_width = !PG_ARGISNULL(5) &&
+		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
+	opt->report_exact = strcmp(what, "profiles") == 0;
+	opt->what = what;
+}
+
+/*
  * vqc._drift_exact(baseline anyarray, current anycompatiblearray,
  *                  method text, threshold float8, bins int4, binning text)
  * threshold, bins and binning may be NULL (defaults).
@@ -1157,13 +1165,7 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 		elog(ERROR, "vqc._drift_exact called with NULL arrays or method");
 	ab = PG_GETARG_ARRAYTYPE_P(0);
 	ac = PG_GETARG_ARRAYTYPE_P(1);
-	opt.method = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	opt.threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
-	opt.bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
-	opt.equal_width = !PG_ARGISNULL(5) &&
-		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
-	opt.report_exact = false;
-	opt.what = "arrays";
+	drift_options_from_args(fcinfo, &opt, "arrays");
 	/* an unknown method fails before the arrays are read */
 	find_method(opt.method);
 

@@ -73,6 +73,10 @@ extern void drift_empty_error(const char *name) pg_attribute_noreturn();
 extern void drift_nonfinite_error(const char *name, bool nan,
 								  const char *what) pg_attribute_noreturn();
 
+/* options from arguments 2-5 of the C functions; what: "arrays" or "profiles" */
+extern void drift_options_from_args(FunctionCallInfo fcinfo, DriftOptions *opt,
+									const char *what);
+
 /* the score as jsonb */
 extern Datum drift_compute(DriftSide *b, DriftSide *c, bool numeric,
 						   const DriftOptions *opt);

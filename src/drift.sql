@@ -16,15 +16,26 @@ RETURNS jsonb
 AS 'MODULE_PATHNAME', 'vqc_drift_exact'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
--- The options of vqc.drift_exact and vqc.drift, checked once for both.
-CREATE FUNCTION vqc._drift_options(options jsonb, OUT threshold float8,
-                                   OUT bins integer, OUT binning text)
+-- The arguments of vqc.drift_exact and vqc.drift, checked once for both:
+-- NULL inputs and method, then the options, returned as C arguments.
+CREATE FUNCTION vqc._drift_args(baseline_is_null boolean, current_is_null boolean,
+                                method text, options jsonb, OUT threshold float8,
+                                OUT bins integer, OUT binning text)
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad_key text;
 BEGIN
+    IF baseline_is_null THEN
+        RAISE EXCEPTION 'baseline has no non-null values' USING ERRCODE = '22023';
+    END IF;
+    IF current_is_null THEN
+        RAISE EXCEPTION 'current has no non-null values' USING ERRCODE = '22023';
+    END IF;
+    IF method IS NULL THEN
+        RAISE EXCEPTION 'drift method must not be null' USING ERRCODE = '22004';
+    END IF;
     options := coalesce(options, '{}');
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'drift options must be a JSON object' USING ERRCODE = '22023';
@@ -62,24 +73,11 @@ $$;
 CREATE FUNCTION vqc.drift_exact(baseline anyarray, current anycompatiblearray,
                                 method text, options jsonb DEFAULT '{}')
 RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    o record;
-BEGIN
-    IF baseline IS NULL THEN
-        RAISE EXCEPTION 'baseline has no non-null values' USING ERRCODE = '22023';
-    END IF;
-    IF current IS NULL THEN
-        RAISE EXCEPTION 'current has no non-null values' USING ERRCODE = '22023';
-    END IF;
-    IF method IS NULL THEN
-        RAISE EXCEPTION 'drift method must not be null' USING ERRCODE = '22004';
-    END IF;
-    o := vqc._drift_options(options);
-    RETURN vqc._drift_exact(baseline, current, method, o.threshold, o.bins, o.binning);
-END
+    SELECT vqc._drift_exact(baseline, current, method, o.threshold, o.bins, o.binning)
+      FROM vqc._drift_args(baseline IS NULL, current IS NULL, method, options) o
 $$;
 
 COMMENT ON FUNCTION vqc.drift_exact(anyarray, anycompatiblearray, text, jsonb) IS
@@ -100,24 +98,11 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION vqc.drift(baseline vqc.profile, current vqc.profile,
                           method text, options jsonb DEFAULT '{}')
 RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    o record;
-BEGIN
-    IF baseline IS NULL THEN
-        RAISE EXCEPTION 'baseline has no non-null values' USING ERRCODE = '22023';
-    END IF;
-    IF current IS NULL THEN
-        RAISE EXCEPTION 'current has no non-null values' USING ERRCODE = '22023';
-    END IF;
-    IF method IS NULL THEN
-        RAISE EXCEPTION 'drift method must not be null' USING ERRCODE = '22004';
-    END IF;
-    o := vqc._drift_options(options);
-    RETURN vqc._drift_profile(baseline, current, method, o.threshold, o.bins, o.binning);
-END
+    SELECT vqc._drift_profile(baseline, current, method, o.threshold, o.bins, o.binning)
+      FROM vqc._drift_args(baseline IS NULL, current IS NULL, method, options) o
 $$;
 
 COMMENT ON FUNCTION vqc.drift(vqc.profile, vqc.profile, text, jsonb) IS

@@ -185,13 +185,7 @@ vqc_drift_profile(PG_FUNCTION_ARGS)
 		elog(ERROR, "vqc._drift_profile called with NULL profiles or method");
 	pb = profile_from_datum(PG_GETARG_DATUM(0));
 	pc = profile_from_datum(PG_GETARG_DATUM(1));
-	opt.method = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	opt.threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
-	opt.bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
-	opt.equal_width = !PG_ARGISNULL(5) &&
-		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
-	opt.report_exact = true;
-	opt.what = "profiles";
+	drift_options_from_args(fcinfo, &opt, "profiles");
 
 	if (pb->kind == PK_EMPTY || profile_nonnull(pb) == 0)
 		drift_empty_error("baseline");

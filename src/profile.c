@@ -1317,25 +1317,14 @@ dist_quantile(const Dist *d, float8 q)
 	}
 	else
 	{
-		float8		target = q * (float8) d->total;
-		int			lo = 0;
-		int			hi = d->count - 1;
+		KllView		kv = {d->count, d->v, d->cum, d->total};
 
 		if (q == 0)
 			return d->min;
 		if (q == 1)
 			return d->max;
 		/* the first item whose cumulative weight reaches q * n */
-		while (lo < hi)
-		{
-			int			mid = lo + (hi - lo) / 2;
-
-			if ((float8) d->cum[mid] >= target)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		return d->v[lo];
+		return d->v[kll_view_find(&kv, q * (float8) d->total)];
 	}
 }
 
