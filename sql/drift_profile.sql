@@ -50,6 +50,16 @@ SELECT c.col, count(*) AS cases,
 SELECT vqc.drift(b.pt, a.pt, 'chi_square')
   FROM small_p b, small_p a WHERE NOT b.side AND a.side;
 
+-- dates are numbers (days since 1970-01-01) in a profile: equal to
+-- drift_exact over those numbers
+SELECT m, vqc.drift(vqc.profile_agg(d) FILTER (WHERE g <= 300), vqc.profile_agg(d) FILTER (WHERE g > 300), m)
+          = vqc.drift_exact(array_agg((d - date '1970-01-01')::float8) FILTER (WHERE g <= 300),
+                            array_agg((d - date '1970-01-01')::float8) FILTER (WHERE g > 300), m)
+            || '{"exact": true}' AS equal
+  FROM (SELECT g, date '2024-01-01' + g % 37 + (g > 300)::int * 3 AS d FROM generate_series(1, 600) g) s,
+       unnest(ARRAY['ks', 'wasserstein', 'psi', 'auto']) m
+ GROUP BY m ORDER BY m;
+
 -- 200 000 rows per column (sketch mode): N(0,1), N(0.5,1) and another
 -- N(0,1); categories A-D at 40/30/20/10 %, moved by 10 points, and
 -- unmoved; a long tail (5 000 rare values) beside them
