@@ -1,8 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * drift.c
- *	  vqc.drift_exact: drift scores between two samples given as arrays,
- *	  computed exactly from the values (no sketches).  Tests (ks,
+ *	  The drift scores, and vqc.drift_exact: drift between two samples
+ *	  given as arrays, computed exactly from the values.  drift_compute()
+ *	  is the core, on in-memory sides (drift.h); vqc.drift (profiles,
+ *	  drift_profile.c) calls it too.  Tests (ks,
  *	  chi_square, chi_square_gof, z_test) give a p-value; distances
  *	  (wasserstein, wasserstein_normed, psi, kl, js, hellinger, tv) a
  *	  score.  The numbers follow scipy 1.10 / numpy 1.24 (see README and
@@ -31,6 +33,8 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
+#include "drift.h"
+#include "kll.h"
 #include "drift_stats.h"
 
 PG_FUNCTION_INFO_V1(vqc_drift_exact);
@@ -82,14 +86,6 @@ static const MethodInfo methods[] = {
 
 #define METHOD_LIST "ks, wasserstein, wasserstein_normed, psi, kl, js, hellinger, tv, chi_square, chi_square_gof, z_test, auto"
 
-/* one side's non-null values */
-typedef struct Side
-{
-	const char *name;			/* "baseline" or "current" */
-	int			n;
-	double	   *x;				/* numeric: values (sorted after load) */
-	char	  **s;				/* categorical: text forms */
-} Side;
 
 /* per-category (or per-bin) counts of both sides */
 typedef struct Counts
@@ -177,7 +173,6 @@ detail_doubles(Result *r, const char *key, const double *v, int n)
 	}
 	appendStringInfoChar(&r->details, ']');
 }
-
 /* ---------------------------------------------------------------------
  * Input
  * ---------------------------------------------------------------------
@@ -205,8 +200,17 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void
+drift_side_init(DriftSide *side, const char *name)
+{
+	memset(side, 0, sizeof(DriftSide));
+	side->name = name;
+	side->std = NAN;
+	side->ndistinct = NAN;
+}
+
 static void
-load_side(ArrayType *arr, bool numeric, Side *side)
+load_side(ArrayType *arr, bool numeric, DriftSide *side)
 {
 	Oid			elemtype = ARR_ELEMTYPE(arr);
 	int16		typlen;
@@ -216,6 +220,7 @@ load_side(ArrayType *arr, bool numeric, Side *side)
 	bool	   *nulls;
 	int			nelems,
 				i;
+	int			n = 0;
 	Oid			outfn = InvalidOid;
 	bool		isvarlena;
 
@@ -229,7 +234,6 @@ load_side(ArrayType *arr, bool numeric, Side *side)
 		side->s = palloc(sizeof(char *) * Max(nelems, 1));
 		getTypeOutputInfo(elemtype, &outfn, &isvarlena);
 	}
-	side->n = 0;
 	for (i = 0; i < nelems; i++)
 	{
 		if (nulls[i])
@@ -260,28 +264,74 @@ load_side(ArrayType *arr, bool numeric, Side *side)
 					break;
 			}
 			if (isnan(v))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s contains NaN", side->name),
-						 errdetail("Drift scores need finite numbers."),
-						 errhint("Remove NaN elements or replace them with NULL, which is ignored.")));
+				drift_nonfinite_error(side->name, true, "elements");
 			if (isinf(v))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s contains an infinite value", side->name),
-						 errdetail("Drift scores need finite numbers."),
-						 errhint("Remove infinite elements or replace them with NULL, which is ignored.")));
-			side->x[side->n++] = v;
+				drift_nonfinite_error(side->name, false, "elements");
+			side->x[n++] = v;
 		}
 		else
-			side->s[side->n++] = OidOutputFunctionCall(outfn, values[i]);
+			side->s[n++] = OidOutputFunctionCall(outfn, values[i]);
 	}
-	if (side->n == 0)
+	side->n = side->count = n;
+	if (n == 0)
+		drift_empty_error(side->name);
+	if (numeric)
+		drift_sort_values(side);
+}
+
+void
+drift_sort_values(DriftSide *side)
+{
+	qsort(side->x, side->count, sizeof(double), cmp_double);
+	side->min = side->x[0];
+	side->max = side->x[side->count - 1];
+}
+
+void
+drift_empty_error(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s has no non-null values", name)));
+}
+
+void
+drift_nonfinite_error(const char *name, bool nan, const char *what)
+{
+	if (nan)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s has no non-null values", side->name)));
-	if (numeric)
-		qsort(side->x, side->n, sizeof(double), cmp_double);
+				 errmsg("%s contains NaN", name),
+				 errdetail("Drift scores need finite numbers."),
+				 errhint("Remove NaN %s or replace them with NULL, which is ignored.", what)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s contains an infinite value", name),
+			 errdetail("Drift scores need finite numbers."),
+			 errhint("Remove infinite %s or replace them with NULL, which is ignored.", what)));
+}
+
+/* ---------------------------------------------------------------------
+ * Weighted views of a side (unit weights when exact)
+ * ---------------------------------------------------------------------
+ */
+
+/* fraction of the side's numbers among its first i entries */
+static inline double
+side_cdf(const DriftSide *s, int i)
+{
+	if (s->cum == NULL)
+		return (double) i / s->n;
+	return (i == 0 ? 0.0 : (double) s->cum[i - 1]) / s->n;
+}
+
+/* weight of entry i */
+static inline double
+side_weight(const DriftSide *s, int i)
+{
+	if (s->cum == NULL)
+		return 1;
+	return (double) (s->cum[i] - (i == 0 ? 0 : s->cum[i - 1]));
 }
 
 /* ---------------------------------------------------------------------
@@ -293,6 +343,7 @@ typedef struct Tagged
 {
 	const char *s;
 	double		x;
+	double		w;
 	int			side;			/* 0 baseline, 1 current */
 } Tagged;
 
@@ -311,36 +362,58 @@ cmp_tagged_x(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int
+side_categories(const DriftSide *s)
+{
+	return s->cat_w ? s->cat_count : s->count;
+}
+
+static int
+tag_side(const DriftSide *s, int sideno, bool numeric, Tagged *t)
+{
+	int			i,
+				m = side_categories(s);
+
+	for (i = 0; i < m; i++)
+	{
+		if (s->cat_w)
+		{
+			t[i].s = numeric ? NULL : s->cat_s[i];
+			t[i].x = numeric ? s->cat_x[i] : 0;
+			t[i].w = s->cat_w[i];
+		}
+		else
+		{
+			t[i].s = numeric ? NULL : s->s[i];
+			t[i].x = numeric ? s->x[i] : 0;
+			t[i].w = 1;
+		}
+		t[i].side = sideno;
+	}
+	return m;
+}
+
 /*
  * Categories: the union of both sides' distinct values, in byte order of
- * their text form (categorical input) or numeric order (numeric input).
+ * their text form (categorical input) or numeric order (numeric input),
+ * then "__other__" when a side has a remainder beyond its frequent values.
  */
 static Counts
-categorize(const Side *b, const Side *c, bool numeric)
+categorize(const DriftSide *b, const DriftSide *c, bool numeric)
 {
-	int			n = b->n + c->n;
-	Tagged	   *t = palloc(sizeof(Tagged) * n);
+	int			n = side_categories(b) + side_categories(c);
+	Tagged	   *t = palloc(sizeof(Tagged) * Max(n, 1));
 	Counts		r;
 	int			i,
-				j = 0;
+				j;
 
-	for (i = 0; i < b->n; i++, j++)
-	{
-		t[j].s = numeric ? NULL : b->s[i];
-		t[j].x = numeric ? b->x[i] : 0;
-		t[j].side = 0;
-	}
-	for (i = 0; i < c->n; i++, j++)
-	{
-		t[j].s = numeric ? NULL : c->s[i];
-		t[j].x = numeric ? c->x[i] : 0;
-		t[j].side = 1;
-	}
+	j = tag_side(b, 0, numeric, t);
+	tag_side(c, 1, numeric, t + j);
 	qsort(t, n, sizeof(Tagged), numeric ? cmp_tagged_x : cmp_tagged_s);
 
-	r.b = palloc0(sizeof(double) * n);
-	r.c = palloc0(sizeof(double) * n);
-	r.label = palloc(sizeof(char *) * n);
+	r.b = palloc0(sizeof(double) * (n + 1));
+	r.c = palloc0(sizeof(double) * (n + 1));
+	r.label = palloc(sizeof(char *) * (n + 1));
 	r.k = 0;
 	for (i = 0; i < n; i++)
 	{
@@ -361,9 +434,16 @@ categorize(const Side *b, const Side *c, bool numeric)
 			r.k++;
 		}
 		if (t[i].side == 0)
-			r.b[r.k - 1] += 1;
+			r.b[r.k - 1] += t[i].w;
 		else
-			r.c[r.k - 1] += 1;
+			r.c[r.k - 1] += t[i].w;
+	}
+	if (b->other > 0 || c->other > 0)
+	{
+		r.label[r.k] = "__other__";
+		r.b[r.k] = b->other;
+		r.c[r.k] = c->other;
+		r.k++;
 	}
 	pfree(t);
 	return r;
@@ -406,6 +486,21 @@ quantile_linear(const double *x, int n, double q)
 	return a + diff * t;
 }
 
+/*
+ * The side's q quantile: numpy's linear method of the values, or for a
+ * weighted side the first value whose cumulative weight reaches q n (the
+ * KLL estimate, as vqc.quantile gives it).
+ */
+static double
+side_quantile(const DriftSide *s, double q)
+{
+	KllView		kv = {s->count, s->x, s->cum, s->n};
+
+	if (s->cum == NULL)
+		return quantile_linear(s->x, s->count, q);
+	return s->x[kll_view_find(&kv, q * (double) s->n)];
+}
+
 /* how many edges are <= v (np.digitize with right=False) */
 static int
 bin_index(const double *edges, int nedges, double v)
@@ -433,7 +528,7 @@ bin_index(const double *edges, int nedges, double v)
  * np.digitize(v, interior_edges): bins are [e(i-1), e(i)).
  */
 static Counts
-bin_numeric(const Side *b, const Side *c, int bins, bool equal_width,
+bin_numeric(const DriftSide *b, const DriftSide *c, int bins, bool equal_width,
 			Result *res)
 {
 	double	   *edges;
@@ -443,8 +538,8 @@ bin_numeric(const Side *b, const Side *c, int bins, bool equal_width,
 
 	if (equal_width)
 	{
-		double		lo = Min(b->x[0], c->x[0]);
-		double		hi = Max(b->x[b->n - 1], c->x[c->n - 1]);
+		double		lo = Min(b->min, c->min);
+		double		hi = Max(b->max, c->max);
 		double		step;
 
 		if (bins <= 0)			/* Sturges */
@@ -461,7 +556,7 @@ bin_numeric(const Side *b, const Side *c, int bins, bool equal_width,
 			bins = 10;
 		edges = palloc(sizeof(double) * bins);
 		for (i = 1; i < bins; i++)
-			edges[ne++] = quantile_linear(b->x, b->n, (double) i / bins);
+			edges[ne++] = side_quantile(b, (double) i / bins);
 		qsort(edges, ne, sizeof(double), cmp_double);
 	}
 	/* collapse duplicate edges */
@@ -479,10 +574,10 @@ bin_numeric(const Side *b, const Side *c, int bins, bool equal_width,
 	r.b = palloc0(sizeof(double) * r.k);
 	r.c = palloc0(sizeof(double) * r.k);
 	r.label = NULL;
-	for (i = 0; i < b->n; i++)
-		r.b[bin_index(edges, ne, b->x[i])] += 1;
-	for (i = 0; i < c->n; i++)
-		r.c[bin_index(edges, ne, c->x[i])] += 1;
+	for (i = 0; i < b->count; i++)
+		r.b[bin_index(edges, ne, b->x[i])] += side_weight(b, i);
+	for (i = 0; i < c->count; i++)
+		r.c[bin_index(edges, ne, c->x[i])] += side_weight(c, i);
 
 	detail_string(res, "binning", equal_width ? "equal_width" : "quantile");
 	detail_double(res, "bins", r.k);
@@ -583,9 +678,9 @@ binned_score(DriftMethod m, const double *bp, const double *cp, int k)
  * ---------------------------------------------------------------------
  */
 
-/* scipy.stats.ks_2samp, two-sided, method='auto' */
+/* scipy.stats.ks_2samp, two-sided, method='auto' (asymptotic for sketches) */
 static void
-do_ks(const Side *b, const Side *c, Result *res)
+do_ks(const DriftSide *b, const DriftSide *c, Result *res)
 {
 	int			i = 0,
 				j = 0;
@@ -596,20 +691,20 @@ do_ks(const Side *b, const Side *c, Result *res)
 	double		p;
 
 	/* ECDF difference at every distinct value, as i/n1 - j/n2 */
-	while (i < b->n || j < c->n)
+	while (i < b->count || j < c->count)
 	{
 		double		v,
 					diff;
 
-		if (j >= c->n || (i < b->n && b->x[i] <= c->x[j]))
+		if (j >= c->count || (i < b->count && b->x[i] <= c->x[j]))
 			v = b->x[i];
 		else
 			v = c->x[j];
-		while (i < b->n && b->x[i] <= v)
+		while (i < b->count && b->x[i] <= v)
 			i++;
-		while (j < c->n && c->x[j] <= v)
+		while (j < c->count && c->x[j] <= v)
 			j++;
-		diff = (double) i / b->n - (double) j / c->n;
+		diff = side_cdf(b, i) - side_cdf(c, j);
 		if (diff > maxS)
 			maxS = diff;
 		if (diff < minS)
@@ -617,35 +712,56 @@ do_ks(const Side *b, const Side *c, Result *res)
 	}
 	minS = Min(-minS, 1.0);
 	d = (minS > maxS) ? minS : maxS;
-	p = vqc_ks_2samp_pvalue(b->n, c->n, &d, &exact);
+	if (b->cum == NULL && c->cum == NULL)
+	{
+		p = vqc_ks_2samp_pvalue(b->n, c->n, &d, &exact);
+		detail_string(res, "p_value_method", exact ? "exact" : "asymptotic");
+	}
+	else
+	{
+		/*
+		 * Sketches: D is known within the rank errors only, and at large n
+		 * the test would flag that noise.  The p-value is the asymptotic
+		 * one at the smallest D the bound allows (the largest p-value
+		 * consistent with the sketches), so drift is reported only when
+		 * the sketches prove it; the p-value at D itself is a detail.
+		 */
+		double		lo = Max(d - (b->rank_error + c->rank_error), 0.0);
+
+		p = vqc_ks_asymptotic_pvalue(b->n, c->n, lo);
+		detail_string(res, "p_value_method", "asymptotic at score - error");
+		detail_double(res, "p_value_at_score", vqc_ks_asymptotic_pvalue(b->n, c->n, d));
+	}
 	res->score = d;
 	res->p_value = p;
-	detail_string(res, "p_value_method", exact ? "exact" : "asymptotic");
 }
 
-/* scipy.stats.wasserstein_distance(u, v): integral of |U - V| */
+/*
+ * scipy.stats.wasserstein_distance(u, v): integral of |U - V|, U and V the
+ * (weighted) empirical distribution functions
+ */
 static double
-wasserstein(const Side *b, const Side *c)
+wasserstein(const DriftSide *b, const DriftSide *c)
 {
 	int			i = 0,
 				j = 0;
 	double		s = 0.0;
-	double		prev;
+	double		prev = 0.0;
 	bool		first = true;
 
-	while (i < b->n || j < c->n)
+	while (i < b->count || j < c->count)
 	{
 		double		v;
 
-		if (j >= c->n || (i < b->n && b->x[i] <= c->x[j]))
+		if (j >= c->count || (i < b->count && b->x[i] <= c->x[j]))
 			v = b->x[i];
 		else
 			v = c->x[j];
 		if (!first)
-			s += fabs((double) i / b->n - (double) j / c->n) * (v - prev);
-		while (i < b->n && b->x[i] <= v)
+			s += fabs(side_cdf(b, i) - side_cdf(c, j)) * (v - prev);
+		while (i < b->count && b->x[i] <= v)
 			i++;
-		while (j < c->n && c->x[j] <= v)
+		while (j < c->count && c->x[j] <= v)
 			j++;
 		prev = v;
 		first = false;
@@ -741,7 +857,7 @@ do_chi_square_gof(const Counts *t, double nb, double nc, Result *res)
 
 /* two-proportion z-test with pooled variance (statsmodels' proportions_ztest) */
 static void
-do_z_test(const Counts *t, double nb, double nc, Result *res)
+do_z_test(const Counts *t, double nb, double nc, const char *what, Result *res)
 {
 	double		p1,
 				p2,
@@ -752,7 +868,7 @@ do_z_test(const Counts *t, double nb, double nc, Result *res)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("z_test needs at most two categories"),
-				 errdetail("The arrays hold %d distinct values.", t->k),
+				 errdetail("The %s hold %d distinct values.", what, t->k),
 				 errhint("Use chi_square for more than two categories.")));
 	p1 = t->b[0] / nb;
 	p2 = t->c[0] / nc;
@@ -788,56 +904,56 @@ find_method(const char *name)
 	return NULL;				/* keep compiler quiet */
 }
 
+
 /*
- * vqc._drift_exact(baseline anyarray, current anycompatiblearray,
- *                  method text, threshold float8, bins int4, binning text)
- * threshold, bins and binning may be NULL (defaults).
+ * What a sketch-based score can be off by (details.error and
+ * details.error_bound); kind: 'k' KS, 'w' Wasserstein, 'b' numeric bins,
+ * 'c' categories.
+ */
+static void
+detail_error(Result *res, char kind, const DriftSide *b, const DriftSide *c)
+{
+	switch (kind)
+	{
+		case 'k':
+			detail_double(res, "error", b->rank_error + c->rank_error);
+			detail_string(res, "error_bound", "|score - exact score| <= error with 99% confidence: the sum of both sides' KLL normalized rank errors");
+			break;
+		case 'w':
+			detail_double(res, "error", NAN);
+			detail_string(res, "error_bound", "not bounded formally: the score is the exact distance between the sketches' weighted samples, each within its KLL normalized rank error of the true distribution");
+			break;
+		case 'b':
+			detail_double(res, "error", 2 * Max(b->rank_error, c->rank_error));
+			detail_string(res, "error_bound", "bound on each bin proportion's absolute error with 99% confidence (twice the larger KLL normalized rank error); the bin edges are the baseline sketch's quantiles");
+			break;
+		default:
+			detail_double(res, "error", Max(b->freq_error, c->freq_error));
+			detail_string(res, "error_bound", "bound on each category proportion's absolute error: the larger Misra-Gries offset / n; values beyond the frequent ones form the category __other__");
+			break;
+	}
+}
+
+/*
+ * The score of the two sides as jsonb.  Numeric sides have x (sorted) set,
+ * categorical ones s or a category table.  The options come validated from
+ * the SQL wrappers.
  */
 Datum
-vqc_drift_exact(PG_FUNCTION_ARGS)
+drift_compute(DriftSide *b, DriftSide *c, bool numeric, const DriftOptions *opt)
 {
-	ArrayType  *ab,
-			   *ac;
-	Oid			tb,
-				tc;
-	bool		numeric;
 	const MethodInfo *mi;
 	const MethodInfo *requested;
-	double		threshold;
-	int			bins;
-	bool		equal_width = false;
-	Side		b = {"baseline"},
-				c = {"current"};
+	double		threshold = opt->threshold;
 	Result		res;
 	bool		as_categories;
+	bool		exact;
+	char		error_kind = 0;
 	StringInfoData out;
 	const char *auto_reason = NULL;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		elog(ERROR, "vqc._drift_exact called with NULL arrays or method");
-	ab = PG_GETARG_ARRAYTYPE_P(0);
-	ac = PG_GETARG_ARRAYTYPE_P(1);
-	requested = mi = find_method(text_to_cstring(PG_GETARG_TEXT_PP(2)));
-	threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
-	bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
-	if (!PG_ARGISNULL(5))
-		equal_width = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
-
-	tb = ARR_ELEMTYPE(ab);
-	tc = ARR_ELEMTYPE(ac);
-	if (is_numeric_type(tb) && is_numeric_type(tc))
-		numeric = true;
-	else if (tb == tc || (is_text_type(tb) && is_text_type(tc)))
-		numeric = false;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("baseline and current arrays have incompatible element types %s and %s",
-						format_type_be(tb), format_type_be(tc)),
-				 errdetail("Both must be numeric (smallint, integer, bigint, real, double precision, numeric), both text-like, or of the same type.")));
-
-	load_side(ab, numeric, &b);
-	load_side(ac, numeric, &c);
+	requested = mi = find_method(opt->method);
+	exact = !b->approximate && !c->approximate;
 
 	initStringInfo(&res.details);
 	res.p_value = NAN;
@@ -846,9 +962,16 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 	/* auto: Evidently's choice of test */
 	if (mi->method == DM_AUTO)
 	{
-		bool		many = numeric && count_distinct_sorted(b.x, b.n) > 5;
+		bool		many = false;
 
-		if (b.n <= 1000)
+		if (numeric)
+		{
+			double		nd = isnan(b->ndistinct) ?
+				count_distinct_sorted(b->x, b->count) : b->ndistinct;
+
+			many = nd > 5;
+		}
+		if (b->n <= 1000)
 		{
 			if (many)
 			{
@@ -857,7 +980,7 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 			}
 			else
 			{
-				Counts		t = categorize(&b, &c, numeric);
+				Counts		t = categorize(b, c, numeric);
 
 				if (t.k == 2)
 				{
@@ -897,18 +1020,21 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 			if (!numeric)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("method \"%s\" needs numeric arrays", mi->name),
+						 errmsg("method \"%s\" needs numeric %s", mi->name, opt->what),
 						 errhint("For categorical data use chi_square, z_test, psi, kl, js, hellinger or tv.")));
 			if (mi->method == DM_KS)
-				do_ks(&b, &c, &res);
+			{
+				do_ks(b, c, &res);
+				error_kind = 'k';
+			}
 			else
 			{
-				double		w = wasserstein(&b, &c);
+				double		w = wasserstein(b, c);
 
 				res.score = w;
 				if (mi->method == DM_WASSERSTEIN_NORMED)
 				{
-					double		sd = std_pop(b.x, b.n);
+					double		sd = isnan(b->std) ? std_pop(b->x, b->count) : b->std;
 					double		norm = Max(sd, WASSERSTEIN_MIN_NORM);
 
 					res.score = w / norm;
@@ -916,6 +1042,7 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 					detail_double(&res, "baseline_std", sd);
 					detail_double(&res, "norm", norm);
 				}
+				error_kind = 'w';
 			}
 			break;
 		case DM_PSI:
@@ -930,14 +1057,18 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 
 				if (as_categories)
 				{
-					t = categorize(&b, &c, numeric);
+					t = categorize(b, c, numeric);
 					detail_string(&res, "binning", "categories");
 					detail_double(&res, "bins", t.k);
+					error_kind = 'c';
 				}
 				else
-					t = bin_numeric(&b, &c, bins, equal_width, &res);
-				bp = smoothed(t.b, t.k, b.n);
-				cp = smoothed(t.c, t.k, c.n);
+				{
+					t = bin_numeric(b, c, opt->bins, opt->equal_width, &res);
+					error_kind = 'b';
+				}
+				bp = smoothed(t.b, t.k, b->n);
+				cp = smoothed(t.c, t.k, c->n);
 				res.score = binned_score(mi->method, bp, cp, t.k);
 				detail_double(&res, "epsilon", DRIFT_EPSILON);
 				break;
@@ -946,14 +1077,15 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 		case DM_CHI_SQUARE_GOF:
 		case DM_Z_TEST:
 			{
-				Counts		t = categorize(&b, &c, numeric);
+				Counts		t = categorize(b, c, numeric);
 
 				if (mi->method == DM_CHI_SQUARE)
-					do_chi_square(&t, b.n, c.n, &res);
+					do_chi_square(&t, b->n, c->n, &res);
 				else if (mi->method == DM_CHI_SQUARE_GOF)
-					do_chi_square_gof(&t, b.n, c.n, &res);
+					do_chi_square_gof(&t, b->n, c->n, &res);
 				else
-					do_z_test(&t, b.n, c.n, &res);
+					do_z_test(&t, b->n, c->n, opt->what, &res);
+				error_kind = 'c';
 				break;
 			}
 		case DM_AUTO:
@@ -962,6 +1094,8 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 
 	if (auto_reason)
 		detail_string(&res, "auto", auto_reason);
+	if (!exact)
+		detail_error(&res, error_kind, b, c);
 
 	initStringInfo(&out);
 	appendStringInfoString(&out, "{\"method\": ");
@@ -984,8 +1118,74 @@ vqc_drift_exact(PG_FUNCTION_ARGS)
 		appendStringInfoString(&out, res.p_value < threshold ? "true" : "false");
 	else
 		appendStringInfoString(&out, res.score >= threshold ? "true" : "false");
-	appendStringInfo(&out, ", \"n_baseline\": %d, \"n_current\": %d, \"details\": {%s}}",
-					 b.n, c.n, res.details.data);
+	if (opt->report_exact)
+		appendStringInfoString(&out, exact ? ", \"exact\": true" : ", \"exact\": false");
+	appendStringInfo(&out, ", \"n_baseline\": " INT64_FORMAT ", \"n_current\": " INT64_FORMAT ", \"details\": {%s}}",
+					 b->n, c->n, res.details.data);
 
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
+}
+
+/*
+ * The options of vqc._drift_exact and vqc._drift_profile, arguments 2-5:
+ * method text, threshold float8, bins int4, binning text (the last three
+ * may be NULL: defaults).  what names the inputs in messages.
+ */
+void
+drift_options_from_args(FunctionCallInfo fcinfo, DriftOptions *opt,
+						const char *what)
+{
+	opt->method = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	opt->threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
+	opt->bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	opt->equal_width = !PG_ARGISNULL(5) &&
+		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
+	opt->report_exact = strcmp(what, "profiles") == 0;
+	opt->what = what;
+}
+
+/*
+ * vqc._drift_exact(baseline anyarray, current anycompatiblearray,
+ *                  method text, threshold float8, bins int4, binning text)
+ * threshold, bins and binning may be NULL (defaults).
+ */
+Datum
+vqc_drift_exact(PG_FUNCTION_ARGS)
+{
+	ArrayType  *ab,
+			   *ac;
+	Oid			tb,
+				tc;
+	bool		numeric;
+	DriftSide	b,
+				c;
+	DriftOptions opt;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		elog(ERROR, "vqc._drift_exact called with NULL arrays or method");
+	ab = PG_GETARG_ARRAYTYPE_P(0);
+	ac = PG_GETARG_ARRAYTYPE_P(1);
+	drift_options_from_args(fcinfo, &opt, "arrays");
+	/* an unknown method fails before the arrays are read */
+	find_method(opt.method);
+
+	tb = ARR_ELEMTYPE(ab);
+	tc = ARR_ELEMTYPE(ac);
+	if (is_numeric_type(tb) && is_numeric_type(tc))
+		numeric = true;
+	else if (tb == tc || (is_text_type(tb) && is_text_type(tc)))
+		numeric = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("baseline and current arrays have incompatible element types %s and %s",
+						format_type_be(tb), format_type_be(tc)),
+				 errdetail("Both must be numeric (smallint, integer, bigint, real, double precision, numeric), both text-like, or of the same type.")));
+
+	drift_side_init(&b, "baseline");
+	drift_side_init(&c, "current");
+	load_side(ab, numeric, &b);
+	load_side(ac, numeric, &c);
+
+	PG_RETURN_DATUM(drift_compute(&b, &c, numeric, &opt));
 }

@@ -685,12 +685,15 @@ vqc_ks_2samp_pvalue(int64_t n1, int64_t n2, double *d, bool *exact)
 		*d = dd;
 	}
 
-	{
-		double		m = (double) Max(n1, n2);
-		double		n = (double) Min(n1, n2);
-		double		en = m * n / (m + n);
+	return vqc_ks_asymptotic_pvalue(n1, n2, *d);
+}
 
-		prob = vqc_kolmogn_sf((int64_t) rint(en), *d);
-	}
-	return clip01(prob);
+double
+vqc_ks_asymptotic_pvalue(int64_t n1, int64_t n2, double d)
+{
+	double		m = (double) Max(n1, n2);
+	double		n = (double) Min(n1, n2);
+	double		en = m * n / (m + n);
+
+	return clip01(vqc_kolmogn_sf((int64_t) rint(en), d));
 }

@@ -31,4 +31,7 @@ extern double vqc_kolmogn_sf(int64_t n, double x);
  */
 extern double vqc_ks_2samp_pvalue(int64_t n1, int64_t n2, double *d, bool *exact);
 
+/* the asymptotic branch alone: kstwo.sf(d, round(n1 n2 / (n1 + n2))) */
+extern double vqc_ks_asymptotic_pvalue(int64_t n1, int64_t n2, double d);
+
 #endif							/* DRIFT_STATS_H */

@@ -484,3 +484,26 @@ kll_view(const KllSketch *s, KllView *v)
 	v->n = cum;
 	pfree(p);
 }
+
+/*
+ * Index of the first value of the view whose cumulative weight reaches
+ * target (the last one when none does): the quantile q is the value at
+ * kll_view_find(v, q * n).
+ */
+int
+kll_view_find(const KllView *v, double target)
+{
+	int			lo = 0;
+	int			hi = v->count - 1;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if ((double) v->cumweight[mid] >= target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}

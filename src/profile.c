@@ -153,8 +153,8 @@ type_family(Oid typid)
 	return InvalidOid;
 }
 
-static const char *
-kind_name(int kind)
+const char *
+profile_kind_name(int kind)
 {
 	switch (kind)
 	{
@@ -738,11 +738,11 @@ profile_combine(ProfileState *l, const ProfileState *r)
 	return l;
 }
 
-/* A read-only, detoasted profile argument. */
-static ProfileState *
-profile_get_arg(FunctionCallInfo fcinfo, int argno)
+/* A read-only, detoasted, checked profile. */
+ProfileState *
+profile_from_datum(Datum d)
 {
-	ProfileState *s = (ProfileState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	ProfileState *s = (ProfileState *) PG_DETOAST_DATUM(d);
 	bool		ok;
 
 	ok = VARSIZE(s) >= PROFILE_HDRSZ && s->version == VQC_STATE_VERSION &&
@@ -759,6 +759,13 @@ profile_get_arg(FunctionCallInfo fcinfo, int argno)
 				 errmsg("unsupported or corrupt vqc state"),
 				 errdetail("The stored profile was not written by this version of vqc.")));
 	return s;
+}
+
+/* A read-only, detoasted profile argument. */
+static ProfileState *
+profile_get_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return profile_from_datum(PG_GETARG_DATUM(argno));
 }
 
 Datum
@@ -1310,25 +1317,14 @@ dist_quantile(const Dist *d, float8 q)
 	}
 	else
 	{
-		float8		target = q * (float8) d->total;
-		int			lo = 0;
-		int			hi = d->count - 1;
+		KllView		kv = {d->count, d->v, d->cum, d->total};
 
 		if (q == 0)
 			return d->min;
 		if (q == 1)
 			return d->max;
 		/* the first item whose cumulative weight reaches q * n */
-		while (lo < hi)
-		{
-			int			mid = lo + (hi - lo) / 2;
-
-			if ((float8) d->cum[mid] >= target)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		return d->v[lo];
+		return d->v[kll_view_find(&kv, q * (float8) d->total)];
 	}
 }
 
@@ -1443,7 +1439,40 @@ sorted_numbers(const ProfileState *s)
 	return v;
 }
 
-static float8
+/* exact mode: a copy of the stored numbers, in insertion order */
+float8 *
+profile_exact_numbers(const ProfileState *s, int *n)
+{
+	float8	   *v = palloc(Max(s->nexact, 1) * sizeof(float8));
+
+	Assert(!(s->flags & PF_SKETCH) && s->kind != PK_TEXT);
+	memcpy(v, s->data, s->nexact * sizeof(float8));
+	*n = s->nexact;
+	return v;
+}
+
+/* exact mode: the stored strings as C strings, in insertion order */
+char **
+profile_exact_texts(const ProfileState *s, int *n)
+{
+	char	  **v = palloc(Max(s->nexact, 1) * sizeof(char *));
+	const char *p = s->data;
+	int			i;
+
+	Assert(!(s->flags & PF_SKETCH) && s->kind == PK_TEXT);
+	for (i = 0; i < s->nexact; i++)
+	{
+		int32		len;
+		const char *e = text_entry(p, &len);
+
+		v[i] = pnstrdup(e, len);
+		p = e + len;
+	}
+	*n = s->nexact;
+	return v;
+}
+
+float8
 profile_ndistinct(const ProfileState *s)
 {
 	int64		nn = s->rows - s->nulls;
@@ -1897,7 +1926,7 @@ vqc_profile_to_jsonb(PG_FUNCTION_ARGS)
 	initStringInfo(&b);
 	appendStringInfoChar(&b, '{');
 	json_key(&b, "kind", &first);
-	escape_json(&b, kind_name(s->kind));
+	escape_json(&b, profile_kind_name(s->kind));
 	json_key(&b, "type", &first);
 	json_text(&b, s->typid ? format_type_be(s->typid) : NULL);
 	json_key(&b, "exact", &first);

@@ -77,4 +77,28 @@ typedef struct ProfileSketch
 #define PROFILE_SKETCH(s)		((ProfileSketch *) (s)->data)
 #define PROFILE_SKETCH_SIZE		(PROFILE_HDRSZ + sizeof(ProfileSketch))
 
+/*
+ * Read access for other modules (drift_profile.c).  The sketches are read
+ * through PROFILE_SKETCH(s)->kll / ->freq / ->hll when profile_is_exact()
+ * is false.
+ */
+extern ProfileState *profile_from_datum(Datum d);	/* detoasted, checked */
+extern const char *profile_kind_name(int kind);
+extern float8 profile_ndistinct(const ProfileState *s);	/* exact or HLL */
+extern float8 *profile_exact_numbers(const ProfileState *s, int *n);
+extern char **profile_exact_texts(const ProfileState *s, int *n);
+
+static inline bool
+profile_is_exact(const ProfileState *s)
+{
+	return (s->flags & PF_SKETCH) == 0;
+}
+
+/* non-null values */
+static inline int64
+profile_nonnull(const ProfileState *s)
+{
+	return s->rows - s->nulls;
+}
+
 #endif							/* VQC_PROFILE_H */
