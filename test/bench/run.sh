@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks (not part of the tests): builds a seeded sample table and prints
 # times and ratios measured side by side in one run.
-#   test/bench/run.sh [--rows N]      default 10000000
+#   test/bench/run.sh [--rows N] [--only NAME]   default 10000000 rows, every *_bench.sql
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$VQC_ROOT"
 rows=10000000
-[[ ${1:-} == --rows ]] && rows=$2
+only='*'
+while (($#)); do
+    case $1 in
+        --rows) rows=$2; shift 2 ;;
+        --only) only=$2; shift 2 ;;
+        *) echo "usage: $0 [--rows N] [--only suite|profile|drift]" >&2; exit 2 ;;
+    esac
+done
 
 exec 9>/tmp/vqc-install.lock
 flock 9
@@ -27,7 +34,7 @@ psql -q -X -c 'CREATE EXTENSION vqc' >/dev/null
 vqc_log "building people with $rows rows"
 psql -q -X -v ON_ERROR_STOP=1 -v rows="$rows" -f test/fixtures/people.sql >/dev/null
 psql -q -X -c 'VACUUM ANALYZE people' >/dev/null
-for b in test/bench/*_bench.sql; do
+for b in test/bench/${only}_bench.sql; do
     vqc_log "$b"
     psql -X -q -f "$b"
 done
