@@ -25,3 +25,14 @@ SELECT u.position AS "#", u.column_name AS column, coalesce(u.value, 'NULL') AS 
   FROM vqc_report.unexpected u
  WHERE u.run_id = (SELECT max(run_id) FROM demo_run) AND u.ordinality <= 3
  ORDER BY u.position, u.ordinality;
+
+\echo '== column profiles taken in the same scan'
+SELECT column_name AS column, row_count AS rows, round(null_fraction::numeric, 4) AS null_fraction,
+       round(ndistinct::numeric) AS distinct, round(mean::numeric, 2) AS mean, round(median::numeric, 2) AS median,
+       min_value AS min, max_value AS max
+  FROM vqc_report.latest_profiles WHERE suite_name = 'people_daily' ORDER BY column_name;
+
+\echo '== a suite proposed from one profile pass (first 8 suggestions)'
+SELECT e ->> 'type' AS type, e -> 'kwargs' AS kwargs
+  FROM jsonb_array_elements(vqc.suggest_expectations('people') -> 'expectations') WITH ORDINALITY AS x(e, o)
+ WHERE o <= 8 ORDER BY o;

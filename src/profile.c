@@ -458,11 +458,33 @@ profile_add_number(ProfileState *s, float8 x)
 	return s;
 }
 
+/*
+ * Characters in a valid string of the database encoding.  In UTF-8 that is
+ * the number of bytes that do not continue a character, a loop the compiler
+ * vectorizes; pg_mbstrlen_with_len's per-character calls were a tenth of
+ * the profile's time on e-mail addresses.
+ */
+static int64
+text_char_length(const char *p, int len)
+{
+	if (GetDatabaseEncoding() == PG_UTF8)
+	{
+		const unsigned char *u = (const unsigned char *) p;
+		int64		n = 0;
+		int			i;
+
+		for (i = 0; i < len; i++)
+			n += (u[i] & 0xC0) != 0x80;
+		return n;
+	}
+	return pg_mbstrlen_with_len(p, len);
+}
+
 static ProfileState *
 profile_add_text(ProfileState *s, const char *p, int len)
 {
 	int64		nn = s->rows - s->nulls - 1;	/* non-null values before this */
-	int64		nchars = pg_mbstrlen_with_len(p, len);
+	int64		nchars = text_char_length(p, len);
 	int			cl = clip_len(p, len);
 	bool		clipped = cl < len;
 
