@@ -17,20 +17,26 @@ vqc_start_cluster
 trap vqc_stop_cluster EXIT
 
 status=0
+passed=0
+failed=0
+# counts a stage's outcome: stage_result <exit status>
+stage_result() { if (($1)); then failed=$((failed + 1)); status=1; else passed=$((passed + 1)); fi; }
 
 vqc_log "pg_regress and isolation tests (make installcheck)"
-if ! make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config; then
-    status=1
+if make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config; then
+    stage_result 0
+else
+    stage_result 1
     for f in regression.diffs output_iso/regression.diffs; do
-        [[ -f $f ]] && { echo "---- $f"; head -c 20000 "$f"; }
+        if [[ -f $f ]]; then echo "---- $f"; head -c 20000 "$f"; fi
     done
 fi
 
 vqc_log "pgTAP tests (pg_prove)"
 psql -q -X -c 'DROP DATABASE IF EXISTS vqc_tap' -c 'CREATE DATABASE vqc_tap' >/dev/null
 psql -q -X -d vqc_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION vqc' >/dev/null
-if compgen -G 'test/pgtap/*.sql' >/dev/null && ! pg_prove -d vqc_tap --ext .sql -r test/pgtap; then
-    status=1
+if compgen -G 'test/pgtap/*.sql' >/dev/null; then
+    if pg_prove -d vqc_tap --ext .sql -r test/pgtap; then stage_result 0; else stage_result 1; fi
 fi
 
 if [[ -d test/oracle ]]; then
@@ -38,9 +44,13 @@ if [[ -d test/oracle ]]; then
     for t in test/oracle/*.py; do
         [[ -e $t ]] || continue
         # Debian's interpreter: it has numpy and scipy (another python3 may come first on PATH)
-        /usr/bin/python3 "$t" || status=1
+        if /usr/bin/python3 "$t"; then stage_result 0; else stage_result 1; fi
     done
 fi
 
+vqc_stop_cluster
+trap - EXIT
 if ((status)); then vqc_log "FAILED"; else vqc_log "all tests passed"; fi
+# stages: pg_regress + isolation, pgTAP, each oracle script
+echo "stages: $passed passed, $failed failed"
 exit $status
