@@ -101,6 +101,19 @@ BEGIN
 END
 $$;
 
+-- min_value and max_value, of the JSON types allowed; at least one of them.
+CREATE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    lo := vqc._kw(etype, kwargs, 'min_value', allowed);
+    hi := vqc._kw(etype, kwargs, 'max_value', allowed);
+    IF lo IS NULL AND hi IS NULL THEN
+        PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+    END IF;
+END
+$$;
+
 -- A JSON array of scalars as text[] (JSON null stays NULL); immutable so that
 -- the planner folds it to a constant.
 CREATE FUNCTION vqc._jsonb_text_array(value jsonb)
@@ -308,11 +321,7 @@ BEGIN
             END IF;
             hi := lo;
         ELSE
-            lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
-            hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
-            IF lo IS NULL AND hi IS NULL THEN
-                PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-            END IF;
+            SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
             IF lo::numeric > hi::numeric THEN
                 PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
             END IF;
@@ -324,11 +333,7 @@ BEGIN
 
     -- ---------------------------------------------------------- aggregate
     IF entry.kind = 'aggregate' THEN
-        lo := vqc._kw(etype, kwargs, 'min_value', '{number,string}');
-        hi := vqc._kw(etype, kwargs, 'max_value', '{number,string}');
-        IF lo IS NULL AND hi IS NULL THEN
-            PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-        END IF;
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
         IF etype IN ('expect_column_min_to_be_between', 'expect_column_max_to_be_between') THEN
             bound_type := col.type_sql;
             PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
@@ -384,11 +389,7 @@ BEGIN
         expected := NULL;     -- answered from a hash screen; see vqc._evaluate
     WHEN 'expect_column_values_to_be_between' THEN
         PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
-        lo := vqc._kw(etype, kwargs, 'min_value', '{number,string}');
-        hi := vqc._kw(etype, kwargs, 'max_value', '{number,string}');
-        IF lo IS NULL AND hi IS NULL THEN
-            PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-        END IF;
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
         PERFORM vqc._check_bounds(etype, lo, hi, col.type_sql);
         IF lo IS NOT NULL THEN
             conds := conds || format('%s %s (%s->>''min_value'')::%s', qcol,
@@ -407,11 +408,7 @@ BEGIN
             p := p || '->''value''';
             conds := ARRAY[format('char_length(%s) = (%s)::numeric', qcol, p)];
         ELSE
-            lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
-            hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
-            IF lo IS NULL AND hi IS NULL THEN
-                PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-            END IF;
+            SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
             PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
             IF lo IS NOT NULL THEN
                 conds := conds || format('char_length(%s) %s (%s->>''min_value'')::numeric', qcol,

@@ -83,11 +83,7 @@ BEGIN
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
         PERFORM vqc._require_opclass(etype, type_sql, 'hash');
-        lo := vqc._kw(etype, kwargs, 'min_value', '{number}');
-        hi := vqc._kw(etype, kwargs, 'max_value', '{number}');
-        IF lo IS NULL AND hi IS NULL THEN
-            PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-        END IF;
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
         PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
         RETURN jsonb_build_object(
             'statistic', CASE WHEN etype LIKE '%proportion%' THEN 'unique_proportion' ELSE 'unique_count' END,
