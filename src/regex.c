@@ -266,40 +266,44 @@ vqc_regex_get(FunctionCallInfo fcinfo, const char *pattern, int pattern_len)
 static void
 vqc_regex_limit_error(int rc)
 {
+	const char *limit;
+	char		detail[160];
+	const char *setting = NULL;
+
 	switch (rc)
 	{
 		case PCRE2_ERROR_MATCHLIMIT:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("regular expression match exceeded the match limit"),
-					 errdetail("The match needed more than vqc.regex_match_limit = %d backtracking steps.",
-							   vqc_regex_match_limit),
-					 errhint("Simplify the pattern (avoid nested quantifiers such as (a+)+) or raise vqc.regex_match_limit.")));
+			limit = "match limit";
+			setting = "vqc.regex_match_limit";
+			snprintf(detail, sizeof(detail),
+					 "The match needed more than vqc.regex_match_limit = %d backtracking steps.",
+					 vqc_regex_match_limit);
 			break;
 		case PCRE2_ERROR_DEPTHLIMIT:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("regular expression match exceeded the match limit"),
-					 errdetail("The match needed more than vqc.regex_depth_limit = %d nested backtracking levels.",
-							   vqc_regex_depth_limit),
-					 errhint("Simplify the pattern (avoid nested quantifiers such as (a+)+) or raise vqc.regex_depth_limit.")));
+			limit = "depth limit";
+			setting = "vqc.regex_depth_limit";
+			snprintf(detail, sizeof(detail),
+					 "The match needed more than vqc.regex_depth_limit = %d nested backtracking levels.",
+					 vqc_regex_depth_limit);
 			break;
 		case PCRE2_ERROR_JIT_STACKLIMIT:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("regular expression match exceeded the match limit"),
-					 errdetail("The match needed more than the %d kB JIT stack.",
-							   VQC_JIT_STACK_MAX / 1024),
-					 errhint("Simplify the pattern (avoid nested quantifiers such as (a+)+) or raise vqc.regex_match_limit.")));
+			limit = "JIT stack limit";
+			snprintf(detail, sizeof(detail),
+					 "The match needed more than the %d kB JIT stack.", VQC_JIT_STACK_MAX / 1024);
 			break;
 		default:				/* PCRE2_ERROR_HEAPLIMIT */
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("regular expression match exceeded the match limit"),
-					 errdetail("The match needed more backtracking memory than the PCRE2 heap limit allows."),
-					 errhint("Simplify the pattern (avoid nested quantifiers such as (a+)+).")));
+			limit = "heap limit";
+			snprintf(detail, sizeof(detail),
+					 "The match needed more backtracking memory than the PCRE2 heap limit allows.");
 			break;
 	}
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("regular expression match exceeded the %s", limit),
+			 errdetail_internal("%s", detail),
+			 setting ?
+			 errhint("Simplify the pattern (avoid nested quantifiers such as (a+)+) or raise %s.", setting) :
+			 errhint("Simplify the pattern (avoid nested quantifiers such as (a+)+).")));
 }
 
 /*
