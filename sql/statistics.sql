@@ -111,3 +111,5 @@ SELECT k, r -> 'success' AS success, round((r #>> '{result,observed_value}')::nu
 SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "x", "partition_object": {"bins": [0, 50], "weights": [0.5, 0.5]}}');
 SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "x", "partition_object": {"values": [1], "weights": [0.7]}}');
 SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "c", "partition_object": {"bins": [0, 1], "weights": [1]}}');
+SELECT vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "n", "value_set": [[1]]}');
+SELECT vqc.expect('s', 'expect_column_values_to_be_in_set', '{"column": "n", "value_set": [{"a": 1}]}');

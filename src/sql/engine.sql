@@ -204,6 +204,23 @@ EXCEPTION
 END
 $$;
 
+-- value_set of an expectation: scalars that all cast to the column's type.
+CREATE FUNCTION vqc._check_value_set(etype text, v jsonb, type_sql text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) IN ('array', 'object')) THEN
+        PERFORM vqc._bad_kwarg(etype, 'value_set must hold scalar values');
+    END IF;
+    BEGIN
+        EXECUTE format('SELECT vqc._jsonb_text_array($1)::%s[]', type_sql) USING v;
+    EXCEPTION WHEN data_exception THEN
+        PERFORM vqc._bad_kwarg(etype, format('value_set holds a value that is not a valid %s', type_sql));
+    END;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- result_format
 
@@ -465,15 +482,7 @@ BEGIN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         expected := format('vqc.is_email(%s)', qcol);
     WHEN 'expect_column_values_to_be_in_set', 'expect_column_values_to_not_be_in_set' THEN
-        v := vqc._kw(etype, kwargs, 'value_set', '{array}');
-        IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) IN ('array', 'object')) THEN
-            PERFORM vqc._bad_kwarg(etype, 'value_set must hold scalar values');
-        END IF;
-        BEGIN
-            EXECUTE format('SELECT vqc._jsonb_text_array($1)::%s[]', col.type_sql) USING v;
-        EXCEPTION WHEN data_exception THEN
-            PERFORM vqc._bad_kwarg(etype, format('value_set holds a value that is not a valid %s', col.type_sql));
-        END;
+        PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), col.type_sql);
         expected := format('%s%s = ANY (vqc._jsonb_text_array(%s->''value_set'')::%s[])',
                            CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
                            qcol, p, col.type_sql);

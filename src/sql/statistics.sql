@@ -5,21 +5,6 @@
 -- allow_relative_error asks for a sketch's answer, and then the result says
 -- so and by how much.
 
--- value_set of an expectation, validated against the column's type.
-CREATE FUNCTION vqc._check_value_set(etype text, v jsonb, type_sql text)
-RETURNS void
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) IN ('array', 'object')) THEN
-        PERFORM vqc._bad_kwarg(etype, 'value_set must hold scalar values');
-    END IF;
-    EXECUTE format('SELECT vqc._jsonb_text_array($1)::%s[]', type_sql) USING v;
-EXCEPTION WHEN data_exception THEN
-    PERFORM vqc._bad_kwarg(etype, format('value_set holds a value that is not a valid %s', type_sql));
-END
-$$;
-
 CREATE FUNCTION vqc._plan_statistic(target regclass, etype text, kwargs jsonb, pidx integer,
                                     colname text, type_sql text, category "char")
 RETURNS jsonb
@@ -155,14 +140,13 @@ CREATE FUNCTION vqc._modes(target regclass, colname text, type_sql text, prof vq
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    top record;
-    second record;
+    top    record;
+    rival  bigint;        -- the highest count any other value may truly have
 BEGIN
     extra := 0;
     IF prof IS NOT NULL AND type_sql NOT IN ('date', 'timestamp without time zone', 'timestamp with time zone') THEN
-        SELECT * INTO top FROM vqc.top_values(prof, 2) t ORDER BY t.count DESC LIMIT 1;
-        SELECT * INTO second FROM vqc.top_values(prof, 2) t ORDER BY t.count DESC OFFSET 1 LIMIT 1;
-        IF top IS NULL THEN
+        SELECT t.value, t.count INTO top FROM vqc.top_values(prof, 64) t ORDER BY t.count DESC LIMIT 1;
+        IF NOT FOUND THEN
             vals := '{}';
             RETURN;
         END IF;
@@ -172,10 +156,14 @@ BEGIN
                 INTO vals USING prof, top.count;
             RETURN;
         END IF;
-        -- Misra-Gries: true counts lie in [count, count + error_bound]; an
-        -- untracked value has at most error_bound.  The top value is surely the
-        -- only mode when its count beats every other value's upper bound.
-        IF top.count > top.error_bound AND top.count > coalesce(second.count, 0) + top.error_bound THEN
+        -- Misra-Gries: a listed value's true count lies in [count, count +
+        -- error_bound]; a value not listed has at most the largest error_bound.
+        -- The top value is surely the only mode when its count beats them all.
+        SELECT greatest(max(t.count + t.error_bound) FILTER (WHERE t.value IS DISTINCT FROM top.value),
+                        max(t.error_bound))
+          INTO rival
+          FROM vqc.top_values(prof, 64) t;
+        IF top.count > rival THEN
             EXECUTE format('SELECT ARRAY[$1::%s::text]', type_sql) INTO vals USING top.value;
             RETURN;
         END IF;
