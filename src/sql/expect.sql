@@ -358,42 +358,35 @@ AS $$
       FROM unnest(names) WITH ORDINALITY AS x(nm, o)
 $$;
 
--- expectations: [{"type", "kwargs", "id"?}]; profile_columns are profiled in the same scan
--- Returns {"rows": element count or null, "scans": n, "results": [
---   {"position", "id", "type", "kwargs", "column", "status", "success", "result",
---    "samples", "error"}]}
--- With raise_errors, a bad expectation raises; otherwise it is reported with
--- status "error" and the others are evaluated.
-CREATE FUNCTION vqc._evaluate_all(target regclass, expectations jsonb, key_columns text[],
-                                  sample_cap integer, rf_default jsonb, raise_errors boolean,
-                                  profile_columns text[] DEFAULT NULL)
-RETURNS jsonb
+-- Plans every expectation of a list for one scan of target:
+--   plans[i] (NULL when it could not be planned: errors[i] says why),
+--   rfs[i] (the normalized result_format), items (every aggregate expression
+--   the scan computes, profiles of profile_columns and count(*) included) and
+--   kwargs_all (the $1 parameter of the scan).
+-- With raise_errors, a bad expectation raises instead.
+CREATE FUNCTION vqc._plan_all(target regclass, expectations jsonb, key_columns text[],
+                              sample_cap integer, rf_default jsonb, raise_errors boolean,
+                              profile_columns text[],
+                              OUT plans jsonb[], OUT rfs jsonb[], OUT errors text[],
+                              OUT items jsonb, OUT kwargs_all jsonb)
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    n         integer := jsonb_array_length(expectations);
-    plans     jsonb[] := '{}';
-    rfs       jsonb[] := '{}';
-    errors    text[] := '{}';
-    kwargs_all jsonb := '[]';
-    items     jsonb := '{}';
-    names     text[];
-    vals      jsonb := '{}';
-    arr       text[];
-    e         jsonb;
-    plan      jsonb;
-    rf        jsonb;
-    i         integer;
-    k         text;
-    cap       integer;
-    msg       text;
-    scans     integer := 0;
-    out_results jsonb := '[]';
-    ev        jsonb;
-    keycols   text[];
+    e       jsonb;
+    plan    jsonb;
+    rf      jsonb;
+    cap     integer;
+    msg     text;
+    keycols text[];
+    c       text;
+    i       integer;
 BEGIN
-    -- plan every expectation
-    FOR i IN 0 .. n - 1 LOOP
+    plans := '{}';
+    rfs := '{}';
+    errors := '{}';
+    items := '{}';
+    kwargs_all := '[]';
+    FOR i IN 0 .. jsonb_array_length(expectations) - 1 LOOP
         e := expectations -> i;
         kwargs_all := kwargs_all || jsonb_build_array(e -> 'kwargs');
         plan := NULL;
@@ -428,13 +421,49 @@ BEGIN
     END LOOP;
 
     -- column profiles ride along in the same scan
-    FOREACH k IN ARRAY coalesce(profile_columns, '{}') LOOP
-        items := items || jsonb_build_object(format('p:%s', k), format('vqc.profile_agg(%I)', k));
+    FOREACH c IN ARRAY coalesce(profile_columns, '{}') LOOP
+        items := items || jsonb_build_object(format('p:%s', c), format('vqc.profile_agg(%I)', c));
     END LOOP;
-
-    -- one scan for all items
     IF items <> '{}' THEN
         items := items || jsonb_build_object('n', 'count(*)');
+    END IF;
+END
+$$;
+
+-- expectations: [{"type", "kwargs", "id"?}]; profile_columns are profiled in the same scan
+-- Returns {"rows": element count or null, "scans": n, "results": [
+--   {"position", "id", "type", "kwargs", "column", "status", "success", "result",
+--    "samples", "error"}]}
+-- With raise_errors, a bad expectation raises; otherwise it is reported with
+-- status "error" and the others are evaluated.
+CREATE FUNCTION vqc._evaluate_all(target regclass, expectations jsonb, key_columns text[],
+                                  sample_cap integer, rf_default jsonb, raise_errors boolean,
+                                  profile_columns text[] DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    n          integer := jsonb_array_length(expectations);
+    planned    record := vqc._plan_all(target, expectations, key_columns, sample_cap, rf_default,
+                                       raise_errors, profile_columns);
+    plans      jsonb[] := planned.plans;
+    rfs        jsonb[] := planned.rfs;
+    errors     text[] := planned.errors;
+    kwargs_all jsonb := planned.kwargs_all;
+    items      jsonb := planned.items;
+    names      text[];
+    vals       jsonb := '{}';
+    arr        text[];
+    e          jsonb;
+    i          integer;
+    k          text;
+    msg        text;
+    scans      integer := 0;
+    out_results jsonb := '[]';
+    ev         jsonb;
+BEGIN
+    -- one scan for all items
+    IF items <> '{}' THEN
         SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
         BEGIN
             scans := 1;

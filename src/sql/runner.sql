@@ -1,6 +1,32 @@
 -- runner.sql: vqc.run() evaluates a suite in one scan of its table, as the
 -- calling user, and writes the run to vqc_report in the caller's transaction.
 
+-- What a run of suite s on its table t evaluates: the expectations in order
+-- ([{"id", "type", "kwargs"}]), the row key columns, and the columns to
+-- profile (listed columns that are gone or changed type are skipped, with a
+-- warning).
+CREATE FUNCTION vqc._suite_inputs(s vqc.suite, t regclass,
+                                  OUT expectations jsonb, OUT key_columns text[], OUT profile_columns text[])
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.expectation_id, 'type', e.expectation_type,
+                                                 'kwargs', e.kwargs) ORDER BY e.expectation_id), '[]')
+      INTO expectations
+      FROM vqc.suite_expectation e
+     WHERE e.suite_id = s.suite_id;
+    key_columns := coalesce(s.key_columns, vqc._primary_key(t));
+    SELECT array_agg(a.attname::text ORDER BY a.attnum) INTO profile_columns
+      FROM pg_attribute a
+     WHERE a.attrelid = t AND a.attnum > 0 AND NOT a.attisdropped AND vqc._profiles_type(a.atttypid)
+       AND (s.profile_columns = '{*}' OR a.attname = ANY (s.profile_columns));
+    IF s.profile_columns IS NOT NULL AND s.profile_columns <> '{*}'
+       AND cardinality(s.profile_columns) > coalesce(cardinality(profile_columns), 0) THEN
+        RAISE WARNING 'suite "%": some profile columns no longer exist or changed type; they are skipped', s.name;
+    END IF;
+END
+$$;
+
 CREATE FUNCTION vqc.run(suite text)
 RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expectation_type text,
                column_name text, status text, success boolean, observed_value jsonb,
@@ -20,24 +46,11 @@ DECLARE
     err_count integer;
     total    integer;
     pcols    text[];
+    keys     text[];
 BEGIN
-    SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.expectation_id, 'type', e.expectation_type,
-                                                 'kwargs', e.kwargs) ORDER BY e.expectation_id), '[]')
-      INTO exps
-      FROM vqc.suite_expectation e
-     WHERE e.suite_id = s.suite_id;
+    SELECT i.expectations, i.key_columns, i.profile_columns INTO exps, keys, pcols FROM vqc._suite_inputs(s, t) i;
 
-    -- columns to profile; listed columns that are gone or changed type are skipped
-    SELECT array_agg(a.attname::text ORDER BY a.attnum) INTO pcols
-      FROM pg_attribute a
-     WHERE a.attrelid = t AND a.attnum > 0 AND NOT a.attisdropped AND vqc._profiles_type(a.atttypid)
-       AND (s.profile_columns = '{*}' OR a.attname = ANY (s.profile_columns));
-    IF s.profile_columns IS NOT NULL AND s.profile_columns <> '{*}'
-       AND cardinality(s.profile_columns) > coalesce(cardinality(pcols), 0) THEN
-        RAISE WARNING 'suite "%": some profile columns no longer exist or changed type; they are skipped', s.name;
-    END IF;
-
-    ev := vqc._evaluate_all(t, exps, coalesce(s.key_columns, vqc._primary_key(t)), 20, '"BASIC"', false, pcols);
+    ev := vqc._evaluate_all(t, exps, keys, 20, '"BASIC"', false, pcols);
 
     SELECT count(*), count(*) FILTER (WHERE x ->> 'status' = 'success'),
            count(*) FILTER (WHERE x ->> 'status' = 'error')
@@ -115,31 +128,21 @@ RETURNS SETOF text
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s      vqc.suite := vqc._suite(suite);
-    t      regclass := vqc._suite_target(s);
-    keys   text[] := coalesce(s.key_columns, vqc._primary_key(t));
-    e      record;
-    plan   jsonb;
-    items  jsonb := '{}';
-    kwargs jsonb := '[]';
-    names  text[];
-    i      integer := 0;
+    s       vqc.suite := vqc._suite(suite);
+    t       regclass := vqc._suite_target(s);
+    inputs  record := vqc._suite_inputs(s, t);
+    planned record := vqc._plan_all(t, inputs.expectations, inputs.key_columns, 20, '"BASIC"', false,
+                                    inputs.profile_columns);
+    names   text[];
 BEGIN
-    FOR e IN SELECT x.expectation_type, x.kwargs FROM vqc.suite_expectation x
-              WHERE x.suite_id = s.suite_id ORDER BY x.expectation_id LOOP
-        plan := vqc._plan(t, e.expectation_type, e.kwargs, i, keys, 20);
-        items := items || coalesce(plan -> 'items', '{}');
-        kwargs := kwargs || jsonb_build_array(e.kwargs);
-        i := i + 1;
-    END LOOP;
-    IF items = '{}' THEN
+    IF planned.items = '{}' THEN
         RETURN;
     END IF;
-    SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
+    SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(planned.items) key;
     RETURN QUERY EXECUTE format('EXPLAIN (COSTS OFF%s) %s',
                                 CASE WHEN with_analyze THEN ', ANALYZE, TIMING OFF, SUMMARY OFF' ELSE '' END,
-                                vqc._scan_sql(t, items, names))
-        USING kwargs;
+                                vqc._scan_sql(t, planned.items, names))
+        USING planned.kwargs_all;
 END
 $$;
 COMMENT ON FUNCTION vqc.explain(text, boolean) IS

@@ -15,10 +15,9 @@ RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    cols     record;
+    scan     record;
     names    text[];
     types    text[];
-    profs    vqc.profile[];
     out      jsonb := '[]';
     i        integer;
     p        vqc.profile;
@@ -48,15 +47,8 @@ BEGIN
         'meta', jsonb_build_object('reason', 'the table''s columns, in order')));
 
     -- one scan: a profile per column
-    IF names IS NULL THEN
-        EXECUTE format('SELECT count(*) FROM %s', target) INTO nrows;
-    ELSE
-        EXECUTE format('SELECT count(*), ARRAY[%s]::vqc.profile[] FROM %s',
-                       (SELECT string_agg(format('vqc.profile_agg(%I)', n), ', ' ORDER BY o)
-                          FROM unnest(names) WITH ORDINALITY x(n, o)),
-                       target)
-            INTO nrows, profs;
-    END IF;
+    scan := vqc._profile_scan(target, names);
+    nrows := scan.rows_scanned;
 
     out := out || jsonb_build_array(jsonb_build_object(
         'type', 'expect_table_row_count_to_be_between',
@@ -65,7 +57,7 @@ BEGIN
 
     FOR i IN 1 .. coalesce(cardinality(names), 0) LOOP
         col := names[i];
-        p := profs[i];
+        p := (scan.profiles ->> col)::vqc.profile;
         nnull := vqc.null_count(p);
         nonnull := nrows - nnull;
         exact := vqc.is_exact(p);
