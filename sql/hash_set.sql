@@ -125,6 +125,8 @@ SELECT count(*) AS states,
 FROM hs_states;
 SELECT s, vqc.hash_set_count(s), vqc.hash_set_overflowed(s) FROM hs_states
 WHERE vqc.hash_set_count(s) <> 1000;
+-- the state aggregated under a zero memory limit overflowed at its first value
+SELECT vqc.hash_set_count(s), vqc.hash_set_overflowed(s) FROM hs_states ORDER BY 1, 2;
 
 -- malformed input: text 22P02, binary 22P03
 WITH g(s) AS (SELECT s::text FROM hs_states LIMIT 1),

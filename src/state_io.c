@@ -349,7 +349,8 @@ vec8_transition_arg(FunctionCallInfo fcinfo, int argno)
 								   ALLOCSET_DEFAULT_SIZES);
 	e = MemoryContextAlloc(objcxt, sizeof(Vec8Expanded));
 	EOH_init_header(&e->hdr, &vec8_eo_methods, objcxt);
-	capacity = Max(flat->nvalues, 1024);
+	/* start small, but never past the memory limit (it may be below 1024 words) */
+	capacity = Max(flat->nvalues, Min(1024, vec8_max_words()));
 	e->vec = MemoryContextAlloc(objcxt, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
 	memcpy(e->vec, flat, VEC8_HDRSZ + (Size) flat->nvalues * sizeof(uint64));
 	SET_VARSIZE(e->vec, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
