@@ -74,9 +74,13 @@ SELECT count(*) AS mismatches FROM (
    EXCEPT ALL
    SELECT value, count, error_bound FROM vqc.top_values((SELECT vqc.profile_agg(s) FROM pd), 1000))) m;
 SELECT count(*) AS mismatches FROM (
-  SELECT value, count FROM vqc.top_values((SELECT vqc.profile_agg(k) FROM pd), 1000)
-  EXCEPT ALL
-  SELECT k::text, count(*) FROM pd GROUP BY k) m;
+  (SELECT value, count FROM vqc.top_values((SELECT vqc.profile_agg(k) FROM pd), 1000)
+   EXCEPT ALL
+   SELECT k::text, count(*) FROM pd GROUP BY k)
+  UNION ALL
+  (SELECT k::text, count(*) FROM pd GROUP BY k
+   EXCEPT ALL
+   SELECT value, count FROM vqc.top_values((SELECT vqc.profile_agg(k) FROM pd), 1000))) m;
 SELECT * FROM vqc.top_values((SELECT vqc.profile_agg(k) FROM pd), 3);
 SELECT * FROM vqc.top_values((SELECT vqc.profile_agg(b) FROM pd), 5);
 -- moments against PostgreSQL's own
@@ -138,7 +142,7 @@ SELECT vqc.profile(x) FROM pd;
 
 -- NaN, infinities, empty, all NULL
 CREATE TABLE pspecial (x float8);
-INSERT INTO pspecial VALUES (1), (2), ('NaN'), ('Infinity'), ('-Infinity'), ('NaN'), (NULL), (-0.0), (0);
+INSERT INTO pspecial VALUES (1), (2), ('NaN'), ('Infinity'), ('-Infinity'), ('NaN'), (NULL), ('-0'), (0);  -- '-0': a float8 negative zero, folded into 0
 SELECT vqc.row_count(p), vqc.null_count(p), vqc.min_value(p), vqc.max_value(p), vqc.mean(p),
        vqc.quantile(p, 0), vqc.quantile(p, 0.5), vqc.quantile(p, 1), vqc.ndistinct(p), vqc.rank(p, 1)
 FROM (SELECT vqc.profile_agg(x) p FROM pspecial) s;
@@ -299,7 +303,7 @@ FROM pbig_copy;
 SELECT vqc.profile_send(px) = decode(px::text, 'hex') AS send_is_hex FROM pbig_whole;
 
 -- size is bounded
-SELECT pg_column_size(vqc.profile_agg(v::float8)) <= 65536 AS size_ok, pg_column_size(vqc.profile_agg(v::float8)) AS bytes
+SELECT pg_column_size(vqc.profile_agg(v::float8)) <= 35000 AS size_ok, pg_column_size(vqc.profile_agg(v::float8)) AS bytes
 FROM generate_series(1, 1000000) v;
 
 -- malformed input: 22P02 (text) and 22P03 (binary)

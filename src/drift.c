@@ -1021,7 +1021,7 @@ drift_compute(DriftSide *b, DriftSide *c, bool numeric, const DriftOptions *opt)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("method \"%s\" needs numeric %s", mi->name, opt->what),
-						 errhint("For categorical data use chi_square, z_test, psi, kl, js, hellinger or tv.")));
+						 errhint("For categorical data use chi_square, chi_square_gof, z_test, psi, kl, js, hellinger or tv.")));
 			if (mi->method == DM_KS)
 			{
 				do_ks(b, c, &res);
