@@ -50,3 +50,7 @@ include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
+
+# PGXS tracks no header dependencies: a changed struct in a header must
+# rebuild every object, or objects disagree on its size.
+$(OBJS): $(wildcard src/*.h)
