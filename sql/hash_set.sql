@@ -153,19 +153,38 @@ SELECT '56514348000100000000000000000001000000000000000100'::vqc.hash_set_state;
 
 DROP TABLE hs_data, hs_big, hs_states;
 
--- the second pass's helpers: which hashes repeat, and each value's hash
-SELECT (SELECT array_agg(h ORDER BY h) FROM unnest(vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 10)) h)
+-- the second pass's helpers: which words repeat and how often, and each value's word
+SELECT (SELECT array_agg(dups[i][1] ORDER BY dups[i][1]) FROM generate_subscripts(dups, 1) i)
        = (SELECT array_agg(DISTINCT vqc.hash_value(v) ORDER BY vqc.hash_value(v))
-            FROM (VALUES ('b'), ('c')) y(v)) AS repeated_hashes
-  FROM (VALUES ('a'), ('b'), ('b'), ('c'), ('c'), ('c'), (NULL), (NULL)) x(v);
-SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 1) AS too_many_repeats,
-       vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 2) IS NOT NULL AS enough_room
+            FROM (VALUES ('b'), ('c')) y(v)) AS repeated_hashes,
+       (SELECT array_agg(dups[i][2] ORDER BY dups[i][1]) FROM generate_subscripts(dups, 1) i)
+       = (SELECT array_agg(n ORDER BY vqc.hash_value(v)) FROM (VALUES ('b', 2::bigint), ('c', 3)) y(v, n)) AS occurrences
+  FROM (SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), 10)
+          FROM (VALUES ('a'), ('b'), ('b'), ('c'), ('c'), ('c'), (NULL), (NULL)) x(v)) s(dups);
+-- integers are their own words: the repeats are the values, ascending
+SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), 10) AS int_repeats
+  FROM (VALUES (7), (-3), (7), (2), (-3), (7), (NULL)) x(v);
+SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v::smallint), 10) AS smallint_repeats,
+       vqc.hash_set_duplicates(vqc.hash_set_agg(v::bigint * 4000000000), 10) AS bigint_repeats
+  FROM (VALUES (-1), (5), (-1)) x(v);
+SELECT vqc.hash_value(-5::int) AS int_word, vqc.hash_value(9223372036854775807) AS bigint_word,
+       vqc.hash_value(3::smallint) AS smallint_word;
+-- many words sharing their high bits (integers) and uniform hashes sort alike
+SELECT (SELECT array_agg(d) FROM unnest(vqc.hash_set_duplicates(vqc.hash_set_agg(v % 50000), 100000)) WITH ORDINALITY u(d, o) WHERE o % 2 = 1)
+       = (SELECT array_agg(w::bigint ORDER BY w) FROM generate_series(0, 49999) w) AS int_repeats_ascending,
+       cardinality(vqc.hash_set_duplicates(vqc.hash_set_agg(v::text), 100000)) = 0 AS text_distinct,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v % 70001)) = 70001 AS int_distinct,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_agg((v % 70001)::text)) = 70001 AS text_repeats,
+       vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v % 70001 - 35000)) = 70001 AS signed_distinct
+  FROM generate_series(1, 200000) v;
+SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), 1) AS too_many_repeats,
+       vqc.hash_set_duplicates(vqc.hash_set_agg(v), 2) IS NOT NULL AS enough_room
   FROM (VALUES (1), (1), (2), (2)) x(v);
-SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 10) AS no_repeats
+SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), 10) AS no_repeats
   FROM generate_series(1, 1000) v;
-SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), 10) AS empty_input
+SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), 10) AS empty_input
   FROM generate_series(1, 0) v;
 SELECT vqc.hash_value(1.0::numeric) = vqc.hash_value(1.00::numeric) AS numeric_scale_ignored,
        vqc.hash_value('x'::text) = vqc.hash_value('y'::text) AS different_text,
        vqc.hash_value(NULL::int) IS NULL AS null_in_null_out;
-SELECT vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(v), -1) FROM (VALUES (1)) x(v);
+SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), -1) FROM (VALUES (1)) x(v);

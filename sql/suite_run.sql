@@ -83,6 +83,30 @@ SELECT "position", status FROM vqc.run('from_ge');
 -- scheduling without pg_cron
 SELECT vqc.schedule('from_ge', '0 3 * * *');
 
+-- uniqueness of an unindexed integer column.  Keyed by the column itself,
+-- the screen's repeats are the failing rows (one scan); keyed by another
+-- column, a second pass reads just the rows of repeated words.  Both agree
+-- with GROUP BY.
+CREATE TABLE dup_ids (id bigint, other int);
+INSERT INTO dup_ids
+SELECT CASE WHEN g % 7 = 0 THEN g - 1 WHEN g % 11 = 0 THEN -5 ELSE g END, g
+  FROM generate_series(1, 100) g;
+INSERT INTO dup_ids VALUES (NULL, 101), (NULL, 102);
+SELECT vqc.create_suite('dup_by_self', 'dup_ids', key_columns => '{id}') > 0 AS created;
+SELECT vqc.add_expectation('dup_by_self', 'expect_column_values_to_be_unique', '{"column": "id"}') > 0 AS added;
+SELECT vqc.create_suite('dup_by_other', 'dup_ids', key_columns => '{other}') > 0 AS created;
+SELECT vqc.add_expectation('dup_by_other', 'expect_column_values_to_be_unique', '{"column": "id"}') > 0 AS added;
+SELECT count(*) AS group_by_count FROM dup_ids WHERE id IN (SELECT id FROM dup_ids GROUP BY id HAVING count(*) > 1);
+SELECT success, unexpected_count, unexpected_percent FROM vqc.run('dup_by_self');
+SELECT scans FROM vqc_report.run ORDER BY run_id DESC LIMIT 1;
+SELECT ordinality, value, row_key FROM vqc_report.unexpected
+ WHERE run_id = (SELECT max(run_id) FROM vqc_report.run) ORDER BY ordinality;
+SELECT success, unexpected_count, unexpected_percent FROM vqc.run('dup_by_other');
+SELECT scans FROM vqc_report.run ORDER BY run_id DESC LIMIT 1;
+SELECT ordinality, value, row_key FROM vqc_report.unexpected
+ WHERE run_id = (SELECT max(run_id) FROM vqc_report.run) ORDER BY ordinality;
+
 -- clean up what this file made
-SELECT vqc.drop_suite(name) FROM vqc.list_suites() WHERE name IN ('people_check', 'from_ge');
-DELETE FROM vqc_report.run WHERE suite_name IN ('people_check', 'texts_check', 'from_ge');
+SELECT vqc.drop_suite(name) FROM vqc.list_suites() WHERE name IN ('people_check', 'from_ge', 'dup_by_self', 'dup_by_other');
+DELETE FROM vqc_report.run WHERE suite_name IN ('people_check', 'texts_check', 'from_ge', 'dup_by_self', 'dup_by_other');
+

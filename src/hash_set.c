@@ -2,11 +2,13 @@
  *
  * hash_set.c
  *	  vqc.hash_set_state: exact uniqueness screening in one scan.  The
- *	  aggregate keeps the 64-bit extended hash (seed 0, input collation) of
- *	  every non-null value, up to the exact memory limit.  The accessors
- *	  radix-sort a private copy once: no repeated hash proves all values
- *	  distinct; a repeated hash means values MAY repeat (the caller confirms
- *	  with a second pass).  Past the memory limit only the count is kept.
+ *	  aggregate keeps a 64-bit word per non-null value, up to the exact
+ *	  memory limit: for smallint, integer and bigint the value itself (so
+ *	  a repeated word IS a repeated value), for other types the extended
+ *	  hash (seed 0, input collation).  The accessors radix-sort a copy once:
+ *	  no repeated word proves all values distinct; a repeated hash means
+ *	  values MAY repeat (the caller confirms with a second pass).  Past the
+ *	  memory limit only the count is kept.
  *
  *-------------------------------------------------------------------------
  */
@@ -35,13 +37,17 @@ PG_FUNCTION_INFO_V1(vqc_hash_set_count);
 PG_FUNCTION_INFO_V1(vqc_hash_set_overflowed);
 PG_FUNCTION_INFO_V1(vqc_hash_set_has_duplicates);
 PG_FUNCTION_INFO_V1(vqc_hash_set_distinct_hashes);
-PG_FUNCTION_INFO_V1(vqc_hash_set_duplicate_hashes);
+PG_FUNCTION_INFO_V1(vqc_hash_set_duplicates);
 PG_FUNCTION_INFO_V1(vqc_hash_value);
 
-/* the input type's extended hash function, cached in fn_extra */
+/*
+ * How the input type is turned into a word, cached in fn_extra: integers
+ * are their own word (identity_typid is INT2OID, INT4OID or INT8OID),
+ * anything else goes through its extended hash function.
+ */
 typedef struct HashSetCache
 {
-	Oid			typid;
+	Oid			identity_typid;
 	FmgrInfo	hashfn;
 } HashSetCache;
 
@@ -81,10 +87,12 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 	if (unlikely(cache == NULL))
 	{
 		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+		Oid			basetype;
 		TypeCacheEntry *tce;
 
 		if (!OidIsValid(typid))
 			elog(ERROR, "could not determine the input type of a vqc hash function");
+		basetype = getBaseType(typid);
 		tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
 		if (!OidIsValid(tce->hash_extended_proc))
 			ereport(ERROR,
@@ -92,7 +100,8 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 					 errmsg("could not identify an extended hash function for type %s",
 							format_type_be(typid))));
 		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(HashSetCache));
-		cache->typid = typid;
+		cache->identity_typid =
+			(basetype == INT2OID || basetype == INT4OID || basetype == INT8OID) ? basetype : InvalidOid;
 		fmgr_info_copy(&cache->hashfn, &tce->hash_extended_proc_finfo,
 					   fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
@@ -103,6 +112,15 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 static inline uint64
 hash_set_hash(FunctionCallInfo fcinfo, HashSetCache *cache, Datum value)
 {
+	switch (cache->identity_typid)
+	{
+		case INT8OID:
+			return (uint64) DatumGetInt64(value);
+		case INT4OID:
+			return (uint64) (int64) DatumGetInt32(value);
+		case INT2OID:
+			return (uint64) (int64) DatumGetInt16(value);
+	}
 	return DatumGetUInt64(FunctionCall2Coll(&cache->hashfn, PG_GET_COLLATION(),
 											value, Int64GetDatum(0)));
 }
@@ -122,7 +140,7 @@ vqc_hash_set_transfn(PG_FUNCTION_ARGS)
 }
 
 /*
- * vqc.hash_value(anyelement) returns bigint: the hash the aggregate stores,
+ * vqc.hash_value(anyelement) returns bigint: the word the aggregate stores,
  * so that a second pass can pick out the rows of repeated hashes.
  */
 Datum
@@ -143,74 +161,165 @@ vqc_hash_set_combinefn(PG_FUNCTION_ARGS)
 }
 
 /*
- * LSD radix sort of uint64 keys, 11 bits per pass (6 passes); passes in
- * which every key has the same digit are skipped.
+ * Sorting the words, ascending as bigint.  A full LSD radix sort takes six
+ * 11-bit passes.  Two passes over the top 22 significant bits of the words'
+ * range leave runs of about n / 4M words sharing them (2.4 for ten million
+ * uniform hashes, or ten million consecutive integers), and an insertion
+ * sort finishes each run: a third of the memory traffic.  Runs that are not
+ * short (words crowded in a small part of the range) get the full radix
+ * sort, which skips the passes whose digit every word shares.
  */
 #define RADIX_BITS	11
 #define RADIX_SIZE	(1 << RADIX_BITS)
 #define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
+#define SHORT_RUN	32
+#define SIGN_BIT	(UINT64CONST(1) << 63)
 
-static void
-radix_sort_u64(uint64 *a, int64 n)
+/* a word as an unsigned key in bigint order */
+static inline uint64
+word_key(uint64 w)
 {
-	Size	   *counts;
-	uint64	   *tmp;
+	return w ^ SIGN_BIT;
+}
+
+/*
+ * One stable counting pass of src into dst on the digit (key - base) >>
+ * shift, given that digit's histogram c (turned into offsets); a plain copy
+ * when every word has the same digit.
+ */
+static void
+radix_pass(const uint64 *src, uint64 *dst, int64 n, uint64 base, int shift, Size *c)
+{
+	Size		sum = 0;
+	int64		i;
+	int			d;
+
+	if (c[((word_key(src[0]) - base) >> shift) & (RADIX_SIZE - 1)] == (Size) n)
+	{
+		memcpy(dst, src, n * sizeof(uint64));
+		return;
+	}
+	for (d = 0; d < RADIX_SIZE; d++)
+	{
+		Size		cnt = c[d];
+
+		c[d] = sum;
+		sum += cnt;
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint64		v = src[i];
+
+		dst[c[((word_key(v) - base) >> shift) & (RADIX_SIZE - 1)]++] = v;
+	}
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* sorts a[0..n) in place with all six passes; tmp has room for n words */
+static void
+radix_sort_words(uint64 *a, uint64 *tmp, int64 n)
+{
+	Size	   *counts = palloc0(sizeof(Size) * RADIX_PASSES * RADIX_SIZE);
 	uint64	   *src = a;
-	uint64	   *dst;
+	uint64	   *dst = tmp;
 	int64		i;
 	int			pass;
-
-	if (n < 2)
-		return;
-
-	counts = palloc0(sizeof(Size) * RADIX_PASSES * RADIX_SIZE);
-	tmp = palloc(n * sizeof(uint64));
-	dst = tmp;
 
 	/* one read for all the histograms */
 	for (i = 0; i < n; i++)
 	{
-		uint64		v = a[i];
+		uint64		k = word_key(a[i]);
 
 		for (pass = 0; pass < RADIX_PASSES; pass++)
-			counts[pass * RADIX_SIZE + ((v >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+			counts[pass * RADIX_SIZE + ((k >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
 	}
-
 	for (pass = 0; pass < RADIX_PASSES; pass++)
 	{
 		Size	   *c = counts + pass * RADIX_SIZE;
-		int			shift = pass * RADIX_BITS;
-		Size		sum = 0;
-		int			d;
 		uint64	   *t;
 
-		/* skip a pass where all keys share this digit */
-		if (c[(src[0] >> shift) & (RADIX_SIZE - 1)] == (Size) n)
-			continue;
-
-		for (d = 0; d < RADIX_SIZE; d++)
-		{
-			Size		cnt = c[d];
-
-			c[d] = sum;
-			sum += cnt;
-		}
-		for (i = 0; i < n; i++)
-		{
-			uint64		v = src[i];
-
-			dst[c[(v >> shift) & (RADIX_SIZE - 1)]++] = v;
-		}
+		if (c[(word_key(src[0]) >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1)] == (Size) n)
+			continue;			/* every word shares this digit */
+		radix_pass(src, dst, n, 0, pass * RADIX_BITS, c);
 		t = src;
 		src = dst;
 		dst = t;
-		CHECK_FOR_INTERRUPTS();
 	}
-
 	if (src != a)
 		memcpy(a, src, n * sizeof(uint64));
-	pfree(tmp);
 	pfree(counts);
+}
+
+static void
+insertion_sort_words(uint64 *a, int64 n)
+{
+	int64		i;
+
+	for (i = 1; i < n; i++)
+	{
+		uint64		v = a[i];
+		int64		j = i;
+
+		while (j > 0 && (int64) a[j - 1] > (int64) v)
+		{
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = v;
+	}
+}
+
+/* a palloc'd copy of the n > 0 words at src, ascending as bigint */
+static uint64 *
+sorted_words(const uint64 *src, int64 n)
+{
+	uint64	   *out = palloc(n * sizeof(uint64));
+	uint64	   *tmp = palloc(n * sizeof(uint64));
+	Size	   *lo = palloc0(sizeof(Size) * RADIX_SIZE);
+	Size	   *hi = palloc0(sizeof(Size) * RADIX_SIZE);
+	uint64		min = PG_UINT64_MAX;
+	uint64		max = 0;
+	int			shift;
+	int64		i;
+	int64		run;
+
+	for (i = 0; i < n; i++)
+	{
+		uint64		k = word_key(src[i]);
+
+		min = Min(min, k);
+		max = Max(max, k);
+	}
+	/* the top 22 significant bits of (key - min) */
+	shift = Max(0, (max == min ? 0 : 64 - __builtin_clzll(max - min)) - 2 * RADIX_BITS);
+	for (i = 0; i < n; i++)
+	{
+		uint64		k = word_key(src[i]) - min;
+
+		lo[(k >> shift) & (RADIX_SIZE - 1)]++;
+		hi[(k >> (shift + RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+	}
+	radix_pass(src, tmp, n, min, shift, lo);
+	radix_pass(tmp, out, n, min, shift + RADIX_BITS, hi);
+
+	/* finish each run of words that share those bits */
+	for (run = 0; run < n;)
+	{
+		uint64		top = (word_key(out[run]) - min) >> shift;
+		int64		end = run + 1;
+
+		while (end < n && (word_key(out[end]) - min) >> shift == top)
+			end++;
+		if (end - run <= SHORT_RUN)
+			insertion_sort_words(out + run, end - run);
+		else
+			radix_sort_words(out + run, tmp, end - run);
+		run = end;
+	}
+	pfree(lo);
+	pfree(hi);
+	pfree(tmp);
+	return out;
 }
 
 /* distinct hashes among the stored ones (the state is not overflowed) */
@@ -224,8 +333,7 @@ distinct_hashes(const Vec8State *s)
 
 	if (n == 0)
 		return 0;
-	h = vec8_private_values(s);
-	radix_sort_u64(h, n);
+	h = sorted_words(s->values, n);
 	distinct = 1;
 	for (i = 1; i < n; i++)
 	{
@@ -269,13 +377,14 @@ vqc_hash_set_distinct_hashes(PG_FUNCTION_ARGS)
 }
 
 /*
- * vqc.hash_set_duplicate_hashes(state, max_hashes int) returns bigint[]:
- * the hashes stored more than once, ascending; NULL when the state overflowed
- * or more than max_hashes hashes repeat (then a second pass should not rely
- * on them).
+ * vqc.hash_set_duplicates(state, max_hashes int) returns bigint[][]: one
+ * {word, occurrences} row per word stored more than once, ascending as
+ * bigint; NULL when the state overflowed or more than max_hashes words
+ * repeat (then a second pass should not rely on them).  For integer
+ * columns the words are the repeated values themselves.
  */
 Datum
-vqc_hash_set_duplicate_hashes(PG_FUNCTION_ARGS)
+vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 {
 	Vec8State  *s = vec8_get_arg(fcinfo, 0);
 	int32		max_hashes = PG_GETARG_INT32(1);
@@ -284,6 +393,8 @@ vqc_hash_set_duplicate_hashes(PG_FUNCTION_ARGS)
 	int64		n = s->nvalues;
 	int64		nout = 0;
 	int64		i;
+	int			dims[2];
+	int			lbs[2] = {1, 1};
 
 	if (max_hashes < 0)
 		ereport(ERROR,
@@ -291,20 +402,33 @@ vqc_hash_set_duplicate_hashes(PG_FUNCTION_ARGS)
 				 errmsg("max_hashes must not be negative")));
 	if (s->flags & VEC8_OVERFLOW)
 		PG_RETURN_NULL();
+	if (n == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT8OID));
 
-	h = vec8_private_values(s);
-	radix_sort_u64(h, n);
-	out = palloc(sizeof(Datum) * Max(1, Min(n / 2 + 1, (int64) max_hashes + 1)));
-	for (i = 1; i < n; i++)
+	h = sorted_words(s->values, n);
+	out = palloc(sizeof(Datum) * 2 * Max(1, Min(n / 2 + 1, (int64) max_hashes + 1)));
+
+	for (i = 0; i < n;)
 	{
-		/* the first repeat of each run of equal hashes */
-		if (h[i] == h[i - 1] && (i == 1 || h[i - 1] != h[i - 2]))
+		int64		end = i + 1;
+
+		while (end < n && h[end] == h[i])
+			end++;
+		if (end - i > 1)
 		{
 			if (nout == max_hashes)
 				PG_RETURN_NULL();
-			out[nout++] = Int64GetDatum((int64) h[i]);
+			out[2 * nout] = Int64GetDatum((int64) h[i]);
+			out[2 * nout + 1] = Int64GetDatum(end - i);
+			nout++;
 		}
+		i = end;
 	}
 	pfree(h);
-	PG_RETURN_ARRAYTYPE_P(construct_array(out, (int) nout, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	if (nout == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT8OID));
+	dims[0] = (int) nout;
+	dims[1] = 2;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, NULL, 2, dims, lbs, INT8OID, 8,
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

@@ -80,16 +80,16 @@ RETURNS int8
 AS 'MODULE_PATHNAME', 'vqc_hash_set_distinct_hashes'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION vqc.hash_set_duplicate_hashes(state vqc.hash_set_state, max_hashes integer)
+CREATE FUNCTION vqc.hash_set_duplicates(state vqc.hash_set_state, max_hashes integer)
 RETURNS bigint[]
-AS 'MODULE_PATHNAME', 'vqc_hash_set_duplicate_hashes'
+AS 'MODULE_PATHNAME', 'vqc_hash_set_duplicates'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION vqc.hash_set_duplicate_hashes(vqc.hash_set_state, integer) IS
-    'The hashes stored more than once, ascending; NULL when the state overflowed or more than max_hashes repeat.';
+COMMENT ON FUNCTION vqc.hash_set_duplicates(vqc.hash_set_state, integer) IS
+    'One {word, occurrences} row per word stored more than once, ascending (for integers the words are the values); NULL when the state overflowed or more than max_hashes words repeat.';
 
 CREATE FUNCTION vqc.hash_value(value anyelement)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vqc_hash_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION vqc.hash_value(anyelement) IS
-    'The 64-bit hash vqc.hash_set_agg stores for a value (the type''s extended hash, seed 0, the value''s collation).';
+    'The 64-bit word vqc.hash_set_agg stores for a value: the value itself for smallint, integer and bigint, else the type''s extended hash (seed 0, the value''s collation).';

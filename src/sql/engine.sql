@@ -164,6 +164,14 @@ AS $$
      WHERE i.indrelid = target AND i.indisprimary
 $$;
 
+-- A domain's base type; any other type itself.
+CREATE FUNCTION vqc._base_type(typid regtype)
+RETURNS regtype
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce((SELECT t.typbasetype::regtype FROM pg_type t WHERE t.oid = typid AND t.typtype = 'd'), typid)
+$$;
+
 -- SQL for a failing row's key as jsonb text: the key columns; without a key,
 -- the ctid (with the partition for a partitioned table), or nothing for a
 -- view or foreign table, which have no ctid.
@@ -501,11 +509,16 @@ BEGIN
         RETURN plan || jsonb_build_object(
             'items', jsonb_build_object('n', 'count(*)',
                                         format('nn:%s', colname), format('count(%s)', qcol),
-                                        format('h%s', pidx), format('vqc.hash_set_duplicate_hashes(vqc.hash_set_agg(%s), 100000)', qcol)),
+                                        format('h%s', pidx), format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s), 100000)', qcol)),
             'nonnull', format('nn:%s', colname),
             'hash_item', format('h%s', pidx),
             'mostly', mostly,
             'row_key_sql', vqc._row_key_sql(target, key_columns),
+            -- the screen stores integers themselves: when the row key is
+            -- the column too, the repeats alone give values and keys
+            'keys_from_values', coalesce(key_columns = ARRAY[colname], false)
+                                AND vqc._base_type(col.type_sql::regtype)
+                                    IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype),
             'sample_cap', sample_cap);
     END IF;
 

@@ -312,19 +312,27 @@ BEGIN
     IF plan ? 'unique_by_index' THEN
         t := NULL;
     ELSIF plan ? 'hash_item' THEN
-        -- The screen's repeated hashes: none proves all values distinct.  Some
-        -- send a second pass over just the rows with those hashes; NULL (the
-        -- screen outgrew its memory, or too many repeats) a GROUP BY pass.
+        -- The screen's repeated words ({word, occurrences} rows): none proves
+        -- all values distinct.  Integers are their own words, so when the row
+        -- key is the column itself the repeats are the failing rows; otherwise
+        -- a second pass reads just the rows with those words.  NULL (the
+        -- screen outgrew its memory, or too many repeats): a GROUP BY pass.
         dups := (vals ->> (plan ->> 'hash_item'))::bigint[];
         IF dups = '{}' THEN
             t := NULL;
+        ELSIF dups IS NOT NULL AND (plan ->> 'keys_from_values')::boolean THEN
+            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM '
+                           '(SELECT ($1)[i][1]::%4$s AS %1$s FROM generate_subscripts($1, 1) AS i, '
+                           '        generate_series(1, ($1)[i][2]) AS occurrence ORDER BY i) AS repeats',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
+                INTO t USING dups;
         ELSIF dups IS NOT NULL THEN
             EXECUTE format('SELECT vqc.tally(v::text, k, %3$s) FROM '
                            '(SELECT %1$s AS v, %2$s AS k, count(*) OVER (PARTITION BY %1$s) AS c '
                            '   FROM %4$s WHERE vqc.hash_value(%1$s) = ANY ($1)) AS candidates '
                            'WHERE c > 1',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
-                INTO t USING dups;
+                INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
             extra := 1;
         ELSE
             EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM %4$s '

@@ -161,9 +161,9 @@ $$;
 
 CREATE FUNCTION vqc._profiles_type(typid oid)
 RETURNS boolean
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce((SELECT t.typbasetype FROM pg_type t WHERE t.oid = typid AND t.typtype = 'd'), typid)
+    SELECT vqc._base_type(typid)
            = ANY ('{int2,int4,int8,numeric,float4,float8,bool,date,timestamp,timestamptz,text,varchar,bpchar}'::regtype[])
 $$;
 
