@@ -18,6 +18,12 @@ INSERT INTO eq_data SELECT 'with nulls', x FROM unnest('{NULL, 10, NULL, 20, 30}
 INSERT INTO eq_data SELECT 'only nulls', NULL FROM generate_series(1, 3);
 INSERT INTO eq_data SELECT 'sorted', i FROM generate_series(1, 2000) i;
 INSERT INTO eq_data SELECT 'reversed', -i FROM generate_series(1, 2000) i;
+-- selection buckets values by their top bits: values spread over many
+-- buckets with both signs, values crowded into one bucket, signed zeros
+INSERT INTO eq_data SELECT 'mixed scales', (CASE WHEN random() < 0.5 THEN -1 ELSE 1 END) * exp(random() * 80 - 40)
+  FROM generate_series(1, 3000);
+INSERT INTO eq_data SELECT 'crowded', 1 + i * 1e-13 FROM generate_series(1, 3000) i;
+INSERT INTO eq_data SELECT 'signed zeros', x FROM unnest('{-0, 0, -0, 1, -1, 0}'::float8[]) x;
 
 -- every data set and q: the result is exactly percentile_cont's
 SELECT name, q, vqc.exact_quantile(s, q) AS exact, pc,
@@ -26,7 +32,7 @@ FROM (SELECT name, vqc.exact_quantile_agg(x) AS s FROM eq_data GROUP BY name) st
 CROSS JOIN unnest('{0, 0.25, 0.5, 0.9, 1}'::float8[]) q
 JOIN LATERAL (SELECT percentile_cont(q) WITHIN GROUP (ORDER BY x) AS pc
               FROM eq_data d WHERE d.name = st.name) p ON true
-WHERE name NOT IN ('random', 'sorted', 'reversed')
+WHERE name NOT IN ('random', 'sorted', 'reversed', 'mixed scales', 'crowded')
 ORDER BY name, q;
 
 -- large sets: all agree at many q
@@ -36,7 +42,7 @@ FROM (SELECT name, vqc.exact_quantile_agg(x) AS s FROM eq_data GROUP BY name) st
 CROSS JOIN (SELECT i / 100.0 AS q FROM generate_series(0, 100) i) qs
 JOIN LATERAL (SELECT percentile_cont(q) WITHIN GROUP (ORDER BY x) AS pc
               FROM eq_data d WHERE d.name = st.name) p ON true
-WHERE name IN ('random', 'sorted', 'reversed', 'duplicates')
+WHERE name IN ('random', 'sorted', 'reversed', 'duplicates', 'mixed scales', 'crowded')
 GROUP BY name ORDER BY name;
 
 -- counts: non-null values

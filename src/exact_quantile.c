@@ -4,8 +4,8 @@
  *	  vqc.exact_quantile_state: exact quantiles of a float8 column in one
  *	  scan.  The aggregate collects every non-null value (up to the exact
  *	  memory limit); vqc.exact_quantile() then answers exactly what
- *	  percentile_cont(q) WITHIN GROUP (ORDER BY x) would, by selection on a
- *	  private copy rather than a full sort.  Past the memory limit the state
+ *	  percentile_cont(q) WITHIN GROUP (ORDER BY x) would, by a bucketed
+ *	  selection that leaves the state as it is, rather than a full sort.  Past the memory limit the state
  *	  only counts and the accessor returns NULL, so the caller can fall back
  *	  to a second pass.
  *
@@ -158,16 +158,95 @@ select_kth(float8 *a, int64 n, int64 k)
 }
 
 /*
- * The collected values for a quantile q: checks q as percentile_cont does,
- * returns NULL when there is nothing to select from (empty or overflowed),
- * else a private copy with the NaNs moved to the end (*n values, *m of them
- * numbers), since NaN sorts above every number in PostgreSQL.
+ * Selection without copying the state.  A value's bucket is the top 16
+ * bits of an order-preserving key (-0 keyed as +0, since they compare
+ * equal); one read counts the buckets, a second gathers the values of the
+ * bucket holding the wanted rank, and quickselect finishes in that small
+ * array.  Heavily repeated or crowded values make the bucket larger, never
+ * the answer different.
  */
-static float8 *
-quantile_values(FunctionCallInfo fcinfo, float8 q, int64 *n, int64 *m)
+#define BUCKET_BITS 16
+#define NBUCKETS	(1 << BUCKET_BITS)
+
+static inline uint32
+value_bucket(float8 x)
+{
+	uint64		bits;
+
+	if (x == 0)
+		x = 0;					/* -0 sorts with +0 */
+	memcpy(&bits, &x, sizeof(bits));
+	bits = (bits & (UINT64CONST(1) << 63)) ? ~bits : bits | (UINT64CONST(1) << 63);
+	return (uint32) (bits >> (64 - BUCKET_BITS));
+}
+
+/*
+ * The k-th smallest number of v[0..n) (0-based, NaNs excluded; the caller
+ * checks that k < the count of numbers) and, when want_next, the (k+1)-th
+ * (NaN when there is none: NaN sorts above every number).
+ */
+static void
+select_ranks(const float8 *v, int64 n, int64 k, bool want_next,
+			 float8 *kth, float8 *next)
+{
+	int64	   *count = palloc0(sizeof(int64) * NBUCKETS);
+	int64		before = 0;
+	uint32		b;
+	float8	   *bucket;
+	int64		nb = 0;
+	float8		above = get_float8_nan();	/* least number past bucket b */
+	int64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (!isnan(v[i]))
+			count[value_bucket(v[i])]++;
+	}
+	for (b = 0; before + count[b] <= k; b++)
+		before += count[b];
+	bucket = palloc(sizeof(float8) * count[b]);
+	CHECK_FOR_INTERRUPTS();
+	for (i = 0; i < n; i++)
+	{
+		float8		x = v[i];
+		uint32		xb;
+
+		if (isnan(x))
+			continue;
+		xb = value_bucket(x);
+		if (xb == b)
+			bucket[nb++] = x;
+		else if (xb > b && !(x >= above))
+			above = x;
+	}
+	Assert(nb == count[b]);
+	k -= before;
+	select_kth(bucket, nb, k);
+	*kth = bucket[k];
+	if (want_next)
+	{
+		/* everything after position k is >= it: the least of those, or above */
+		*next = above;
+		for (i = k + 1; i < nb; i++)
+		{
+			if (!(bucket[i] >= *next))
+				*next = bucket[i];
+		}
+	}
+	pfree(bucket);
+	pfree(count);
+}
+
+/*
+ * The state for a quantile q: checks q as percentile_cont does, returns
+ * NULL when there is nothing to select from (empty or overflowed), and
+ * counts the numbers among the values (*m; the rest are NaN).
+ */
+static Vec8State *
+quantile_state(FunctionCallInfo fcinfo, float8 q, int64 *m)
 {
 	Vec8State  *s = vec8_get_arg(fcinfo, 0);
-	float8	   *a;
+	const float8 *v = (const float8 *) s->values;
 	int64		i;
 
 	if (q < 0 || q > 1 || isnan(q))
@@ -176,18 +255,10 @@ quantile_values(FunctionCallInfo fcinfo, float8 q, int64 *n, int64 *m)
 				 errmsg("percentile value %g is not between 0 and 1", q)));
 	if ((s->flags & VEC8_OVERFLOW) || s->nvalues == 0)
 		return NULL;
-
-	*n = s->nvalues;
-	a = (float8 *) vec8_private_values(s);
 	*m = 0;
-	for (i = 0; i < *n; i++)
-	{
-		if (!isnan(a[i]))
-			a[(*m)++] = a[i];
-	}
-	for (i = *m; i < *n; i++)
-		a[i] = get_float8_nan();
-	return a;
+	for (i = 0; i < s->nvalues; i++)
+		*m += !isnan(v[i]);
+	return s;
 }
 
 /*
@@ -200,41 +271,26 @@ Datum
 vqc_exact_quantile(PG_FUNCTION_ARGS)
 {
 	float8		q = PG_GETARG_FLOAT8(1);
-	float8	   *a;
+	Vec8State  *s;
 	int64		n;
 	int64		m;
-	int64		i;
 	int64		first_row;
 	int64		second_row;
 	float8		first_val;
 	float8		second_val;
 
-	if ((a = quantile_values(fcinfo, q, &n, &m)) == NULL)
+	if ((s = quantile_state(fcinfo, q, &m)) == NULL)
 		PG_RETURN_NULL();
-
+	n = s->nvalues;
 	first_row = floor(q * (n - 1));
 	second_row = ceil(q * (n - 1));
 
-	if (first_row < m)
-		select_kth(a, m, first_row);
-	first_val = a[first_row];
-
+	if (first_row >= m)
+		PG_RETURN_FLOAT8(get_float8_nan());
+	select_ranks((const float8 *) s->values, n, first_row, first_row != second_row,
+				 &first_val, &second_val);
 	if (first_row == second_row)
 		PG_RETURN_FLOAT8(first_val);
-
-	if (second_row < m)
-	{
-		/* everything after first_row is >= it: take the least of those */
-		second_val = a[second_row];
-		for (i = second_row + 1; i < m; i++)
-		{
-			if (a[i] < second_val)
-				second_val = a[i];
-		}
-	}
-	else
-		second_val = a[second_row];	/* NaN */
-
 	PG_RETURN_FLOAT8(first_val + ((q * (n - 1)) - first_row) *
 					 (second_val - first_val));
 }
@@ -249,18 +305,18 @@ Datum
 vqc_exact_quantile_disc(PG_FUNCTION_ARGS)
 {
 	float8		q = PG_GETARG_FLOAT8(1);
-	float8	   *a;
-	int64		n;
+	Vec8State  *s;
 	int64		m;
 	int64		k;
+	float8		kth;
 
-	if ((a = quantile_values(fcinfo, q, &n, &m)) == NULL)
+	if ((s = quantile_state(fcinfo, q, &m)) == NULL)
 		PG_RETURN_NULL();
-	k = Max((int64) ceil(q * n), 1) - 1;
+	k = Max((int64) ceil(q * s->nvalues), 1) - 1;
 	if (k >= m)
 		PG_RETURN_FLOAT8(get_float8_nan());
-	select_kth(a, m, k);
-	PG_RETURN_FLOAT8(a[k]);
+	select_ranks((const float8 *) s->values, s->nvalues, k, false, &kth, NULL);
+	PG_RETURN_FLOAT8(kth);
 }
 
 Datum
