@@ -303,7 +303,7 @@ FROM pbig_copy;
 SELECT vqc.profile_send(px) = decode(px::text, 'hex') AS send_is_hex FROM pbig_whole;
 
 -- size is bounded
-SELECT pg_column_size(vqc.profile_agg(v::float8)) <= 35000 AS size_ok, pg_column_size(vqc.profile_agg(v::float8)) AS bytes
+SELECT pg_column_size(vqc.profile_agg(v::float8)) <= 36000 AS size_ok, pg_column_size(vqc.profile_agg(v::float8)) AS bytes
 FROM generate_series(1, 1000000) v;
 
 -- malformed input: 22P02 (text) and 22P03 (binary)
@@ -311,9 +311,14 @@ CREATE TABLE pvalid AS
 SELECT (SELECT vqc.profile_agg(v)::text FROM (VALUES (1.5::float8), (2.5), (NULL)) x(v)) AS e,
        (SELECT vqc.profile_agg(v)::text FROM (VALUES ('abc'), ('de')) x(v)) AS t,
        (SELECT px::text FROM pbig_whole) AS sk,
-       (SELECT vqc.profile_agg(CASE WHEN v % 2 = 0 THEN 0 ELSE v END::float8)::text FROM generate_series(1, 5000) v) AS h;
+       (SELECT vqc.profile_agg(CASE WHEN v % 2 = 0 THEN 0 ELSE v END::float8)::text FROM generate_series(1, 5000) v) AS h,
+       -- past 1.4M values the quantile sketch samples: this one's KLL part
+       -- starts at byte 18185 (n, rng, nlevels 12, shift 1 at 18205, one
+       -- pending value at 18209, which is the last 8 bytes)
+       (SELECT vqc.profile_agg(v::float8)::text FROM generate_series(1, 1500003) v) AS sp;
 SELECT pg_temp.try_in(e) AS valid_exact, pg_temp.try_in(t) AS valid_text, pg_temp.try_in(sk) AS valid_sketch,
-       pg_temp.try_in(h) AS valid_heavy,
+       pg_temp.try_in(h) AS valid_heavy, pg_temp.try_in(sp) AS valid_sampled,
+       substr(sp, 2 * 18205 + 1, 16) = '0000000100000001' AS sampled_layout,
        pg_temp.try_recv(decode(sk, 'hex')) AS valid_binary
 FROM pvalid;
 SELECT c AS malformed, pg_temp.try_in(v) AS sqlstate
@@ -347,6 +352,10 @@ FROM pvalid, LATERAL (VALUES
   ('MG count too large', pg_temp.poke(h, 151 + 16384 + 12 + 8, 127)),
   ('MG count zero', pg_temp.poke(pg_temp.poke(pg_temp.poke(h, 151 + 16384 + 12 + 15, 0), 151 + 16384 + 12 + 14, 0), 151 + 16384 + 12 + 13, 0)),
   ('MG bound above n/(k+1)', pg_temp.poke(h, 151 + 16384 + 2, 1)),
+  ('KLL shift above 6', pg_temp.poke(sp, 18208, 7)),
+  ('KLL pending values >= 2^shift', pg_temp.poke(sp, 18212, 2)),
+  ('KLL weights with another shift', pg_temp.poke(sp, 18208, 2)),
+  ('KLL pending value NaN', left(sp, length(sp) - 16) || '7ff8000000000000'),
   ('sketch flag on an exact state', pg_temp.poke(e, 7, 1))
 ) AS m(c, v);
 SELECT c AS malformed_binary, pg_temp.try_recv(v) AS sqlstate

@@ -53,10 +53,29 @@ cap_aux(int k, int depth)
 	return cap_aux_aux(cap_aux_aux(k, half), depth - half);
 }
 
+/* DataSketches' capacity of level height in a sketch of nlevels levels */
 static inline int
-level_capacity(int nlevels, int height)
+virtual_capacity(int nlevels, int height)
 {
 	return Max(KLL_M, cap_aux(KLL_K, nlevels - height - 1));
+}
+
+/*
+ * Capacity of level h of s: as if the shift sampled-away levels were still
+ * below it (their capacity folds into level 0), so a sketch's array size
+ * depends on nlevels + shift only.
+ */
+static int
+level_capacity(int nlevels, int shift, int h)
+{
+	int			total = 0;
+	int			v;
+
+	if (h > 0)
+		return virtual_capacity(nlevels + shift, h + shift);
+	for (v = 0; v <= shift; v++)
+		total += virtual_capacity(nlevels + shift, v);
+	return total;
 }
 
 int
@@ -66,7 +85,7 @@ kll_total_capacity(int nlevels)
 	int			h;
 
 	for (h = 0; h < nlevels; h++)
-		total += level_capacity(nlevels, h);
+		total += virtual_capacity(nlevels, h);
 	return total;
 }
 
@@ -82,6 +101,9 @@ kll_init(KllSketch *s)
 	s->n = 0;
 	s->rng = KLL_SEED;
 	s->nlevels = 1;
+	s->shift = 0;
+	s->npending = 0;
+	s->pad = 0;
 	s->levels[0] = s->levels[1] = kll_total_capacity(1);
 }
 
@@ -95,6 +117,19 @@ kll_coin(KllSketch *s)
 	x ^= x << 17;
 	s->rng = x;
 	return (int) ((x >> 32) & 1);
+}
+
+/* a uniform index below 2^bits (bits <= KLL_MAX_SHIFT) */
+static inline int
+kll_random_index(KllSketch *s, int bits)
+{
+	uint64		x = s->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	s->rng = x;
+	return (int) ((x >> 32) & ((UINT64CONST(1) << bits) - 1));
 }
 
 /* keeps every other item of buf[start..start+len), result at the top end */
@@ -152,16 +187,16 @@ static void
 add_top_level(KllSketch *s)
 {
 	int			L = s->nlevels;
-	int			oldcap = kll_total_capacity(L);
+	int			oldcap = kll_total_capacity(L + s->shift);
 	int			newcap;
 	int			delta;
 	int			h;
 
-	if (L >= KLL_MAX_LEVELS)
+	if (L + s->shift >= KLL_MAX_LEVELS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("quantile sketch has too many levels")));
-	newcap = kll_total_capacity(L + 1);
+	newcap = kll_total_capacity(L + s->shift + 1);
 	delta = newcap - oldcap;
 	memmove(s->items + s->levels[0] + delta, s->items + s->levels[0],
 			(oldcap - s->levels[0]) * sizeof(float8));
@@ -188,7 +223,7 @@ kll_compress(KllSketch *s)
 	int			adjpop;
 	int			half;
 
-	while (s->levels[h + 1] - s->levels[h] < level_capacity(s->nlevels, h))
+	while (s->levels[h + 1] - s->levels[h] < level_capacity(s->nlevels, s->shift, h))
 		h++;
 	if (h == s->nlevels - 1)
 		add_top_level(s);
@@ -232,23 +267,102 @@ kll_compress(KllSketch *s)
 	}
 }
 
+
 /*
- * a := a merged with b.  Levels are gathered into per-level arrays (level 0
- * concatenated, higher levels merged in order), then the lowest level over
- * its capacity is compacted into the next until everything fits; the
- * result is packed back into a.
+ * Samples one level more: level 0 is compacted whole into level 1 (an odd
+ * value left over joins the pending block as 2^shift copies, the weight it
+ * had), then dropped, and shift grows by one.  The array's layout stays:
+ * the dropped level's capacity folds into the new level 0.
+ */
+static void
+raise_shift(KllSketch *s)
+{
+	int			beg = s->levels[0];
+	int			end = s->levels[1];
+	int			pop = end - beg;
+	int			odd = pop & 1;
+	int			popabove = s->levels[2] - end;
+	int			half = (pop - odd) / 2;
+	int			h;
+
+	Assert(s->nlevels >= 2 && s->shift < KLL_MAX_SHIFT);
+	Assert(s->npending < (1 << s->shift));
+	kll_sort_f8(s->items + beg, pop);
+	if (odd)
+	{
+		int			copies = 1 << s->shift;
+
+		for (h = 0; h < copies; h++)
+			s->pending[s->npending++] = s->items[beg];
+	}
+	if (popabove == 0)
+		halve_up(s, s->items, beg + odd, pop - odd);
+	else
+	{
+		halve_down(s, s->items, beg + odd, pop - odd);
+		merge_sorted(s->items + beg + odd, half, s->items + end, popabove,
+					 s->items + beg + odd + half);
+	}
+	s->levels[1] = end - half;
+	for (h = 0; h < s->nlevels; h++)
+		s->levels[h] = s->levels[h + 1];
+	s->nlevels--;
+	s->shift++;
+}
+
+/* after a value entered level 0: sample below when there are too many levels */
+static inline void
+kll_check_levels(KllSketch *s)
+{
+	if (unlikely(s->nlevels > KLL_SAMPLED_LEVELS && s->shift < KLL_MAX_SHIFT))
+		raise_shift(s);
+}
+
+/* pushes x, of the current base weight 2^shift, into level 0 */
+void
+kll_insert(KllSketch *s, float8 x)
+{
+	if (unlikely(s->levels[0] == 0))
+		kll_compress(s);
+	s->items[--s->levels[0]] = x;
+	kll_check_levels(s);
+}
+
+/* the current block is complete: one of its values, at random, enters */
+void
+kll_sample_block(KllSketch *s)
+{
+	float8		x = s->pending[kll_random_index(s, s->shift)];
+
+	s->npending = 0;
+	kll_insert(s, x);
+}
+
+/*
+ * a := a merged with b.  The result samples as finely as the finer of the
+ * two (the lesser shift); the other's levels sit that many levels higher.
+ * Levels are gathered into per-level arrays (level 0 concatenated, higher
+ * levels merged in order), the pending values of both are sampled in
+ * blocks into level 0, then the lowest level over its capacity is
+ * compacted into the next until everything fits; the result is packed
+ * back into a.
  */
 void
 kll_merge(KllSketch *a, const KllSketch *b)
 {
 	float8	   *lv[KLL_MAX_LEVELS + 1];
 	int			sz[KLL_MAX_LEVELS + 1];
+	float8		pend[2 * KLL_MAX_PENDING];
+	int			npend = 0;
+	int			shift = Min(a->shift, b->shift);
 	int			L;
 	int			total;
 	int			room;
 	int			pos;
 	int			h;
+	int			i;
 	int64		n;
+	const KllSketch *side[2] = {a, b};
 
 	if (b->n == 0)
 		return;
@@ -257,49 +371,72 @@ kll_merge(KllSketch *a, const KllSketch *b)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("profile count out of range")));
 
-	L = Max(a->nlevels, b->nlevels);
-	room = kll_retained(a) + kll_retained(b) + 1;
-	total = 0;
-	for (h = 0; h < KLL_MAX_LEVELS; h++)
+	L = Max(a->nlevels + a->shift, b->nlevels + b->shift) - shift;
+	room = kll_retained(a) + kll_retained(b) + 2 * KLL_MAX_PENDING + 1;
+	for (h = 0; h <= KLL_MAX_LEVELS; h++)
 	{
-		int			na = (h < a->nlevels) ? a->levels[h + 1] - a->levels[h] : 0;
-		int			nb = (h < b->nlevels) ? b->levels[h + 1] - b->levels[h] : 0;
-		const float8 *pa = a->items + a->levels[Min(h, a->nlevels)];
-		const float8 *pb = b->items + b->levels[Min(h, b->nlevels)];
+		lv[h] = (h <= L) ? palloc(room * sizeof(float8)) : NULL;
+		sz[h] = 0;
+	}
+	total = 0;
+	for (i = 0; i < 2; i++)
+	{
+		const KllSketch *k = side[i];
+		int			up = k->shift - shift;
 
-		if (h > L)
+		for (h = 0; h < k->nlevels; h++)
 		{
-			lv[h] = NULL;
-			sz[h] = 0;
-			continue;
+			int			cnt = k->levels[h + 1] - k->levels[h];
+			const float8 *src = k->items + k->levels[h];
+			int			dest = h + up;
+
+			if (cnt == 0)
+				continue;
+			if (dest == 0)
+				memcpy(lv[0] + sz[0], src, cnt * sizeof(float8));
+			else
+			{
+				float8	   *run = palloc(cnt * sizeof(float8));
+				float8	   *merged = palloc(room * sizeof(float8));
+
+				memcpy(run, src, cnt * sizeof(float8));
+				if (h == 0)
+					kll_sort_f8(run, cnt);	/* level 0 is unsorted */
+				merge_sorted(lv[dest], sz[dest], run, cnt, merged);
+				pfree(lv[dest]);
+				pfree(run);
+				lv[dest] = merged;
+			}
+			sz[dest] += cnt;
+			total += cnt;
 		}
-		lv[h] = palloc(room * sizeof(float8));
-		if (h == 0)
-		{
-			memcpy(lv[h], pa, na * sizeof(float8));
-			memcpy(lv[h] + na, pb, nb * sizeof(float8));
-		}
-		else
-			merge_sorted(pa, na, pb, nb, lv[h]);
-		sz[h] = na + nb;
-		total += na + nb;
+		memcpy(pend + npend, k->pending, k->npending * sizeof(float8));
+		npend += k->npending;
+	}
+	/* the pending values of both, in blocks of 2^shift: one of each enters */
+	while (npend >= (1 << shift))
+	{
+		int			block = 1 << shift;
+
+		lv[0][sz[0]++] = pend[npend - block + kll_random_index(a, shift)];
+		total++;
+		npend -= block;
 	}
 
-	while (total > kll_total_capacity(L))
+	while (total > kll_total_capacity(L + shift))
 	{
 		int			odd;
 		int			half;
 		int			off;
-		int			i;
 		float8	   *picked;
 		float8	   *merged;
 
 		h = 0;
-		while (sz[h] < level_capacity(L, h))
+		while (sz[h] < level_capacity(L, shift, h))
 			h++;
 		if (h == L - 1)
 		{
-			if (L >= KLL_MAX_LEVELS)
+			if (L + shift >= KLL_MAX_LEVELS)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("quantile sketch has too many levels")));
@@ -329,7 +466,8 @@ kll_merge(KllSketch *a, const KllSketch *b)
 	}
 
 	a->nlevels = L;
-	pos = kll_total_capacity(L) - total;
+	a->shift = shift;
+	pos = kll_total_capacity(L + shift) - total;
 	for (h = 0; h < L; h++)
 	{
 		a->levels[h] = pos;
@@ -337,12 +475,16 @@ kll_merge(KllSketch *a, const KllSketch *b)
 		pos += sz[h];
 	}
 	a->levels[L] = pos;
+	memcpy(a->pending, pend, npend * sizeof(float8));
+	a->npending = npend;
 	a->n = n;
-	for (h = 0; h < KLL_MAX_LEVELS; h++)
+	for (h = 0; h <= KLL_MAX_LEVELS; h++)
 	{
 		if (lv[h])
 			pfree(lv[h]);
 	}
+	while (a->nlevels > KLL_SAMPLED_LEVELS && a->shift < KLL_MAX_SHIFT)
+		raise_shift(a);
 }
 
 static inline void
@@ -354,7 +496,10 @@ send_f8(StringInfo buf, float8 x)
 	pq_sendint64(buf, bits);
 }
 
-/* n, rng, nlevels, the size of each level, then the items level by level */
+/*
+ * n, rng, nlevels, shift, npending, the size of each level, then the items
+ * level by level, then the pending values.
+ */
 void
 kll_write(StringInfo buf, const KllSketch *s)
 {
@@ -364,10 +509,26 @@ kll_write(StringInfo buf, const KllSketch *s)
 	pq_sendint64(buf, (uint64) s->n);
 	pq_sendint64(buf, s->rng);
 	pq_sendint32(buf, (uint32) s->nlevels);
+	pq_sendint32(buf, (uint32) s->shift);
+	pq_sendint32(buf, (uint32) s->npending);
 	for (h = 0; h < s->nlevels; h++)
 		pq_sendint32(buf, (uint32) (s->levels[h + 1] - s->levels[h]));
 	for (i = s->levels[0]; i < s->levels[s->nlevels]; i++)
 		send_f8(buf, s->items[i]);
+	for (i = 0; i < s->npending; i++)
+		send_f8(buf, s->pending[i]);
+}
+
+static float8
+read_value(VqcReader *r)
+{
+	uint64		bits = vqc_read_u64(r);
+	float8		x;
+
+	memcpy(&x, &bits, sizeof(x));
+	if (isnan(x))
+		vqc_bad_state(r, "The quantile sketch holds a NaN.");
+	return x;
 }
 
 void
@@ -375,19 +536,28 @@ kll_read(VqcReader *r, KllSketch *s)
 {
 	int32		sizes[KLL_MAX_LEVELS];
 	int64		total = 0;
-	uint64		weight = 0;
+	uint64		weight;
+	int			capacity;
 	int			pos;
 	int			h;
+	int			i;
 
 	s->n = vqc_read_i64(r);
 	s->rng = vqc_read_u64(r);
 	s->nlevels = vqc_read_i32(r);
+	s->shift = vqc_read_i32(r);
+	s->npending = vqc_read_i32(r);
+	s->pad = 0;
 	if (s->n < 0)
 		vqc_bad_state(r, "The quantile sketch count is negative.");
 	if (s->rng == 0)
 		vqc_bad_state(r, "The quantile sketch generator state is zero.");
-	if (s->nlevels < 1 || s->nlevels > KLL_MAX_LEVELS)
+	if (s->shift < 0 || s->shift > KLL_MAX_SHIFT)
+		vqc_bad_state(r, "The quantile sketch has an invalid sampling shift.");
+	if (s->nlevels < 1 || s->nlevels + s->shift > KLL_MAX_LEVELS)
 		vqc_bad_state(r, "The quantile sketch has an invalid number of levels.");
+	if (s->npending < 0 || s->npending >= (1 << s->shift))
+		vqc_bad_state(r, "The quantile sketch has an invalid number of pending values.");
 	for (h = 0; h < s->nlevels; h++)
 	{
 		sizes[h] = vqc_read_i32(r);
@@ -395,45 +565,46 @@ kll_read(VqcReader *r, KllSketch *s)
 			vqc_bad_state(r, "A quantile sketch level has an invalid size.");
 		total += sizes[h];
 	}
-	if (total > kll_total_capacity(s->nlevels))
+	capacity = kll_total_capacity(s->nlevels + s->shift);
+	if (total > capacity)
 		vqc_bad_state(r, "The quantile sketch holds more items than its levels allow.");
-	if ((uint64) total > vqc_reader_remaining(r) / sizeof(float8))
+	if ((uint64) total + s->npending > vqc_reader_remaining(r) / sizeof(float8))
 		vqc_bad_state(r, "The state is truncated: the quantile sketch claims more items than it holds.");
 
-	pos = kll_total_capacity(s->nlevels) - (int) total;
+	weight = (uint64) s->npending;
+	pos = capacity - (int) total;
 	for (h = 0; h < s->nlevels; h++)
 	{
-		int			i;
+		int			lg = h + s->shift;	/* items weigh 2^lg, lg < 63 */
 
 		s->levels[h] = pos;
 		for (i = 0; i < sizes[h]; i++)
 		{
-			uint64		bits = vqc_read_u64(r);
-			float8		x;
+			float8		x = read_value(r);
 
-			memcpy(&x, &bits, sizeof(x));
-			if (isnan(x))
-				vqc_bad_state(r, "The quantile sketch holds a NaN.");
 			if (h > 0 && i > 0 && x < s->items[pos + i - 1])
 				vqc_bad_state(r, "A quantile sketch level is not sorted.");
 			s->items[pos + i] = x;
 		}
 		pos += sizes[h];
-		/* weight of level h is 2^h; h < 63, sizes small: check overflow */
 		if (sizes[h] > 0)
 		{
-			uint64		w = (uint64) sizes[h] << h;
+			uint64		w = (uint64) sizes[h] << lg;
 
-			if ((w >> h) != (uint64) sizes[h] || weight + w < weight)
+			if ((w >> lg) != (uint64) sizes[h] || weight + w < weight)
 				vqc_bad_state(r, "The quantile sketch weights overflow.");
 			weight += w;
 		}
 	}
 	s->levels[s->nlevels] = pos;
+	for (i = 0; i < s->npending; i++)
+		s->pending[i] = read_value(r);
 	if (weight != (uint64) s->n)
 		vqc_bad_state(r, "The quantile sketch weights do not add up to its count.");
 	if (s->nlevels > 1 && sizes[s->nlevels - 1] == 0)
 		vqc_bad_state(r, "The quantile sketch's top level is empty.");
+	if (s->nlevels > KLL_SAMPLED_LEVELS && s->shift < KLL_MAX_SHIFT)
+		vqc_bad_state(r, "The quantile sketch has more levels than it samples below.");
 }
 
 typedef struct KllPair
@@ -451,10 +622,11 @@ kll_pair_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* the items weigh 2^(shift + level), the pending values 1 */
 void
 kll_view(const KllSketch *s, KllView *v)
 {
-	int			count = kll_retained(s);
+	int			count = kll_retained(s) + s->npending;
 	KllPair    *p = palloc(Max(count, 1) * sizeof(KllPair));
 	int			i = 0;
 	int			h;
@@ -467,9 +639,15 @@ kll_view(const KllSketch *s, KllView *v)
 		for (j = s->levels[h]; j < s->levels[h + 1]; j++)
 		{
 			p[i].v = s->items[j];
-			p[i].w = INT64CONST(1) << h;
+			p[i].w = INT64CONST(1) << (h + s->shift);
 			i++;
 		}
+	}
+	for (h = 0; h < s->npending; h++)
+	{
+		p[i].v = s->pending[h];
+		p[i].w = 1;
+		i++;
 	}
 	qsort(p, count, sizeof(KllPair), kll_pair_cmp);
 	v->count = count;

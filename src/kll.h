@@ -16,6 +16,17 @@
  *	  with a fixed seed, so results are reproducible for a given input
  *	  order and partitioning.
  *
+ *	  Sampling below the levels (the KLL paper's sampler): once a sketch
+ *	  would have more than KLL_SAMPLED_LEVELS levels, its bottom level is
+ *	  compacted away and its capacity folded into the next, and from then on
+ *	  one value chosen at random from each block of 2^shift arrivals enters
+ *	  the sketch, so level h items weigh 2^(shift + h).  The values of the
+ *	  current block wait in pending[] (they count with weight 1), so the
+ *	  weights always add up to n exactly.  A block of 2^shift values sampled
+ *	  once adds a rank error of standard deviation sqrt(2^shift / n) / 2,
+ *	  which the level limit keeps below 0.05 % (2^shift / n < 1 / 350·2^10);
+ *	  only 1 in 2^shift values pays for a sketch update.
+ *
  *	  The item array is sized for the most levels 2^63 values could need,
  *	  so the sketch never grows: it is a fixed-size struct updated in place.
  *
@@ -30,8 +41,11 @@
 
 #define KLL_K				350
 #define KLL_M				8
-#define KLL_MAX_LEVELS		63
+#define KLL_MAX_LEVELS		63		/* levels + shift */
 #define KLL_MAX_ITEMS		1456	/* kll_total_capacity(KLL_MAX_LEVELS) */
+#define KLL_SAMPLED_LEVELS	12		/* more levels than this: sample below */
+#define KLL_MAX_SHIFT		6		/* blocks of at most 64 values */
+#define KLL_MAX_PENDING		((1 << KLL_MAX_SHIFT) - 1)
 #define KLL_RANK_ERROR		0.00974 /* 2.446 / 350^0.9433 */
 #define KLL_SEED			UINT64CONST(0x9E3779B97F4A7C15)
 
@@ -40,7 +54,11 @@ typedef struct KllSketch
 	int64		n;				/* values inserted (total weight) */
 	uint64		rng;			/* xorshift64 state, never 0 */
 	int32		nlevels;		/* >= 1 */
+	int32		shift;			/* level h items weigh 2^(shift + h) */
+	int32		npending;		/* values of the current block, < 2^shift */
+	int32		pad;
 	int32		levels[KLL_MAX_LEVELS + 1]; /* level h is items[levels[h] .. levels[h+1]) */
+	float8		pending[KLL_MAX_PENDING];
 	float8		items[KLL_MAX_ITEMS];
 } KllSketch;
 
@@ -55,6 +73,8 @@ typedef struct KllView
 
 extern void kll_init(KllSketch *s);
 extern void kll_compress(KllSketch *s);
+extern void kll_insert(KllSketch *s, float8 x);
+extern void kll_sample_block(KllSketch *s);
 extern void kll_merge(KllSketch *a, const KllSketch *b);
 extern void kll_write(StringInfo buf, const KllSketch *s);
 extern void kll_read(VqcReader *r, KllSketch *s);
@@ -67,10 +87,20 @@ extern int	kll_view_find(const KllView *v, double target);
 static inline void
 kll_update(KllSketch *s, float8 x)
 {
-	if (unlikely(s->levels[0] == 0))
-		kll_compress(s);
 	s->n++;
-	s->items[--s->levels[0]] = x;
+	if (s->shift == 0)
+	{
+		if (unlikely(s->levels[0] == 0 || s->nlevels > KLL_SAMPLED_LEVELS))
+		{
+			kll_insert(s, x);
+			return;
+		}
+		s->items[--s->levels[0]] = x;
+		return;
+	}
+	s->pending[s->npending++] = x;
+	if (unlikely(s->npending == (1 << s->shift)))
+		kll_sample_block(s);
 }
 
 #endif							/* VQC_KLL_H */

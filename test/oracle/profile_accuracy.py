@@ -2,7 +2,9 @@
 """Accuracy of vqc.profile against exact answers computed with numpy/scipy.
 
 For several seeds, 200k rows each of a normal, a log-normal (skewed) and a
-heavy-duplicate (Zipf-like) column, whole and merged from 4 partitions:
+heavy-duplicate (Zipf-like) column, whole and merged from 4 partitions, and
+3M log-normal rows (where the quantile sketch samples below its levels),
+whole and merged from one sampled partition of 2.5M and three small ones:
   - quantiles: for q = 0.01 .. 0.99 the estimate's true rank interval
     [#(x < est)/n, #(x <= est)/n] must come within 0.01 of q;
   - distinct count: relative error <= 0.02;
@@ -24,6 +26,8 @@ from scipy import stats
 DB = "vqc_oracle_profile"
 N = 200_000
 SEEDS = [1, 2, 3]
+BIG_N = 3_000_000
+BIG_SEED = 7
 QS = [i / 100 for i in range(1, 100)]
 
 
@@ -89,6 +93,30 @@ def check_profile(label, expr, col, x):
           f"frequent bound {bound}, exact={exact}")
 
 
+def load(table, columns, rows):
+    """Creates table (columns: SQL column list) and copies rows into it."""
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+        for row in rows:
+            f.write(",".join(v if isinstance(v, str) else repr(v) for v in row) + "\n")
+        path = f.name
+    os.chmod(path, 0o644)
+    psql(f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({columns})")
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DB, "-c",
+                    f"\\copy {table} FROM '{path}' WITH (FORMAT csv)"], check=True)
+    os.unlink(path)
+
+
+def check_sampled():
+    rng = np.random.default_rng(BIG_SEED)
+    big = rng.lognormal(10.5, 0.8, BIG_N)
+    part = np.where(np.arange(BIG_N) < 2_500_000, 0, rng.integers(1, 4, BIG_N))
+    load("big", "x float8, part int", zip(big.tolist(), part.tolist()))
+    psql("CREATE TABLE big_parts AS SELECT part, vqc.profile_agg(x) AS p FROM big GROUP BY part")
+    print(f"{BIG_N} rows (sampled quantile sketch):")
+    check_profile("big whole", "SELECT vqc.profile_agg(x) FROM big", "x", big)
+    check_profile("big merged", "SELECT vqc.merge_agg(p) FROM big_parts", "x", big)
+
+
 def main():
     psql(f"DROP DATABASE IF EXISTS {DB}", db="postgres")
     psql(f"CREATE DATABASE {DB}", db="postgres")
@@ -100,15 +128,8 @@ def main():
             skewed = rng.lognormal(10.5, 0.8, N)
             dup = np.minimum(rng.zipf(1.3, N), 100000).astype(np.float64)
             part = rng.integers(0, 4, N)
-            with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
-                for row in zip(normal, skewed, dup, part):
-                    f.write(f"{row[0]!r},{row[1]!r},{int(row[2])},{row[3]}\n")
-                path = f.name
-            os.chmod(path, 0o644)
-            psql("DROP TABLE IF EXISTS o; CREATE TABLE o (normal float8, skewed float8, dup int, part int)")
-            subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DB, "-c",
-                            f"\\copy o FROM '{path}' WITH (FORMAT csv)"], check=True)
-            os.unlink(path)
+            load("o", "normal float8, skewed float8, dup int, part int",
+                 zip(normal.tolist(), skewed.tolist(), dup.astype(int).tolist(), part.tolist()))
             psql("CREATE TABLE IF NOT EXISTS parts (part int, normal vqc.profile, skewed vqc.profile, dup vqc.profile);"
                  "TRUNCATE parts; INSERT INTO parts SELECT part, vqc.profile_agg(normal), vqc.profile_agg(skewed), "
                  "vqc.profile_agg(dup) FROM o GROUP BY part")
@@ -116,6 +137,7 @@ def main():
             for col, x in (("normal", normal), ("skewed", skewed), ("dup", dup)):
                 check_profile(f"seed {seed} {col} whole", f"SELECT vqc.profile_agg({col}) FROM o", col, x)
                 check_profile(f"seed {seed} {col} merged", f"SELECT vqc.merge_agg({col}) FROM parts", col, x)
+        check_sampled()
     finally:
         psql(f"DROP DATABASE IF EXISTS {DB}", db="postgres")
 
