@@ -35,6 +35,7 @@
 
 #include "drift.h"
 #include "kll.h"
+#include "numeric_float.h"
 #include "drift_stats.h"
 
 PG_FUNCTION_INFO_V1(vqc_drift_exact);
@@ -260,7 +261,7 @@ load_side(ArrayType *arr, bool numeric, DriftSide *side)
 					v = DatumGetFloat8(values[i]);
 					break;
 				default:
-					v = DatumGetFloat8(DirectFunctionCall1(numeric_float8, values[i]));
+					v = vqc_numeric_to_float8(values[i]);
 					break;
 			}
 			if (isnan(v))

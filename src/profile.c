@@ -65,6 +65,7 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+#include "numeric_float.h"
 #include "profile.h"
 #include "state_io.h"
 
@@ -186,7 +187,7 @@ datum_to_float8(Oid typid, Datum d)
 		case FLOAT8OID:
 			return DatumGetFloat8(d);
 		case NUMERICOID:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+			return vqc_numeric_to_float8(d);
 		case DATEOID:
 			{
 				DateADT		v = DatumGetDateADT(d);
