@@ -85,7 +85,7 @@ numeric_side(const ProfileState *s, DriftSide *side)
 	for (i = 0; i < f->nitems; i++)
 	{
 		side->cat_x[i] = f->items[i].num;
-		side->cat_w[i] = (double) f->items[i].count;
+		side->cat_w[i] = (double) f->count[i];
 		listed += side->cat_w[i];
 	}
 	side->other = (double) side->n - listed;
@@ -114,7 +114,7 @@ text_side(const ProfileState *s, DriftSide *side)
 	for (i = 0; i < f->nitems; i++)
 	{
 		side->cat_s[i] = pnstrdup(f->items[i].text, f->items[i].len);
-		side->cat_w[i] = (double) f->items[i].count;
+		side->cat_w[i] = (double) f->count[i];
 		listed += side->cat_w[i];
 		if (f->items[i].clipped)
 			side->approximate = true;

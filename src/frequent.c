@@ -51,47 +51,60 @@ freq_update(FreqSketch *f, uint64 hash, float8 num, const char *text, int len,
 {
 	int			j = (int) (hash & (FREQ_SLOTS - 1));
 	FreqItem   *it;
+	int			n = f->nitems;
 	int			i;
 	int			kept;
+	bool		emptied = false;
 
 	while (f->slot[j] != 0)
 	{
-		it = &f->items[f->slot[j] - 1];
-		if (freq_same(it, hash, num, is_text))
+		i = f->slot[j] - 1;
+		if (freq_same(&f->items[i], hash, num, is_text))
 		{
-			it->count++;
+			f->count[i]++;
 			return;
 		}
 		j = (j + 1) & (FREQ_SLOTS - 1);
 	}
 
-	if (f->nitems < FREQ_K)
+	if (n < FREQ_K)
 	{
-		it = &f->items[f->nitems];
+		it = &f->items[n];
 		it->hash = hash;
-		it->count = 1;
 		it->num = num;
 		it->len = (uint8) len;
 		it->clipped = clipped ? 1 : 0;
 		if (len > 0)
 			memcpy(it->text, text, len);
-		f->nitems++;
+		f->count[n] = 1;
+		f->nitems = n + 1;
 		f->slot[j] = (uint8) f->nitems;
 		return;
 	}
 
 	/* full: decrement every counter (and the newcomer) by one */
 	f->offset++;
-	kept = 0;
-	for (i = 0; i < f->nitems; i++)
+	for (i = 0; i < FREQ_K; i++)
 	{
-		if (--f->items[i].count > 0)
+		f->count[i]--;
+		emptied |= f->count[i] == 0;
+	}
+	if (!emptied)
+		return;
+	kept = 0;
+	for (i = 0; i < FREQ_K; i++)
+	{
+		if (f->count[i] > 0)
 		{
 			if (kept != i)
+			{
+				f->count[kept] = f->count[i];
 				f->items[kept] = f->items[i];
+			}
 			kept++;
 		}
 	}
+	memset(f->count + kept, 0, (FREQ_K - kept) * sizeof(int64));
 	f->nitems = kept;
 	freq_rebuild_index(f);
 }
@@ -110,11 +123,13 @@ void
 freq_merge(FreqSketch *a, const FreqSketch *b, bool is_text)
 {
 	FreqItem   *all = palloc((FREQ_K * 2) * sizeof(FreqItem));
+	int64		allcount[FREQ_K * 2];
 	int			nall = a->nitems;
 	int			i;
 	int64		cut = 0;
 
 	memcpy(all, a->items, a->nitems * sizeof(FreqItem));
+	memcpy(allcount, a->count, a->nitems * sizeof(int64));
 	for (i = 0; i < b->nitems; i++)
 	{
 		const FreqItem *bi = &b->items[i];
@@ -126,34 +141,37 @@ freq_merge(FreqSketch *a, const FreqSketch *b, bool is_text)
 				break;
 		}
 		if (j < a->nitems)
-			all[j].count += bi->count;
+			allcount[j] += b->count[i];
 		else
-			all[nall++] = *bi;
+		{
+			all[nall] = *bi;
+			allcount[nall++] = b->count[i];
+		}
 	}
 
 	if (nall > FREQ_K)
 	{
-		int64	   *counts = palloc(nall * sizeof(int64));
+		int64		sorted[FREQ_K * 2];
 		int			kept = 0;
 
-		for (i = 0; i < nall; i++)
-			counts[i] = all[i].count;
-		qsort(counts, nall, sizeof(int64), cmp_count_desc);
-		cut = counts[FREQ_K];	/* the (k+1)-th largest */
+		memcpy(sorted, allcount, nall * sizeof(int64));
+		qsort(sorted, nall, sizeof(int64), cmp_count_desc);
+		cut = sorted[FREQ_K];	/* the (k+1)-th largest */
 		for (i = 0; i < nall; i++)
 		{
-			if (all[i].count > cut)
+			if (allcount[i] > cut)
 			{
 				all[kept] = all[i];
-				all[kept].count -= cut;
+				allcount[kept] = allcount[i] - cut;
 				kept++;
 			}
 		}
 		nall = kept;
-		pfree(counts);
 	}
 	Assert(nall <= FREQ_K);
 	memcpy(a->items, all, nall * sizeof(FreqItem));
+	memset(a->count, 0, sizeof(a->count));
+	memcpy(a->count, allcount, nall * sizeof(int64));
 	a->nitems = nall;
 	a->offset += b->offset + cut;
 	freq_rebuild_index(a);
@@ -174,7 +192,7 @@ freq_write(StringInfo buf, const FreqSketch *f)
 
 		memcpy(&bits, &it->num, sizeof(bits));
 		pq_sendint64(buf, it->hash);
-		pq_sendint64(buf, (uint64) it->count);
+		pq_sendint64(buf, (uint64) f->count[i]);
 		pq_sendint64(buf, bits);
 		pq_sendbyte(buf, it->len);
 		pq_sendbyte(buf, it->clipped);
@@ -205,12 +223,12 @@ freq_read(VqcReader *r, FreqSketch *f, bool is_text)
 		uint64		bits;
 
 		it->hash = vqc_read_u64(r);
-		it->count = vqc_read_i64(r);
+		f->count[i] = vqc_read_i64(r);
 		bits = vqc_read_u64(r);
 		memcpy(&it->num, &bits, sizeof(bits));
 		it->len = vqc_read_u8(r);
 		it->clipped = vqc_read_u8(r);
-		if (it->count < 1)
+		if (f->count[i] < 1)
 			vqc_bad_state(r, "A frequent-value count is not positive.");
 		if (it->len > FREQ_TEXT_MAX || it->clipped > 1)
 			vqc_bad_state(r, "A frequent value has an invalid length.");

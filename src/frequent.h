@@ -28,18 +28,23 @@
 typedef struct FreqItem
 {
 	uint64		hash;
-	int64		count;			/* >= 1 */
 	float8		num;			/* the value, for numbers */
 	uint8		len;			/* bytes of text (text kind only) */
 	uint8		clipped;		/* text was longer than what is kept */
 	char		text[FREQ_TEXT_MAX];
 } FreqItem;
 
+/*
+ * The counts are kept apart from the items so that a decrement step (every
+ * update of a full sketch by a value it does not hold) is one short
+ * vectorized loop rather than a walk over the items.
+ */
 typedef struct FreqSketch
 {
 	int64		offset;			/* total decremented from every counter */
 	int32		nitems;
 	uint8		slot[FREQ_SLOTS];	/* 0 = empty, else item index + 1 */
+	int64		count[FREQ_K];	/* count[i] >= 1 is items[i]'s counter */
 	FreqItem	items[FREQ_K];
 } FreqSketch;
 

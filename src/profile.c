@@ -1153,7 +1153,7 @@ profile_parse(const char *data, Size len, int errcode)
 		{
 			const FreqItem *it = &sk->freq.items[i];
 
-			take_count(&r, &fr, it->count, "The frequent-value counts exceed the non-null count.");
+			take_count(&r, &fr, sk->freq.count[i], "The frequent-value counts exceed the non-null count.");
 			if (hdr.kind != PK_TEXT)
 			{
 				if (!is_canonical(it->num) || (hdr.kind == PK_TEMPORAL && isnan(it->num)))
@@ -1612,7 +1612,7 @@ profile_top(const ProfileState *s, int *n, int64 *bound)
 			t[m].keylen = it->len;
 			t[m].text = s->kind == PK_TEXT ? pnstrdup(it->text, it->len) :
 				value_text(s->typid, it->num);
-			t[m++].count = it->count;
+			t[m++].count = f->count[i];
 		}
 		*bound = f->offset;
 	}
