@@ -50,6 +50,14 @@ SELECT name, vqc.exact_quantile_count(vqc.exact_quantile_agg(x)) AS count,
        vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(x)) AS overflowed
 FROM eq_data GROUP BY name ORDER BY name;
 
+-- numeric input is collected as numeric::float8 gives it (without the cast)
+SELECT vqc.exact_quantile(s, 0.5) = pc AS numeric_median, vqc.exact_quantile_disc(s, 0.9) = pd AS numeric_disc,
+       vqc.exact_quantile(s, 1) AS nan_on_top, vqc.exact_quantile_count(s) AS count
+FROM (SELECT vqc.exact_quantile_agg(n) s, percentile_cont(0.5) WITHIN GROUP (ORDER BY n::float8) pc,
+             percentile_disc(0.9) WITHIN GROUP (ORDER BY n::float8) pd
+        FROM (SELECT round((random() * 1e6)::numeric, 2) AS n FROM generate_series(1, 5001)
+              UNION ALL VALUES (NULL), ('NaN'), (1e30), (-0.000001)) x) y;
+
 -- empty input: count 0, quantile NULL
 SELECT vqc.exact_quantile_count(s), vqc.exact_quantile(s, 0.5) IS NULL AS is_null
 FROM (SELECT vqc.exact_quantile_agg(x) s FROM eq_data WHERE false) e;

@@ -20,6 +20,7 @@
 #include "miscadmin.h"
 #include "utils/float.h"
 
+#include "numeric_float.h"
 #include "state_io.h"
 
 #define TYPNAME "vqc.exact_quantile_state"
@@ -29,6 +30,7 @@ PG_FUNCTION_INFO_V1(vqc_exact_quantile_state_out);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_state_recv);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_state_send);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_transfn);
+PG_FUNCTION_INFO_V1(vqc_exact_quantile_numeric_transfn);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_combinefn);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_disc);
@@ -68,6 +70,22 @@ vqc_exact_quantile_transfn(PG_FUNCTION_ARGS)
 {
 	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
 	float8		x = PG_GETARG_FLOAT8(1);
+	uint64		bits;
+
+	memcpy(&bits, &x, sizeof(bits));
+	vec8_append(e, bits);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
+}
+
+/*
+ * The numeric form collects what numeric::float8 gives, without the text
+ * round trip of PostgreSQL's cast (numeric_float.c).
+ */
+Datum
+vqc_exact_quantile_numeric_transfn(PG_FUNCTION_ARGS)
+{
+	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
+	float8		x = vqc_numeric_to_float8(PG_GETARG_DATUM(1));
 	uint64		bits;
 
 	memcpy(&bits, &x, sizeof(bits));

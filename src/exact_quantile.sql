@@ -56,6 +56,21 @@ CREATE AGGREGATE vqc.exact_quantile_agg(float8) (
     PARALLEL = SAFE
 );
 
+-- numeric values are collected as numeric::float8 would give them, but
+-- without the cast's text round trip
+CREATE FUNCTION vqc.exact_quantile_numeric_transfn(vqc.exact_quantile_state, numeric)
+RETURNS vqc.exact_quantile_state
+AS 'MODULE_PATHNAME', 'vqc_exact_quantile_numeric_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.exact_quantile_agg(numeric) (
+    SFUNC = vqc.exact_quantile_numeric_transfn,
+    STYPE = vqc.exact_quantile_state,
+    COMBINEFUNC = vqc.exact_quantile_combinefn,
+    INITCOND = '565143510001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+
 CREATE FUNCTION vqc.exact_quantile(state vqc.exact_quantile_state, q float8)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile'

@@ -172,6 +172,16 @@ AS $$
     SELECT coalesce((SELECT t.typbasetype::regtype FROM pg_type t WHERE t.oid = typid AND t.typtype = 'd'), typid)
 $$;
 
+-- The argument of vqc.exact_quantile_agg for a numeric-category column:
+-- numeric columns go to its numeric form (no slow cast), others to float8.
+CREATE FUNCTION vqc._quantile_arg(qcol text, type_sql text)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT format(CASE WHEN vqc._base_type(type_sql::regtype) = 'numeric'::regtype THEN '%s::numeric'
+                       ELSE '%s::float8' END, qcol)
+$$;
+
 -- SQL for a failing row's key as jsonb text: the key columns; without a key,
 -- the ctid (with the partition for a partitioned table), or nothing for a
 -- view or foreign table, which have no ctid.
@@ -375,7 +385,8 @@ BEGIN
                 WHEN 'expect_column_stdev_to_be_between'  THEN format('stddev_samp(%s)::float8', qcol)
                 WHEN 'expect_column_sum_to_be_between'    THEN format('sum(%s)', qcol)
                 -- the planner computes the two identical aggregate calls once
-                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile(vqc.exact_quantile_agg(%s::float8), 0.5)', qcol)
+                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile(vqc.exact_quantile_agg(%s), 0.5)',
+                                                                      vqc._quantile_arg(qcol, col.type_sql))
             END;
         END IF;
         PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
@@ -383,7 +394,8 @@ BEGIN
             'items', jsonb_build_object(format('s%s', pidx), stat_sql) ||
                      CASE WHEN etype = 'expect_column_median_to_be_between' THEN
                           jsonb_build_object(format('o%s', pidx),
-                                             format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s::float8))', qcol))
+                                             format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
+                                                    vqc._quantile_arg(qcol, col.type_sql)))
                      ELSE '{}' END,
             'value_item', format('s%s', pidx),
             'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,

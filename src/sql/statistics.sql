@@ -55,12 +55,13 @@ BEGIN
                                                                   format('vqc.profile_agg(%s)', qcol)));
         END IF;
         items := jsonb_build_object(format('o:%s', colname),
-                                    format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s::float8))', qcol));
+                                    format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
+                                           vqc._quantile_arg(qcol, type_sql)));
         FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
             -- one collector for all quantiles: the planner computes identical aggregates once
             items := items || jsonb_build_object(format('q%s_%s', pidx, j),
-                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s::float8), (%s->''quantile_ranges''->''quantiles''->>%s)::float8)',
-                       qcol, p, j));
+                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), (%s->''quantile_ranges''->''quantiles''->>%s)::float8)',
+                       vqc._quantile_arg(qcol, type_sql), p, j));
         END LOOP;
         RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
                                   'overflow_item', format('o:%s', colname), 'items', items);
