@@ -152,7 +152,7 @@ SELECT (vqc.drift(l0, l10, 'chi_square')->>'drifted')::bool AS moved_drifted,
   FROM big_p;
 
 -- integers 0-4 in sketch mode: auto picks js over the categories, which
--- come from the frequent values (exact here: five values)
+-- come from the frequent values (exact here: five values, so exact: true)
 SELECT vqc.drift(k0, k1, 'auto')->>'method' AS method,
        vqc.drift(k0, k1, 'auto')->'exact' AS exact,
        vqc.drift(k0, k1, 'auto')->'details'->'error' AS error,
@@ -167,6 +167,22 @@ SELECT vqc.drift(n0, n5, 'auto')->>'method' AS method,
 SELECT vqc.drift(b.px, p.n0, 'ks')->'exact' AS exact
   FROM small_p b, big_p p WHERE NOT b.side;
 
+
+-- a sketch-mode profile of at most 64 distinct numbers keeps them all in its
+-- frequent-value table: every score is then the exact one (the standard
+-- deviation from the moments, so equal up to rounding) and says so
+CREATE TEMP TABLE few AS
+SELECT g % 2 = 0 AS side, ((g * 7919) % 40 + CASE WHEN g % 2 = 0 THEN g % 3 ELSE 0 END)::int AS v
+  FROM generate_series(1, 12000) g;
+SELECT m, vqc.is_exact(b.p) OR vqc.is_exact(a.p) AS exact_mode, (s ->> 'exact')::boolean AS exact,
+       abs((s ->> 'score')::float8 - (e ->> 'score')::float8) <= 1e-12 * greatest(abs((e ->> 'score')::float8), 1) AS score_eq,
+       (s ->> 'p_value') IS NOT DISTINCT FROM (e ->> 'p_value')
+       OR abs((s ->> 'p_value')::float8 - (e ->> 'p_value')::float8) <= 1e-12 AS p_eq,
+       s ->> 'method' AS method, s ->> 'drifted' AS drifted
+  FROM (SELECT vqc.profile_agg(v) p, array_agg(v) a FROM few WHERE NOT side) b,
+       (SELECT vqc.profile_agg(v) p, array_agg(v) a FROM few WHERE side) a,
+       unnest(ARRAY['ks', 'wasserstein', 'wasserstein_normed', 'psi', 'js', 'chi_square', 'auto']) m,
+       LATERAL (SELECT vqc.drift(b.p, a.p, m) s, vqc.drift_exact(b.a, a.a, m) e) r;
 -- errors
 SELECT vqc.drift(n0, c0, 'psi') FROM big_p;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE

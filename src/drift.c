@@ -463,43 +463,57 @@ count_distinct_sorted(const double *x, int n)
 	return d;
 }
 
-/* numpy's quantile, method 'linear', of a sorted array (its _lerp too) */
+/* the value of 0-based rank r among a side's n values (weighted: via cum) */
 static double
-quantile_linear(const double *x, int n, double q)
+value_at_rank(const DriftSide *s, int64 r)
 {
-	double		vi = (n - 1) * q;
+	int			lo = 0;
+	int			hi = s->count - 1;
+
+	if (s->cum == NULL)
+		return s->x[r];
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (s->cum[mid] > r)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return s->x[lo];
+}
+
+/*
+ * The side's q quantile: for exact values (raw, or distinct values with
+ * exact counts) numpy's method 'linear' (its _lerp too); for a sketch the
+ * first value whose cumulative weight reaches q n (the KLL estimate, as
+ * vqc.quantile gives it).
+ */
+static double
+side_quantile(const DriftSide *s, double q)
+{
+	KllView		kv = {s->count, s->x, s->cum, s->n};
+	double		vi = (s->n - 1) * q;
 	double		prev = floor(vi);
 	double		a,
 				b,
 				t,
 				diff;
 
-	if (vi >= n - 1)
-		return x[n - 1];
+	if (s->approximate)
+		return s->x[kll_view_find(&kv, q * (double) s->n)];
+	if (vi >= s->n - 1)
+		return value_at_rank(s, s->n - 1);
 	if (vi < 0)
-		return x[0];
-	a = x[(int) prev];
-	b = x[(int) prev + 1];
+		return value_at_rank(s, 0);
+	a = value_at_rank(s, (int64) prev);
+	b = value_at_rank(s, (int64) prev + 1);
 	t = vi - prev;
 	diff = b - a;
 	if (t >= 0.5)
 		return b - diff * (1 - t);
 	return a + diff * t;
-}
-
-/*
- * The side's q quantile: numpy's linear method of the values, or for a
- * weighted side the first value whose cumulative weight reaches q n (the
- * KLL estimate, as vqc.quantile gives it).
- */
-static double
-side_quantile(const DriftSide *s, double q)
-{
-	KllView		kv = {s->count, s->x, s->cum, s->n};
-
-	if (s->cum == NULL)
-		return quantile_linear(s->x, s->count, q);
-	return s->x[kll_view_find(&kv, q * (double) s->n)];
 }
 
 /* how many edges are <= v (np.digitize with right=False) */
@@ -713,8 +727,9 @@ do_ks(const DriftSide *b, const DriftSide *c, Result *res)
 	}
 	minS = Min(-minS, 1.0);
 	d = (minS > maxS) ? minS : maxS;
-	if (b->cum == NULL && c->cum == NULL)
+	if (!b->approximate && !c->approximate)
 	{
+		/* exact distributions (raw values or exact counts) */
 		p = vqc_ks_2samp_pvalue(b->n, c->n, &d, &exact);
 		detail_string(res, "p_value_method", exact ? "exact" : "asymptotic");
 	}

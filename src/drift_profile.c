@@ -13,9 +13,10 @@
  *	  HyperLogLog distinct count (auto) and the population standard
  *	  deviation from the moments (wasserstein_normed); the result says
  *	  "exact": false and details.error bounds the error where it can.
- *	  (A text profile in sketch mode whose frequent-value table never
- *	  dropped or clipped a value holds the exact counts: its categorical
- *	  scores are exact, and say so.)
+ *	  (A sketch-mode profile whose frequent-value table never dropped or
+ *	  clipped a value holds the exact counts: a text column's categorical
+ *	  scores, and all the scores of a numeric column of at most 64 distinct
+ *	  values, are then exact, and say so.)
  *
  *	  Numbers and temporal values (as float8: days or microseconds since
  *	  1970) are numeric; booleans ("f", "t", as drift_exact names them) and
@@ -36,7 +37,44 @@
 
 PG_FUNCTION_INFO_V1(vqc_drift_profile);
 
-/* the numbers of a profile: raw values or the KLL view */
+/* orders item indexes of the frequent-value table arg by value */
+static int
+cmp_frequent_value(const void *a, const void *b, void *arg)
+{
+	const FreqSketch *f = (const FreqSketch *) arg;
+	double		x = f->items[*(const int *) a].num;
+	double		y = f->items[*(const int *) b].num;
+
+	return (x > y) - (x < y);
+}
+
+/* the distinct values of a lossless frequent-value table, with their counts */
+static void
+exact_from_frequent(const FreqSketch *f, DriftSide *side)
+{
+	int		   *order = palloc(sizeof(int) * f->nitems);
+	int64		cum = 0;
+	int			i;
+
+	for (i = 0; i < f->nitems; i++)
+		order[i] = i;
+	qsort_arg(order, f->nitems, sizeof(int), cmp_frequent_value, (void *) f);
+	side->x = palloc(sizeof(double) * f->nitems);
+	side->cum = palloc(sizeof(int64) * f->nitems);
+	for (i = 0; i < f->nitems; i++)
+	{
+		cum += f->count[order[i]];
+		side->x[i] = f->items[order[i]].num;
+		side->cum[i] = cum;
+	}
+	side->count = f->nitems;
+	pfree(order);
+}
+
+/*
+ * The numbers of a profile: the raw values, the frequent-value table when it
+ * holds every value exactly, or else the KLL view.
+ */
 static void
 numeric_side(const ProfileState *s, DriftSide *side)
 {
@@ -60,25 +98,14 @@ numeric_side(const ProfileState *s, DriftSide *side)
 	}
 
 	sk = PROFILE_SKETCH(s);
-	kll_view(&sk->kll, &kv);
-	if (kv.n != side->n || kv.count == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("unsupported or corrupt vqc state"),
-				 errdetail("The quantile sketch of the %s profile does not hold its values.", side->name)));
-	side->x = kv.values;
-	side->cum = kv.cumweight;
-	side->count = kv.count;
+	f = &sk->freq;
 	side->min = s->mom.min;
 	side->max = s->mom.max;
-	side->rank_error = KLL_RANK_ERROR;
-	side->approximate = true;
 	/* population standard deviation: the sample variance times (n - 1) / n */
 	side->std = moments_variance(&s->mom, &var) ?
 		sqrt(var * (double) (s->mom.n - 1) / (double) s->mom.n) : 0.0;
 
 	/* categories (chi_square, z_test, auto): the frequent values */
-	f = &sk->freq;
 	side->cat_count = f->nitems;
 	side->cat_x = palloc(sizeof(double) * Max(f->nitems, 1));
 	side->cat_w = palloc(sizeof(double) * Max(f->nitems, 1));
@@ -92,6 +119,27 @@ numeric_side(const ProfileState *s, DriftSide *side)
 	side->freq_error = (double) f->offset / (double) side->n;
 	/* distinct values (auto): exact when the table never dropped one */
 	side->ndistinct = f->offset == 0 ? (double) f->nitems : rint(profile_ndistinct(s));
+
+	if (f->offset == 0 && side->other == 0)
+	{
+		/*
+		 * The frequent-value table never dropped a value and holds them all
+		 * (at most 64 distinct numbers): that is the exact distribution.
+		 */
+		exact_from_frequent(f, side);
+		return;
+	}
+	kll_view(&sk->kll, &kv);
+	if (kv.n != side->n || kv.count == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("unsupported or corrupt vqc state"),
+				 errdetail("The quantile sketch of the %s profile does not hold its values.", side->name)));
+	side->x = kv.values;
+	side->cum = kv.cumweight;
+	side->count = kv.count;
+	side->rank_error = KLL_RANK_ERROR;
+	side->approximate = true;
 }
 
 /* the categories of a text profile: raw values or the frequent values */

@@ -13,6 +13,10 @@ SELECT count(*) FROM people;
 
 SELECT bench.time('count(*)', ARRAY['SELECT count(*) FROM people']);
 SELECT bench.time('profile_agg(income)', ARRAY['SELECT vqc.profile_agg(income) IS NULL FROM people']);
+-- the floor: reading the column at all (income is the last of nine, after three texts)
+SELECT bench.time('floor: count(income)', ARRAY['SELECT count(income) FROM people']);
+SELECT bench.time('profile_agg(user_id)', ARRAY['SELECT vqc.profile_agg(user_id) IS NULL FROM people']);
+SELECT bench.time('floor: count(user_id)', ARRAY['SELECT count(user_id) FROM people']);
 SELECT bench.time('median: percentile_cont', ARRAY['SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY income) FROM people']);
 SELECT bench.time('median: vqc.quantile(profile_agg)', ARRAY['SELECT vqc.quantile(vqc.profile_agg(income), 0.5) FROM people']);
 SELECT bench.time('median: tdigest_percentile', ARRAY['SELECT tdigest_percentile(income, 100, 0.5) FROM people']);
@@ -25,6 +29,8 @@ SELECT bench.time('distinct: hll_cardinality', ARRAY['SELECT hll_cardinality(hll
 \echo 'Median of 3 runs each, measured in this one session:'
 SELECT label, round(median_ms::numeric, 1) AS median_ms, round(best_ms::numeric, 1) AS best_ms FROM bench.timing ORDER BY median_ms;
 SELECT round((bench.ms('profile_agg(income)') / bench.ms('count(*)'))::numeric, 2) AS "profile / count(*) (target <= 1.5)",
+       round((bench.ms('floor: count(income)') / bench.ms('count(*)'))::numeric, 2) AS "count(income) / count(*)",
+       round((bench.ms('profile_agg(user_id)') / bench.ms('count(*)'))::numeric, 2) AS "profile(user_id) / count(*)",
        round((bench.ms('median: percentile_cont') / bench.ms('median: vqc.quantile(profile_agg)'))::numeric, 2) AS "percentile_cont / profile (target >= 3)",
        round((bench.ms('median: tdigest_percentile') / bench.ms('median: vqc.quantile(profile_agg)'))::numeric, 2) AS "tdigest / profile (target >= 1)",
        round((bench.ms('distinct: hll_cardinality') / bench.ms('distinct: vqc.ndistinct(profile_agg)'))::numeric, 2) AS "hll / profile (target >= 1)",
