@@ -113,3 +113,27 @@ SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column"
 SELECT vqc.expect('s', 'expect_column_kl_divergence_to_be_less_than', '{"column": "c", "partition_object": {"bins": [0, 1], "weights": [1]}}');
 SELECT vqc.expect('s', 'expect_column_most_common_value_to_be_in_set', '{"column": "n", "value_set": [[1]]}');
 SELECT vqc.expect('s', 'expect_column_values_to_be_in_set', '{"column": "n", "value_set": [{"a": 1}]}');
+
+-- Dates, and timestamps within 285 years of 1970, come back exactly from the
+-- profile (float8 days or microseconds): modes and distinct values need no
+-- second pass.  A timestamp centuries away may not, so a second pass answers.
+SET TimeZone = 'UTC';
+CREATE TABLE times (d date, ts timestamp, tz timestamptz, far timestamp);
+INSERT INTO times
+SELECT date '2024-01-01' + g % 3, timestamp '2024-05-01 10:00:00.123456' + (g % 4) * interval '1 microsecond',
+       timestamptz '2024-05-01 10:00:00.5+02' + (g % 2) * interval '1 hour',
+       timestamp '1500-01-01 00:00:00.000001' + (g % 2) * interval '1 microsecond'
+  FROM generate_series(1, 10) g;
+SELECT vqc.create_suite('times_near', 'statistics_test.times') > 0 AS created;
+SELECT vqc.add_expectation('times_near', 'expect_column_most_common_value_to_be_in_set', '{"column": "d", "value_set": ["2024-01-02"]}') > 0,
+       vqc.add_expectation('times_near', 'expect_column_most_common_value_to_be_in_set', '{"column": "ts", "value_set": ["2024-05-01 10:00:00.123457", "2024-05-01 10:00:00.123458"], "ties_okay": true}') > 0,
+       vqc.add_expectation('times_near', 'expect_column_distinct_values_to_equal_set', '{"column": "tz", "value_set": ["2024-05-01 08:00:00.5+00", "2024-05-01 09:00:00.5+00"]}') > 0;
+SELECT "position", success, observed_value FROM vqc.run('times_near') ORDER BY 1;
+SELECT scans FROM vqc_report.run ORDER BY run_id DESC LIMIT 1;
+SELECT vqc.create_suite('times_far', 'statistics_test.times') > 0 AS created;
+SELECT vqc.add_expectation('times_far', 'expect_column_distinct_values_to_equal_set', '{"column": "far", "value_set": ["1500-01-01 00:00:00.000001", "1500-01-01 00:00:00.000002"]}') > 0;
+SELECT "position", success, observed_value FROM vqc.run('times_far') ORDER BY 1;
+SELECT scans FROM vqc_report.run ORDER BY run_id DESC LIMIT 1;
+SELECT vqc.drop_suite('times_near'), vqc.drop_suite('times_far');
+DELETE FROM vqc_report.run WHERE suite_name IN ('times_near', 'times_far');
+RESET TimeZone;

@@ -113,6 +113,27 @@ BEGIN
 END
 $$;
 
+-- Whether a profile's values turn back into the column's values exactly.
+-- Profiles keep temporal values as float8 (days, or microseconds since
+-- 1970): exact for every date, and for timestamps within 2^53 microseconds
+-- (285 years) of 1970; 1685-01-01 to 2255-01-01 is safely inside.
+CREATE FUNCTION vqc._profile_values_exact(prof vqc.profile, type_sql text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF type_sql = 'timestamp without time zone' THEN
+        RETURN vqc.min_value(prof) IS NULL
+            OR (vqc.min_value(prof)::timestamp >= '1685-01-01' AND vqc.max_value(prof)::timestamp <= '2255-01-01');
+    ELSIF type_sql = 'timestamp with time zone' THEN
+        RETURN vqc.min_value(prof) IS NULL
+            OR (vqc.min_value(prof)::timestamptz >= '1685-01-01 00:00+00'
+                AND vqc.max_value(prof)::timestamptz <= '2255-01-01 00:00+00');
+    END IF;
+    RETURN true;
+END
+$$;
+
 -- The distinct non-null values of a column (as text, sorted by the column's
 -- order), exactly: from an exact profile, else from a second pass.
 CREATE FUNCTION vqc._distinct_values(target regclass, colname text, type_sql text, prof vqc.profile,
@@ -121,7 +142,7 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     extra := 0;
-    IF prof IS NOT NULL AND vqc.is_exact(prof) AND type_sql NOT IN ('date', 'timestamp without time zone', 'timestamp with time zone') THEN
+    IF prof IS NOT NULL AND vqc.is_exact(prof) AND vqc._profile_values_exact(prof, type_sql) THEN
         EXECUTE format('SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM (SELECT DISTINCT t.value::%s AS v FROM vqc.top_values($1, 2147483647) t) d',
                        type_sql)
             INTO vals USING prof;
@@ -145,7 +166,7 @@ DECLARE
     rival  bigint;        -- the highest count any other value may truly have
 BEGIN
     extra := 0;
-    IF prof IS NOT NULL AND type_sql NOT IN ('date', 'timestamp without time zone', 'timestamp with time zone') THEN
+    IF prof IS NOT NULL AND vqc._profile_values_exact(prof, type_sql) THEN
         SELECT t.value, t.count INTO top FROM vqc.top_values(prof, 64) t ORDER BY t.count DESC LIMIT 1;
         IF NOT FOUND THEN
             vals := '{}';
