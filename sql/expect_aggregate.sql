@@ -36,6 +36,54 @@ SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column
 RESET vqc.exact_memory_limit;
 SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
        = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_in_one_pass;
+-- Past the limit, quantiles come from passes that narrow a range of order keys
+-- 16 bits at a time, then collect one range: exact on every shape of data, with
+-- the limit at 1 kB (128 values): spread, crowded into one bucket, all equal,
+-- signed zeros, NaN and infinities, duplicates, one value.
+CREATE TABLE shapes (shape text, x float8);
+INSERT INTO shapes SELECT 'spread', (g * 7919) % 10007 - 5000.5 FROM generate_series(1, 3000) g;
+INSERT INTO shapes SELECT 'crowded', 1 + g * 1e-13 FROM generate_series(1, 3000) g;
+INSERT INTO shapes SELECT 'all equal', 5 FROM generate_series(1, 3000) g;
+INSERT INTO shapes SELECT 'zeros and specials', (ARRAY[-0.0, 0, 'NaN', 'Infinity', '-Infinity', 1, -1]::float8[])[1 + g % 7]
+  FROM generate_series(1, 3000) g;
+INSERT INTO shapes SELECT 'duplicates', g % 13 FROM generate_series(1, 3000) g;
+INSERT INTO shapes SELECT 'one value', 42;
+INSERT INTO shapes SELECT 'with nulls', CASE WHEN g % 3 = 0 THEN NULL ELSE g END FROM generate_series(1, 3000) g;
+CREATE TABLE shape_results (shape text, median float8, quantiles float8[]);
+SET vqc.exact_memory_limit = 1;
+DO $$
+DECLARE
+    sh text;
+BEGIN
+    FOR sh IN SELECT DISTINCT shape FROM shapes LOOP
+        DROP TABLE IF EXISTS one_shape;
+        CREATE TABLE one_shape AS SELECT x FROM shapes WHERE shape = sh;
+        INSERT INTO shape_results
+        SELECT sh, (vqc.expect('one_shape', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}')
+                    #>> '{result,observed_value}')::float8,
+               ARRAY(SELECT jsonb_array_elements_text(vqc.expect('one_shape', 'expect_column_quantile_values_to_be_between',
+                        '{"column": "x", "quantile_ranges": {"quantiles": [0, 0.01, 0.25, 0.5, 0.75, 0.999, 1], "value_ranges": [[null, null], [null, null], [null, null], [null, null], [null, null], [null, null], [null, null]]}}')
+                        #> '{result,observed_value,values}'))::float8[];
+    END LOOP;
+END $$;
+RESET vqc.exact_memory_limit;
+SELECT r.shape, r.median IS NOT DISTINCT FROM e.median AS median_exact,
+       r.quantiles IS NOT DISTINCT FROM e.quantiles AS quantiles_exact, r.median
+  FROM shape_results r
+  JOIN (SELECT shape, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS median,
+               percentile_disc('{0, 0.01, 0.25, 0.5, 0.75, 0.999, 1}'::float8[]) WITHIN GROUP (ORDER BY x) AS quantiles
+          FROM shapes GROUP BY shape) e USING (shape)
+ ORDER BY r.shape;
+-- the passes in a run: one scan, then a key histogram and one collection
+SELECT vqc.create_suite('median_passes', 'one_shape') > 0 AS created;
+SELECT vqc.add_expectation('median_passes', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') > 0 AS added;
+SET vqc.exact_memory_limit = 1;
+SELECT success, observed_value FROM vqc.run('median_passes');
+RESET vqc.exact_memory_limit;
+SELECT scans FROM vqc_report.run WHERE suite_name = 'median_passes';
+SELECT vqc.drop_suite('median_passes');
+DELETE FROM vqc_report.run WHERE suite_name = 'median_passes';
+DROP TABLE shapes, shape_results, one_shape;
 -- empty column: fails with a null observed value, no error
 SELECT vqc.expect('e', 'expect_column_mean_to_be_between', '{"column": "v", "min_value": 0}') AS empty_mean;
 SELECT vqc.expect('e', 'expect_column_median_to_be_between', '{"column": "v", "min_value": 0}') -> 'result' AS empty_median;

@@ -36,6 +36,11 @@ PG_FUNCTION_INFO_V1(vqc_exact_quantile);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_disc);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_count);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_overflowed);
+PG_FUNCTION_INFO_V1(vqc_exact_kth);
+PG_FUNCTION_INFO_V1(vqc_value_key);
+PG_FUNCTION_INFO_V1(vqc_numeric_value_key);
+PG_FUNCTION_INFO_V1(vqc_key_value);
+PG_FUNCTION_INFO_V1(vqc_quantile_interpolate);
 
 Datum
 vqc_exact_quantile_state_in(PG_FUNCTION_ARGS)
@@ -186,16 +191,27 @@ select_kth(float8 *a, int64 n, int64 k)
 #define BUCKET_BITS 16
 #define NBUCKETS	(1 << BUCKET_BITS)
 
-static inline uint32
-value_bucket(float8 x)
+/*
+ * An unsigned key in float8 order: -0 keyed as +0 and every NaN as the one
+ * positive NaN (they compare equal), NaN above +Infinity.
+ */
+static inline uint64
+order_key(float8 x)
 {
 	uint64		bits;
 
 	if (x == 0)
-		x = 0;					/* -0 sorts with +0 */
+		x = 0;
+	else if (isnan(x))
+		x = get_float8_nan();
 	memcpy(&bits, &x, sizeof(bits));
-	bits = (bits & (UINT64CONST(1) << 63)) ? ~bits : bits | (UINT64CONST(1) << 63);
-	return (uint32) (bits >> (64 - BUCKET_BITS));
+	return (bits & (UINT64CONST(1) << 63)) ? ~bits : bits | (UINT64CONST(1) << 63);
+}
+
+static inline uint32
+value_bucket(float8 x)
+{
+	return (uint32) (order_key(x) >> (64 - BUCKET_BITS));
 }
 
 /*
@@ -347,4 +363,80 @@ Datum
 vqc_exact_quantile_overflowed(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL((vec8_get_arg(fcinfo, 0)->flags & VEC8_OVERFLOW) != 0);
+}
+
+/*
+ * Exact quantiles past the memory limit (vqc._exact_ranks) narrow a range of
+ * order keys pass by pass, then collect only the values in the range:
+ *
+ * vqc.value_key(float8) returns bigint: the order key as a signed integer,
+ * so that bigint order is float8 order (NaN last) and >> narrows ranges.
+ */
+Datum
+vqc_value_key(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) (order_key(PG_GETARG_FLOAT8(0)) ^ (UINT64CONST(1) << 63)));
+}
+
+/* vqc.value_key(numeric): the key of what numeric::float8 gives */
+Datum
+vqc_numeric_value_key(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) (order_key(vqc_numeric_to_float8(PG_GETARG_DATUM(0))) ^ (UINT64CONST(1) << 63)));
+}
+
+/* vqc.key_value(bigint) returns float8: the value of an order key */
+Datum
+vqc_key_value(PG_FUNCTION_ARGS)
+{
+	uint64		key = (uint64) PG_GETARG_INT64(0) ^ (UINT64CONST(1) << 63);
+	uint64		bits = (key & (UINT64CONST(1) << 63)) ? key & ~(UINT64CONST(1) << 63) : ~key;
+	float8		x;
+
+	memcpy(&x, &bits, sizeof(x));
+	PG_RETURN_FLOAT8(x);
+}
+
+/*
+ * vqc.exact_kth(state, k bigint) returns float8: the k-th smallest collected
+ * value (0-based, NaN last); NULL when the state overflowed or k is out of
+ * range.
+ */
+Datum
+vqc_exact_kth(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	int64		k = PG_GETARG_INT64(1);
+	const float8 *v = (const float8 *) s->values;
+	int64		m = 0;
+	int64		i;
+	float8		kth;
+
+	if ((s->flags & VEC8_OVERFLOW) || k < 0 || k >= s->nvalues)
+		PG_RETURN_NULL();
+	for (i = 0; i < s->nvalues; i++)
+		m += !isnan(v[i]);
+	if (k >= m)
+		PG_RETURN_FLOAT8(get_float8_nan());
+	select_ranks(v, s->nvalues, k, false, &kth, NULL);
+	PG_RETURN_FLOAT8(kth);
+}
+
+/*
+ * vqc.quantile_interpolate(first, second, q, n) returns float8: what
+ * percentile_cont(q) gives from the values at rows floor(q (n - 1)) and
+ * ceil(q (n - 1)), with PostgreSQL's arithmetic (no overflow check).
+ */
+Datum
+vqc_quantile_interpolate(PG_FUNCTION_ARGS)
+{
+	float8		first = PG_GETARG_FLOAT8(0);
+	float8		second = PG_GETARG_FLOAT8(1);
+	float8		q = PG_GETARG_FLOAT8(2);
+	int64		n = PG_GETARG_INT64(3);
+	int64		first_row = floor(q * (n - 1));
+
+	if (first_row == (int64) ceil(q * (n - 1)))
+		PG_RETURN_FLOAT8(first);
+	PG_RETURN_FLOAT8(first + ((q * (n - 1)) - first_row) * (second - first));
 }

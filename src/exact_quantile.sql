@@ -92,3 +92,31 @@ CREATE FUNCTION vqc.exact_quantile_overflowed(state vqc.exact_quantile_state)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile_overflowed'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Exact quantiles past the memory limit, by passes (vqc._exact_ranks): the
+-- order key of a value (bigint order is float8 order, NaN last, -0 = 0), its
+-- inverse, the k-th collected value, and percentile_cont's interpolation.
+CREATE FUNCTION vqc.value_key(float8)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'vqc_value_key'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.value_key(numeric)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'vqc_numeric_value_key'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.key_value(bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_key_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.exact_kth(state vqc.exact_quantile_state, k bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_exact_kth'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.quantile_interpolate(first float8, second float8, q float8, n bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_quantile_interpolate'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

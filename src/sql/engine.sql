@@ -393,12 +393,16 @@ BEGIN
         RETURN plan || jsonb_build_object(
             'items', jsonb_build_object(format('s%s', pidx), stat_sql) ||
                      CASE WHEN etype = 'expect_column_median_to_be_between' THEN
-                          jsonb_build_object(format('o%s', pidx),
+                          jsonb_build_object(format('c%s', pidx),
+                                             format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))',
+                                                    vqc._quantile_arg(qcol, col.type_sql)),
+                                             format('o%s', pidx),
                                              format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
                                                     vqc._quantile_arg(qcol, col.type_sql)))
                      ELSE '{}' END,
             'value_item', format('s%s', pidx),
             'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
+            'count_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('c%s', pidx) END,
             'statistic', etype,
             'compare_type', bound_type,
             'min_value', lo, 'max_value', hi,

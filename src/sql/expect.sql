@@ -256,6 +256,116 @@ AS $$
       FROM vqc.tally_samples(t) s
 $$;
 
+-- The values at 0-based ranks among a column's non-null values (NaN last,
+-- as PostgreSQL orders float8; value_sql is the column cast to float8 or
+-- numeric, as vqc._quantile_arg gives it), exactly, for when the one-scan collector
+-- outgrew vqc.exact_memory_limit.  Instead of sorting the column, passes
+-- narrow a range of order keys (vqc.value_key) 16 bits at a time, each a
+-- GROUP BY over the ranges still too big to hold, until every rank's range
+-- holds at most the limit's worth of values; one last pass collects each
+-- range and selects the rank in it.  Usually two passes in all.
+CREATE FUNCTION vqc._exact_ranks(target regclass, value_sql text, ranks bigint[],
+                                 OUT vals float8[], OUT passes integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    lim     text := current_setting('vqc.exact_memory_limit');
+    fit     bigint := greatest(CASE WHEN lim = '-1' THEN pg_size_bytes(current_setting('work_mem'))
+                                    ELSE pg_size_bytes(lim) END / 8, 1);
+    key_sql text := format('vqc.value_key(%s)', value_sql);
+    nr      int := cardinality(ranks);
+    lo      bigint[] := array_fill(-9223372036854775808, ARRAY[nr]);
+    hi      bigint[] := array_fill(9223372036854775807, ARRAY[nr]);
+    rk      bigint[] := ranks;
+    cnt     bigint[] := array_fill(NULL::bigint, ARRAY[nr]);   -- NULL: more than fit
+    shift   int;
+    i       int;
+    j       int;
+    before  bigint;
+    bs      bigint[];
+    cs      bigint[];
+    open    text;
+    items   text;
+BEGIN
+    passes := 0;
+    FOREACH shift IN ARRAY ARRAY[48, 32, 16, 0] LOOP
+        SELECT string_agg(DISTINCT format('k BETWEEN %s AND %s', lo[g], hi[g]), ' OR ')
+          INTO open FROM generate_series(1, nr) g WHERE cnt[g] IS NULL OR cnt[g] > fit;
+        EXIT WHEN open IS NULL;
+        EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(c ORDER BY b) FROM '
+                       '(SELECT k >> %s AS b, count(*) AS c FROM (SELECT %s AS k FROM %s WHERE (%s) IS NOT NULL) s '
+                       ' WHERE %s GROUP BY 1) g', shift, key_sql, target, value_sql, open)
+            INTO bs, cs;
+        passes := passes + 1;
+        FOR i IN 1 .. nr LOOP
+            CONTINUE WHEN cnt[i] <= fit;
+            before := 0;
+            FOR j IN 1 .. coalesce(cardinality(bs), 0) LOOP
+                CONTINUE WHEN (bs[j] << shift) NOT BETWEEN lo[i] AND hi[i];
+                IF before + cs[j] > rk[i] THEN
+                    lo[i] := bs[j] << shift;
+                    hi[i] := lo[i] + ((1::bigint << shift) - 1);
+                    rk[i] := rk[i] - before;
+                    cnt[i] := cs[j];
+                    EXIT;
+                END IF;
+                before := before + cs[j];
+            END LOOP;
+            IF cnt[i] IS NULL THEN
+                RAISE EXCEPTION 'rank % is beyond the column''s values', ranks[i]
+                    USING ERRCODE = 'internal_error';
+            END IF;
+        END LOOP;
+    END LOOP;
+
+    -- a range still too big after the last level is one key: one value
+    SELECT string_agg(CASE WHEN cnt[g] > fit THEN format('vqc.key_value(%s)', lo[g])
+                           ELSE format('vqc.exact_kth(vqc.exact_quantile_agg(%s) FILTER (WHERE %s BETWEEN %s AND %s), %s)',
+                                       value_sql, key_sql, lo[g], hi[g], rk[g]) END, ', ' ORDER BY g)
+      INTO items FROM generate_series(1, nr) g;
+    EXECUTE format('SELECT ARRAY[%s]::float8[] FROM %s', items, target) INTO vals;
+    passes := passes + 1;
+END
+$$;
+
+-- percentile_cont(q) (disc: percentile_disc(q)) of a column's n non-null
+-- values for each q, exactly, by vqc._exact_ranks' passes.
+CREATE FUNCTION vqc._exact_quantiles_by_passes(target regclass, value_sql text, qs float8[], n bigint,
+                                               disc boolean, OUT vals float8[], OUT passes integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    ranks bigint[];
+    got   float8[];
+BEGIN
+    IF n IS NULL OR n = 0 THEN
+        vals := array_fill(NULL::float8, ARRAY[cardinality(qs)]);
+        passes := 0;
+        RETURN;
+    END IF;
+    IF disc THEN
+        ranks := ARRAY(SELECT greatest(ceil(q * n)::bigint, 1) - 1 FROM unnest(qs) q);
+    ELSE
+        ranks := ARRAY(SELECT r FROM unnest(qs) q,
+                       LATERAL (VALUES (floor(q * (n - 1))::bigint), (ceil(q * (n - 1))::bigint)) v(r));
+    END IF;
+    SELECT x.vals, x.passes INTO got, passes
+      FROM vqc._exact_ranks(target, value_sql, ARRAY(SELECT DISTINCT r FROM unnest(ranks) r ORDER BY r)) x;
+    -- got is in the order of the distinct ranks
+    IF disc THEN
+        vals := ARRAY(SELECT got[array_position(ARRAY(SELECT DISTINCT r FROM unnest(ranks) r ORDER BY r), r)]
+                        FROM unnest(ranks) WITH ORDINALITY u(r, o) ORDER BY o);
+    ELSE
+        vals := ARRAY(SELECT vqc.quantile_interpolate(
+                                 got[array_position(d.ranks, floor(q * (n - 1))::bigint)],
+                                 got[array_position(d.ranks, ceil(q * (n - 1))::bigint)], q, n)
+                        FROM unnest(qs) WITH ORDINALITY u(q, o),
+                             LATERAL (SELECT ARRAY(SELECT DISTINCT r FROM unnest(ranks) r ORDER BY r) AS ranks) d
+                       ORDER BY o);
+    END IF;
+END
+$$;
+
 -- Evaluates one planned expectation from the scan's values (item name -> text).
 -- Returns {"success", "result", "samples", "extra_scans"}.
 CREATE FUNCTION vqc._evaluate(target regclass, plan jsonb, vals jsonb, rf jsonb)
@@ -292,10 +402,10 @@ BEGIN
     IF kind IN ('table', 'aggregate') THEN
         observed := vals ->> (plan ->> 'value_item');
         IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- more values than vqc.exact_memory_limit: the exact median from a sorted second pass
-            EXECUTE format('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY %s::float8) FROM %s',
-                           qcol, target) INTO observed;
-            extra := 1;
+            -- more values than vqc.exact_memory_limit: the exact median by passes
+            SELECT x.vals[1]::text, x.passes INTO observed, extra
+              FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}',
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, false) x;
         END IF;
         RETURN jsonb_build_object(
             'success', vqc._within_bounds(plan, observed),

@@ -56,6 +56,9 @@ BEGIN
         END IF;
         items := jsonb_build_object(format('o:%s', colname),
                                     format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
+                                           vqc._quantile_arg(qcol, type_sql)),
+                                    format('qn:%s', colname),
+                                    format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))',
                                            vqc._quantile_arg(qcol, type_sql)));
         FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
             -- one collector for all quantiles: the planner computes identical aggregates once
@@ -64,7 +67,8 @@ BEGIN
                        vqc._quantile_arg(qcol, type_sql), p, j));
         END LOOP;
         RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
-                                  'overflow_item', format('o:%s', colname), 'items', items);
+                                  'overflow_item', format('o:%s', colname),
+                                  'count_item', format('qn:%s', colname), 'items', items);
 
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
@@ -253,10 +257,10 @@ BEGIN
             details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
                                           'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
         ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- past vqc.exact_memory_limit: exact percentile_disc from a sorted second pass
-            EXECUTE format('SELECT percentile_disc($1) WITHIN GROUP (ORDER BY %s::float8) FROM %s',
-                           quote_ident(colname), target) INTO qvals USING qs;
-            extra := 1;
+            -- past vqc.exact_memory_limit: exact percentile_disc by passes
+            SELECT x.vals, x.passes INTO qvals, extra
+              FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs,
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, true) x;
         ELSE
             qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
                              FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
