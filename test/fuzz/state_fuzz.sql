@@ -116,7 +116,7 @@ BEGIN
         PERFORM vqc.tally_count(t), vqc.tally_sample_cap(t), t::text FROM (SELECT s::vqc.tally AS t) x;
         PERFORM * FROM vqc.tally_samples(s::vqc.tally);
     WHEN 'vqc.exact_quantile_state'::regtype THEN
-        PERFORM vqc.exact_quantile(q, 0.5), vqc.exact_quantile(q, 1), vqc.exact_quantile_disc(q, 0.3),
+        PERFORM vqc.exact_quantile(q, 0.5), vqc.exact_quantile(q, 1), vqc.exact_quantile_disc(q, 0.3), vqc.exact_kth(q, 2),
                 vqc.exact_quantile_count(q), vqc.exact_quantile_overflowed(q), q::text
           FROM (SELECT s::vqc.exact_quantile_state AS q) x;
     WHEN 'vqc.hash_set_state'::regtype THEN
