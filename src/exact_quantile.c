@@ -5,9 +5,10 @@
  *	  scan.  The aggregate collects every non-null value (up to the exact
  *	  memory limit); vqc.exact_quantile() then answers exactly what
  *	  percentile_cont(q) WITHIN GROUP (ORDER BY x) would, by a bucketed
- *	  selection that leaves the state as it is, rather than a full sort.  Past the memory limit the state
- *	  only counts and the accessor returns NULL, so the caller can fall back
- *	  to a second pass.
+ *	  selection that leaves the state as it is, rather than a full sort.
+ *	  Past the memory limit the state only counts and the accessor returns
+ *	  NULL, so the caller falls back to passes over the table
+ *	  (vqc._exact_ranks, with vqc.value_key and vqc.exact_kth below).
  *
  *-------------------------------------------------------------------------
  */

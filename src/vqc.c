@@ -70,7 +70,7 @@ _PG_init(void)
 
 	DefineCustomIntVariable("vqc.exact_memory_limit",
 							"Memory an exact median or uniqueness check may use in one scan.",
-							"Beyond it the runner answers exactly with a second pass. -1 uses work_mem.",
+							"Beyond it the runner answers exactly with more passes. -1 uses work_mem.",
 							&vqc_exact_memory_limit,
 							-1, -1, INT_MAX,
 							PGC_USERSET, GUC_UNIT_KB,

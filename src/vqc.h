@@ -20,7 +20,7 @@ extern int	vqc_regex_depth_limit;
 
 /*
  * vqc.exact_memory_limit (kB): most memory an exact collector (median,
- * uniqueness) may hold before it gives up and asks for a second pass;
+ * uniqueness) may hold before it gives up and asks for more passes;
  * -1 means work_mem.
  */
 extern int	vqc_exact_memory_limit;
