@@ -24,6 +24,37 @@
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/*
+ * Level 0 is sorted at each compaction, and below 1.4 M values it holds
+ * about 17 items then: quicksort's mispredicted branches made that sort
+ * 60 % of an update.  Insertion sort mispredicts once per item.
+ */
+#define SMALL_SORT_MAX 64
+
+static void
+sort_level0(float8 *a, int n)
+{
+	int			i;
+
+	if (n > SMALL_SORT_MAX)
+	{
+		kll_sort_f8(a, n);
+		return;
+	}
+	for (i = 1; i < n; i++)
+	{
+		float8		v = a[i];
+		int			j = i;
+
+		while (j > 0 && a[j - 1] > v)
+		{
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = v;
+	}
+}
+
 static const int64 powers_of_three[] = {
 	1, 3, 9, 27, 81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441,
 	1594323, 4782969, 14348907, 43046721, 129140163, 387420489, 1162261467,
@@ -170,12 +201,16 @@ merge_sorted(const float8 *a, int na, const float8 *b, int nb, float8 *out)
 	int			j = 0;
 	int			o = 0;
 
+	/* branch-free: which side advances is data, not control flow */
 	while (i < na && j < nb)
 	{
-		if (b[j] < a[i])
-			out[o++] = b[j++];
-		else
-			out[o++] = a[i++];
+		float8		x = a[i];
+		float8		y = b[j];
+		int			take_b = y < x;
+
+		out[o++] = take_b ? y : x;
+		j += take_b;
+		i += 1 - take_b;
 	}
 	while (i < na)
 		out[o++] = a[i++];
@@ -238,7 +273,7 @@ kll_compress(KllSketch *s)
 	half = adjpop / 2;
 
 	if (h == 0)
-		kll_sort_f8(s->items + adjbeg, adjpop);
+		sort_level0(s->items + adjbeg, adjpop);
 	if (popabove == 0)
 		halve_up(s, s->items, adjbeg, adjpop);
 	else
@@ -287,7 +322,7 @@ raise_shift(KllSketch *s)
 
 	Assert(s->nlevels >= 2 && s->shift < KLL_MAX_SHIFT);
 	Assert(s->npending < (1 << s->shift));
-	kll_sort_f8(s->items + beg, pop);
+	sort_level0(s->items + beg, pop);
 	if (odd)
 	{
 		int			copies = 1 << s->shift;
@@ -401,7 +436,7 @@ kll_merge(KllSketch *a, const KllSketch *b)
 
 				memcpy(run, src, cnt * sizeof(float8));
 				if (h == 0)
-					kll_sort_f8(run, cnt);	/* level 0 is unsorted */
+					sort_level0(run, cnt);	/* level 0 is unsorted */
 				merge_sorted(lv[dest], sz[dest], run, cnt, merged);
 				pfree(lv[dest]);
 				pfree(run);
@@ -448,7 +483,7 @@ kll_merge(KllSketch *a, const KllSketch *b)
 			}
 		}
 		if (h == 0)
-			kll_sort_f8(lv[0], sz[0]);
+			sort_level0(lv[0], sz[0]);
 		odd = sz[h] & 1;
 		half = (sz[h] - odd) / 2;
 		off = kll_coin(a);
