@@ -83,6 +83,21 @@ RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT vqc._kw(etype, kwargs, key, '{string}') #>> '{}' $$;
 
+-- An integer argument (a JSON number with no fraction that fits an integer).
+CREATE FUNCTION vqc._kw_int(etype text, kwargs jsonb, key text)
+RETURNS integer
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v numeric := (vqc._kw(etype, kwargs, key, '{number}'))::numeric;
+BEGIN
+    IF v IS NOT NULL AND (v <> trunc(v) OR v NOT BETWEEN -2147483648 AND 2147483647) THEN
+        PERFORM vqc._bad_kwarg(etype, format('argument "%s" must be an integer', key));
+    END IF;
+    RETURN v::integer;
+END
+$$;
+
 -- mostly: a fraction in [0, 1], default 1
 CREATE FUNCTION vqc._kw_mostly(etype text, kwargs jsonb)
 RETURNS numeric
@@ -222,12 +237,17 @@ EXCEPTION
 END
 $$;
 
--- value_set of an expectation: scalars that all cast to the column's type.
+-- value_set of an expectation: scalars that all cast to the column's type,
+-- which must be a scalar type itself (the set is compared with =).
 CREATE FUNCTION vqc._check_value_set(etype text, v jsonb, type_sql text)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    IF (SELECT typcategory FROM pg_type WHERE oid = type_sql::regtype) = 'A' THEN
+        RAISE EXCEPTION '% needs a column of a scalar type, not %', etype, type_sql
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
     IF EXISTS (SELECT 1 FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) IN ('array', 'object')) THEN
         PERFORM vqc._bad_kwarg(etype, 'value_set must hold scalar values');
     END IF;
@@ -372,6 +392,14 @@ BEGIN
         IF etype IN ('expect_column_min_to_be_between', 'expect_column_max_to_be_between') THEN
             bound_type := col.type_sql;
             PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
+            -- a btree order is not enough: jsonb, for one, has no min() or max()
+            BEGIN
+                EXECUTE format('SELECT min(NULL::%1$s), max(NULL::%1$s)', col.type_sql);
+            EXCEPTION WHEN undefined_function THEN
+                RAISE EXCEPTION '% needs a column whose type has min() and max(); column "%" is of type %',
+                                etype, colname, col.type_sql
+                    USING ERRCODE = 'datatype_mismatch';
+            END;
             stat_sql := format(CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min(%s)'
                                           ELSE 'max(%s)' END, qcol);
         ELSE

@@ -9,11 +9,15 @@ RETURNS regtype
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    t regtype := to_regtype(type_name);
+    t regtype;
 BEGIN
-    IF t IS NULL THEN
-        t := to_regtype(replace(type_name, '_', ' '));
-    END IF;
+    -- to_regtype is NULL for an unknown type but raises on what does not
+    -- parse as a type name at all ("%Y", "int(", ...): both are unknown types
+    BEGIN
+        t := coalesce(to_regtype(type_name), to_regtype(replace(type_name, '_', ' ')));
+    EXCEPTION WHEN syntax_error OR invalid_name OR invalid_text_representation THEN
+        t := NULL;
+    END;
     IF t IS NULL THEN
         PERFORM vqc._bad_kwarg(etype, format('unknown type "%s"', type_name),
                                'Use a PostgreSQL type name such as INTEGER, TEXT or TIMESTAMP.');
@@ -40,7 +44,7 @@ DECLARE
 BEGIN
     CASE etype
     WHEN 'expect_column_to_exist' THEN
-        idx := (vqc._kw(etype, kwargs, 'column_index', '{number}'))::integer;
+        idx := vqc._kw_int(etype, kwargs, 'column_index');
         success := (kwargs ->> 'column') = ANY (actual);
         IF success AND idx IS NOT NULL THEN
             success := coalesce(actual[idx + 1] = kwargs ->> 'column', false);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Long fuzzing of the state types (not part of the tests, which run 5000
-# mutations): a throwaway cluster, then test/fuzz/state_fuzz.sql.
-#   test/fuzz/run.sh [--iterations N] [--seed S]   default 200000 mutations, seed 0.42
+# Long fuzzing (not part of the tests, which run 5000 of each): a throwaway
+# cluster, then test/fuzz/state_fuzz.sql (mutated states) and
+# test/fuzz/kwargs_fuzz.sql (random expectation arguments).
+#   test/fuzz/run.sh [--iterations N] [--seed S]   default 200000 of each, seed 0.42
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$VQC_ROOT"
@@ -26,4 +27,7 @@ psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
 vqc_log "fuzzing the state types: $iterations mutations, seed $seed"
 psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/state_fuzz.sql 2>&1 \
     | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee /tmp/vqc-fuzz.out
-grep -q 'fuzz: PASS' /tmp/vqc-fuzz.out
+vqc_log "fuzzing the expectation arguments: $iterations calls, seed $seed"
+psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/kwargs_fuzz.sql 2>&1 \
+    | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee -a /tmp/vqc-fuzz.out
+grep -q '^ fuzz: PASS' /tmp/vqc-fuzz.out && grep -q '^ kwargs fuzz: PASS' /tmp/vqc-fuzz.out

@@ -1,0 +1,120 @@
+-- Fuzzing of the expectation entry point: every expectation type in
+-- vqc.expectation_catalog, with kwargs drawn at random from values of every
+-- JSON shape (wrong types, nulls, NaN and huge numbers, nested arrays and
+-- objects, bogus columns, unknown keys, odd result formats), on a table with
+-- columns of many types.  vqc.expect must return a result or raise a proper
+-- error: a crash ends the session and an internal error (SQLSTATE class XX)
+-- counts as a failure.
+--   psql -v iterations=N -v seed=S -f test/fuzz/kwargs_fuzz.sql
+-- prints a summary and ends with "kwargs fuzz: PASS" or "kwargs fuzz: FAIL".
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS kwfuzz CASCADE;
+CREATE SCHEMA kwfuzz;
+RESET client_min_messages;
+
+CREATE TABLE kwfuzz.t (id int PRIMARY KEY, i int, b bigint, n numeric, f float8, r real, s text,
+                       v varchar(10), c char(3), flag boolean, d date, ts timestamp, tz timestamptz,
+                       j jsonb, a int[], u uuid);
+INSERT INTO kwfuzz.t
+SELECT g, g % 7, g::bigint * 1000003, g / 7.0, CASE WHEN g % 50 = 0 THEN 'NaN' ELSE g / 3.0 END, g, 'x' || g % 13,
+       'v' || g % 5, 'c' || g % 3, g % 2 = 0, date '2024-01-01' + g % 40, timestamp '2024-01-01' + g * interval '1 hour',
+       timestamptz '2024-01-01 00:00+00' + g * interval '1 minute', jsonb_build_object('k', g), ARRAY[g], md5(g::text)::uuid
+  FROM generate_series(1, 3000) g;
+INSERT INTO kwfuzz.t (id) VALUES (0);
+
+CREATE TABLE kwfuzz.pool (v jsonb);
+INSERT INTO kwfuzz.pool VALUES
+  ('null'), ('true'), ('false'), ('0'), ('1'), ('-1'), ('0.5'), ('1e308'), ('-1e308'), ('123456789012345678901234567890'),
+  ('"NaN"'), ('"Infinity"'), ('"-Infinity"'), ('""'), ('"x1"'), ('"2024-01-05"'), ('"%Y-%m-%d"'), ('"^x[0-9]+$"'),
+  ('"(a+)+$"'), ('"["'), ('"int"'), ('"INTEGER"'), ('"text"'), ('"nope"'), ('[]'), ('[1, 2, 3]'), ('["x1", "x2"]'),
+  ('[null]'), ('[[1]]'), ('[{"a": 1}]'), ('{}'), ('{"a": 1}'), ('{"bins": [0, 1], "weights": [1]}'),
+  ('{"values": [1, 2], "weights": [0.5, 0.5]}'), ('{"quantiles": [0.5], "value_ranges": [[0, 10]]}'),
+  ('{"quantiles": [2], "value_ranges": [[null, null]]}'), ('"BOOLEAN_ONLY"'), ('"COMPLETE"'), ('"SUMMARY"'),
+  ('{"result_format": "COMPLETE", "partial_unexpected_count": -5}'),
+  ('{"result_format": "COMPLETE", "unexpected_index_column_names": ["nope"]}'),
+  ('{"result_format": "COMPLETE", "unexpected_index_column_names": ["id"], "partial_unexpected_count": 3}'),
+  (to_jsonb(repeat('y', 5000)));
+CREATE TABLE kwfuzz.cols (c text);
+INSERT INTO kwfuzz.cols SELECT attname FROM pg_attribute WHERE attrelid = 'kwfuzz.t'::regclass AND attnum > 0;
+INSERT INTO kwfuzz.cols VALUES ('nope'), (''), ('ID'), ('i; DROP TABLE kwfuzz.t');
+
+CREATE TABLE kwfuzz.outcome (sqlstate text PRIMARY KEY, attempts bigint NOT NULL, example text);
+
+CREATE FUNCTION kwfuzz.pick(tbl text) RETURNS jsonb LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    out jsonb;
+BEGIN
+    IF tbl = 'cols' THEN
+        SELECT to_jsonb(c) INTO out FROM kwfuzz.cols ORDER BY random() LIMIT 1;
+    ELSE
+        SELECT v INTO out FROM kwfuzz.pool ORDER BY random() LIMIT 1;
+    END IF;
+    RETURN out;
+END $$;
+
+-- outcomes are counted in memory (see state_fuzz.sql)
+CREATE FUNCTION kwfuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    types    record;
+    etypes   text[];
+    req      text[][];
+    i        int;
+    e        text;
+    k        text;
+    kwargs   jsonb;
+    rf       text;
+    state    text;
+    msg      text;
+    counts   jsonb := '{}';
+    examples jsonb := '{}';
+    cat      record;
+BEGIN
+    PERFORM setseed(seed);
+    SELECT array_agg(expectation_type ORDER BY expectation_type) INTO etypes FROM vqc.expectation_catalog;
+    etypes := etypes || ARRAY['expect_nothing', ''];
+    FOR i IN 1 .. iterations LOOP
+        e := etypes[1 + (random() * (cardinality(etypes) - 1))::int];
+        kwargs := '{}';
+        SELECT * INTO cat FROM vqc.expectation_catalog WHERE expectation_type = e;
+        IF FOUND THEN
+            FOREACH k IN ARRAY cat.required_kwargs || cat.optional_kwargs || vqc._common_kwargs() LOOP
+                CONTINUE WHEN random() < CASE WHEN k = ANY (cat.required_kwargs) THEN 0.1 ELSE 0.6 END;
+                kwargs := kwargs || jsonb_build_object(k,
+                    CASE WHEN k IN ('column', 'column_A', 'column_B') AND random() < 0.8 THEN kwfuzz.pick('cols')
+                         ELSE kwfuzz.pick('pool') END);
+            END LOOP;
+        END IF;
+        IF random() < 0.1 THEN
+            kwargs := kwargs || jsonb_build_object('unknown_' || (random() * 9)::int, kwfuzz.pick('pool'));
+        END IF;
+        rf := (ARRAY['BOOLEAN_ONLY', 'BASIC', 'SUMMARY', 'COMPLETE', 'basic', ''])[1 + (random() * 5)::int];
+        BEGIN
+            PERFORM vqc.expect('kwfuzz.t', e, kwargs, rf);
+            state := 'accepted';
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            IF state LIKE 'XX%' AND NOT examples ? state THEN
+                examples := examples || jsonb_build_object(state, format('%s %s: %s', e, kwargs, msg));
+            END IF;
+        END;
+        counts := counts || jsonb_build_object(state, coalesce((counts ->> state)::bigint, 0) + 1);
+    END LOOP;
+    INSERT INTO kwfuzz.outcome SELECT key, value::bigint, examples ->> key FROM jsonb_each_text(counts);
+END $$;
+
+\if :{?iterations}
+\else
+\set iterations 1000
+\endif
+\if :{?seed}
+\else
+\set seed 0.42
+\endif
+SELECT kwfuzz.run(:iterations, :seed);
+SELECT sqlstate, attempts, left(example, 300) AS example FROM kwfuzz.outcome ORDER BY attempts DESC;
+SELECT count(*) = 3001 AS table_intact FROM kwfuzz.t;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM kwfuzz.outcome WHERE sqlstate LIKE 'XX%')
+              OR (SELECT count(*) FROM kwfuzz.t) <> 3001
+            THEN 'kwargs fuzz: FAIL' ELSE 'kwargs fuzz: PASS' END AS verdict;
+DROP SCHEMA kwfuzz CASCADE;
