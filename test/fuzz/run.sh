@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Long fuzzing (not part of the tests, which run 5000 of each): a throwaway
-# cluster, then test/fuzz/state_fuzz.sql (mutated states) and
-# test/fuzz/kwargs_fuzz.sql (random expectation arguments).
+# cluster, then test/fuzz/state_fuzz.sql (mutated states),
+# test/fuzz/kwargs_fuzz.sql (random expectation arguments) and
+# test/fuzz/functions_fuzz.sql (patterns, formats, drift inputs).
 #   test/fuzz/run.sh [--iterations N] [--seed S]   default 200000 of each, seed 0.42
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -30,4 +31,8 @@ psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/
 vqc_log "fuzzing the expectation arguments: $iterations calls, seed $seed"
 psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/kwargs_fuzz.sql 2>&1 \
     | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee -a /tmp/vqc-fuzz.out
-grep -q '^ fuzz: PASS' /tmp/vqc-fuzz.out && grep -q '^ kwargs fuzz: PASS' /tmp/vqc-fuzz.out
+vqc_log "fuzzing the input functions: $iterations calls, seed $seed"
+psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/functions_fuzz.sql 2>&1 \
+    | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee -a /tmp/vqc-fuzz.out
+grep -q '^ fuzz: PASS' /tmp/vqc-fuzz.out && grep -q '^ kwargs fuzz: PASS' /tmp/vqc-fuzz.out \
+    && grep -q '^ functions fuzz: PASS' /tmp/vqc-fuzz.out
