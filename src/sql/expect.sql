@@ -339,34 +339,23 @@ CREATE FUNCTION vqc._exact_quantiles_by_passes(target regclass, value_sql text, 
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    ranks bigint[];
-    got   float8[];
+    ranks bigint[];       -- the distinct ranks needed, ascending
+    got   float8[];       -- their values
 BEGIN
     IF n IS NULL OR n = 0 THEN
         vals := array_fill(NULL::float8, ARRAY[cardinality(qs)]);
         passes := 0;
         RETURN;
     END IF;
-    IF disc THEN
-        ranks := ARRAY(SELECT greatest(ceil(q * n)::bigint, 1) - 1 FROM unnest(qs) q);
-    ELSE
-        ranks := ARRAY(SELECT r FROM unnest(qs) q,
-                       LATERAL (VALUES (floor(q * (n - 1))::bigint), (ceil(q * (n - 1))::bigint)) v(r));
-    END IF;
-    SELECT x.vals, x.passes INTO got, passes
-      FROM vqc._exact_ranks(target, value_sql, ARRAY(SELECT DISTINCT r FROM unnest(ranks) r ORDER BY r)) x;
-    -- got is in the order of the distinct ranks
-    IF disc THEN
-        vals := ARRAY(SELECT got[array_position(ARRAY(SELECT DISTINCT r FROM unnest(ranks) r ORDER BY r), r)]
-                        FROM unnest(ranks) WITH ORDINALITY u(r, o) ORDER BY o);
-    ELSE
-        vals := ARRAY(SELECT vqc.quantile_interpolate(
-                                 got[array_position(d.ranks, floor(q * (n - 1))::bigint)],
-                                 got[array_position(d.ranks, ceil(q * (n - 1))::bigint)], q, n)
-                        FROM unnest(qs) WITH ORDINALITY u(q, o),
-                             LATERAL (SELECT ARRAY(SELECT DISTINCT r FROM unnest(ranks) r ORDER BY r) AS ranks) d
-                       ORDER BY o);
-    END IF;
+    SELECT array_agg(DISTINCT r ORDER BY r) INTO ranks
+      FROM unnest(qs) q,
+           LATERAL (VALUES (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE floor(q * (n - 1))::bigint END),
+                           (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE ceil(q * (n - 1))::bigint END)) v(r);
+    SELECT x.vals, x.passes INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
+    vals := ARRAY(SELECT CASE WHEN disc THEN got[array_position(ranks, greatest(ceil(q * n)::bigint, 1) - 1)]
+                              ELSE vqc.quantile_interpolate(got[array_position(ranks, floor(q * (n - 1))::bigint)],
+                                                            got[array_position(ranks, ceil(q * (n - 1))::bigint)], q, n) END
+                    FROM unnest(qs) WITH ORDINALITY u(q, o) ORDER BY o);
 END
 $$;
 
