@@ -216,26 +216,36 @@ value_bucket(float8 x)
 }
 
 /*
- * The k-th smallest number of v[0..n) (0-based, NaNs excluded; the caller
- * checks that k < the count of numbers) and, when want_next, the (k+1)-th
- * (NaN when there is none: NaN sorts above every number).
+ * The value of 0-based rank k among v[0..n) in float8 order (NaN above
+ * every number, so NaN when k is not below the count of numbers) and, when
+ * next is not NULL, the value of rank k + 1 likewise.
  */
-static void
-select_ranks(const float8 *v, int64 n, int64 k, bool want_next,
-			 float8 *kth, float8 *next)
+static float8
+value_at_rank(const float8 *v, int64 n, int64 k, float8 *next)
 {
 	int64	   *count = palloc0(sizeof(int64) * NBUCKETS);
+	int64		numbers = 0;
 	int64		before = 0;
 	uint32		b;
 	float8	   *bucket;
 	int64		nb = 0;
 	float8		above = get_float8_nan();	/* least number past bucket b */
+	float8		kth;
 	int64		i;
 
 	for (i = 0; i < n; i++)
 	{
 		if (!isnan(v[i]))
 			count[value_bucket(v[i])]++;
+	}
+	for (b = 0; b < NBUCKETS; b++)
+		numbers += count[b];
+	if (k >= numbers)
+	{
+		pfree(count);
+		if (next)
+			*next = get_float8_nan();
+		return get_float8_nan();
 	}
 	for (b = 0; before + count[b] <= k; b++)
 		before += count[b];
@@ -257,8 +267,8 @@ select_ranks(const float8 *v, int64 n, int64 k, bool want_next,
 	Assert(nb == count[b]);
 	k -= before;
 	select_kth(bucket, nb, k);
-	*kth = bucket[k];
-	if (want_next)
+	kth = bucket[k];
+	if (next)
 	{
 		/* everything after position k is >= it: the least of those, or above */
 		*next = above;
@@ -270,19 +280,17 @@ select_ranks(const float8 *v, int64 n, int64 k, bool want_next,
 	}
 	pfree(bucket);
 	pfree(count);
+	return kth;
 }
 
 /*
  * The state for a quantile q: checks q as percentile_cont does, returns
- * NULL when there is nothing to select from (empty or overflowed), and
- * counts the numbers among the values (*m; the rest are NaN).
+ * NULL when there is nothing to select from (empty or overflowed).
  */
 static Vec8State *
-quantile_state(FunctionCallInfo fcinfo, float8 q, int64 *m)
+quantile_state(FunctionCallInfo fcinfo, float8 q)
 {
 	Vec8State  *s = vec8_get_arg(fcinfo, 0);
-	const float8 *v = (const float8 *) s->values;
-	int64		i;
 
 	if (q < 0 || q > 1 || isnan(q))
 		ereport(ERROR,
@@ -290,9 +298,6 @@ quantile_state(FunctionCallInfo fcinfo, float8 q, int64 *m)
 				 errmsg("percentile value %g is not between 0 and 1", q)));
 	if ((s->flags & VEC8_OVERFLOW) || s->nvalues == 0)
 		return NULL;
-	*m = 0;
-	for (i = 0; i < s->nvalues; i++)
-		*m += !isnan(v[i]);
 	return s;
 }
 
@@ -308,22 +313,18 @@ vqc_exact_quantile(PG_FUNCTION_ARGS)
 	float8		q = PG_GETARG_FLOAT8(1);
 	Vec8State  *s;
 	int64		n;
-	int64		m;
 	int64		first_row;
 	int64		second_row;
 	float8		first_val;
 	float8		second_val;
 
-	if ((s = quantile_state(fcinfo, q, &m)) == NULL)
+	if ((s = quantile_state(fcinfo, q)) == NULL)
 		PG_RETURN_NULL();
 	n = s->nvalues;
 	first_row = floor(q * (n - 1));
 	second_row = ceil(q * (n - 1));
-
-	if (first_row >= m)
-		PG_RETURN_FLOAT8(get_float8_nan());
-	select_ranks((const float8 *) s->values, n, first_row, first_row != second_row,
-				 &first_val, &second_val);
+	first_val = value_at_rank((const float8 *) s->values, n, first_row,
+							  first_row != second_row ? &second_val : NULL);
 	if (first_row == second_row)
 		PG_RETURN_FLOAT8(first_val);
 	PG_RETURN_FLOAT8(first_val + ((q * (n - 1)) - first_row) *
@@ -341,17 +342,11 @@ vqc_exact_quantile_disc(PG_FUNCTION_ARGS)
 {
 	float8		q = PG_GETARG_FLOAT8(1);
 	Vec8State  *s;
-	int64		m;
-	int64		k;
-	float8		kth;
 
-	if ((s = quantile_state(fcinfo, q, &m)) == NULL)
+	if ((s = quantile_state(fcinfo, q)) == NULL)
 		PG_RETURN_NULL();
-	k = Max((int64) ceil(q * s->nvalues), 1) - 1;
-	if (k >= m)
-		PG_RETURN_FLOAT8(get_float8_nan());
-	select_ranks((const float8 *) s->values, s->nvalues, k, false, &kth, NULL);
-	PG_RETURN_FLOAT8(kth);
+	PG_RETURN_FLOAT8(value_at_rank((const float8 *) s->values, s->nvalues,
+								   Max((int64) ceil(q * s->nvalues), 1) - 1, NULL));
 }
 
 Datum
@@ -408,19 +403,10 @@ vqc_exact_kth(PG_FUNCTION_ARGS)
 {
 	Vec8State  *s = vec8_get_arg(fcinfo, 0);
 	int64		k = PG_GETARG_INT64(1);
-	const float8 *v = (const float8 *) s->values;
-	int64		m = 0;
-	int64		i;
-	float8		kth;
 
 	if ((s->flags & VEC8_OVERFLOW) || k < 0 || k >= s->nvalues)
 		PG_RETURN_NULL();
-	for (i = 0; i < s->nvalues; i++)
-		m += !isnan(v[i]);
-	if (k >= m)
-		PG_RETURN_FLOAT8(get_float8_nan());
-	select_ranks(v, s->nvalues, k, false, &kth, NULL);
-	PG_RETURN_FLOAT8(kth);
+	PG_RETURN_FLOAT8(value_at_rank((const float8 *) s->values, s->nvalues, k, NULL));
 }
 
 /*
