@@ -8,6 +8,7 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/functions_fuzz.sql
 -- ends with "functions fuzz: PASS" or "functions fuzz: FAIL".
 \set ON_ERROR_STOP on
+\i test/fuzz/include/attempts.psql
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS ffuzz CASCADE;
 CREATE SCHEMA ffuzz;
@@ -72,15 +73,11 @@ BEGIN
     RETURN s;
 END $$;
 
-CREATE TABLE ffuzz.outcome (sqlstate text PRIMARY KEY, attempts bigint NOT NULL, example text);
-
 CREATE FUNCTION ffuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     i        int;
     what     int;
     call     text;
-    state    text;
-    msg      text;
     counts   jsonb := '{}';
     examples jsonb := '{}';
 BEGIN
@@ -101,18 +98,10 @@ BEGIN
                         (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
                         ffuzz.pick('methods'), ffuzz.pick('options'))
         END;
-        BEGIN
-            EXECUTE call;
-            state := 'accepted';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            IF state LIKE 'XX%' AND NOT examples ? state THEN
-                examples := examples || jsonb_build_object(state, left(call, 300) || ': ' || msg);
-            END IF;
-        END;
-        counts := counts || jsonb_build_object(state, coalesce((counts ->> state)::bigint, 0) + 1);
+        SELECT a.counts, a.examples INTO counts, examples
+          FROM fuzzlib.attempt(call, NULL, call, counts, examples) a;
     END LOOP;
-    INSERT INTO ffuzz.outcome SELECT key, value::bigint, examples ->> key FROM jsonb_each_text(counts);
+    PERFORM fuzzlib.record(counts, examples);
 END $$;
 
 \if :{?iterations}
@@ -124,7 +113,6 @@ END $$;
 \set seed 0.42
 \endif
 SELECT ffuzz.run(:iterations, :seed);
-SELECT sqlstate, attempts, example FROM ffuzz.outcome ORDER BY attempts DESC;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM ffuzz.outcome WHERE sqlstate LIKE 'XX%')
-            THEN 'functions fuzz: FAIL' ELSE 'functions fuzz: PASS' END AS verdict;
-DROP SCHEMA ffuzz CASCADE;
+SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
+SELECT fuzzlib.verdict('functions fuzz') AS verdict;
+DROP SCHEMA ffuzz, fuzzlib CASCADE;

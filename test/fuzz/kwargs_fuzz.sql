@@ -8,6 +8,7 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/kwargs_fuzz.sql
 -- prints a summary and ends with "kwargs fuzz: PASS" or "kwargs fuzz: FAIL".
 \set ON_ERROR_STOP on
+\i test/fuzz/include/attempts.psql
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS kwfuzz CASCADE;
 CREATE SCHEMA kwfuzz;
@@ -39,8 +40,6 @@ CREATE TABLE kwfuzz.cols (c text);
 INSERT INTO kwfuzz.cols SELECT attname FROM pg_attribute WHERE attrelid = 'kwfuzz.t'::regclass AND attnum > 0;
 INSERT INTO kwfuzz.cols VALUES ('nope'), (''), ('ID'), ('i; DROP TABLE kwfuzz.t');
 
-CREATE TABLE kwfuzz.outcome (sqlstate text PRIMARY KEY, attempts bigint NOT NULL, example text);
-
 CREATE FUNCTION kwfuzz.pick(tbl text) RETURNS jsonb LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     out jsonb;
@@ -53,19 +52,14 @@ BEGIN
     RETURN out;
 END $$;
 
--- outcomes are counted in memory (see state_fuzz.sql)
 CREATE FUNCTION kwfuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    types    record;
     etypes   text[];
-    req      text[][];
     i        int;
     e        text;
     k        text;
     kwargs   jsonb;
     rf       text;
-    state    text;
-    msg      text;
     counts   jsonb := '{}';
     examples jsonb := '{}';
     cat      record;
@@ -89,18 +83,11 @@ BEGIN
             kwargs := kwargs || jsonb_build_object('unknown_' || (random() * 9)::int, kwfuzz.pick('pool'));
         END IF;
         rf := (ARRAY['BOOLEAN_ONLY', 'BASIC', 'SUMMARY', 'COMPLETE', 'basic', ''])[1 + (random() * 5)::int];
-        BEGIN
-            PERFORM vqc.expect('kwfuzz.t', e, kwargs, rf);
-            state := 'accepted';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            IF state LIKE 'XX%' AND NOT examples ? state THEN
-                examples := examples || jsonb_build_object(state, format('%s %s: %s', e, kwargs, msg));
-            END IF;
-        END;
-        counts := counts || jsonb_build_object(state, coalesce((counts ->> state)::bigint, 0) + 1);
+        SELECT a.counts, a.examples INTO counts, examples
+          FROM fuzzlib.attempt('SELECT vqc.expect(''kwfuzz.t'', ($1)[1], ($1)[2]::jsonb, ($1)[3])',
+                               ARRAY[e, kwargs::text, rf], format('%s %s', e, kwargs), counts, examples) a;
     END LOOP;
-    INSERT INTO kwfuzz.outcome SELECT key, value::bigint, examples ->> key FROM jsonb_each_text(counts);
+    PERFORM fuzzlib.record(counts, examples);
 END $$;
 
 \if :{?iterations}
@@ -112,9 +99,7 @@ END $$;
 \set seed 0.42
 \endif
 SELECT kwfuzz.run(:iterations, :seed);
-SELECT sqlstate, attempts, left(example, 300) AS example FROM kwfuzz.outcome ORDER BY attempts DESC;
+SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT count(*) = 3001 AS table_intact FROM kwfuzz.t;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM kwfuzz.outcome WHERE sqlstate LIKE 'XX%')
-              OR (SELECT count(*) FROM kwfuzz.t) <> 3001
-            THEN 'kwargs fuzz: FAIL' ELSE 'kwargs fuzz: PASS' END AS verdict;
-DROP SCHEMA kwfuzz CASCADE;
+SELECT fuzzlib.verdict('kwargs fuzz', (SELECT count(*) FROM kwfuzz.t) = 3001) AS verdict;
+DROP SCHEMA kwfuzz, fuzzlib CASCADE;

@@ -9,6 +9,7 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/state_fuzz.sql
 -- prints a summary and ends with "fuzz: PASS" or "fuzz: FAIL".
 \set ON_ERROR_STOP on
+\i test/fuzz/include/attempts.psql
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS fuzz CASCADE;
 CREATE SCHEMA fuzz;
@@ -90,9 +91,11 @@ BEGIN
     RETURN b;
 END $$;
 
--- every function that reads a state of type typ, on the text form s
+-- the input of type typ on the text form s, then every function that
+-- reads such a state
 CREATE FUNCTION fuzz.exercise(typ regtype, s text, original text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    EXECUTE format('SELECT $1::%s', typ) USING s;
     CASE typ
     WHEN 'vqc.profile'::regtype THEN
         PERFORM vqc.quantile(p, 0.5), vqc.quantiles(p, '{0, 0.1, 0.99, 1}'), vqc.rank(p, 3),
@@ -126,18 +129,11 @@ BEGIN
     END CASE;
 END $$;
 
-CREATE TABLE fuzz.outcome (sqlstate text PRIMARY KEY, attempts bigint NOT NULL, example text);
-
--- outcomes are counted in memory: 200 000 updates of one row in one
--- transaction would leave a HOT chain that every update walks
 CREATE FUNCTION fuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     seeds    fuzz.seed[];
     sd       fuzz.seed;
     i        int;
-    s        text;
-    state    text;
-    msg      text;
     counts   jsonb := '{}';
     examples jsonb := '{}';
 BEGIN
@@ -145,21 +141,12 @@ BEGIN
     SELECT array_agg(x ORDER BY name) INTO seeds FROM fuzz.seed x;
     FOR i IN 1 .. iterations LOOP
         sd := seeds[1 + (random() * (cardinality(seeds) - 1))::int];
-        s := encode(fuzz.mutate(sd.state), 'hex');
-        BEGIN
-            EXECUTE format('SELECT $1::%s', sd.typ) USING s;
-            PERFORM fuzz.exercise(sd.typ, s, encode(sd.state, 'hex'));
-            state := 'accepted';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            IF state LIKE 'XX%' AND NOT examples ? state THEN
-                examples := examples || jsonb_build_object(state, format('%s, mutation %s of seed %s: %s', sd.name, i, seed, msg));
-            END IF;
-        END;
-        counts := counts || jsonb_build_object(state, coalesce((counts ->> state)::bigint, 0) + 1);
+        SELECT a.counts, a.examples INTO counts, examples
+          FROM fuzzlib.attempt('SELECT fuzz.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])',
+                               ARRAY[sd.typ::text, encode(fuzz.mutate(sd.state), 'hex'), encode(sd.state, 'hex')],
+                               format('%s, mutation %s of seed %s', sd.name, i, seed), counts, examples) a;
     END LOOP;
-    INSERT INTO fuzz.outcome
-    SELECT key, value::bigint, examples ->> key FROM jsonb_each_text(counts);
+    PERFORM fuzzlib.record(counts, examples);
 END $$;
 
 \if :{?iterations}
@@ -171,7 +158,6 @@ END $$;
 \set seed 0.42
 \endif
 SELECT fuzz.run(:iterations, :seed);
-SELECT sqlstate, attempts, example FROM fuzz.outcome ORDER BY attempts DESC;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM fuzz.outcome WHERE sqlstate LIKE 'XX%')
-            THEN 'fuzz: FAIL' ELSE 'fuzz: PASS' END AS verdict;
-DROP SCHEMA fuzz CASCADE;
+SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
+SELECT fuzzlib.verdict('fuzz') AS verdict;
+DROP SCHEMA fuzz, fuzzlib CASCADE;
