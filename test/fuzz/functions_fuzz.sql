@@ -104,14 +104,6 @@ BEGIN
     PERFORM fuzzlib.record(counts, examples);
 END $$;
 
-\if :{?iterations}
-\else
-\set iterations 1000
-\endif
-\if :{?seed}
-\else
-\set seed 0.42
-\endif
 SELECT ffuzz.run(:iterations, :seed);
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT fuzzlib.verdict('functions fuzz') AS verdict;

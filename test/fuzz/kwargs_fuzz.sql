@@ -90,14 +90,6 @@ BEGIN
     PERFORM fuzzlib.record(counts, examples);
 END $$;
 
-\if :{?iterations}
-\else
-\set iterations 1000
-\endif
-\if :{?seed}
-\else
-\set seed 0.42
-\endif
 SELECT kwfuzz.run(:iterations, :seed);
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT count(*) = 3001 AS table_intact FROM kwfuzz.t;

@@ -149,14 +149,6 @@ BEGIN
     PERFORM fuzzlib.record(counts, examples);
 END $$;
 
-\if :{?iterations}
-\else
-\set iterations 2000
-\endif
-\if :{?seed}
-\else
-\set seed 0.42
-\endif
 SELECT fuzz.run(:iterations, :seed);
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT fuzzlib.verdict('fuzz') AS verdict;
