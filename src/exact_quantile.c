@@ -35,8 +35,6 @@ PG_FUNCTION_INFO_V1(vqc_exact_quantile_numeric_transfn);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_combinefn);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile);
 PG_FUNCTION_INFO_V1(vqc_exact_quantile_disc);
-PG_FUNCTION_INFO_V1(vqc_exact_quantile_count);
-PG_FUNCTION_INFO_V1(vqc_exact_quantile_overflowed);
 PG_FUNCTION_INFO_V1(vqc_exact_kth);
 PG_FUNCTION_INFO_V1(vqc_value_key);
 PG_FUNCTION_INFO_V1(vqc_numeric_value_key);
@@ -347,18 +345,6 @@ vqc_exact_quantile_disc(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(value_at_rank((const float8 *) s->values, s->nvalues,
 								   Max((int64) ceil(q * s->nvalues), 1) - 1, NULL));
-}
-
-Datum
-vqc_exact_quantile_count(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(vec8_get_arg(fcinfo, 0)->count);
-}
-
-Datum
-vqc_exact_quantile_overflowed(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL((vec8_get_arg(fcinfo, 0)->flags & VEC8_OVERFLOW) != 0);
 }
 
 /*

@@ -85,12 +85,12 @@ COMMENT ON FUNCTION vqc.exact_quantile_disc(vqc.exact_quantile_state, float8) IS
 
 CREATE FUNCTION vqc.exact_quantile_count(state vqc.exact_quantile_state)
 RETURNS int8
-AS 'MODULE_PATHNAME', 'vqc_exact_quantile_count'
+AS 'MODULE_PATHNAME', 'vqc_vec8_count'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION vqc.exact_quantile_overflowed(state vqc.exact_quantile_state)
 RETURNS boolean
-AS 'MODULE_PATHNAME', 'vqc_exact_quantile_overflowed'
+AS 'MODULE_PATHNAME', 'vqc_vec8_overflowed'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- Exact quantiles past the memory limit, by passes (vqc._exact_ranks): the

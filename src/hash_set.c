@@ -33,8 +33,6 @@ PG_FUNCTION_INFO_V1(vqc_hash_set_state_recv);
 PG_FUNCTION_INFO_V1(vqc_hash_set_state_send);
 PG_FUNCTION_INFO_V1(vqc_hash_set_transfn);
 PG_FUNCTION_INFO_V1(vqc_hash_set_combinefn);
-PG_FUNCTION_INFO_V1(vqc_hash_set_count);
-PG_FUNCTION_INFO_V1(vqc_hash_set_overflowed);
 PG_FUNCTION_INFO_V1(vqc_hash_set_has_duplicates);
 PG_FUNCTION_INFO_V1(vqc_hash_set_distinct_hashes);
 PG_FUNCTION_INFO_V1(vqc_hash_set_duplicates);
@@ -342,18 +340,6 @@ distinct_hashes(const Vec8State *s)
 	}
 	pfree(h);
 	return distinct;
-}
-
-Datum
-vqc_hash_set_count(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(vec8_get_arg(fcinfo, 0)->count);
-}
-
-Datum
-vqc_hash_set_overflowed(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL((vec8_get_arg(fcinfo, 0)->flags & VEC8_OVERFLOW) != 0);
 }
 
 Datum

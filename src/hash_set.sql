@@ -60,12 +60,12 @@ CREATE AGGREGATE vqc.hash_set_agg(anyelement) (
 
 CREATE FUNCTION vqc.hash_set_count(state vqc.hash_set_state)
 RETURNS int8
-AS 'MODULE_PATHNAME', 'vqc_hash_set_count'
+AS 'MODULE_PATHNAME', 'vqc_vec8_count'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION vqc.hash_set_overflowed(state vqc.hash_set_state)
 RETURNS boolean
-AS 'MODULE_PATHNAME', 'vqc_hash_set_overflowed'
+AS 'MODULE_PATHNAME', 'vqc_vec8_overflowed'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- true: some hash repeats, so values MAY repeat; false: all values distinct;

@@ -544,3 +544,24 @@ vec8_type_send(FunctionCallInfo fcinfo, uint32 magic)
 	vec8_serialize(&buf, vec8_get_arg(fcinfo, 0), magic);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
+
+/*
+ * The accessors every Vec8 state type shares (vqc.exact_quantile_count and
+ * vqc.hash_set_count, vqc.exact_quantile_overflowed and
+ * vqc.hash_set_overflowed): non-null values seen, and whether the words
+ * outgrew the exact memory limit.
+ */
+PG_FUNCTION_INFO_V1(vqc_vec8_count);
+PG_FUNCTION_INFO_V1(vqc_vec8_overflowed);
+
+Datum
+vqc_vec8_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(vec8_get_arg(fcinfo, 0)->count);
+}
+
+Datum
+vqc_vec8_overflowed(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL((vec8_get_arg(fcinfo, 0)->flags & VEC8_OVERFLOW) != 0);
+}
