@@ -424,13 +424,14 @@ BEGIN
         IF dups = '{}' THEN
             t := NULL;
         ELSIF dups IS NOT NULL AND (plan ->> 'keys_from_values')::boolean THEN
-            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM '
-                           '(SELECT ($1)[i][1]::%4$s AS %1$s FROM generate_subscripts($1, 1) AS i, '
-                           '        generate_series(1, ($1)[i][2]) AS occurrence ORDER BY i) AS repeats',
+            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s ORDER BY i) FROM '
+                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM generate_subscripts($1, 1) AS i, '
+                           '        generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
                 INTO t USING dups;
         ELSIF dups IS NOT NULL THEN
-            EXECUTE format('SELECT vqc.tally(v::text, k, %3$s) FROM '
+            -- samples ascending by value, then by row key: the same order whatever the plan
+            EXECUTE format('SELECT vqc.tally(v::text, k, %3$s ORDER BY v, k) FROM '
                            '(SELECT %1$s AS v, %2$s AS k, count(*) OVER (PARTITION BY %1$s) AS c '
                            '   FROM %4$s WHERE vqc.hash_value(%1$s) = ANY ($1)) AS candidates '
                            'WHERE c > 1',
