@@ -125,16 +125,22 @@ CREATE FUNCTION vqc._profile_values_exact(prof vqc.profile, type_sql text)
 RETURNS boolean
 LANGUAGE plpgsql STABLE
 AS $$
+DECLARE
+    lo text;
+    hi text;
 BEGIN
-    IF type_sql = 'timestamp without time zone' THEN
-        RETURN vqc.min_value(prof) IS NULL
-            OR (vqc.min_value(prof)::timestamp >= '1685-01-01' AND vqc.max_value(prof)::timestamp <= '2255-01-01');
-    ELSIF type_sql = 'timestamp with time zone' THEN
-        RETURN vqc.min_value(prof) IS NULL
-            OR (vqc.min_value(prof)::timestamptz >= '1685-01-01 00:00+00'
-                AND vqc.max_value(prof)::timestamptz <= '2255-01-01 00:00+00');
+    IF type_sql NOT IN ('timestamp without time zone', 'timestamp with time zone') THEN
+        RETURN true;
     END IF;
-    RETURN true;
+    lo := vqc.min_value(prof);
+    hi := vqc.max_value(prof);
+    IF lo IS NULL THEN
+        RETURN true;    -- no values
+    END IF;
+    IF type_sql = 'timestamp without time zone' THEN
+        RETURN lo::timestamp >= '1685-01-01' AND hi::timestamp <= '2255-01-01';
+    END IF;
+    RETURN lo::timestamptz >= '1685-01-01 00:00+00' AND hi::timestamptz <= '2255-01-01 00:00+00';
 END
 $$;
 
