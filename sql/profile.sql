@@ -306,6 +306,21 @@ SELECT vqc.profile_send(px) = decode(px::text, 'hex') AS send_is_hex FROM pbig_w
 SELECT pg_column_size(vqc.profile_agg(v::float8)) <= 36000 AS size_ok, pg_column_size(vqc.profile_agg(v::float8)) AS bytes
 FROM generate_series(1, 1000000) v;
 
+-- a stored sketch-mode profile as the INITCOND of a user's aggregate: the
+-- transition function continues it (its stored form has no batch to fill)
+DO $$
+BEGIN
+    EXECUTE format('CREATE AGGREGATE continue_profile(anyelement) (SFUNC = vqc.profile_transfn, STYPE = vqc.profile, INITCOND = %L)',
+                   (SELECT vqc.profile_agg(v::float8) FROM generate_series(1, 5000) v)::text);
+END $$;
+SELECT vqc.row_count(c) AS rows, vqc.mean(c) AS mean, vqc.min_value(c) AS min, vqc.max_value(c) AS max,
+       vqc.ndistinct(c) = vqc.ndistinct(w) AS ndistinct_same,
+       vqc.quantiles(c, '{0.1,0.5,0.9}') = vqc.quantiles(w, '{0.1,0.5,0.9}') AS quantiles_same,
+       abs(vqc.stddev(c) / vqc.stddev(w) - 1) < 1e-12 AS stddev_same
+FROM (SELECT continue_profile(v::float8) FILTER (WHERE v > 5000) AS c, vqc.profile_agg(v::float8) AS w
+        FROM generate_series(1, 10000) v) s;
+DROP AGGREGATE continue_profile(anyelement);
+
 -- malformed input: 22P02 (text) and 22P03 (binary)
 CREATE TABLE pvalid AS
 SELECT (SELECT vqc.profile_agg(v)::text FROM (VALUES (1.5::float8), (2.5), (NULL)) x(v)) AS e,

@@ -64,6 +64,82 @@ moments_combine(Moments *a, const Moments *b)
 	a->max = Max(a->max, b->max);
 }
 
+/*
+ * Adds n finite values at once: the batch's own mean and central sums, then
+ * Chan's merge.  No division per value and four independent accumulators,
+ * so it runs at the multiplier's throughput where moments_add() waits on
+ * one division per value; the two-pass form over a short batch is at least
+ * as accurate.  A batch whose sum overflows (values near DBL_MAX) goes
+ * through moments_add(), which never sums the values themselves.
+ */
+void
+moments_add_batch(Moments *m, const double *x, int n)
+{
+	Moments		b;
+	double		s[4] = {0, 0, 0, 0};
+	double		lo;
+	double		hi;
+	double		mean;
+	double		c2[2] = {0, 0};
+	double		c3[2] = {0, 0};
+	double		c4[2] = {0, 0};
+	int			i;
+
+	if (n <= 0)
+		return;
+	lo = hi = x[0];
+	for (i = 0; i + 4 <= n; i += 4)
+	{
+		s[0] += x[i];
+		s[1] += x[i + 1];
+		s[2] += x[i + 2];
+		s[3] += x[i + 3];
+	}
+	for (; i < n; i++)
+		s[0] += x[i];
+	mean = ((s[0] + s[1]) + (s[2] + s[3])) / n;
+	if (!isfinite(mean))
+	{
+		for (i = 0; i < n; i++)
+			moments_add(m, x[i]);
+		return;
+	}
+	for (i = 0; i + 2 <= n; i += 2)
+	{
+		double		d0 = x[i] - mean;
+		double		d1 = x[i + 1] - mean;
+		double		q0 = d0 * d0;
+		double		q1 = d1 * d1;
+
+		c2[0] += q0;
+		c2[1] += q1;
+		c3[0] += q0 * d0;
+		c3[1] += q1 * d1;
+		c4[0] += q0 * q0;
+		c4[1] += q1 * q1;
+		lo = Min(lo, Min(x[i], x[i + 1]));
+		hi = Max(hi, Max(x[i], x[i + 1]));
+	}
+	for (; i < n; i++)
+	{
+		double		d = x[i] - mean;
+
+		c2[0] += d * d;
+		c3[0] += d * d * d;
+		c4[0] += d * d * d * d;
+		lo = Min(lo, x[i]);
+		hi = Max(hi, x[i]);
+	}
+	b.n = n;
+	b.mean = mean;
+	b.m2 = c2[0] + c2[1];
+	b.m3 = c3[0] + c3[1];
+	b.m4 = c4[0] + c4[1];
+	b.min = lo;
+	b.max = hi;
+	moments_combine(m, &b);
+}
+
 bool
 moments_mean(const Moments *m, double *out)
 {

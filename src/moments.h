@@ -48,6 +48,7 @@ moments_add(Moments *m, double x)
 }
 
 extern void moments_combine(Moments *a, const Moments *b);
+extern void moments_add_batch(Moments *m, const double *x, int n);
 extern bool moments_mean(const Moments *m, double *out);
 extern bool moments_variance(const Moments *m, double *out);
 extern bool moments_skewness(const Moments *m, double *out);

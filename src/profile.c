@@ -84,6 +84,7 @@ PG_FUNCTION_INFO_V1(vqc_profile_recv);
 PG_FUNCTION_INFO_V1(vqc_profile_send);
 PG_FUNCTION_INFO_V1(vqc_profile_transfn);
 PG_FUNCTION_INFO_V1(vqc_profile_combinefn);
+PG_FUNCTION_INFO_V1(vqc_profile_finalfn);
 PG_FUNCTION_INFO_V1(vqc_profile_merge);
 PG_FUNCTION_INFO_V1(vqc_profile_quantile);
 PG_FUNCTION_INFO_V1(vqc_profile_quantiles);
@@ -336,6 +337,8 @@ profile_alloc_sketch(const ProfileState *hdr)
 	memset(sk->hll, 0, sizeof(sk->hll));
 	freq_init(&sk->freq);
 	kll_init(&sk->kll);
+	sk->nbatch = sk->pad = 0;
+	memset(sk->batch, 0, sizeof(sk->batch));
 	return s;
 }
 
@@ -358,6 +361,57 @@ sketch_text(ProfileSketch *sk, const char *p, int len)
 
 	hll_add(sk->hll, h);
 	freq_update(&sk->freq, h, 0.0, p, cl, cl < len, true);
+}
+
+/*
+ * Feeds a sketch-mode state's batched finite values into its moments and
+ * sketches, in arrival order, so the sketches come out as if fed one by one.
+ */
+static void
+profile_flush_batch(ProfileState *s)
+{
+	ProfileSketch *sk = PROFILE_SKETCH(s);
+	int			i;
+
+	if (sk->nbatch == 0)
+		return;
+	moments_add_batch(&s->mom, sk->batch, sk->nbatch);
+	for (i = 0; i < sk->nbatch; i++)
+		sketch_number(sk, sk->batch[i]);
+	sk->nbatch = 0;
+}
+
+/*
+ * s itself when it is flushed already, else a flushed copy, which ends
+ * before batch[]: what the aggregate returns and tables store.
+ */
+static ProfileState *
+profile_flushed(ProfileState *s)
+{
+	ProfileState *c;
+
+	if (!(s->flags & PF_SKETCH) || VARSIZE(s) == PROFILE_FLUSHED_SIZE)
+		return s;
+	c = palloc(PROFILE_SKETCH_SIZE);
+	memcpy(c, s, PROFILE_SKETCH_SIZE);
+	profile_flush_batch(c);
+	SET_VARSIZE(c, PROFILE_FLUSHED_SIZE);
+	return c;
+}
+
+/*
+ * A flushed sketch-mode state given to the transition function (an
+ * aggregate of the user's with a profile as INITCOND) regains its batch.
+ */
+static ProfileState *
+profile_widen(const ProfileState *s)
+{
+	ProfileState *w = palloc0(PROFILE_SKETCH_SIZE);
+
+	memcpy(w, s, PROFILE_FLUSHED_SIZE);
+	SET_VARSIZE(w, PROFILE_SKETCH_SIZE);
+	PROFILE_SKETCH(w)->nbatch = 0;
+	return w;
 }
 
 /* iterates over the text entries of an exact state */
@@ -428,6 +482,23 @@ profile_reserve(ProfileState *s, int32 need, int32 max)
 static ProfileState *
 profile_add_number(ProfileState *s, float8 x)
 {
+	/*
+	 * The common case, a finite value in sketch mode, only joins the batch;
+	 * a NaN or infinity first flushes it, keeping the arrival order.
+	 */
+	if (likely(s->flags & PF_SKETCH))
+	{
+		ProfileSketch *sk = PROFILE_SKETCH(s);
+
+		if (likely(isfinite(x)))
+		{
+			sk->batch[sk->nbatch++] = (x == 0) ? 0.0 : x;	/* -0 as 0 */
+			if (unlikely(sk->nbatch == PROFILE_BATCH))
+				profile_flush_batch(s);
+			return s;
+		}
+		profile_flush_batch(s);
+	}
 	if (isnan(x))
 		s->nan++;
 	else if (isinf(x))
@@ -579,7 +650,9 @@ vqc_profile_transfn(PG_FUNCTION_ARGS)
 	Oid			typid;
 	ProfileState *s;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
+	/* checked once per call site: profile_input_type() caches in fn_extra */
+	if (unlikely(fcinfo->flinfo->fn_extra == NULL) &&
+		!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "vqc_profile_transfn called in non-aggregate context");
 
 	typid = profile_input_type(fcinfo);
@@ -587,6 +660,8 @@ vqc_profile_transfn(PG_FUNCTION_ARGS)
 		s = profile_alloc_exact(NULL, 0);
 	else
 		s = (ProfileState *) vqc_state_writable(PG_GETARG_DATUM(0));
+	if (unlikely((s->flags & PF_SKETCH) && VARSIZE(s) != PROFILE_SKETCH_SIZE))
+		s = profile_widen(s);
 	if (unlikely(s->kind == PK_EMPTY))
 	{
 		s->kind = (uint8) kind_of_type(typid);
@@ -651,6 +726,10 @@ profile_combine(ProfileState *l, const ProfileState *r)
 	bool		lsk;
 	bool		rsk;
 
+	Assert(r->kind == PK_TEXT || !(r->flags & PF_SKETCH) ||
+		   PROFILE_SKETCH(r)->nbatch == 0);
+	if ((l->flags & PF_SKETCH) && l->kind != PK_TEXT)
+		profile_flush_batch(l);
 	if (r->kind == PK_EMPTY)
 		return l;
 	if (l->kind == PK_EMPTY)
@@ -745,7 +824,7 @@ profile_combine(ProfileState *l, const ProfileState *r)
 		/* r's sketches, l's (merged) header, then l's values */
 		ProfileState *n = profile_alloc_sketch(l);
 
-		memcpy(PROFILE_SKETCH(n), PROFILE_SKETCH(r), sizeof(ProfileSketch));
+		memcpy(PROFILE_SKETCH(n), PROFILE_SKETCH(r), offsetof(ProfileSketch, batch));
 		feed_exact(n, l);
 		return n;
 	}
@@ -771,7 +850,13 @@ profile_from_datum(Datum d)
 	ok = VARSIZE(s) >= PROFILE_HDRSZ && s->version == VQC_STATE_VERSION &&
 		s->kind <= PK_TEXT;
 	if (ok && (s->flags & PF_SKETCH))
-		ok = VARSIZE(s) == PROFILE_SKETCH_SIZE;
+		ok = (VARSIZE(s) == PROFILE_SKETCH_SIZE ||
+			  VARSIZE(s) == PROFILE_FLUSHED_SIZE) &&
+			PROFILE_SKETCH(s)->nbatch >= 0 &&
+			(PROFILE_SKETCH(s)->nbatch == 0 || VARSIZE(s) == PROFILE_SKETCH_SIZE) &&
+			PROFILE_SKETCH(s)->nbatch < PROFILE_BATCH &&
+			(PROFILE_SKETCH(s)->nbatch == 0 || s->kind == PK_NUMERIC ||
+			 s->kind == PK_TEMPORAL);
 	else if (ok)
 		ok = s->exact_cap >= 0 && s->exact_used >= 0 &&
 			s->exact_used <= s->exact_cap &&
@@ -781,7 +866,7 @@ profile_from_datum(Datum d)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("unsupported or corrupt vqc state"),
 				 errdetail("The stored profile was not written by this version of vqc.")));
-	return s;
+	return profile_flushed(s);
 }
 
 /* A read-only, detoasted profile argument. */
@@ -803,6 +888,17 @@ vqc_profile_combinefn(PG_FUNCTION_ARGS)
 	l = (ProfileState *) vqc_state_writable(PG_GETARG_DATUM(0));
 	r = profile_get_arg(fcinfo, 1);
 	PG_RETURN_POINTER(profile_combine(l, r));
+}
+
+/*
+ * The aggregate's result: profile_from_datum() flushes the batch into a
+ * copy (or returns the state itself when the batch is empty), so stored
+ * profiles hold no batched values.
+ */
+Datum
+vqc_profile_finalfn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(profile_get_arg(fcinfo, 0));
 }
 
 /* vqc.merge(a, b): not strict; a NULL side yields the other */
@@ -1138,6 +1234,7 @@ profile_parse(const char *data, Size len, int errcode)
 		if (hdr.kind == PK_EMPTY || hdr.kind == PK_BOOLEAN || nn == 0)
 			vqc_bad_state(&r, "This profile cannot be in sketch mode.");
 		s = profile_alloc_sketch(&hdr);
+		SET_VARSIZE(s, PROFILE_FLUSHED_SIZE);	/* the stored form */
 		sk = PROFILE_SKETCH(s);
 		regs = (const uint8 *) vqc_read_bytes(&r, HLL_M);
 		for (i = 0; i < HLL_M; i++)

@@ -66,16 +66,24 @@ typedef struct ProfileState
 												 * or a ProfileSketch */
 } ProfileState;
 
+/* finite numbers a sketch-mode state batches before updating (see profile.c) */
+#define PROFILE_BATCH			128
+
 typedef struct ProfileSketch
 {
 	uint8		hll[HLL_M];
 	FreqSketch	freq;
 	KllSketch	kll;			/* numbers and temporal only */
+	int32		nbatch;			/* values in batch[], not yet in mom or above */
+	int32		pad;
+	float8		batch[PROFILE_BATCH];
 } ProfileSketch;
 
 #define PROFILE_HDRSZ			offsetof(ProfileState, data)
 #define PROFILE_SKETCH(s)		((ProfileSketch *) (s)->data)
 #define PROFILE_SKETCH_SIZE		(PROFILE_HDRSZ + sizeof(ProfileSketch))
+/* a flushed sketch-mode profile (the aggregate's result) ends before batch[] */
+#define PROFILE_FLUSHED_SIZE	(PROFILE_HDRSZ + offsetof(ProfileSketch, batch))
 
 /*
  * Read access for other modules (drift_profile.c).  The sketches are read

@@ -49,11 +49,18 @@ RETURNS vqc.profile
 AS 'MODULE_PATHNAME', 'vqc_profile_combinefn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- the aggregate's result: the state with the numbers it batches flushed
+CREATE FUNCTION vqc.profile_finalfn(vqc.profile)
+RETURNS vqc.profile
+AS 'MODULE_PATHNAME', 'vqc_profile_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 -- INITCOND is the empty profile (kind set by the first row): no rows give
 -- row_count 0.  Named *_agg: vqc.profile(text_col) would parse as a cast.
 CREATE AGGREGATE vqc.profile_agg(anyelement) (
     SFUNC = vqc.profile_transfn,
     STYPE = vqc.profile,
+    FINALFUNC = vqc.profile_finalfn,
     COMBINEFUNC = vqc.profile_combinefn,
     INITCOND = '5651435000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
     PARALLEL = SAFE
