@@ -3,7 +3,11 @@
  * frequent.h
  *	  Misra-Gries frequent values with k = 64 counters, keyed by a 64-bit
  *	  hash of the value (and, for numbers, the float8 itself), with a small
- *	  open-addressing index so that an update costs one probe.
+ *	  open-addressing index so that an update costs one probe.  The index
+ *	  has 8 slots per counter: at most 1/8 full, a value the sketch does
+ *	  not hold almost always meets an empty slot first, a branch the CPU
+ *	  predicts (at 2 slots per counter, mispredicted probes were half the
+ *	  sketch's cost on mostly distinct columns).
  *
  *	  Guarantee: every reported count c(v) satisfies
  *		c(v) <= f(v) <= c(v) + offset,   offset <= n / (k + 1),
@@ -22,7 +26,7 @@
 #include "state_io.h"
 
 #define FREQ_K				64
-#define FREQ_SLOTS			128
+#define FREQ_SLOTS			512
 #define FREQ_TEXT_MAX		64
 
 typedef struct FreqItem

@@ -31,8 +31,8 @@ hll_add(uint8 *regs, uint64 hash)
 	uint8		rank;
 
 	rank = (w == 0) ? HLL_MAX_REGISTER : (uint8) (64 - pg_leftmost_one_pos64(w));
-	if (rank > regs[idx])
-		regs[idx] = rank;
+	/* a store every time rather than a branch the data decides */
+	regs[idx] = Max(regs[idx], rank);
 }
 
 extern void hll_merge(uint8 *dst, const uint8 *src);

@@ -24,10 +24,10 @@
  *		and Misra-Gries frequent values (frequent.c), fed the stored values
  *		at the switch.
  *
- * Hashes (HyperLogLog, frequent-value keys): hash_bytes_extended(seed 0)
- * over the 8 big-endian bytes of the float8 (with -0 folded into 0 and one
- * canonical NaN) for numbers and temporal values, and over the string's
- * bytes for text.  So distinct counts of numbers count distinct float8
+ * Hashes (HyperLogLog, frequent-value keys): for numbers and temporal
+ * values splitmix64's finalizer over the float8's 64 bits (with -0 folded
+ * into 0 and one canonical NaN), for text hash_bytes_extended(seed 0) over
+ * the string's bytes.  So distinct counts of numbers count distinct float8
  * values (int8 above 2^53 may fold), and text is compared bytewise.
  *
  * Quantiles, ranks and histograms are over the non-NaN values; NaN counts
@@ -262,14 +262,21 @@ canonical(float8 x)
 	return x;
 }
 
+/*
+ * splitmix64's output function (Stafford's "Mix13" finalizer) over the
+ * float8's bits: a bijection with full avalanche, inlined, a third of the
+ * cost of hash_bytes_extended over the same 8 bytes.
+ */
 static inline uint64
 hash_number(float8 x)
 {
-	uint64		bits;
+	uint64		z;
 
-	memcpy(&bits, &x, sizeof(bits));
-	bits = pg_hton64(bits);
-	return hash_bytes_extended((const unsigned char *) &bits, sizeof(bits), 0);
+	memcpy(&z, &x, sizeof(z));
+	z += UINT64CONST(0x9E3779B97F4A7C15);
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
 }
 
 static inline uint64
