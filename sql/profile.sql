@@ -321,6 +321,17 @@ FROM (SELECT continue_profile(v::float8) FILTER (WHERE v > 5000) AS c, vqc.profi
         FROM generate_series(1, 10000) v) s;
 DROP AGGREGATE continue_profile(anyelement);
 
+-- merges return the stored form too (the size of an aggregate's sketch-mode result),
+-- also when an exact side meets a sketch
+SELECT pg_column_size(vqc.merge(a, b)) = pg_column_size(a) AS merge_stored,
+       pg_column_size(vqc.merge(e, a)) = pg_column_size(a) AS exact_into_sketch_stored,
+       (SELECT pg_column_size(vqc.merge_agg(p)) FROM (VALUES (e), (a), (b)) v(p)) = pg_column_size(a) AS merge_agg_stored,
+       vqc.row_count(vqc.merge(e, a)) AS rows
+FROM (SELECT vqc.profile_agg(v::float8) FILTER (WHERE v <= 5000) AS a,
+             vqc.profile_agg(v::float8) FILTER (WHERE v > 5000) AS b,
+             vqc.profile_agg(v::float8) FILTER (WHERE v <= 100) AS e
+        FROM generate_series(1, 10000) v) s;
+
 -- malformed input: 22P02 (text) and 22P03 (binary)
 CREATE TABLE pvalid AS
 SELECT (SELECT vqc.profile_agg(v)::text FROM (VALUES (1.5::float8), (2.5), (NULL)) x(v)) AS e,

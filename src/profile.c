@@ -898,9 +898,8 @@ vqc_profile_combinefn(PG_FUNCTION_ARGS)
 }
 
 /*
- * The aggregate's result: profile_from_datum() flushes the batch into a
- * copy (or returns the state itself when the batch is empty), so stored
- * profiles hold no batched values.
+ * The aggregates' result: the stored form, which profile_from_datum() makes
+ * (a flushed copy ending before batch[]) unless the state is in it already.
  */
 Datum
 vqc_profile_finalfn(PG_FUNCTION_ARGS)
@@ -924,7 +923,7 @@ vqc_profile_merge(PG_FUNCTION_ARGS)
 	a = profile_get_arg(fcinfo, 0);
 	copy = palloc(VARSIZE(a));
 	memcpy(copy, a, VARSIZE(a));
-	PG_RETURN_POINTER(profile_combine(copy, profile_get_arg(fcinfo, 1)));
+	PG_RETURN_POINTER(profile_flushed(profile_combine(copy, profile_get_arg(fcinfo, 1))));
 }
 
 /* ---------------------------------------------------------------------

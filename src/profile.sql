@@ -49,7 +49,7 @@ RETURNS vqc.profile
 AS 'MODULE_PATHNAME', 'vqc_profile_combinefn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- the aggregate's result: the state with the numbers it batches flushed
+-- the aggregates' result: the stored form, with the numbers the state batches flushed
 CREATE FUNCTION vqc.profile_finalfn(vqc.profile)
 RETURNS vqc.profile
 AS 'MODULE_PATHNAME', 'vqc_profile_finalfn'
@@ -81,6 +81,7 @@ COMMENT ON FUNCTION vqc.merge(vqc.profile, vqc.profile) IS
 CREATE AGGREGATE vqc.merge_agg(vqc.profile) (
     SFUNC = vqc.profile_combinefn,
     STYPE = vqc.profile,
+    FINALFUNC = vqc.profile_finalfn,
     COMBINEFUNC = vqc.profile_combinefn,
     PARALLEL = SAFE
 );
