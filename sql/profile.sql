@@ -302,6 +302,32 @@ FROM pbig_copy;
 -- send(p) is decode(p::text, 'hex')
 SELECT vqc.profile_send(px) = decode(px::text, 'hex') AS send_is_hex FROM pbig_whole;
 
+-- sketch mode with NaN, infinities and -0 among the batched finite values:
+-- counts, moments and min/max against exact SQL over the same rows
+CREATE TABLE pmixed AS
+SELECT CASE WHEN v % 97 = 0 THEN 'NaN'::float8 WHEN v % 101 = 0 THEN 'Infinity'
+            WHEN v % 103 = 0 THEN '-Infinity' WHEN v % 89 = 0 THEN '-0'
+            ELSE (v % 1000) * 0.5 - 100 END AS x
+FROM generate_series(1, 10000) v;
+SELECT vqc.is_exact(p) AS exact,
+       (j->>'nan')::bigint = t.nan AS nan_ok,
+       (j->>'pos_infinity')::bigint = t.posinf AS posinf_ok,
+       (j->>'neg_infinity')::bigint = t.neginf AS neginf_ok,
+       abs(vqc.mean(p) - t.mean) < 1e-9 AS mean_ok,
+       abs(vqc.variance(p) / t.variance - 1) < 1e-12 AS variance_ok,
+       vqc.min_value(p) AS min, vqc.max_value(p) AS max,
+       abs(vqc.ndistinct(p) / t.ndistinct - 1) < 0.02 AS ndistinct_ok
+FROM (SELECT vqc.profile_agg(x) AS p FROM pmixed) a,
+     LATERAL (SELECT vqc.profile_to_jsonb(a.p) AS j) b,
+     (SELECT count(*) FILTER (WHERE x = 'NaN') AS nan,
+             count(*) FILTER (WHERE x = 'Infinity') AS posinf,
+             count(*) FILTER (WHERE x = '-Infinity') AS neginf,
+             avg(x) FILTER (WHERE x NOT IN ('NaN', 'Infinity', '-Infinity')) AS mean,
+             var_samp(x) FILTER (WHERE x NOT IN ('NaN', 'Infinity', '-Infinity')) AS variance,
+             count(DISTINCT x) AS ndistinct
+        FROM pmixed) t;
+DROP TABLE pmixed;
+
 -- size is bounded
 SELECT pg_column_size(vqc.profile_agg(v::float8)) <= 36000 AS size_ok, pg_column_size(vqc.profile_agg(v::float8)) AS bytes
 FROM generate_series(1, 1000000) v;
