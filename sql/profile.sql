@@ -373,6 +373,11 @@ SELECT pg_temp.try_in(e) AS valid_exact, pg_temp.try_in(t) AS valid_text, pg_tem
        substr(sp, 2 * 18205 + 1, 16) = '0000000100000001' AS sampled_layout,
        pg_temp.try_recv(decode(sk, 'hex')) AS valid_binary
 FROM pvalid;
+-- the stated rank error: KLL's 0.974 %, and once the sketch samples (shift 1,
+-- n 1500003) in quadrature with 2.576 x sqrt(2 / 1500003) / 2: 0.985 %
+SELECT (vqc.profile_to_jsonb(sk::vqc.profile)->'quantiles'->>'rank_error')::float8 AS rank_error,
+       round((vqc.profile_to_jsonb(sp::vqc.profile)->'quantiles'->>'rank_error')::numeric, 6) AS sampled_rank_error
+FROM pvalid;
 SELECT c AS malformed, pg_temp.try_in(v) AS sqlstate
 FROM pvalid, LATERAL (VALUES
   ('odd hex digits', e || '0'),

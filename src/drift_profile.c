@@ -138,7 +138,7 @@ numeric_side(const ProfileState *s, DriftSide *side)
 	side->x = kv.values;
 	side->cum = kv.cumweight;
 	side->count = kv.count;
-	side->rank_error = KLL_RANK_ERROR;
+	side->rank_error = kll_rank_error(&sk->kll);
 	side->approximate = true;
 }
 

@@ -126,6 +126,22 @@ kll_retained(const KllSketch *s)
 	return s->levels[s->nlevels] - s->levels[0];
 }
 
+/*
+ * The normalized rank error at 99 % confidence: the compactors' bound, and
+ * once the sketch samples, in quadrature with 2.576 standard deviations of
+ * the sampler's error sqrt(2^shift / n) / 2 (see kll.h).
+ */
+double
+kll_rank_error(const KllSketch *s)
+{
+	double		sampling;
+
+	if (s->shift == 0 || s->n <= 0)
+		return KLL_RANK_ERROR;
+	sampling = 2.576 * 0.5 * sqrt(ldexp(1.0, s->shift) / (double) s->n);
+	return sqrt(KLL_RANK_ERROR * KLL_RANK_ERROR + sampling * sampling);
+}
+
 void
 kll_init(KllSketch *s)
 {

@@ -86,6 +86,7 @@ extern void kll_read(VqcReader *r, KllSketch *s);
 extern void kll_view(const KllSketch *s, KllView *v);
 extern int	kll_total_capacity(int nlevels);
 extern int	kll_retained(const KllSketch *s);
+extern double kll_rank_error(const KllSketch *s);
 extern int	kll_view_find(const KllView *v, double target);
 
 /* x must not be NaN */

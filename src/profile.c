@@ -2157,7 +2157,7 @@ vqc_profile_to_jsonb(PG_FUNCTION_ARGS)
 		json_key(&b, "exact", &f2);
 		appendStringInfoString(&b, exact ? "true" : "false");
 		json_key(&b, "rank_error", &f2);
-		json_f8(&b, exact ? 0.0 : KLL_RANK_ERROR);
+		json_f8(&b, exact ? 0.0 : kll_rank_error(&PROFILE_SKETCH(s)->kll));
 		json_key(&b, "rank_error_confidence", &f2);
 		json_f8(&b, exact ? 1.0 : 0.99);
 		json_key(&b, "k", &f2);

@@ -91,7 +91,7 @@ RETURNS float8
 AS 'MODULE_PATHNAME', 'vqc_profile_quantile'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION vqc.quantile(vqc.profile, float8) IS
-    'Exact mode: percentile_cont(q) over the non-NaN values; sketch mode: the KLL estimate (normalized rank error <= 0.974 % at 99 % confidence).';
+    'Exact mode: percentile_cont(q) over the non-NaN values; sketch mode: the KLL estimate (normalized rank error <= 0.974 % at 99 % confidence, <= 0.986 % once the sketch samples past 1.4 M values).';
 
 CREATE FUNCTION vqc.quantiles(p vqc.profile, qs float8[])
 RETURNS float8[]
