@@ -51,6 +51,7 @@ SELECT t, vqc.expect('s', t, k) -> 'success' AS success, vqc.expect('s', t, k) -
                ('expect_column_distinct_values_to_contain_set', '{"column": "n", "value_set": [0, 6]}'),
                ('expect_column_distinct_values_to_contain_set', '{"column": "n", "value_set": [0, 7]}'),
                ('expect_column_distinct_values_to_equal_set', '{"column": "b", "value_set": [true, false]}'),
+               ('expect_column_distinct_values_to_equal_set', '{"column": "n", "value_set": [0, 1, 2, 3, 4, 5, 9]}'),
                ('expect_column_distinct_values_to_equal_set', '{"column": "d", "value_set": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]}')) v(t, k);
 SELECT vqc.expect('big', 'expect_column_distinct_values_to_contain_set', '{"column": "c", "value_set": ["a", "b1", "b999"]}') -> 'success' AS big_contains;
 

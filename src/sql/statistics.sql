@@ -334,9 +334,12 @@ BEGIN
         observed := vqc._typed_json_array(res.vals, type_sql);
         IF NOT success THEN
             details := CASE etype
-                WHEN 'expect_column_distinct_values_to_be_in_set' THEN jsonb_build_object('unexpected_values', to_jsonb(found))
-                WHEN 'expect_column_distinct_values_to_contain_set' THEN jsonb_build_object('missing_values', to_jsonb(setvals))
-                ELSE jsonb_build_object('unexpected_values', to_jsonb(found), 'missing_values', to_jsonb(setvals)) END;
+                WHEN 'expect_column_distinct_values_to_be_in_set' THEN
+                    jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql))
+                WHEN 'expect_column_distinct_values_to_contain_set' THEN
+                    jsonb_build_object('missing_values', vqc._typed_json_array(setvals, type_sql))
+                ELSE jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql),
+                                        'missing_values', vqc._typed_json_array(setvals, type_sql)) END;
         END IF;
     END CASE;
 
