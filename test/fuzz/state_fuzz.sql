@@ -1,8 +1,11 @@
 -- Mutation fuzzing of the state types' input and of every function that
--- reads a state.  Valid states of each type and kind are mutated (bytes
+-- reads a state.  Valid states of each type and kind (the seeds of
+-- test/fuzz/include/states.psql) are mutated (bytes
 -- overwritten, bits flipped, truncated, extended, segments repeated, with a
 -- bias towards headers and the end, where the sketches' structure lies) and
--- fed to the type's input; accepted states go through every accessor.
+-- fed to the type's input; accepted states go through every accessor
+-- (fuzzlib.exercise, which also checks that they read back as written and
+-- return valid text).
 -- Each attempt runs in its own subtransaction.  A backend crash ends the
 -- session (psql fails); an internal error (SQLSTATE class XX) is counted as
 -- a failure: malformed input must get a proper error, never a crash or XX.
@@ -10,48 +13,11 @@
 -- prints a summary and ends with "fuzz: PASS" or "fuzz: FAIL".
 \set ON_ERROR_STOP on
 \i test/fuzz/include/attempts.psql
+\i test/fuzz/include/states.psql
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS fuzz CASCADE;
 CREATE SCHEMA fuzz;
 RESET client_min_messages;
-
--- seeds: valid states of every type and kind, as their binary form
-CREATE TABLE fuzz.seed (name text PRIMARY KEY, typ regtype NOT NULL, state bytea NOT NULL);
-INSERT INTO fuzz.seed
-SELECT 'profile numeric exact', 'vqc.profile'::regtype, decode(vqc.profile_agg(x)::text, 'hex')
-  FROM (VALUES (1.5::float8), (2.5), (NULL), ('NaN'), ('Infinity'), (-3)) v(x)
-UNION ALL
-SELECT 'profile numeric sketch', 'vqc.profile', decode(vqc.profile_agg(((g * 7919) % 1000)::float8 / 7)::text, 'hex')
-  FROM generate_series(1, 20000) g
-UNION ALL
-SELECT 'profile numeric sampled', 'vqc.profile', decode(vqc.profile_agg(g::float8)::text, 'hex')
-  FROM generate_series(1, 1500003) g
-UNION ALL
-SELECT 'profile integer few values', 'vqc.profile', decode(vqc.profile_agg(g % 7)::text, 'hex')
-  FROM generate_series(1, 5000) g
-UNION ALL
-SELECT 'profile text exact', 'vqc.profile', decode(vqc.profile_agg(x)::text, 'hex')
-  FROM (VALUES ('abc'), ('de'), (NULL), (repeat('é', 80))) v(x)
-UNION ALL
-SELECT 'profile text sketch', 'vqc.profile', decode(vqc.profile_agg('v' || (g * 48271) % 3000)::text, 'hex')
-  FROM generate_series(1, 20000) g
-UNION ALL
-SELECT 'profile boolean', 'vqc.profile', decode(vqc.profile_agg(g % 3 = 0)::text, 'hex')
-  FROM generate_series(1, 100) g
-UNION ALL
-SELECT 'profile date', 'vqc.profile', decode(vqc.profile_agg(date '2020-01-01' + g)::text, 'hex')
-  FROM generate_series(1, 3000) g
-UNION ALL
-SELECT 'profile empty', 'vqc.profile', decode(vqc.profile_agg(NULL::int)::text, 'hex')
-UNION ALL
-SELECT 'tally', 'vqc.tally', decode(vqc.tally(g::text, format('{"id": %s}', g), 5)::text, 'hex')
-  FROM generate_series(1, 12) g
-UNION ALL
-SELECT 'exact quantile', 'vqc.exact_quantile_state', decode(vqc.exact_quantile_agg(x)::text, 'hex')
-  FROM (VALUES (1.5::float8), ('NaN'), (-2), (7), ('-Infinity')) v(x)
-UNION ALL
-SELECT 'hash set', 'vqc.hash_set_state', decode(vqc.hash_set_agg(g % 5)::text, 'hex')
-  FROM generate_series(1, 9) g;
 
 -- a position biased towards the first 200 and the last 1200 bytes
 CREATE FUNCTION fuzz.position(n int) RETURNS int LANGUAGE sql VOLATILE AS $$
@@ -91,58 +57,20 @@ BEGIN
     RETURN b;
 END $$;
 
--- the input of type typ on the text form s, then every function that
--- reads such a state
-CREATE FUNCTION fuzz.exercise(typ regtype, s text, original text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('SELECT $1::%s', typ) USING s;
-    CASE typ
-    WHEN 'vqc.profile'::regtype THEN
-        PERFORM vqc.quantile(p, 0.5), vqc.quantiles(p, '{0, 0.1, 0.99, 1}'), vqc.rank(p, 3),
-                vqc.ndistinct(p), vqc.mean(p), vqc.variance(p), vqc.stddev(p), vqc.skewness(p),
-                vqc.kurtosis(p), vqc.min_value(p), vqc.max_value(p), vqc.is_exact(p),
-                vqc.null_fraction(p), vqc.row_count(p), vqc.null_count(p),
-                vqc.profile_to_jsonb(p), p::text, vqc.profile_send(p)
-          FROM (SELECT s::vqc.profile AS p) x;
-        PERFORM * FROM vqc.top_values(s::vqc.profile, 10);
-        PERFORM * FROM vqc.histogram(s::vqc.profile, 5);
-        PERFORM * FROM vqc.histogram(s::vqc.profile, 4, 'quantile');
-        PERFORM vqc.merge(s::vqc.profile, original::vqc.profile)::text;
-        PERFORM vqc.merge_agg(p)::text FROM (VALUES (s::vqc.profile), (original::vqc.profile)) v(p);
-        BEGIN
-            PERFORM vqc.drift(original::vqc.profile, s::vqc.profile, m)
-              FROM unnest(ARRAY['auto', 'ks', 'psi', 'wasserstein_normed', 'chi_square', 'js']) m;
-        EXCEPTION WHEN invalid_parameter_value OR datatype_mismatch THEN
-            NULL;   -- a method the kind cannot take, or non-finite values: documented errors
-        END;
-    WHEN 'vqc.tally'::regtype THEN
-        PERFORM vqc.tally_count(t), vqc.tally_sample_cap(t), t::text FROM (SELECT s::vqc.tally AS t) x;
-        PERFORM * FROM vqc.tally_samples(s::vqc.tally);
-    WHEN 'vqc.exact_quantile_state'::regtype THEN
-        PERFORM vqc.exact_quantile(q, 0.5), vqc.exact_quantile(q, 1), vqc.exact_quantile_disc(q, 0.3), vqc.exact_kth(q, 2),
-                vqc.exact_quantile_count(q), vqc.exact_quantile_overflowed(q), q::text
-          FROM (SELECT s::vqc.exact_quantile_state AS q) x;
-    WHEN 'vqc.hash_set_state'::regtype THEN
-        PERFORM vqc.hash_set_count(h), vqc.hash_set_overflowed(h), vqc.hash_set_has_duplicates(h),
-                vqc.hash_set_distinct_hashes(h), vqc.hash_set_duplicates(h, 3), h::text
-          FROM (SELECT s::vqc.hash_set_state AS h) x;
-    END CASE;
-END $$;
-
 CREATE FUNCTION fuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    seeds    fuzz.seed[];
-    sd       fuzz.seed;
+    seeds    fuzzlib.seed[];
+    sd       fuzzlib.seed;
     i        int;
     counts   jsonb := '{}';
     examples jsonb := '{}';
 BEGIN
     PERFORM setseed(seed);
-    SELECT array_agg(x ORDER BY name) INTO seeds FROM fuzz.seed x;
+    SELECT array_agg(x ORDER BY name) INTO seeds FROM fuzzlib.seed x;
     FOR i IN 1 .. iterations LOOP
         sd := seeds[1 + (random() * (cardinality(seeds) - 1))::int];
         SELECT a.counts, a.examples INTO counts, examples
-          FROM fuzzlib.attempt('SELECT fuzz.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])',
+          FROM fuzzlib.attempt('SELECT fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])',
                                ARRAY[sd.typ::text, encode(fuzz.mutate(sd.state), 'hex'), encode(sd.state, 'hex')],
                                format('%s, mutation %s of seed %s', sd.name, i, seed), counts, examples) a;
     END LOOP;
