@@ -79,3 +79,67 @@ vqc_stop_cluster() {
         rm -rf "$VQC_CLUSTER_DIR"
     fi
 }
+
+# Prints, for each backend that a signal ended, the last attempt a fuzzer
+# logged in it (fuzzlib.attempt's "vqc fuzz attempt" lines): the attempt
+# that crashed the server.  vqc_fuzz_crashes [server log]
+vqc_fuzz_crashes() {
+    awk '/LOG:  vqc fuzz attempt: / { if (match($0, /\[[0-9]+\]/)) last[substr($0, RSTART + 1, RLENGTH - 2)] = $0 }
+         /server process \(PID [0-9]+\) was terminated by signal/ {
+             match($0, /PID [0-9]+/); pid = substr($0, RSTART + 4, RLENGTH - 4)
+             sub(/.*server process/, "server process"); print "crash: " $0
+             if (pid in last) { a = last[pid]; sub(/.*vqc fuzz attempt: /, "", a); print "  during: " a }
+         }' "${1:-$VQC_CLUSTER_DIR/server.log}"
+}
+
+# Waits (up to 60 s) until the server accepts connections again, as after
+# a backend crash and the recovery that follows it.
+vqc_wait_ready() {
+    local i
+    for ((i = 0; i < 60; i++)); do
+        "$PGBIN/pg_isready" -q && return 0
+        sleep 1
+    done
+    return 1
+}
+
+# The fuzzers (test/fuzz/<name>.sql) with the verdict each prints and its
+# iterations in a short run (scripts/test.sh); test/fuzz/run.sh runs each
+# for longer.
+VQC_FUZZERS=(
+    "state_fuzz|fuzz|5000"
+    "kwargs_fuzz|kwargs fuzz|5000"
+    "functions_fuzz|functions fuzz|5000"
+    "limits_fuzz|limits fuzz|5000"
+    "aggregates_fuzz|aggregates fuzz|3000"
+    "determinism_fuzz|determinism fuzz|400"
+)
+
+# Runs one fuzzer in database vqc_fuzz and prints its summary; a crash or a
+# run past the time limit (seconds, 0 for none) leaves its verdict out.
+#   vqc_fuzz <name> <iterations> <seed> <time limit>
+vqc_fuzz() {
+    local name=$1 iterations=$2 seed=$3 limit=$4
+    vqc_wait_ready || { echo "$name: the server does not accept connections"; return 0; }
+    timeout "$limit" psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f "test/fuzz/$name.sql" 2>&1 \
+        | grep -v 'NOTICE\|DETAIL\|^drop cascades' || true
+}
+
+# Runs every fuzzer and prints their summaries; true when every verdict is
+# PASS.  iterations: "short" for each one's short run, or N for a run N /
+# 5000 times as long (N attempts of the fuzzers whose short run is 5000).
+# A failing run names the attempts that crashed the server.
+#   vqc_fuzz_all <iterations|short> <seed> <time limit per fuzzer>
+vqc_fuzz_all() {
+    local iterations=$1 seed=$2 limit=$3 entry name verdict n out ok=0
+    for entry in "${VQC_FUZZERS[@]}"; do
+        IFS='|' read -r name verdict n <<<"$entry"
+        [[ $iterations == short ]] || n=$(( (iterations * n + 4999) / 5000 ))
+        vqc_log "fuzzing: $name, $n attempts, seed $seed"
+        out=$(vqc_fuzz "$name" "$n" "$seed" "$limit")
+        echo "$out"
+        grep -q "^ $verdict: PASS" <<<"$out" || { echo "$name: FAIL"; ok=1; }
+    done
+    if ((ok)); then vqc_fuzz_crashes; fi
+    return $ok
+}

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Long fuzzing (not part of the tests, which run 5000 of each): a throwaway
-# cluster, then test/fuzz/state_fuzz.sql (mutated states),
-# test/fuzz/kwargs_fuzz.sql (random expectation arguments) and
-# test/fuzz/functions_fuzz.sql (patterns, formats, drift inputs).
-#   test/fuzz/run.sh [--iterations N] [--seed S]   default 200000 of each, seed 0.42
+# Long fuzzing (the tests run short runs of each): a throwaway cluster, then
+# every fuzzer of VQC_FUZZERS (scripts/lib.sh): test/fuzz/state_fuzz.sql
+# (mutated states), kwargs_fuzz.sql (random expectation arguments),
+# functions_fuzz.sql (patterns, formats, drift inputs), limits_fuzz.sql
+# (state formats at their structural limits), aggregates_fuzz.sql
+# (aggregates of the user's over vqc's transition and combine functions) and
+# determinism_fuzz.sql (stored states byte for byte, no leftover memory).
+# Fails when a verdict is not PASS, naming any attempt that crashed the server.
+#   test/fuzz/run.sh [--iterations N] [--seed S]   default N = 200000 (the
+#   attempts of the fuzzers whose short run is 5000; the others in proportion), seed 0.42
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$VQC_ROOT"
@@ -25,14 +30,4 @@ vqc_start_cluster
 trap vqc_stop_cluster EXIT
 psql -q -X -c 'CREATE DATABASE vqc_fuzz' >/dev/null
 psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
-vqc_log "fuzzing the state types: $iterations mutations, seed $seed"
-psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/state_fuzz.sql 2>&1 \
-    | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee /tmp/vqc-fuzz.out
-vqc_log "fuzzing the expectation arguments: $iterations calls, seed $seed"
-psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/kwargs_fuzz.sql 2>&1 \
-    | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee -a /tmp/vqc-fuzz.out
-vqc_log "fuzzing the input functions: $iterations calls, seed $seed"
-psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f test/fuzz/functions_fuzz.sql 2>&1 \
-    | grep -v 'NOTICE\|DETAIL\|^drop cascades' | tee -a /tmp/vqc-fuzz.out
-grep -q '^ fuzz: PASS' /tmp/vqc-fuzz.out && grep -q '^ kwargs fuzz: PASS' /tmp/vqc-fuzz.out \
-    && grep -q '^ functions fuzz: PASS' /tmp/vqc-fuzz.out
+vqc_fuzz_all "$iterations" "$seed" 0 2>&1 | tee /tmp/vqc-fuzz.out
