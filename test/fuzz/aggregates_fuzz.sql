@@ -8,7 +8,9 @@
 -- every kind, none, or another type's), a FINALFUNC or none, inputs of
 -- every type the profile takes and some it does not (or states, for a
 -- combine function), and runs it plainly, grouped, ordered, filtered or as
--- a window.  Some attempts call those functions directly with two states.
+-- a window.  The first attempts sweep every function with every INITCOND
+-- of its type and every input type (about 800, run plainly over 40 rows);
+-- the rest draw at random.  Some call the functions directly with states.
 -- An attempt passes when it fails with an ordinary error, or succeeds with
 -- states that pass fuzzlib.exercise and, run plainly, counts that add up
 -- (the INITCOND's count plus the rows or states fed); a profile must also
@@ -59,6 +61,14 @@ SELECT p.oid::regproc AS fn, p.proargtypes[0]::regtype AS stype
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'vqc')
    AND p.prokind = 'f' AND p.pronargs = 1 AND NOT p.proretset
    AND p.proargtypes[0] IN (SELECT DISTINCT typ FROM fuzzlib.seed);
+
+-- the first attempts of a run sweep every function with every INITCOND of
+-- its state type and every input type (one polymorphic argument at most)
+CREATE TABLE afuzz.sweep AS
+SELECT row_number() OVER (ORDER BY f.fn::text, sd.name, i.typ) AS k, f.fn, sd.name AS init, i.typ AS input
+  FROM afuzz.sfunc f
+  JOIN fuzzlib.seed sd ON sd.typ = f.stype
+  LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args);
 
 CREATE FUNCTION afuzz.pick(a anyarray) RETURNS anyelement LANGUAGE sql VOLATILE AS $$
     SELECT a[1 + floor(random() * cardinality(a))::int]
@@ -114,7 +124,7 @@ BEGIN
     END IF;
     FOREACH s IN ARRAY coalesce(res, '{}') LOOP
         CONTINUE WHEN s IS NULL;
-        PERFORM fuzzlib.exercise(stype, s, (SELECT encode(state, 'hex') FROM fuzzlib.seed WHERE typ = stype LIMIT 1));
+        PERFORM fuzzlib.exercise(stype, s, s);     -- merged with itself
     END LOOP;
     IF mode <> 'plain' OR res[1] IS NULL THEN
         RETURN;
@@ -154,6 +164,7 @@ CREATE FUNCTION afuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plp
 DECLARE
     i        int;
     f        afuzz.sfunc;
+    sw       afuzz.sweep;
     a        oid;
     argtypes text[];
     argexprs text[];
@@ -170,10 +181,16 @@ DECLARE
 BEGIN
     PERFORM setseed(seed);
     FOR i IN 1 .. iterations LOOP
-        SELECT * INTO f FROM afuzz.sfunc ORDER BY random() LIMIT 1;
-        other := random() < 0.1;             -- another type's state as INITCOND, now and then
-        SELECT * INTO init FROM fuzzlib.seed WHERE (typ = f.stype) <> other ORDER BY random() LIMIT 1;
-        IF random() < 0.15 THEN                -- called directly with two states or a state and a value
+        SELECT * INTO sw FROM afuzz.sweep WHERE k = i;
+        IF FOUND THEN
+            SELECT * INTO f FROM afuzz.sfunc WHERE fn = sw.fn;
+            SELECT * INTO init FROM fuzzlib.seed WHERE name = sw.init;
+        ELSE
+            SELECT * INTO f FROM afuzz.sfunc ORDER BY random() LIMIT 1;
+            other := random() < 0.1;             -- another type's state as INITCOND, now and then
+            SELECT * INTO init FROM fuzzlib.seed WHERE (typ = f.stype) <> other ORDER BY random() LIMIT 1;
+        END IF;
+        IF sw.k IS NULL AND random() < 0.15 THEN                -- called directly with two states or a state and a value
             t := format('SELECT %s(%L::%s, %s)::text', f.fn::regproc, encode(init.state, 'hex'), f.stype,
                         (SELECT string_agg(CASE WHEN x = f.stype::oid
                                                 THEN format('%L::%s', (SELECT encode(state, 'hex') FROM fuzzlib.seed
@@ -190,7 +207,7 @@ BEGIN
         argexprs := '{}';
         FOREACH a IN ARRAY f.args[1:] LOOP
             IF a = 'anyelement'::regtype THEN
-                t := afuzz.pick(ARRAY(SELECT typ FROM afuzz.input));
+                t := coalesce(sw.input, afuzz.pick(ARRAY(SELECT typ FROM afuzz.input)));
                 argtypes := argtypes || t;
                 argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
                                                (SELECT expr FROM afuzz.input WHERE typ = t), t);
@@ -208,11 +225,12 @@ BEGIN
                                                     ELSE (SELECT expr FROM afuzz.input WHERE typ::regtype = a) END, t);
             END IF;
         END LOOP;
-        initcond := CASE WHEN random() < 0.1 THEN NULL ELSE encode(init.state, 'hex') END;
-        final := CASE WHEN random() < 0.6 THEN NULL
+        initcond := CASE WHEN sw.k IS NULL AND random() < 0.1 THEN NULL ELSE encode(init.state, 'hex') END;
+        final := CASE WHEN sw.k IS NOT NULL OR random() < 0.6 THEN NULL
                       ELSE (SELECT fn::text FROM afuzz.finalfunc WHERE stype = f.stype ORDER BY random() LIMIT 1) END;
-        mode := afuzz.pick(ARRAY['plain', 'plain', 'plain', 'grouped', 'ordered', 'filtered', 'running', 'sliding']);
-        n := afuzz.pick(ARRAY[0, 1, 7, 40, 300, 2100]);
+        mode := CASE WHEN sw.k IS NOT NULL THEN 'plain'
+                     ELSE afuzz.pick(ARRAY['plain', 'plain', 'plain', 'grouped', 'ordered', 'filtered', 'running', 'sliding']) END;
+        n := CASE WHEN sw.k IS NOT NULL THEN 40 ELSE afuzz.pick(ARRAY[0, 1, 7, 40, 300, 2100]) END;
         label := format('%s(%s) INITCOND %s FINALFUNC %s, %s over %s rows, attempt %s of seed %s', f.fn::regproc,
                         array_to_string(argtypes, ', '), CASE WHEN initcond IS NULL THEN 'none' ELSE init.name END,
                         coalesce(final, 'none'), mode, n, i, seed);
