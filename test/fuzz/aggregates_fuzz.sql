@@ -91,12 +91,11 @@ CREATE FUNCTION afuzz.profile_facts(p vqc.profile) RETURNS jsonb LANGUAGE sql AS
       FROM (SELECT vqc.profile_to_jsonb(p) AS j) x
 $$;
 
--- One attempt: the aggregate afuzz.agg declared from the parts, run in
--- the mode over n rows; the checks of the header comment on its results.
-CREATE FUNCTION afuzz.try(sf text, stype regtype, argtypes text[], argexprs text[], initcond text,
-                          final text, mode text, n int, isstrict boolean) RETURNS void LANGUAGE plpgsql AS $$
+-- afuzz.agg over the inputs argexprs (of rows g = 1 .. n) run in the mode;
+-- the checks of the header comment on its results
+CREATE FUNCTION afuzz.check(sf text, stype regtype, argtypes text[], argexprs text[], initcond text,
+                            final text, mode text, n int, isstrict boolean) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    args    text := array_to_string(argexprs, ', ');
     src     text := format('(SELECT g, %s FROM generate_series(1, %s) g) src', (SELECT string_agg(format('%s AS a%s', e, o), ', ')
                                                                                      FROM unnest(argexprs) WITH ORDINALITY u(e, o)), n);
     cols    text := (SELECT string_agg('a' || o, ', ') FROM generate_series(1, cardinality(argexprs)) o);
@@ -107,9 +106,6 @@ DECLARE
     ref     vqc.profile;
     ref_ok  boolean := true;
 BEGIN
-    EXECUTE format('CREATE AGGREGATE afuzz.agg(%s) (SFUNC = %s, STYPE = %s%s%s)', array_to_string(argtypes, ', '), sf, stype,
-                   CASE WHEN initcond IS NOT NULL THEN format(', INITCOND = %L', initcond) ELSE '' END,
-                   CASE WHEN final IS NOT NULL THEN format(', FINALFUNC = %s', final) ELSE '' END);
     q := CASE mode
          WHEN 'plain' THEN format('SELECT ARRAY[afuzz.agg(%s)::text] FROM %s', cols, src)
          WHEN 'grouped' THEN format('SELECT array_agg(r) FROM (SELECT afuzz.agg(%s)::text AS r FROM %s GROUP BY g %% 3) x', cols, src)
@@ -160,9 +156,22 @@ BEGIN
                                  afuzz.profile_facts(ref)));
 END $$;
 
-CREATE FUNCTION afuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+-- One attempt: the aggregate afuzz.agg declared from the parts, checked,
+-- dropped (an error rolls it back with the attempt)
+CREATE FUNCTION afuzz.try(sf text, stype regtype, argtypes text[], argexprs text[], initcond text,
+                          final text, mode text, n int, isstrict boolean) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('CREATE AGGREGATE afuzz.agg(%s) (SFUNC = %s, STYPE = %s%s%s)', array_to_string(argtypes, ', '), sf, stype,
+                   CASE WHEN initcond IS NOT NULL THEN format(', INITCOND = %L', initcond) ELSE '' END,
+                   CASE WHEN final IS NOT NULL THEN format(', FINALFUNC = %s', final) ELSE '' END);
+    PERFORM afuzz.check(sf, stype, argtypes, argexprs, initcond, final, mode, n, isstrict);
+    EXECUTE format('DROP AGGREGATE afuzz.agg(%s)', array_to_string(argtypes, ', '));
+END $$;
+
+-- attempt i: the i-th combination of the sweep, else a random aggregate
+-- (or a direct call)
+CREATE FUNCTION afuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    i        int;
     f        afuzz.sfunc;
     sw       afuzz.sweep;
     a        oid;
@@ -170,82 +179,69 @@ DECLARE
     argexprs text[];
     t        text;
     init     fuzzlib.seed;
-    other  boolean;
+    other    boolean;
     initcond text;
     final    text;
     mode     text;
     n        int;
-    label    text;
-    counts   jsonb := '{}';
-    examples jsonb := '{}';
 BEGIN
-    PERFORM setseed(seed);
-    FOR i IN 1 .. iterations LOOP
-        SELECT * INTO sw FROM afuzz.sweep WHERE k = i;
-        IF FOUND THEN
-            SELECT * INTO f FROM afuzz.sfunc WHERE fn = sw.fn;
-            SELECT * INTO init FROM fuzzlib.seed WHERE name = sw.init;
+    SELECT * INTO sw FROM afuzz.sweep WHERE k = i;
+    IF FOUND THEN
+        SELECT * INTO f FROM afuzz.sfunc WHERE fn = sw.fn;
+        SELECT * INTO init FROM fuzzlib.seed WHERE name = sw.init;
+    ELSE
+        SELECT * INTO f FROM afuzz.sfunc ORDER BY random() LIMIT 1;
+        other := random() < 0.1;             -- another type's state as INITCOND, now and then
+        SELECT * INTO init FROM fuzzlib.seed WHERE (typ = f.stype) <> other ORDER BY random() LIMIT 1;
+    END IF;
+    IF sw.k IS NULL AND random() < 0.15 THEN    -- called directly with two states or a state and a value
+        t := format('SELECT %s(%L::%s, %s)::text', f.fn::regproc, encode(init.state, 'hex'), f.stype,
+                    (SELECT string_agg(CASE WHEN x = f.stype::oid
+                                            THEN format('%L::%s', (SELECT encode(state, 'hex') FROM fuzzlib.seed
+                                                                    WHERE typ = f.stype ORDER BY random() LIMIT 1), f.stype)
+                                            WHEN x = 'anyelement'::regtype
+                                            THEN format('(SELECT %s FROM (SELECT 7 AS g) x)', afuzz.pick(ARRAY(SELECT expr FROM afuzz.input)))
+                                            ELSE format('NULL::%s', x::regtype) END, ', ')
+                       FROM unnest(f.args[1:]) x));
+        RETURN ROW(t, NULL, format('direct call %s with %s, attempt %s of seed %s', f.fn, init.name, i, seed))::fuzzlib.next;
+    END IF;
+    argtypes := '{}';
+    argexprs := '{}';
+    FOREACH a IN ARRAY f.args[1:] LOOP
+        IF a = 'anyelement'::regtype THEN
+            t := coalesce(sw.input, afuzz.pick(ARRAY(SELECT typ FROM afuzz.input)));
+            argtypes := argtypes || t;
+            argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
+                                           (SELECT expr FROM afuzz.input WHERE typ = t), t);
+        ELSIF a = f.stype::oid THEN            -- states of the aggregate's type, of every kind
+            argtypes := argtypes || f.stype::text;
+            argexprs := argexprs || format('(SELECT s.state FROM (SELECT encode(state, ''hex'')::%s AS state, '
+                                           'row_number() OVER (ORDER BY name) AS k FROM fuzzlib.seed WHERE typ = %L::regtype) s '
+                                           'WHERE s.k = 1 + (g * %s) %% %s)', f.stype, f.stype, 1 + floor(random() * 7)::int,
+                                           (SELECT count(*) FROM fuzzlib.seed WHERE typ = f.stype));
         ELSE
-            SELECT * INTO f FROM afuzz.sfunc ORDER BY random() LIMIT 1;
-            other := random() < 0.1;             -- another type's state as INITCOND, now and then
-            SELECT * INTO init FROM fuzzlib.seed WHERE (typ = f.stype) <> other ORDER BY random() LIMIT 1;
-        END IF;
-        IF sw.k IS NULL AND random() < 0.15 THEN                -- called directly with two states or a state and a value
-            t := format('SELECT %s(%L::%s, %s)::text', f.fn::regproc, encode(init.state, 'hex'), f.stype,
-                        (SELECT string_agg(CASE WHEN x = f.stype::oid
-                                                THEN format('%L::%s', (SELECT encode(state, 'hex') FROM fuzzlib.seed
-                                                                        WHERE typ = f.stype ORDER BY random() LIMIT 1), f.stype)
-                                                WHEN x = 'anyelement'::regtype
-                                                THEN format('(SELECT %s FROM (SELECT 7 AS g) x)', afuzz.pick(ARRAY(SELECT expr FROM afuzz.input)))
-                                                ELSE format('NULL::%s', x::regtype) END, ', ')
-                           FROM unnest(f.args[1:]) x));
-            label := format('direct call %s with %s, attempt %s of seed %s', f.fn, init.name, i, seed);
-            SELECT x.counts, x.examples INTO counts, examples FROM fuzzlib.attempt(t, NULL, label, counts, examples) x;
-            CONTINUE;
-        END IF;
-        argtypes := '{}';
-        argexprs := '{}';
-        FOREACH a IN ARRAY f.args[1:] LOOP
-            IF a = 'anyelement'::regtype THEN
-                t := coalesce(sw.input, afuzz.pick(ARRAY(SELECT typ FROM afuzz.input)));
-                argtypes := argtypes || t;
-                argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
-                                               (SELECT expr FROM afuzz.input WHERE typ = t), t);
-            ELSIF a = f.stype::oid THEN            -- states of the aggregate's type, of every kind
-                argtypes := argtypes || f.stype::text;
-                argexprs := argexprs || format('(SELECT s.state FROM (SELECT encode(state, ''hex'')::%s AS state, row_number() OVER (ORDER BY name) AS k FROM fuzzlib.seed WHERE typ = %L::regtype) s WHERE s.k = 1 + (g * %s) %% %s)',
-                                               f.stype, f.stype, 1 + floor(random() * 7)::int,
-                                               (SELECT count(*) FROM fuzzlib.seed WHERE typ = f.stype));
-            ELSE
-                t := CASE WHEN a = 'text'::regtype AND random() < 0.3 THEN 'varchar' ELSE a::regtype::text END;
-                argtypes := argtypes || t;
-                argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
-                                               CASE WHEN a = 'integer'::regtype THEN '(g % 7)' WHEN a = 'text'::regtype
-                                                    THEN '(g::text || repeat(''é'', g % 5))'
-                                                    ELSE (SELECT expr FROM afuzz.input WHERE typ::regtype = a) END, t);
-            END IF;
-        END LOOP;
-        initcond := CASE WHEN sw.k IS NULL AND random() < 0.1 THEN NULL ELSE encode(init.state, 'hex') END;
-        final := CASE WHEN sw.k IS NOT NULL OR random() < 0.6 THEN NULL
-                      ELSE (SELECT fn::text FROM afuzz.finalfunc WHERE stype = f.stype ORDER BY random() LIMIT 1) END;
-        mode := CASE WHEN sw.k IS NOT NULL THEN 'plain'
-                     ELSE afuzz.pick(ARRAY['plain', 'plain', 'plain', 'grouped', 'ordered', 'filtered', 'running', 'sliding']) END;
-        n := CASE WHEN sw.k IS NOT NULL THEN 40 ELSE afuzz.pick(ARRAY[0, 1, 7, 40, 300, 2100]) END;
-        label := format('%s(%s) INITCOND %s FINALFUNC %s, %s over %s rows, attempt %s of seed %s', f.fn::regproc,
-                        array_to_string(argtypes, ', '), CASE WHEN initcond IS NULL THEN 'none' ELSE init.name END,
-                        coalesce(final, 'none'), mode, n, i, seed);
-        SELECT x.counts, x.examples INTO counts, examples
-          FROM fuzzlib.attempt('SELECT afuzz.try(($1)[1], ($1)[2]::regtype, ($1)[3]::text[], ($1)[4]::text[], ($1)[5], ($1)[6], ($1)[7], ($1)[8]::int, ($1)[9]::boolean)',
-                               ARRAY[f.fn::regproc::text, f.stype::text, argtypes::text, argexprs::text, initcond, final, mode, n::text, f.isstrict::text],
-                               label, counts, examples) x;
-        IF to_regprocedure(format('afuzz.agg(%s)', array_to_string(argtypes, ', '))) IS NOT NULL THEN
-            EXECUTE format('DROP AGGREGATE afuzz.agg(%s)', array_to_string(argtypes, ', '));
+            t := CASE WHEN a = 'text'::regtype AND random() < 0.3 THEN 'varchar' ELSE a::regtype::text END;
+            argtypes := argtypes || t;
+            argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
+                                           CASE WHEN a = 'integer'::regtype THEN '(g % 7)' WHEN a = 'text'::regtype
+                                                THEN '(g::text || repeat(''é'', g % 5))'
+                                                ELSE (SELECT expr FROM afuzz.input WHERE typ::regtype = a) END, t);
         END IF;
     END LOOP;
-    PERFORM fuzzlib.record(counts, examples);
+    initcond := CASE WHEN sw.k IS NULL AND random() < 0.1 THEN NULL ELSE encode(init.state, 'hex') END;
+    final := CASE WHEN sw.k IS NOT NULL OR random() < 0.6 THEN NULL
+                  ELSE (SELECT fn::text FROM afuzz.finalfunc WHERE stype = f.stype ORDER BY random() LIMIT 1) END;
+    mode := CASE WHEN sw.k IS NOT NULL THEN 'plain'
+                 ELSE afuzz.pick(ARRAY['plain', 'plain', 'plain', 'grouped', 'ordered', 'filtered', 'running', 'sliding']) END;
+    n := CASE WHEN sw.k IS NOT NULL THEN 40 ELSE afuzz.pick(ARRAY[0, 1, 7, 40, 300, 2100]) END;
+    RETURN ROW('SELECT afuzz.try(($1)[1], ($1)[2]::regtype, ($1)[3]::text[], ($1)[4]::text[], ($1)[5], ($1)[6], ($1)[7], ($1)[8]::int, ($1)[9]::boolean)',
+            ARRAY[f.fn::regproc::text, f.stype::text, argtypes::text, argexprs::text, initcond, final, mode, n::text, f.isstrict::text],
+            format('%s(%s) INITCOND %s FINALFUNC %s, %s over %s rows, attempt %s of seed %s', f.fn::regproc,
+                   array_to_string(argtypes, ', '), CASE WHEN initcond IS NULL THEN 'none' ELSE init.name END,
+                   coalesce(final, 'none'), mode, n, i, seed))::fuzzlib.next;
 END $$;
 
-SELECT afuzz.run(:iterations, :seed);
+SELECT fuzzlib.run(:iterations, :seed, 'afuzz.next');
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT fuzzlib.verdict('aggregates fuzz') AS verdict;
 DROP SCHEMA afuzz, fuzzlib CASCADE;

@@ -110,26 +110,16 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION dfuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+-- attempt i: a random state built twice around plantings of a secret
+CREATE FUNCTION dfuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    i        int;
-    d        record;
-    secret   text;
-    counts   jsonb := '{}';
-    examples jsonb := '{}';
+    d record := dfuzz.query();
 BEGIN
-    PERFORM setseed(seed);
-    FOR i IN 1 .. iterations LOOP
-        d := dfuzz.query();
-        secret := 'vqcSECRET' || md5(i::text || seed);
-        SELECT a.counts, a.examples INTO counts, examples
-          FROM fuzzlib.attempt('SELECT dfuzz.try(($1)[1], ($1)[2]::regtype, ($1)[3])', ARRAY[d.q, d.typ::text, secret],
-                               format('%s, attempt %s of seed %s', d.q, i, seed), counts, examples) a;
-    END LOOP;
-    PERFORM fuzzlib.record(counts, examples);
+    RETURN ROW('SELECT dfuzz.try(($1)[1], ($1)[2]::regtype, ($1)[3])',
+            ARRAY[d.q, d.typ::text, 'vqcSECRET' || md5(i::text || seed)], format('%s, attempt %s of seed %s', d.q, i, seed))::fuzzlib.next;
 END $$;
 
-SELECT dfuzz.run(:iterations, :seed);
+SELECT fuzzlib.run(:iterations, :seed, 'dfuzz.next');
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 -- every attempt is a valid query: any error fails the run
 SELECT fuzzlib.verdict('determinism fuzz', NOT EXISTS (SELECT 1 FROM fuzzlib.outcome WHERE sqlstate <> 'accepted')) AS verdict;

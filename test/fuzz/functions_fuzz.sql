@@ -73,38 +73,30 @@ BEGIN
     RETURN s;
 END $$;
 
-CREATE FUNCTION ffuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+-- attempt i: one of the input functions on random, mutated input
+CREATE FUNCTION ffuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    i        int;
-    what     int;
-    call     text;
-    counts   jsonb := '{}';
-    examples jsonb := '{}';
+    what int := (random() * 5)::int;
+    call text;
 BEGIN
-    PERFORM setseed(seed);
-    FOR i IN 1 .. iterations LOOP
-        what := (random() * 5)::int;
-        call := CASE what
-            WHEN 0 THEN format('SELECT vqc.regex_match(%L, %L)', ffuzz.pick('texts'),
-                               CASE WHEN random() < 0.5 THEN ffuzz.mutate(ffuzz.pick('patterns')) ELSE ffuzz.pick('patterns') END)
-            WHEN 1 THEN format('SELECT vqc.matches_strftime(%L, %L), vqc.strftime_validate(%2$L)', ffuzz.pick('texts'),
-                               CASE WHEN random() < 0.5 THEN ffuzz.mutate(ffuzz.pick('formats')) ELSE ffuzz.pick('formats') END)
-            WHEN 2 THEN format('SELECT vqc.is_iso8601_date(%1$L), vqc.is_iso8601_datetime(%1$L), vqc.is_email(%1$L)',
-                               ffuzz.mutate(ffuzz.pick('texts')))
-            WHEN 3 THEN format('SELECT vqc.drift_exact(%s, %s, %L, %L)', ffuzz.pick('arrays'), ffuzz.pick('arrays'),
-                               ffuzz.pick('methods'), ffuzz.pick('options'))
-            ELSE format('SELECT vqc.drift(%L, %L, %L, %L)',
-                        (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
-                        (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
-                        ffuzz.pick('methods'), ffuzz.pick('options'))
-        END;
-        SELECT a.counts, a.examples INTO counts, examples
-          FROM fuzzlib.attempt(call, NULL, call, counts, examples) a;
-    END LOOP;
-    PERFORM fuzzlib.record(counts, examples);
+    call := CASE what
+        WHEN 0 THEN format('SELECT vqc.regex_match(%L, %L)', ffuzz.pick('texts'),
+                           CASE WHEN random() < 0.5 THEN ffuzz.mutate(ffuzz.pick('patterns')) ELSE ffuzz.pick('patterns') END)
+        WHEN 1 THEN format('SELECT vqc.matches_strftime(%L, %L), vqc.strftime_validate(%2$L)', ffuzz.pick('texts'),
+                           CASE WHEN random() < 0.5 THEN ffuzz.mutate(ffuzz.pick('formats')) ELSE ffuzz.pick('formats') END)
+        WHEN 2 THEN format('SELECT vqc.is_iso8601_date(%1$L), vqc.is_iso8601_datetime(%1$L), vqc.is_email(%1$L)',
+                           ffuzz.mutate(ffuzz.pick('texts')))
+        WHEN 3 THEN format('SELECT vqc.drift_exact(%s, %s, %L, %L)', ffuzz.pick('arrays'), ffuzz.pick('arrays'),
+                           ffuzz.pick('methods'), ffuzz.pick('options'))
+        ELSE format('SELECT vqc.drift(%L, %L, %L, %L)',
+                    (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
+                    (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
+                    ffuzz.pick('methods'), ffuzz.pick('options'))
+    END;
+    RETURN ROW(call, NULL, call)::fuzzlib.next;
 END $$;
 
-SELECT ffuzz.run(:iterations, :seed);
+SELECT fuzzlib.run(:iterations, :seed, 'ffuzz.next');
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT fuzzlib.verdict('functions fuzz') AS verdict;
 DROP SCHEMA ffuzz, fuzzlib CASCADE;

@@ -52,45 +52,35 @@ BEGIN
     RETURN out;
 END $$;
 
-CREATE FUNCTION kwfuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+-- attempt i: an expectation type (or a bogus one) with random kwargs
+CREATE FUNCTION kwfuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    etypes   text[];
-    i        int;
-    e        text;
-    k        text;
-    kwargs   jsonb;
-    rf       text;
-    counts   jsonb := '{}';
-    examples jsonb := '{}';
-    cat      record;
+    e      text;
+    k      text;
+    kwargs jsonb := '{}';
+    rf     text;
+    cat    record;
 BEGIN
-    PERFORM setseed(seed);
-    SELECT array_agg(expectation_type ORDER BY expectation_type) INTO etypes FROM vqc.expectation_catalog;
-    etypes := etypes || ARRAY['expect_nothing', ''];
-    FOR i IN 1 .. iterations LOOP
-        e := etypes[1 + (random() * (cardinality(etypes) - 1))::int];
-        kwargs := '{}';
-        SELECT * INTO cat FROM vqc.expectation_catalog WHERE expectation_type = e;
-        IF FOUND THEN
-            FOREACH k IN ARRAY cat.required_kwargs || cat.optional_kwargs || vqc._common_kwargs() LOOP
-                CONTINUE WHEN random() < CASE WHEN k = ANY (cat.required_kwargs) THEN 0.1 ELSE 0.6 END;
-                kwargs := kwargs || jsonb_build_object(k,
-                    CASE WHEN k IN ('column', 'column_A', 'column_B') AND random() < 0.8 THEN kwfuzz.pick('cols')
-                         ELSE kwfuzz.pick('pool') END);
-            END LOOP;
-        END IF;
-        IF random() < 0.1 THEN
-            kwargs := kwargs || jsonb_build_object('unknown_' || (random() * 9)::int, kwfuzz.pick('pool'));
-        END IF;
-        rf := (ARRAY['BOOLEAN_ONLY', 'BASIC', 'SUMMARY', 'COMPLETE', 'basic', ''])[1 + (random() * 5)::int];
-        SELECT a.counts, a.examples INTO counts, examples
-          FROM fuzzlib.attempt('SELECT vqc.expect(''kwfuzz.t'', ($1)[1], ($1)[2]::jsonb, ($1)[3])',
-                               ARRAY[e, kwargs::text, rf], format('%s %s', e, kwargs), counts, examples) a;
-    END LOOP;
-    PERFORM fuzzlib.record(counts, examples);
+    SELECT x INTO e FROM (SELECT expectation_type FROM vqc.expectation_catalog
+                          UNION ALL VALUES ('expect_nothing'), ('')) c(x) ORDER BY random() LIMIT 1;
+    SELECT * INTO cat FROM vqc.expectation_catalog WHERE expectation_type = e;
+    IF FOUND THEN
+        FOREACH k IN ARRAY cat.required_kwargs || cat.optional_kwargs || vqc._common_kwargs() LOOP
+            CONTINUE WHEN random() < CASE WHEN k = ANY (cat.required_kwargs) THEN 0.1 ELSE 0.6 END;
+            kwargs := kwargs || jsonb_build_object(k,
+                CASE WHEN k IN ('column', 'column_A', 'column_B') AND random() < 0.8 THEN kwfuzz.pick('cols')
+                     ELSE kwfuzz.pick('pool') END);
+        END LOOP;
+    END IF;
+    IF random() < 0.1 THEN
+        kwargs := kwargs || jsonb_build_object('unknown_' || (random() * 9)::int, kwfuzz.pick('pool'));
+    END IF;
+    rf := (ARRAY['BOOLEAN_ONLY', 'BASIC', 'SUMMARY', 'COMPLETE', 'basic', ''])[1 + (random() * 5)::int];
+    RETURN ROW('SELECT vqc.expect(''kwfuzz.t'', ($1)[1], ($1)[2]::jsonb, ($1)[3])', ARRAY[e, kwargs::text, rf],
+            format('%s %s', e, kwargs))::fuzzlib.next;
 END $$;
 
-SELECT kwfuzz.run(:iterations, :seed);
+SELECT fuzzlib.run(:iterations, :seed, 'kwfuzz.next');
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT count(*) = 3001 AS table_intact FROM kwfuzz.t;
 SELECT fuzzlib.verdict('kwargs fuzz', (SELECT count(*) FROM kwfuzz.t) = 3001) AS verdict;

@@ -400,48 +400,38 @@ BEGIN
                                 ARRAY[0, 70000, 2 ^ 40]::numeric[], mint, maxt) || body;
 END $$;
 
-CREATE FUNCTION lfuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+-- attempt i: a seed with one or two fields at a boundary, a KLL profile at
+-- its limits, or a text profile with invalid UTF-8 and lengths at theirs
+CREATE FUNCTION lfuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    seeds    fuzzlib.seed[];
-    sd       fuzzlib.seed;
-    i        int;
-    r        float8;
-    b        bytea;
-    stmt     text;
-    label    text;
-    counts   jsonb := '{}';
-    examples jsonb := '{}';
+    r     float8 := random();
+    sd    fuzzlib.seed;
+    b     bytea;
+    stmt  text := 'SELECT fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])';
+    label text;
 BEGIN
-    PERFORM setseed(seed);
-    SELECT array_agg(x ORDER BY name) INTO seeds FROM fuzzlib.seed x;
-    FOR i IN 1 .. iterations LOOP
-        r := random();
-        sd := seeds[1 + floor(random() * cardinality(seeds))::int];
-        stmt := 'SELECT fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])';
-        IF r < 0.55 THEN
-            b := lfuzz.mutate_field(sd.typ, sd.state);
-            IF random() < 0.3 THEN
-                b := lfuzz.mutate_field(sd.typ, b);
-            END IF;
-            label := format('%s, boundary mutation %s of seed %s', sd.name, i, seed);
-        ELSIF r < 0.8 THEN
-            sd := (SELECT x FROM fuzzlib.seed x WHERE name = 'profile double precision sketch');
-            b := lfuzz.kll_profile();
-            stmt := 'SELECT lfuzz.check_kll(($1)[2]), fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])';
-            label := format('KLL at its limits %s of seed %s: %s', i, seed, encode(substr(b, length(b) - 300), 'hex'));
-        ELSE
-            sd := (SELECT x FROM fuzzlib.seed x WHERE name = 'profile text exact');
-            b := lfuzz.text_profile();
-            label := format('text profile at its limits %s of seed %s', i, seed);
+    IF r < 0.55 THEN
+        SELECT * INTO sd FROM fuzzlib.seed ORDER BY random() LIMIT 1;
+        b := lfuzz.mutate_field(sd.typ, sd.state);
+        IF random() < 0.3 THEN
+            b := lfuzz.mutate_field(sd.typ, b);
         END IF;
-        SELECT a.counts, a.examples INTO counts, examples
-          FROM fuzzlib.attempt(stmt, ARRAY[sd.typ::text, encode(b, 'hex'), encode(sd.state, 'hex')],
-                               label, counts, examples) a;
-    END LOOP;
-    PERFORM fuzzlib.record(counts, examples);
+        label := format('%s, boundary mutation %s of seed %s', sd.name, i, seed);
+    ELSIF r < 0.8 THEN
+        SELECT * INTO sd FROM fuzzlib.seed WHERE name = 'profile double precision sketch';
+        b := lfuzz.kll_profile();
+        stmt := 'SELECT lfuzz.check_kll(($1)[2]), fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])';
+        label := format('KLL of %s levels, shift %s, %s pending, attempt %s of seed %s', lfuzz.int_at(b, 16563, 4),
+                        lfuzz.int_at(b, 16567, 4), lfuzz.int_at(b, 16571, 4), i, seed);
+    ELSE
+        SELECT * INTO sd FROM fuzzlib.seed WHERE name = 'profile text exact';
+        b := lfuzz.text_profile();
+        label := format('text profile at its limits, attempt %s of seed %s', i, seed);
+    END IF;
+    RETURN ROW(stmt, ARRAY[sd.typ::text, encode(b, 'hex'), encode(sd.state, 'hex')], label)::fuzzlib.next;
 END $$;
 
-SELECT lfuzz.run(:iterations, :seed);
+SELECT fuzzlib.run(:iterations, :seed, 'lfuzz.next');
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT fuzzlib.verdict('limits fuzz') AS verdict;
 DROP SCHEMA lfuzz, fuzzlib CASCADE;

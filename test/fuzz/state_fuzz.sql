@@ -57,27 +57,18 @@ BEGIN
     RETURN b;
 END $$;
 
-CREATE FUNCTION fuzz.run(iterations int, seed float8) RETURNS void LANGUAGE plpgsql AS $$
+-- attempt i: a mutation of a seed, its input and every accessor
+CREATE FUNCTION fuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    seeds    fuzzlib.seed[];
-    sd       fuzzlib.seed;
-    i        int;
-    counts   jsonb := '{}';
-    examples jsonb := '{}';
+    sd fuzzlib.seed;
 BEGIN
-    PERFORM setseed(seed);
-    SELECT array_agg(x ORDER BY name) INTO seeds FROM fuzzlib.seed x;
-    FOR i IN 1 .. iterations LOOP
-        sd := seeds[1 + (random() * (cardinality(seeds) - 1))::int];
-        SELECT a.counts, a.examples INTO counts, examples
-          FROM fuzzlib.attempt('SELECT fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])',
-                               ARRAY[sd.typ::text, encode(fuzz.mutate(sd.state), 'hex'), encode(sd.state, 'hex')],
-                               format('%s, mutation %s of seed %s', sd.name, i, seed), counts, examples) a;
-    END LOOP;
-    PERFORM fuzzlib.record(counts, examples);
+    SELECT * INTO sd FROM fuzzlib.seed ORDER BY random() LIMIT 1;
+    RETURN ROW('SELECT fuzzlib.exercise(($1)[1]::regtype, ($1)[2], ($1)[3])',
+            ARRAY[sd.typ::text, encode(fuzz.mutate(sd.state), 'hex'), encode(sd.state, 'hex')],
+            format('%s, mutation %s of seed %s', sd.name, i, seed))::fuzzlib.next;
 END $$;
 
-SELECT fuzz.run(:iterations, :seed);
+SELECT fuzzlib.run(:iterations, :seed, 'fuzz.next');
 SELECT sqlstate, attempts, example FROM fuzzlib.outcome ORDER BY attempts DESC;
 SELECT fuzzlib.verdict('fuzz') AS verdict;
 DROP SCHEMA fuzz, fuzzlib CASCADE;
