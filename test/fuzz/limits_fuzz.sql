@@ -189,7 +189,7 @@ CREATE FUNCTION lfuzz.boundary(width int, cur numeric) RETURNS numeric LANGUAGE 
                 WHEN r < 0.45 THEN lfuzz.pick(ARRAY[cur * 2, cur * 2 + 1, trunc(cur / 2)])
                 WHEN r < 0.65 THEN lfuzz.pick(ARRAY[0, 1, -1, 2 ^ (8 * width - 1) - 1, -(2 ^ (8 * width - 1)),
                                                     2 ^ (8 * width - 1), 2 ^ (8 * width - 2)])
-                ELSE lfuzz.pick(ARRAY[2, 6, 7, 8, 11, 12, 13, 56, 57, 62, 63, 64, 65, 127, 128, 255, 256, 350,
+                ELSE lfuzz.pick(ARRAY[2, 6, 7, 8, 11, 12, 13, 50, 51, 52, 56, 57, 62, 63, 64, 65, 127, 128, 255, 256, 350,
                                       1023, 1024, 1025, 1455, 1456, 1457, 2047, 2048, 2049, 16383, 16384, 32767,
                                       32768, 32769, 65535, 65536, 999999, 1000000, 1000001, 1048576, 1048577,
                                       2 ^ 53, 2 ^ 62, 2 ^ 31])
