@@ -3,7 +3,8 @@
 -- an earlier allocation left there onto disk.  Each attempt builds a state
 -- of a random type and kind (profiles of every input type, exact and in
 -- sketch mode, directly, merged by vqc.merge_agg and vqc.merge; tallies;
--- exact quantile and hash set states) twice, in separate statements, each
+-- exact quantile and hash set states; profiles grown from a stored sketch
+-- by an aggregate with it as INITCOND) twice, in separate statements, each
 -- time after statements that fill memory with a planted secret string
 -- (profiles, tallies and hash sets of it, a large string_agg), and checks
 -- that the two are the same bytes (stored form, binary send form and text
@@ -28,19 +29,34 @@ CREATE FUNCTION dfuzz.raw(vqc.tally) RETURNS bytea LANGUAGE internal IMMUTABLE S
 CREATE FUNCTION dfuzz.raw(vqc.exact_quantile_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
 CREATE FUNCTION dfuzz.raw(vqc.hash_set_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
 
--- values of each type for row g, scaled by $m (a number of the attempt)
-CREATE TABLE dfuzz.input (typ text PRIMARY KEY, expr text NOT NULL);
+-- values of each type (sqltype) for row g, scaled by $m (a number of the attempt)
+CREATE TABLE dfuzz.input (typ text PRIMARY KEY, sqltype text NOT NULL, expr text NOT NULL);
 INSERT INTO dfuzz.input VALUES
-  ('smallint', '(g * $m % 30011 - 15000)::int2'), ('integer', '(g * $m % 100003)::int4'), ('bigint', 'g::int8 * $m'),
-  ('real', '(g * $m % 3001 / 7.0)::float4'),
-  ('double precision', $$CASE g % 97 WHEN 1 THEN 'NaN' WHEN 2 THEN 'Infinity' ELSE g * $m % 3001 / 3.0 END::float8$$),
-  ('numeric', 'g * $m % 3001 / 7.0'), ('boolean', 'g % $m = 0'), ('text', $$'t' || g * $m % 3001$$),
-  ('long text', $$repeat(chr(97 + g % 26), 60 + g % 10) || g * $m % 3001$$), ('varchar', $$('w' || g % $m)::varchar$$),
-  ('char', $$('c' || g * $m % 99)::char(5)$$), ('date', $$date '2020-01-01' + g * $m % 3001$$),
-  ('timestamp', $$timestamp '2020-01-01' + (g * $m % 3001) * interval '1 hour'$$),
-  ('timestamptz', $$timestamptz '2020-01-01 00:00+00' + (g * $m % 3001) * interval '1 second'$$);
+  ('smallint', 'int2', '(g * $m % 30011 - 15000)::int2'), ('integer', 'int4', '(g * $m % 100003)::int4'),
+  ('bigint', 'int8', 'g::int8 * $m'), ('real', 'float4', '(g * $m % 3001 / 7.0)::float4'),
+  ('double precision', 'float8', $$CASE g % 97 WHEN 1 THEN 'NaN' WHEN 2 THEN 'Infinity' ELSE g * $m % 3001 / 3.0 END::float8$$),
+  ('numeric', 'numeric', 'g * $m % 3001 / 7.0'), ('boolean', 'bool', 'g % $m = 0'), ('text', 'text', $$'t' || g * $m % 3001$$),
+  ('long text', 'text', $$repeat(chr(97 + g % 26), 60 + g % 10) || g * $m % 3001$$),
+  ('varchar', 'varchar', $$('w' || g % $m)::varchar$$), ('char', 'bpchar', $$('c' || g * $m % 99)::char(5)$$),
+  ('date', 'date', $$date '2020-01-01' + g * $m % 3001$$),
+  ('timestamp', 'timestamp', $$timestamp '2020-01-01' + (g * $m % 3001) * interval '1 hour'$$),
+  ('timestamptz', 'timestamptz', $$timestamptz '2020-01-01 00:00+00' + (g * $m % 3001) * interval '1 second'$$);
 
--- statements that leave the secret all over freed memory
+-- dfuzz.extend(t) for each input type t: vqc.profile_transfn from an
+-- INITCOND in sketch mode (exact for boolean) of 3000 values of t, so that
+-- a stored profile is widened again and grows
+DO $$
+DECLARE
+    r    record;
+    init text;
+BEGIN
+    FOR r IN SELECT DISTINCT ON (sqltype) sqltype, replace(expr, '$m', '7') AS e FROM dfuzz.input ORDER BY sqltype, typ LOOP
+        EXECUTE format('SELECT vqc.profile_agg(%s)::text FROM generate_series(1, 3000) g', r.e) INTO init;
+        EXECUTE format('CREATE AGGREGATE dfuzz.extend(%s) (SFUNC = vqc.profile_transfn, STYPE = vqc.profile, '
+                       'FINALFUNC = vqc.profile_finalfn, INITCOND = %L)', r.sqltype, init);
+    END LOOP;
+END $$;
+
 CREATE FUNCTION dfuzz.plant(secret text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM vqc.profile_agg(secret || g) FROM generate_series(1, 3000) g;
@@ -59,13 +75,18 @@ DECLARE
     txt1  text;
     txt2  text;
     back  bytea;
+    send1 bytea;
+    send2 bytea;
+    send  regproc := (SELECT typsend FROM pg_type WHERE oid = typ);
     mark  bytea := convert_to(left(secret, 16), 'UTF8');
 BEGIN
     PERFORM dfuzz.plant(secret);
-    EXECUTE format('SELECT dfuzz.raw(s), s::text FROM (%s) x(s)', q) INTO raw1, txt1;
+    EXECUTE format('SELECT dfuzz.raw(s), s::text, %s(s) FROM (%s) x(s)', send, q) INTO raw1, txt1, send1;
     PERFORM dfuzz.plant(secret);
-    EXECUTE format('SELECT dfuzz.raw(s), s::text FROM (%s) x(s)', q) INTO raw2, txt2;
+    EXECUTE format('SELECT dfuzz.raw(s), s::text, %s(s) FROM (%s) x(s)', send, q) INTO raw2, txt2, send2;
     PERFORM fuzzlib.check(txt1 = txt2, 'the same input gave two different text forms');
+    PERFORM fuzzlib.check(send1 = send2 AND send1 = decode(txt1, 'hex'),
+                          'the same input gave two different binary forms, or one that is not its text form');
     PERFORM fuzzlib.check(position(mark IN decode(txt1, 'hex')) = 0, 'the secret is in the text form of a state built without it');
     PERFORM fuzzlib.check(position(mark IN raw1) = 0 AND position(mark IN raw2) = 0,
                           'the secret is in the stored bytes of a state built without it');
@@ -97,7 +118,10 @@ BEGIN
         q := format('SELECT vqc.merge((SELECT vqc.profile_agg(%1$s) FROM generate_series(1, %2$s) g), '
                     '(SELECT vqc.profile_agg(%1$s) FROM generate_series(%2$s, %3$s) g))', e, n, n + floor(random() * 3000)::int);
         typ := 'vqc.profile';
-    ELSIF r < 0.75 THEN
+    ELSIF r < 0.72 THEN
+        q := format('SELECT dfuzz.extend(%s) FROM generate_series(1, %s) g', e, n);
+        typ := 'vqc.profile';
+    ELSIF r < 0.78 THEN
         q := format('SELECT vqc.tally((%s)::text, g::text, %s) FROM generate_series(1, %s) g', e, floor(random() * 50)::int, n);
         typ := 'vqc.tally';
     ELSIF r < 0.88 THEN
