@@ -111,7 +111,7 @@ VQC_FUZZERS=(
     "kwargs_fuzz|kwargs fuzz|5000"
     "functions_fuzz|functions fuzz|5000"
     "limits_fuzz|limits fuzz|5000"
-    "aggregates_fuzz|aggregates fuzz|2000"
+    "aggregates_fuzz|aggregates fuzz|3000"
     "determinism_fuzz|determinism fuzz|400"
 )
 

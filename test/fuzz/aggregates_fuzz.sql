@@ -62,6 +62,19 @@ SELECT p.oid::regproc AS fn, p.proargtypes[0]::regtype AS stype
    AND p.prokind = 'f' AND p.pronargs = 1 AND NOT p.proretset
    AND p.proargtypes[0] IN (SELECT DISTINCT typ FROM fuzzlib.seed);
 
+-- the seed states of each state type, typed, numbered from 1: the rows a
+-- combine function aggregates (afuzz.states_<type oid>)
+DO $$
+DECLARE
+    t regtype;
+BEGIN
+    FOR t IN SELECT DISTINCT stype FROM afuzz.sfunc LOOP
+        EXECUTE format('CREATE TABLE afuzz.%I AS SELECT row_number() OVER (ORDER BY name)::int AS k, '
+                       'encode(state, ''hex'')::%s AS s FROM fuzzlib.seed WHERE typ = %L::regtype',
+                       'states_' || t::oid, t, t);
+    END LOOP;
+END $$;
+
 -- the first attempts of a run sweep every function with every INITCOND of
 -- its state type and every input type (one polymorphic argument at most)
 CREATE TABLE afuzz.sweep AS
@@ -215,10 +228,8 @@ BEGIN
                                            (SELECT expr FROM afuzz.input WHERE typ = t), t);
         ELSIF a = f.stype::oid THEN            -- states of the aggregate's type, of every kind
             argtypes := argtypes || f.stype::text;
-            argexprs := argexprs || format('(SELECT s.state FROM (SELECT encode(state, ''hex'')::%s AS state, '
-                                           'row_number() OVER (ORDER BY name) AS k FROM fuzzlib.seed WHERE typ = %L::regtype) s '
-                                           'WHERE s.k = 1 + (g * %s) %% %s)', f.stype, f.stype, 1 + floor(random() * 7)::int,
-                                           (SELECT count(*) FROM fuzzlib.seed WHERE typ = f.stype));
+            argexprs := argexprs || format('(SELECT s FROM afuzz.%I WHERE k = 1 + (g * %s) %% %s)', 'states_' || f.stype::oid,
+                                           1 + floor(random() * 7)::int, (SELECT count(*) FROM fuzzlib.seed WHERE typ = f.stype));
         ELSE
             t := CASE WHEN a = 'text'::regtype AND random() < 0.3 THEN 'varchar' ELSE a::regtype::text END;
             argtypes := argtypes || t;
