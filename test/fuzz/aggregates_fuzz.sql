@@ -10,7 +10,8 @@
 -- combine function), and runs it plainly, grouped, ordered, filtered or as
 -- a window.  The first attempts sweep every function with every INITCOND
 -- of its type and every input type (about 800, run plainly over 40 rows);
--- the rest draw at random.  Some call the functions directly with states.
+-- the rest draw at random.  Some call the functions directly with states
+-- (outside an aggregate they must refuse with an ordinary error too).
 -- An attempt passes when it fails with an ordinary error, or succeeds with
 -- states that pass fuzzlib.exercise and, run plainly, counts that add up
 -- (the INITCOND's count plus the rows or states fed); a profile must also
