@@ -80,15 +80,17 @@ vqc_stop_cluster() {
     fi
 }
 
-# Prints, for each backend that a signal ended, the last attempt a fuzzer
-# logged in it (fuzzlib.attempt's "vqc fuzz attempt" lines): the attempt
-# that crashed the server.  vqc_fuzz_crashes [server log]
+# Prints, for each process that a signal ended, the last attempt a fuzzer
+# logged in it (fuzzlib.attempt's "vqc fuzz attempt" lines), or for a
+# parallel worker the last one logged at all: the attempt that crashed the
+# server.  vqc_fuzz_crashes [server log]
 vqc_fuzz_crashes() {
-    awk '/LOG:  vqc fuzz attempt: / { if (match($0, /\[[0-9]+\]/)) last[substr($0, RSTART + 1, RLENGTH - 2)] = $0 }
-         /server process \(PID [0-9]+\) was terminated by signal/ {
+    awk '/LOG:  vqc fuzz attempt: / { a = $0; sub(/.*vqc fuzz attempt: /, "", a); any = a
+                                      if (match($0, /\[[0-9]+\]/)) last[substr($0, RSTART + 1, RLENGTH - 2)] = a }
+         / \(PID [0-9]+\) was terminated by signal/ {
              match($0, /PID [0-9]+/); pid = substr($0, RSTART + 4, RLENGTH - 4)
-             sub(/.*server process/, "server process"); print "crash: " $0
-             if (pid in last) { a = last[pid]; sub(/.*vqc fuzz attempt: /, "", a); print "  during: " a }
+             sub(/.*LOG:  /, ""); print "crash: " $0
+             if (pid in last) print "  during: " last[pid]; else if (any != "") print "  during (last attempt logged): " any
          }' "${1:-$VQC_CLUSTER_DIR/server.log}"
 }
 
@@ -111,7 +113,7 @@ VQC_FUZZERS=(
     "kwargs_fuzz|kwargs fuzz|5000"
     "functions_fuzz|functions fuzz|5000"
     "limits_fuzz|limits fuzz|5000"
-    "aggregates_fuzz|aggregates fuzz|3000"
+    "aggregates_fuzz|aggregates fuzz|2000"
     "determinism_fuzz|determinism fuzz|400"
 )
 

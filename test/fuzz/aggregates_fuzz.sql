@@ -7,9 +7,10 @@
 -- INITCOND drawn from the seed states of test/fuzz/include/states.psql (of
 -- every kind, none, or another type's), a FINALFUNC or none, inputs of
 -- every type the profile takes and some it does not (or states, for a
--- combine function), and runs it plainly, grouped, ordered, filtered or as
--- a window.  The first attempts sweep every function with every INITCOND
--- of its type and every input type (about 800, run plainly over 40 rows);
+-- combine function), and runs it plainly, grouped, ordered, filtered, as a
+-- window, or in parallel (with the type's combine function).  The first
+-- attempts sweep every function with every INITCOND of its type and every
+-- input type (about 800, run plainly over 40 rows);
 -- the rest draw at random.  Some call the functions directly with states
 -- (outside an aggregate they must refuse with an ordinary error too).
 -- An attempt passes when it fails with an ordinary error, or succeeds with
@@ -84,6 +85,23 @@ SELECT row_number() OVER (ORDER BY f.fn::text, sd.name, i.typ) AS k, f.fn, sd.na
   JOIN fuzzlib.seed sd ON sd.typ = f.stype
   LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args);
 
+-- the rows of a parallel run (a table: a function scan has no parallel plan)
+CREATE TABLE afuzz.rows AS SELECT g FROM generate_series(1, 2100) g;
+ANALYZE afuzz.rows;
+
+-- the query q (SELECT ARRAY[afuzz.agg(...)::text] over afuzz.rows) with a
+-- parallel plan where one is possible: partial states, from the INITCOND in
+-- each process, go through the COMBINEFUNC
+CREATE FUNCTION afuzz.run_parallel(q text) RETURNS text[] LANGUAGE plpgsql
+SET parallel_setup_cost = 0 SET parallel_tuple_cost = 0 SET min_parallel_table_scan_size = 0
+SET max_parallel_workers_per_gather = 2 AS $$
+DECLARE
+    res text[];
+BEGIN
+    EXECUTE q INTO res;
+    RETURN res;
+END $$;
+
 CREATE FUNCTION afuzz.pick(a anyarray) RETURNS anyelement LANGUAGE sql VOLATILE AS $$
     SELECT a[1 + floor(random() * cardinality(a))::int]
 $$;
@@ -110,8 +128,10 @@ $$;
 CREATE FUNCTION afuzz.check(sf text, stype regtype, argtypes text[], argexprs text[], initcond text,
                             final text, mode text, n int, isstrict boolean) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    src     text := format('(SELECT g, %s FROM generate_series(1, %s) g) src', (SELECT string_agg(format('%s AS a%s', e, o), ', ')
-                                                                                     FROM unnest(argexprs) WITH ORDINALITY u(e, o)), n);
+    src     text := format('(SELECT g, %s FROM %s) src', (SELECT string_agg(format('%s AS a%s', e, o), ', ')
+                                                         FROM unnest(argexprs) WITH ORDINALITY u(e, o)),
+                           CASE WHEN mode = 'parallel' THEN format('afuzz.rows WHERE g <= %s', n)
+                                ELSE format('generate_series(1, %s) g', n) END);
     cols    text := (SELECT string_agg('a' || o, ', ') FROM generate_series(1, cardinality(argexprs)) o);
     q       text;
     res     text[];
@@ -128,7 +148,11 @@ BEGIN
          WHEN 'running' THEN format('SELECT array_agg(r) FROM (SELECT afuzz.agg(%s) OVER (ORDER BY g)::text AS r FROM %s) x', cols, src)
          ELSE format('SELECT array_agg(r) FROM (SELECT afuzz.agg(%s) OVER (ORDER BY g ROWS 2 PRECEDING)::text AS r FROM %s) x', cols, src)
          END;
-    EXECUTE q INTO res;
+    IF mode = 'parallel' THEN
+        res := afuzz.run_parallel(format('SELECT ARRAY[afuzz.agg(%s)::text] FROM %s', cols, src));
+    ELSE
+        EXECUTE q INTO res;
+    END IF;
     IF final IS NOT NULL AND final <> 'vqc.profile_finalfn' THEN
         RETURN;                                 -- an accessor's result: no state to check
     END IF;
@@ -175,9 +199,13 @@ END $$;
 CREATE FUNCTION afuzz.try(sf text, stype regtype, argtypes text[], argexprs text[], initcond text,
                           final text, mode text, n int, isstrict boolean) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format('CREATE AGGREGATE afuzz.agg(%s) (SFUNC = %s, STYPE = %s%s%s)', array_to_string(argtypes, ', '), sf, stype,
+    EXECUTE format('CREATE AGGREGATE afuzz.agg(%s) (SFUNC = %s, STYPE = %s%s%s%s)', array_to_string(argtypes, ', '), sf, stype,
                    CASE WHEN initcond IS NOT NULL THEN format(', INITCOND = %L', initcond) ELSE '' END,
-                   CASE WHEN final IS NOT NULL THEN format(', FINALFUNC = %s', final) ELSE '' END);
+                   CASE WHEN final IS NOT NULL THEN format(', FINALFUNC = %s', final) ELSE '' END,
+                   CASE WHEN mode = 'parallel'
+                        THEN format(', COMBINEFUNC = %s, PARALLEL = SAFE',
+                                    (SELECT aggcombinefn FROM pg_aggregate WHERE aggtranstype = stype AND aggcombinefn <> 0 LIMIT 1))
+                        ELSE '' END);
     PERFORM afuzz.check(sf, stype, argtypes, argexprs, initcond, final, mode, n, isstrict);
     EXECUTE format('DROP AGGREGATE afuzz.agg(%s)', array_to_string(argtypes, ', '));
 END $$;
@@ -244,7 +272,8 @@ BEGIN
     final := CASE WHEN sw.k IS NOT NULL OR random() < 0.6 THEN NULL
                   ELSE (SELECT fn::text FROM afuzz.finalfunc WHERE stype = f.stype ORDER BY random() LIMIT 1) END;
     mode := CASE WHEN sw.k IS NOT NULL THEN 'plain'
-                 ELSE afuzz.pick(ARRAY['plain', 'plain', 'plain', 'grouped', 'ordered', 'filtered', 'running', 'sliding']) END;
+                 ELSE afuzz.pick(ARRAY['plain', 'plain', 'plain', 'grouped', 'ordered', 'filtered', 'running', 'sliding',
+                                       'parallel']) END;
     n := CASE WHEN sw.k IS NOT NULL THEN 40 ELSE afuzz.pick(ARRAY[0, 1, 7, 40, 300, 2100]) END;
     RETURN ROW('SELECT afuzz.try(($1)[1], ($1)[2]::regtype, ($1)[3]::text[], ($1)[4]::text[], ($1)[5], ($1)[6], ($1)[7], ($1)[8]::int, ($1)[9]::boolean)',
             ARRAY[f.fn::regproc::text, f.stype::text, argtypes::text, argexprs::text, initcond, final, mode, n::text, f.isstrict::text],
