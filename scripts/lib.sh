@@ -117,28 +117,32 @@ VQC_FUZZERS=(
     "determinism_fuzz|determinism fuzz|400"
 )
 
-# Runs one fuzzer in database vqc_fuzz and prints its summary; a crash or a
-# run past the time limit (seconds, 0 for none) leaves its verdict out.
-#   vqc_fuzz <name> <iterations> <seed> <time limit>
+# Runs one fuzzer of the source tree dir in database vqc_fuzz and prints
+# its summary; a crash or a run past the time limit (seconds, 0 for none)
+# leaves its verdict out.
+#   vqc_fuzz <name> <iterations> <seed> <time limit> <source tree>
 vqc_fuzz() {
-    local name=$1 iterations=$2 seed=$3 limit=$4
+    local name=$1 iterations=$2 seed=$3 limit=$4 dir=$5
     vqc_wait_ready || { echo "$name: the server does not accept connections"; return 0; }
-    timeout "$limit" psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" -f "test/fuzz/$name.sql" 2>&1 \
-        | grep -v 'NOTICE\|DETAIL\|^drop cascades' || true
+    (cd "$dir" && timeout "$limit" psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed="$seed" \
+                      -f "test/fuzz/$name.sql" 2>&1 | grep -v 'NOTICE\|DETAIL\|^drop cascades') || true
 }
 
-# Runs every fuzzer and prints their summaries; true when every verdict is
-# PASS.  iterations: "short" for each one's short run, or N for a run N /
-# 5000 times as long (N attempts of the fuzzers whose short run is 5000).
-# A failing run names the attempts that crashed the server.
-#   vqc_fuzz_all <iterations|short> <seed> <time limit per fuzzer>
-vqc_fuzz_all() {
-    local iterations=$1 seed=$2 limit=$3 entry name verdict n out ok=0
+# One round of every fuzzer in a fresh database vqc_fuzz: prints their
+# summaries, fails unless every verdict is PASS, naming any attempt that
+# crashed the server.  iterations: "short" for each fuzzer's short run, or
+# N for a run N / 5000 times as long (N attempts of the fuzzers whose short
+# run is 5000).
+#   vqc_fuzz_round <iterations|short> [source tree] [seed, 0.42] [time limit per fuzzer, 0: none]
+vqc_fuzz_round() {
+    local iterations=$1 dir=${2:-$VQC_ROOT} seed=${3:-0.42} limit=${4:-0} entry name verdict n out ok=0
+    psql -q -X -c 'DROP DATABASE IF EXISTS vqc_fuzz' -c 'CREATE DATABASE vqc_fuzz' >/dev/null 2>&1
+    psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
     for entry in "${VQC_FUZZERS[@]}"; do
         IFS='|' read -r name verdict n <<<"$entry"
         [[ $iterations == short ]] || n=$(( (iterations * n + 4999) / 5000 ))
         vqc_log "fuzzing: $name, $n attempts, seed $seed"
-        out=$(vqc_fuzz "$name" "$n" "$seed" "$limit")
+        out=$(vqc_fuzz "$name" "$n" "$seed" "$limit" "$dir")
         echo "$out"
         grep -q "^ $verdict: PASS" <<<"$out" || { echo "$name: FAIL"; ok=1; }
     done

@@ -44,9 +44,7 @@ if compgen -G 'test/pgtap/*.sql' >/dev/null; then
 fi
 
 vqc_log "fuzzing, short runs (test/fuzz/run.sh runs long ones)"
-psql -q -X -c 'DROP DATABASE IF EXISTS vqc_fuzz' -c 'CREATE DATABASE vqc_fuzz' >/dev/null 2>&1
-psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
-if vqc_fuzz_all short 0.42 600; then stage_result 0; else stage_result 1; fi
+if vqc_fuzz_round short "$VQC_ROOT" 0.42 600; then stage_result 0; else stage_result 1; fi
 
 if [[ -d test/oracle ]]; then
     vqc_log "statistics against the scipy oracle"

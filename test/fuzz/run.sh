@@ -28,6 +28,4 @@ vqc_install_packages
 vqc_build_install
 vqc_start_cluster
 trap vqc_stop_cluster EXIT
-psql -q -X -c 'CREATE DATABASE vqc_fuzz' >/dev/null
-psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
-vqc_fuzz_all "$iterations" "$seed" 0 2>&1 | tee /tmp/vqc-fuzz.out
+vqc_fuzz_round "$iterations" "$VQC_ROOT" "$seed" 0 2>&1 | tee /tmp/vqc-fuzz.out
