@@ -215,11 +215,17 @@ DECLARE
     delta int;
 BEGIN
     BEGIN
-        SELECT * INTO f FROM lfuzz.fields(typ, b) x ORDER BY random() LIMIT 1;
+        -- (the walk of a mutated state may name fields past its bytes)
+        SELECT * INTO f FROM lfuzz.fields(typ, b) x
+         WHERE x.off >= 0 AND x.width >= 0 AND x.off + x.width <= length(b)
+           AND (x.run_off IS NULL OR x.run_off <= length(b))
+         ORDER BY random() LIMIT 1;
     EXCEPTION WHEN program_limit_exceeded OR array_subscript_error OR numeric_value_out_of_range THEN
         RETURN b;       -- a walk past the bytes of an already mutated state
     END;
-    IF f.cls = 'text' THEN                      -- invalid UTF-8 inside the text, length kept when it fits
+    IF f.off IS NULL THEN
+        RETURN b;
+    ELSIF f.cls = 'text' THEN                   -- invalid UTF-8 inside the text, length kept when it fits
         bad := lfuzz.bad_utf8();
         IF f.width = 0 THEN
             RETURN b;
@@ -234,8 +240,8 @@ BEGIN
     v := lfuzz.boundary(f.width, cur);
     b := lfuzz.splice(b, f.off, f.width, lfuzz.int_bytes(v, f.width));
     -- a length or count that covers bytes: half the time the bytes follow
-    IF f.run_off IS NOT NULL AND f.elem IS NOT NULL AND random() < 0.5 THEN
-        delta := (greatest(least(v, cur + 70000), 0) - cur)::int * f.elem;
+    IF f.run_off IS NOT NULL AND f.elem IS NOT NULL AND cur BETWEEN 0 AND 70000 AND random() < 0.5 THEN
+        delta := (least(greatest(v, 0), cur + 70000) - cur)::int * f.elem;
         IF delta > 0 THEN
             b := lfuzz.splice(b, f.run_off, 0,
                               CASE WHEN f.elem = 1 AND random() < 0.5 THEN decode(repeat('ff', delta), 'hex')
