@@ -23,12 +23,9 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/aggregates_fuzz.sql
 -- ends with "aggregates fuzz: PASS" or "aggregates fuzz: FAIL".
 \set ON_ERROR_STOP on
+\set schema afuzz
 \i test/fuzz/include/attempts.psql
 \i test/fuzz/include/states.psql
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS afuzz CASCADE;
-CREATE SCHEMA afuzz;
-RESET client_min_messages;
 
 CREATE DOMAIN afuzz.small AS int CHECK (VALUE > -1000000);
 CREATE DOMAIN afuzz.label AS text;

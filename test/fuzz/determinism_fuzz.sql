@@ -16,11 +16,8 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/determinism_fuzz.sql
 -- ends with "determinism fuzz: PASS" or "determinism fuzz: FAIL".
 \set ON_ERROR_STOP on
+\set schema dfuzz
 \i test/fuzz/include/attempts.psql
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS dfuzz CASCADE;
-CREATE SCHEMA dfuzz;
-RESET client_min_messages;
 
 -- a state's stored bytes: the datum itself as bytea (detoasted), through
 -- byteasend, which returns its argument's bytes unchanged

@@ -8,11 +8,8 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/functions_fuzz.sql
 -- ends with "functions fuzz: PASS" or "functions fuzz: FAIL".
 \set ON_ERROR_STOP on
+\set schema ffuzz
 \i test/fuzz/include/attempts.psql
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS ffuzz CASCADE;
-CREATE SCHEMA ffuzz;
-RESET client_min_messages;
 
 CREATE TABLE ffuzz.texts (v text);
 INSERT INTO ffuzz.texts VALUES (''), ('a'), ('abc'), ('2024-02-29'), ('2023-02-29'), ('1990-13-01'), ('2024-01-01T10:00:00Z'),

@@ -8,11 +8,8 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/kwargs_fuzz.sql
 -- prints a summary and ends with "kwargs fuzz: PASS" or "kwargs fuzz: FAIL".
 \set ON_ERROR_STOP on
+\set schema kwfuzz
 \i test/fuzz/include/attempts.psql
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS kwfuzz CASCADE;
-CREATE SCHEMA kwfuzz;
-RESET client_min_messages;
 
 CREATE TABLE kwfuzz.t (id int PRIMARY KEY, i int, b bigint, n numeric, f float8, r real, s text,
                        v varchar(10), c char(3), flag boolean, d date, ts timestamp, tz timestamptz,

@@ -20,12 +20,9 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/limits_fuzz.sql
 -- ends with "limits fuzz: PASS" or "limits fuzz: FAIL".
 \set ON_ERROR_STOP on
+\set schema lfuzz
 \i test/fuzz/include/attempts.psql
 \i test/fuzz/include/states.psql
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS lfuzz CASCADE;
-CREATE SCHEMA lfuzz;
-RESET client_min_messages;
 
 -- big-endian integers of 1, 2, 4 or 8 bytes; v wraps around (so 2^32 - 1 is -1)
 CREATE FUNCTION lfuzz.int_bytes(v numeric, width int) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$

@@ -12,12 +12,9 @@
 --   psql -v iterations=N -v seed=S -f test/fuzz/state_fuzz.sql
 -- prints a summary and ends with "fuzz: PASS" or "fuzz: FAIL".
 \set ON_ERROR_STOP on
+\set schema fuzz
 \i test/fuzz/include/attempts.psql
 \i test/fuzz/include/states.psql
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS fuzz CASCADE;
-CREATE SCHEMA fuzz;
-RESET client_min_messages;
 
 -- a position biased towards the first 200 and the last 1200 bytes
 CREATE FUNCTION fuzz.position(n int) RETURNS int LANGUAGE sql VOLATILE AS $$
