@@ -28,7 +28,8 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/wrappers.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \
-               src/sql/schedule.sql
+               src/sql/schedule.sql \
+               src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
