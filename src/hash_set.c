@@ -21,6 +21,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/typcache.h"
 
 #include "state_io.h"
@@ -46,8 +47,19 @@ PG_FUNCTION_INFO_V1(vqc_hash_value);
 typedef struct HashSetCache
 {
 	Oid			identity_typid;
+	bool		is_numeric;		/* special values need their own hashes */
+	Datum		numeric_zero;
 	FmgrInfo	hashfn;
 } HashSetCache;
+
+/*
+ * numeric's extended hash gives NaN, Infinity and -Infinity one hash (the
+ * seed): fine for a hash table, which compares keys, but the screen counts
+ * distinct hashes.  So each special value gets a constant of its own.
+ */
+#define HASH_NUMERIC_NAN	UINT64CONST(0x6e614e2d76716321)
+#define HASH_NUMERIC_PINF	UINT64CONST(0x666e492b76716321)
+#define HASH_NUMERIC_NINF	UINT64CONST(0x666e492d76716321)
 
 Datum
 vqc_hash_set_state_in(PG_FUNCTION_ARGS)
@@ -100,6 +112,14 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(HashSetCache));
 		cache->identity_typid =
 			(basetype == INT2OID || basetype == INT4OID || basetype == INT8OID) ? basetype : InvalidOid;
+		cache->is_numeric = (basetype == NUMERICOID);
+		if (cache->is_numeric)
+		{
+			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+			cache->numeric_zero = NumericGetDatum(int64_to_numeric(0));
+			MemoryContextSwitchTo(old);
+		}
 		fmgr_info_copy(&cache->hashfn, &tce->hash_extended_proc_finfo,
 					   fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
@@ -118,6 +138,16 @@ hash_set_hash(FunctionCallInfo fcinfo, HashSetCache *cache, Datum value)
 			return (uint64) (int64) DatumGetInt32(value);
 		case INT2OID:
 			return (uint64) (int64) DatumGetInt16(value);
+	}
+	if (cache->is_numeric)
+	{
+		Numeric		n = DatumGetNumeric(value);
+
+		if (unlikely(numeric_is_nan(n)))
+			return HASH_NUMERIC_NAN;
+		if (unlikely(numeric_is_inf(n)))
+			return DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(n), cache->numeric_zero))
+				? HASH_NUMERIC_NINF : HASH_NUMERIC_PINF;
 	}
 	return DatumGetUInt64(FunctionCall2Coll(&cache->hashfn, PG_GET_COLLATION(),
 											value, Int64GetDatum(0)));
