@@ -46,8 +46,22 @@ PG_FUNCTION_INFO_V1(vqc_hash_value);
 typedef struct HashSetCache
 {
 	Oid			identity_typid;
+	uint16		binding;		/* the state's VEC8_BINDING_MASK bits */
 	FmgrInfo	hashfn;
 } HashSetCache;
+
+/*
+ * A state's binding: 1 for integers as themselves, else the OID of the
+ * hash function (OIDs from 0x7FFF on share one binding), in the flag bits
+ * above VEC8_OVERFLOW.
+ */
+static uint16
+hash_set_binding(Oid identity_typid, Oid hashproc)
+{
+	Oid			tag = OidIsValid(identity_typid) ? 1 : Min(hashproc, 0x7FFF);
+
+	return (uint16) (tag << 1);
+}
 
 Datum
 vqc_hash_set_state_in(PG_FUNCTION_ARGS)
@@ -100,6 +114,7 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(HashSetCache));
 		cache->identity_typid =
 			(basetype == INT2OID || basetype == INT4OID || basetype == INT8OID) ? basetype : InvalidOid;
+		cache->binding = hash_set_binding(cache->identity_typid, tce->hash_extended_proc);
 		fmgr_info_copy(&cache->hashfn, &tce->hash_extended_proc_finfo,
 					   fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
@@ -133,6 +148,8 @@ vqc_hash_set_transfn(PG_FUNCTION_ARGS)
 	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
 	HashSetCache *cache = hash_set_hasher(fcinfo, 1);
 
+	if (unlikely((e->vec->flags & VEC8_BINDING_MASK) != cache->binding))
+		vec8_bind(e->vec, cache->binding);
 	vec8_append(e, hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1)));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
@@ -231,6 +248,7 @@ radix_sort_words(uint64 *a, uint64 *tmp, int64 n)
 		for (pass = 0; pass < RADIX_PASSES; pass++)
 			counts[pass * RADIX_SIZE + ((k >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	for (pass = 0; pass < RADIX_PASSES; pass++)
 	{
 		Size	   *c = counts + pass * RADIX_SIZE;
@@ -288,6 +306,7 @@ sorted_words(const uint64 *src, int64 n)
 		min = Min(min, k);
 		max = Max(max, k);
 	}
+	CHECK_FOR_INTERRUPTS();
 	/* the top 22 significant bits of (key - min) */
 	shift = Max(0, (max == min ? 0 : 64 - __builtin_clzll(max - min)) - 2 * RADIX_BITS);
 	for (i = 0; i < n; i++)
@@ -297,6 +316,7 @@ sorted_words(const uint64 *src, int64 n)
 		lo[(k >> shift) & (RADIX_SIZE - 1)]++;
 		hi[(k >> (shift + RADIX_BITS)) & (RADIX_SIZE - 1)]++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	radix_pass(src, tmp, n, min, shift, lo);
 	radix_pass(tmp, out, n, min, shift + RADIX_BITS, hi);
 
@@ -312,6 +332,9 @@ sorted_words(const uint64 *src, int64 n)
 			insertion_sort_words(out + run, end - run);
 		else
 			radix_sort_words(out + run, tmp, end - run);
+		/* about every million words */
+		if ((run >> 20) != (end >> 20))
+			CHECK_FOR_INTERRUPTS();
 		run = end;
 	}
 	pfree(lo);
@@ -338,6 +361,7 @@ distinct_hashes(const Vec8State *s)
 		if (h[i] != h[i - 1])
 			distinct++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	pfree(h);
 	return distinct;
 }
@@ -400,6 +424,8 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 
 		while (end < n && h[end] == h[i])
 			end++;
+		if ((i >> 20) != (end >> 20))
+			CHECK_FOR_INTERRUPTS();
 		if (end - i > 1)
 		{
 			if (nout == max_hashes)
