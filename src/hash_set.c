@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "access/transam.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -52,13 +53,15 @@ typedef struct HashSetCache
 
 /*
  * A state's binding: 1 for integers as themselves, else the OID of the
- * hash function (OIDs from 0x7FFF on share one binding), in the flag bits
- * above VEC8_OVERFLOW.
+ * hash function (built-in ones are below FirstNormalObjectId = 2^14; the
+ * others share the binding 0x3FFF), in flag bits 1 to 14.
  */
+StaticAssertDecl(FirstNormalObjectId == 0x4000, "built-in OIDs fit in 14 bits");
+
 static uint16
 hash_set_binding(Oid identity_typid, Oid hashproc)
 {
-	Oid			tag = OidIsValid(identity_typid) ? 1 : Min(hashproc, 0x7FFF);
+	Oid			tag = OidIsValid(identity_typid) ? 1 : Min(hashproc, 0x3FFF);
 
 	return (uint16) (tag << 1);
 }

@@ -79,7 +79,7 @@ extern Size vqc_grow_capacity(Size cur, Size need, Size max);
  * integers as themselves, or a type's extended hash); 0 = not bound yet.
  * States of different bindings neither take each other's inputs nor merge.
  */
-#define VEC8_BINDING_MASK		0xFFFE
+#define VEC8_BINDING_MASK		0x7FFE
 
 typedef struct Vec8State
 {
