@@ -200,6 +200,9 @@ SELECT pg_temp.try('SELECT vqc.quantile_interpolate(1, 2, ''NaN'', 10)') AS nan_
        vqc.quantile_interpolate(1, 2, 0.5, 2) AS half,
        vqc.quantile_interpolate(1, 2, 1, 1) AS one_row;
 
+-- the C entry point of drift bounds its bins as the SQL wrappers do
+SELECT pg_temp.try('SELECT vqc._drift_exact(''{1,2,3}''::int[], ''{1,2}''::int[], ''psi'', NULL, 200000000, NULL)') AS drift_bins;
+
 -- 7. Volatility: reading a setting, or calling type output functions, makes
 -- a function at most STABLE; all stay parallel safe
 SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proparallel AS parallel
