@@ -1204,6 +1204,11 @@ drift_options_from_args(FunctionCallInfo fcinfo, DriftOptions *opt,
 	opt->method = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	opt->threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
 	opt->bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	/* as vqc._drift_args checks: the C entry points are callable too */
+	if (!PG_ARGISNULL(4) && (opt->bins < 1 || opt->bins > 10000))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("drift option \"bins\" must be an integer between 1 and 10000")));
 	opt->equal_width = !PG_ARGISNULL(5) &&
 		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
 	opt->report_exact = strcmp(what, "profiles") == 0;
