@@ -18,7 +18,7 @@ BEGIN
     END IF;
     -- profiles stored by 0.1.0's C code: stored form and text form
     FOR r IN SELECT * FROM old_baseline LOOP
-        FOREACH got IN ARRAY ARRAY[read_or_refused(r.stored), read_or_refused(r.text_form)] LOOP
+        FOREACH got IN ARRAY ARRAY[read_or_refused(r.stored), read_or_refused(NULL, r.text_form)] LOOP
             IF got = '"refused"' THEN
                 refused := refused + 1;
             ELSIF NOT near(got, r.summary) THEN

@@ -57,32 +57,17 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
--- A profile's summary, or 'refused' when its format version is refused with
--- the hint to take it again (the other way an old profile may be handled).
-CREATE OR REPLACE FUNCTION upgrade_data.read_or_refused(p vqc.profile) RETURNS jsonb
+-- The summary of profile p, or else of text form t (as a dump holds it), or
+-- 'refused' when its format version is refused with the hint to take it again
+-- (the other way an old profile may be handled): 0A000 for a stored profile,
+-- 22P02 for a text form.
+CREATE OR REPLACE FUNCTION upgrade_data.read_or_refused(p vqc.profile, t text DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     hint text;
 BEGIN
-    RETURN upgrade_data.profile_summary(p);
-EXCEPTION WHEN feature_not_supported THEN
-    GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
-    IF hint NOT LIKE '%take it again with this version of vqc%vqc.set_baseline()%' THEN
-        RAISE;
-    END IF;
-    RETURN '"refused"';
-END
-$$;
-
--- The same for a profile's text form (as a dump holds it): a refused format
--- version is then an input error with the same hint.
-CREATE OR REPLACE FUNCTION upgrade_data.read_or_refused(t text) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-    hint text;
-BEGIN
-    RETURN upgrade_data.read_or_refused(t::vqc.profile);
-EXCEPTION WHEN invalid_text_representation THEN
+    RETURN upgrade_data.profile_summary(coalesce(p, t::vqc.profile));
+EXCEPTION WHEN feature_not_supported OR invalid_text_representation THEN
     GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
     IF hint NOT LIKE '%take it again with this version of vqc%vqc.set_baseline()%' THEN
         RAISE;
