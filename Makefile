@@ -2,7 +2,7 @@
 # running server (scripts/test.sh does all of it on a throwaway cluster).
 
 EXTENSION    = vqc
-EXTVERSION   = 0.1.0
+EXTVERSION   = 0.2.0
 MODULE_big   = vqc
 
 # C sources, one concern per file.
@@ -33,6 +33,10 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/privileges.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+# Released install scripts stay frozen; each release adds one upgrade script
+# from the one before (src/release), so ALTER EXTENSION vqc UPDATE works from any.
+DATA         = src/release/vqc--0.1.0.sql \
+               src/release/vqc--0.1.0--0.2.0.sql
 EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

@@ -924,8 +924,14 @@ profile_checked(Datum d)
 	ProfileState *s = (ProfileState *) PG_DETOAST_DATUM(d);
 	bool		ok;
 
-	ok = VARSIZE(s) >= PROFILE_HDRSZ && s->version == VQC_STATE_VERSION &&
-		s->kind <= PK_TEXT;
+	if (VARSIZE(s) >= PROFILE_HDRSZ && s->version != VQC_STATE_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("stored vqc profile has an unsupported format version"),
+				 errdetail("The profile has format version %u; this version of vqc reads format version %d.",
+						   (unsigned int) s->version, VQC_STATE_VERSION),
+				 errhint(VQC_OLD_STATE_HINT)));
+	ok = VARSIZE(s) >= PROFILE_HDRSZ && s->kind <= PK_TEXT;
 	if (ok && (s->flags & PF_SKETCH))
 		ok = (VARSIZE(s) == PROFILE_SKETCH_SIZE ||
 			  VARSIZE(s) == PROFILE_FLUSHED_SIZE) &&

@@ -28,22 +28,32 @@ vqc_reader_init(VqcReader *r, const char *data, Size len, int errcode,
 
 /*
  * Rejects malformed input: 22P02 for the text form, 22P03 for the binary
- * form.  The detail says what is wrong, never what the bytes were.
+ * form.  The detail says what is wrong, never what the bytes were; the hint,
+ * when not NULL, what to do.
  */
-void
-vqc_bad_state(VqcReader *r, const char *detail)
+static void
+pg_attribute_noreturn()
+vqc_bad_state_hint(VqcReader *r, const char *detail, const char *hint)
 {
 	if (r->errcode == ERRCODE_INVALID_TEXT_REPRESENTATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s", r->typname),
-				 errdetail_internal("%s", detail)));
+				 errdetail_internal("%s", detail),
+				 hint ? errhint("%s", hint) : 0));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid external binary representation of type %s",
 					r->typname),
-			 errdetail_internal("%s", detail)));
+			 errdetail_internal("%s", detail),
+			 hint ? errhint("%s", hint) : 0));
 	pg_unreachable();
+}
+
+void
+vqc_bad_state(VqcReader *r, const char *detail)
+{
+	vqc_bad_state_hint(r, detail, NULL);
 }
 
 Size
@@ -110,10 +120,15 @@ vqc_read_i64(VqcReader *r)
 uint16
 vqc_read_header(VqcReader *r, uint32 magic)
 {
+	uint16		version;
+
 	if (vqc_read_u32(r) != magic)
 		vqc_bad_state(r, "The state does not start with this type's magic word.");
-	if (vqc_read_u16(r) != VQC_STATE_VERSION)
-		vqc_bad_state(r, "The state format version is not supported.");
+	version = vqc_read_u16(r);
+	if (version != VQC_STATE_VERSION)
+		vqc_bad_state_hint(r, psprintf("The state has format version %u; this version of vqc reads format version %d.",
+									   (unsigned int) version, VQC_STATE_VERSION),
+						   magic == VQC_MAGIC_PROFILE ? VQC_OLD_STATE_HINT : NULL);
 	return vqc_read_u16(r);
 }
 
