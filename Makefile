@@ -30,7 +30,8 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \
                src/sql/schedule.sql \
-               src/sql/search_path.sql
+               src/sql/search_path.sql \
+               src/sql/privileges.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql

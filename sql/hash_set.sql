@@ -188,3 +188,12 @@ SELECT vqc.hash_value(1.0::numeric) = vqc.hash_value(1.00::numeric) AS numeric_s
        vqc.hash_value('x'::text) = vqc.hash_value('y'::text) AS different_text,
        vqc.hash_value(NULL::int) IS NULL AS null_in_null_out;
 SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), -1) FROM (VALUES (1)) x(v);
+-- numeric NaN, Infinity and -Infinity are three values, each equal only to itself
+SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v)) AS numeric_specials_distinct,
+       vqc.hash_set_duplicates(vqc.hash_set_agg(v), 10) AS numeric_specials_repeats
+  FROM (VALUES ('NaN'::numeric), ('Infinity'), ('-Infinity'), (0), (1.5)) x(v);
+SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v)) AS numeric_specials_twice
+  FROM (VALUES ('NaN'::numeric), ('Infinity'), ('-Infinity'), ('NaN'), ('Infinity'), ('-Infinity')) x(v);
+CREATE TEMP TABLE numeric_specials (v numeric);
+INSERT INTO numeric_specials VALUES ('NaN'), ('Infinity'), ('-Infinity'), (1);
+SELECT vqc.expect('numeric_specials', 'expect_column_values_to_be_unique', '{"column": "v"}') -> 'success' AS specials_unique;

@@ -40,8 +40,13 @@
 
 PG_FUNCTION_INFO_V1(vqc_drift_exact);
 
-/* additive smoothing of bin proportions before renormalization */
-#define DRIFT_EPSILON 1e-4
+/*
+ * Evidently's proportion for an empty bin under psi and kl (its
+ * get_binned_data): 1e-4, or the side's smallest nonzero proportion / 10^6
+ * when that is at most 1e-4
+ */
+#define DRIFT_EMPTY_BIN 1e-4
+#define DRIFT_EMPTY_BIN_SCALE 1e6
 
 /* Evidently's floor for the normalizing standard deviation */
 #define WASSERSTEIN_MIN_NORM 0.001
@@ -600,22 +605,48 @@ bin_numeric(const DriftSide *b, const DriftSide *c, int bins, bool equal_width,
 	return r;
 }
 
-/* smoothed proportions: count/n + epsilon, renormalized to sum 1 */
+/* bin proportions count / n, unsmoothed */
 static double *
-smoothed(const double *cnt, int k, double n)
+proportions(const double *cnt, int k, double n)
 {
 	double	   *p = palloc(sizeof(double) * k);
-	double		s = 0.0;
+	int			i;
+
+	for (i = 0; i < k; i++)
+		p[i] = cnt[i] / n;
+	return p;
+}
+
+/*
+ * Gives the empty bins of one side a small proportion, so that psi and kl
+ * stay finite, as Evidently does: DRIFT_EMPTY_BIN, or the side's smallest
+ * nonzero proportion / DRIFT_EMPTY_BIN_SCALE when that is not larger (so
+ * an empty bin never outweighs an observed one).  The other bins keep their
+ * proportions: nothing is renormalized.  Returns the proportion given, or
+ * NAN when no bin is empty.
+ */
+static double
+fill_empty_bins(double *p, int k)
+{
+	double		least = INFINITY;
+	double		fill;
+	bool		empty = false;
 	int			i;
 
 	for (i = 0; i < k; i++)
 	{
-		p[i] = cnt[i] / n + DRIFT_EPSILON;
-		s += p[i];
+		if (p[i] == 0.0)
+			empty = true;
+		else if (p[i] < least)
+			least = p[i];
 	}
+	if (!empty)
+		return NAN;
+	fill = least <= DRIFT_EMPTY_BIN ? least / DRIFT_EMPTY_BIN_SCALE : DRIFT_EMPTY_BIN;
 	for (i = 0; i < k; i++)
-		p[i] /= s;
-	return p;
+		if (p[i] == 0.0)
+			p[i] = fill;
+	return fill;
 }
 
 /* rel_entr(x, y) = x log(x/y) for x > 0 */
@@ -636,14 +667,28 @@ binned_score(DriftMethod m, const double *bp, const double *cp, int k)
 	switch (m)
 	{
 		case DM_PSI:
+			/* Evidently's psi, on proportions whose empty bins were filled */
 			for (i = 0; i < k; i++)
 				s += (cp[i] - bp[i]) * log(cp[i] / bp[i]);
 			return s;
 		case DM_KL:
-			/* KL(baseline || current), as scipy.stats.entropy(b, c) */
-			for (i = 0; i < k; i++)
-				s += rel_entr(bp[i], cp[i]);
-			return s;
+			{
+				/*
+				 * KL(baseline || current), as scipy.stats.entropy(b, c),
+				 * which rescales both to sum 1 (filled empty bins add a little)
+				 */
+				double		sb = 0.0,
+							sc = 0.0;
+
+				for (i = 0; i < k; i++)
+				{
+					sb += bp[i];
+					sc += cp[i];
+				}
+				for (i = 0; i < k; i++)
+					s += rel_entr(bp[i] / sb, cp[i] / sc);
+				return s;
+			}
 		case DM_JS:
 			{
 				/* scipy.spatial.distance.jensenshannon: renormalize, natural log */
@@ -1083,10 +1128,15 @@ drift_compute(DriftSide *b, DriftSide *c, bool numeric, const DriftOptions *opt)
 					t = bin_numeric(b, c, opt->bins, opt->equal_width, &res);
 					error_kind = 'b';
 				}
-				bp = smoothed(t.b, t.k, b->n);
-				cp = smoothed(t.c, t.k, c->n);
+				bp = proportions(t.b, t.k, b->n);
+				cp = proportions(t.c, t.k, c->n);
+				/* js, hellinger and tv are finite with empty bins */
+				if (mi->method == DM_PSI || mi->method == DM_KL)
+				{
+					detail_double(&res, "epsilon_baseline", fill_empty_bins(bp, t.k));
+					detail_double(&res, "epsilon_current", fill_empty_bins(cp, t.k));
+				}
 				res.score = binned_score(mi->method, bp, cp, t.k);
-				detail_double(&res, "epsilon", DRIFT_EPSILON);
 				break;
 			}
 		case DM_CHI_SQUARE:
@@ -1154,6 +1204,11 @@ drift_options_from_args(FunctionCallInfo fcinfo, DriftOptions *opt,
 	opt->method = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	opt->threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
 	opt->bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	/* as vqc._drift_args checks: the C entry points are callable too */
+	if (!PG_ARGISNULL(4) && (opt->bins < 1 || opt->bins > 10000))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("drift option \"bins\" must be an integer between 1 and 10000")));
 	opt->equal_width = !PG_ARGISNULL(5) &&
 		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
 	opt->report_exact = strcmp(what, "profiles") == 0;

@@ -334,18 +334,16 @@ profile_alloc_exact(const ProfileState *hdr, int32 cap)
 static ProfileState *
 profile_alloc_sketch(const ProfileState *hdr)
 {
-	ProfileState *s = (ProfileState *) palloc(PROFILE_SKETCH_SIZE);
+	/* zeroed: no byte of an earlier allocation may reach a stored state */
+	ProfileState *s = (ProfileState *) palloc0(PROFILE_SKETCH_SIZE);
 	ProfileSketch *sk = PROFILE_SKETCH(s);
 
 	memcpy(s, hdr, PROFILE_HDRSZ);
 	SET_VARSIZE(s, PROFILE_SKETCH_SIZE);
 	s->flags |= PF_SKETCH;
 	s->nexact = s->exact_used = s->exact_cap = 0;
-	memset(sk->hll, 0, sizeof(sk->hll));
 	freq_init(&sk->freq);
 	kll_init(&sk->kll);
-	sk->nbatch = sk->pad = 0;
-	memset(sk->batch, 0, sizeof(sk->batch));
 	return s;
 }
 
@@ -389,6 +387,25 @@ profile_flush_batch(ProfileState *s)
 }
 
 /*
+ * Zeroes every byte of a stored form that no field uses (the tails of the
+ * text min/max, padding, the sketches' free space), so that logically
+ * equal profiles are equal bytes, as profile_parse() builds them.
+ */
+static void
+profile_clear_unused(ProfileState *s)
+{
+	memset(s->mintext + s->minlen, 0, PROFILE_CLIP - s->minlen);
+	memset(s->maxtext + s->maxlen, 0, PROFILE_CLIP - s->maxlen);
+	s->pad = s->pad2 = 0;
+	if (s->flags & PF_SKETCH)
+	{
+		freq_clear_unused(&PROFILE_SKETCH(s)->freq);
+		kll_clear_unused(&PROFILE_SKETCH(s)->kll);
+		PROFILE_SKETCH(s)->pad = 0;
+	}
+}
+
+/*
  * s itself when it is flushed already, else a flushed copy, which ends
  * before batch[]: what the aggregate returns and tables store.
  */
@@ -403,6 +420,30 @@ profile_flushed(ProfileState *s)
 	memcpy(c, s, PROFILE_SKETCH_SIZE);
 	profile_flush_batch(c);
 	SET_VARSIZE(c, PROFILE_FLUSHED_SIZE);
+	profile_clear_unused(c);
+	return c;
+}
+
+/*
+ * The stored form of a state leaving an aggregate or vqc.merge, always a
+ * copy: flushed (see above), exact data trimmed to what is used, unused
+ * bytes zeroed (a merged state may be flushed and still hold stale bytes).
+ */
+static ProfileState *
+profile_stored(ProfileState *s)
+{
+	ProfileState *c;
+
+	if (!(s->flags & PF_SKETCH))
+		c = profile_alloc_exact(s, s->exact_used);
+	else if (VARSIZE(s) != PROFILE_FLUSHED_SIZE)
+		return profile_flushed(s);
+	else
+	{
+		c = palloc(PROFILE_FLUSHED_SIZE);
+		memcpy(c, s, PROFILE_FLUSHED_SIZE);
+	}
+	profile_clear_unused(c);
 	return c;
 }
 
@@ -621,11 +662,18 @@ profile_add_text(ProfileState *s, const char *p, int len)
 	return s;
 }
 
+/* what a transition call site knows of its argument's type, in fn_extra */
+typedef struct ProfileInput
+{
+	Oid			typid;			/* the argument's (base) type */
+	Oid			family;			/* type_family(typid) */
+} ProfileInput;
+
 /* the profiled type of the aggregate's argument, cached in fn_extra */
-static Oid
+static const ProfileInput *
 profile_input_type(FunctionCallInfo fcinfo)
 {
-	Oid		   *cache = (Oid *) fcinfo->flinfo->fn_extra;
+	ProfileInput *cache = (ProfileInput *) fcinfo->flinfo->fn_extra;
 
 	if (unlikely(cache == NULL))
 	{
@@ -640,11 +688,29 @@ profile_input_type(FunctionCallInfo fcinfo)
 					 errmsg("vqc.profile_agg does not support type %s",
 							format_type_be(typid)),
 					 errhint("Supported types are smallint, integer, bigint, numeric, real, double precision, boolean, date, timestamp, timestamptz, text, varchar and char; cast the column to one of them.")));
-		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
-		*cache = typid;
+		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(ProfileInput));
+		cache->typid = typid;
+		cache->family = type_family(typid);
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	return *cache;
+	return cache;
+}
+
+/*
+ * A state of another type than the call's (an INITCOND of the user's, or a
+ * state merged from types of one family) takes values of its family only:
+ * the state's kind decides how the argument's datum is read.
+ */
+static void
+profile_check_input(ProfileState *s, const ProfileInput *in)
+{
+	if (type_family(s->typid) != in->family)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot add a value of type %s to a profile of %s",
+						format_type_be(in->typid), format_type_be(s->typid)),
+				 errdetail("A profile takes values of the type family it was built from.")));
+	s->typid = in->family;
 }
 
 /*
@@ -654,6 +720,7 @@ profile_input_type(FunctionCallInfo fcinfo)
 Datum
 vqc_profile_transfn(PG_FUNCTION_ARGS)
 {
+	const ProfileInput *in;
 	Oid			typid;
 	ProfileState *s;
 
@@ -662,7 +729,8 @@ vqc_profile_transfn(PG_FUNCTION_ARGS)
 		!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "vqc_profile_transfn called in non-aggregate context");
 
-	typid = profile_input_type(fcinfo);
+	in = profile_input_type(fcinfo);
+	typid = in->typid;
 	if (PG_ARGISNULL(0))
 		s = profile_alloc_exact(NULL, 0);
 	else
@@ -674,6 +742,8 @@ vqc_profile_transfn(PG_FUNCTION_ARGS)
 		s->kind = (uint8) kind_of_type(typid);
 		s->typid = typid;
 	}
+	else if (unlikely(s->typid != typid && s->typid != in->family))
+		profile_check_input(s, in);
 	s->rows++;
 	if (PG_ARGISNULL(1))
 	{
@@ -847,9 +917,9 @@ profile_combine(ProfileState *l, const ProfileState *r)
 	return l;
 }
 
-/* A read-only, detoasted, checked profile. */
-ProfileState *
-profile_from_datum(Datum d)
+/* A read-only, detoasted, checked profile, its batch not flushed. */
+static ProfileState *
+profile_checked(Datum d)
 {
 	ProfileState *s = (ProfileState *) PG_DETOAST_DATUM(d);
 	bool		ok;
@@ -873,7 +943,14 @@ profile_from_datum(Datum d)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("unsupported or corrupt vqc state"),
 				 errdetail("The stored profile was not written by this version of vqc.")));
-	return profile_flushed(s);
+	return s;
+}
+
+/* A read-only, detoasted, checked profile. */
+ProfileState *
+profile_from_datum(Datum d)
+{
+	return profile_flushed(profile_checked(d));
 }
 
 /* A read-only, detoasted profile argument. */
@@ -897,14 +974,11 @@ vqc_profile_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(profile_combine(l, r));
 }
 
-/*
- * The aggregates' result: the stored form, which profile_from_datum() makes
- * (a flushed copy ending before batch[]) unless the state is in it already.
- */
+/* The aggregates' result: the stored form (a copy, see profile_stored()). */
 Datum
 vqc_profile_finalfn(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(profile_get_arg(fcinfo, 0));
+	PG_RETURN_POINTER(profile_stored(profile_checked(PG_GETARG_DATUM(0))));
 }
 
 /* vqc.merge(a, b): not strict; a NULL side yields the other */
@@ -923,7 +997,7 @@ vqc_profile_merge(PG_FUNCTION_ARGS)
 	a = profile_get_arg(fcinfo, 0);
 	copy = palloc(VARSIZE(a));
 	memcpy(copy, a, VARSIZE(a));
-	PG_RETURN_POINTER(profile_flushed(profile_combine(copy, profile_get_arg(fcinfo, 1))));
+	PG_RETURN_POINTER(profile_stored(profile_combine(copy, profile_get_arg(fcinfo, 1))));
 }
 
 /* ---------------------------------------------------------------------
@@ -1047,6 +1121,14 @@ is_canonical(float8 x)
 	return memcmp(&c, &x, sizeof(x)) == 0;
 }
 
+/* text in a state must be valid in the server encoding, as text input is */
+static void
+check_encoding(VqcReader *r, const char *p, int len)
+{
+	if (!pg_verifymbstr(p, len, true))
+		vqc_bad_state(r, "A stored string is not valid in the server encoding.");
+}
+
 static ProfileState *
 profile_parse(const char *data, Size len, int errcode)
 {
@@ -1099,6 +1181,8 @@ profile_parse(const char *data, Size len, int errcode)
 	if (hdr.maxlen > PROFILE_CLIP)
 		vqc_bad_state(&r, "The text maximum is too long.");
 	memcpy(hdr.maxtext, vqc_read_bytes(&r, hdr.maxlen), hdr.maxlen);
+	check_encoding(&r, hdr.mintext, hdr.minlen);
+	check_encoding(&r, hdr.maxtext, hdr.maxlen);
 
 	/* counts: everything non-null is accounted for exactly once */
 	if (hdr.rows < 0 || hdr.nulls < 0 || hdr.nulls > hdr.rows)
@@ -1196,6 +1280,7 @@ profile_parse(const char *data, Size len, int errcode)
 
 				memcpy(p, &l, sizeof(uint32));
 				memcpy(p + sizeof(uint32), vqc_read_bytes(&r, l), l);
+				check_encoding(&r, p + sizeof(uint32), l);
 				p += sizeof(uint32) + l;
 			}
 			s->exact_used = (int32) used;

@@ -230,6 +230,9 @@ vqc_grow_capacity(Size cur, Size need, Size max)
  * ---------------------------------------------------------------------
  */
 
+/* words a new transition state has room for; it grows geometrically */
+#define VEC8_START_WORDS		16
+
 /* most words a state may hold: the exact memory limit, and what palloc takes */
 static int64
 vec8_max_words(void)
@@ -321,6 +324,33 @@ vec8_check(const Vec8State *s)
 				 errdetail("The stored state was not written by this version of vqc.")));
 }
 
+/* the name of the context holding an aggregate context's Vec8 states */
+#define VEC8_STATES_NAME		"vqc aggregate states"
+
+/*
+ * The one child of aggcontext that holds all its Vec8 states.  The executor
+ * keeps a new expanded transition value without copying it only when its
+ * context is a child of the aggregate context; one child per group would
+ * cost a block per group and make HashAggregate's memory accounting, which
+ * walks every child at each new group, quadratic.  The child goes with the
+ * aggregate context when it is reset or deleted; our transition and combine
+ * functions return the object they were given, so the executor never
+ * deletes one object's context on its own.
+ */
+static MemoryContext
+vec8_states_context(MemoryContext aggcontext)
+{
+	MemoryContext c;
+
+	for (c = aggcontext->firstchild; c != NULL; c = c->nextchild)
+	{
+		if (strcmp(c->name, VEC8_STATES_NAME) == 0)
+			return c;
+	}
+	return AllocSetContextCreate(aggcontext, VEC8_STATES_NAME,
+								 ALLOCSET_DEFAULT_SIZES);
+}
+
 /*
  * The transition state in argument argno as a read-write expanded object
  * owned by the aggregate: itself when it already is one, else an expanded
@@ -345,12 +375,11 @@ vec8_transition_arg(FunctionCallInfo fcinfo, int argno)
 
 	flat = (Vec8State *) PG_DETOAST_DATUM(d);
 	vec8_check(flat);
-	objcxt = AllocSetContextCreate(aggcontext, "vqc aggregate state",
-								   ALLOCSET_DEFAULT_SIZES);
+	objcxt = vec8_states_context(aggcontext);
 	e = MemoryContextAlloc(objcxt, sizeof(Vec8Expanded));
 	EOH_init_header(&e->hdr, &vec8_eo_methods, objcxt);
-	/* start small, but never past the memory limit (it may be below 1024 words) */
-	capacity = Max(flat->nvalues, Min(1024, vec8_max_words()));
+	/* start small (groups may be many), never past the memory limit */
+	capacity = Max(flat->nvalues, Min(VEC8_START_WORDS, vec8_max_words()));
 	e->vec = MemoryContextAlloc(objcxt, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
 	memcpy(e->vec, flat, VEC8_HDRSZ + (Size) flat->nvalues * sizeof(uint64));
 	SET_VARSIZE(e->vec, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
@@ -397,11 +426,33 @@ vec8_append_slow(Vec8Expanded *e, uint64 word)
 	e->vec->values[e->vec->nvalues++] = word;
 }
 
+/*
+ * Binds s to the way its words are made, or raises when it is bound to
+ * another (an INITCOND or a merged state built from another input type).
+ */
+void
+vec8_bind(Vec8State *s, uint16 binding)
+{
+	uint16		cur = s->flags & VEC8_BINDING_MASK;
+
+	Assert((binding & ~VEC8_BINDING_MASK) == 0);
+	if (cur == binding || binding == 0)
+		return;
+	if (cur != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot mix states built from different input types"),
+				 errdetail("A state takes values of the input type it was built from, and merges only with states built from that type.")));
+	s->flags |= binding;
+}
+
 /* Appends r (read only) to the expanded state l. */
 void
 vec8_combine(Vec8Expanded *l, const Vec8State *r)
 {
 	int64		count;
+
+	vec8_bind(l->vec, r->flags & VEC8_BINDING_MASK);
 
 	if (pg_add_s64_overflow(l->vec->count, r->count, &count))
 		ereport(ERROR,
@@ -461,7 +512,7 @@ vec8_parse(const char *data, Size len, uint32 magic, int errcode,
 
 	vqc_reader_init(&r, data, len, errcode, typname);
 	flags = vqc_read_header(&r, magic);
-	if (flags & ~VEC8_OVERFLOW)
+	if (flags & ~(VEC8_OVERFLOW | (magic == VQC_MAGIC_HASH_SET ? VEC8_BINDING_MASK : 0)))
 		vqc_bad_state(&r, "The state has unknown flag bits set.");
 	count = vqc_read_i64(&r);
 	nvalues = vqc_read_i64(&r);

@@ -74,6 +74,12 @@ extern Size vqc_grow_capacity(Size cur, Size need, Size max);
  * VARSIZE says; nvalues of it are in use (the rest is zeroed slack).
  */
 #define VEC8_OVERFLOW			0x0001
+/*
+ * The other flag bits bind a state to how its words were made (hash_set:
+ * integers as themselves, or a type's extended hash); 0 = not bound yet.
+ * States of different bindings neither take each other's inputs nor merge.
+ */
+#define VEC8_BINDING_MASK		0x7FFE
 
 typedef struct Vec8State
 {
@@ -99,6 +105,7 @@ extern Vec8State *vec8_new(int64 capacity);
 extern Vec8Expanded *vec8_transition_arg(FunctionCallInfo fcinfo, int argno);
 extern void vec8_append_slow(Vec8Expanded *e, uint64 word);
 extern void vec8_combine(Vec8Expanded *l, const Vec8State *r);
+extern void vec8_bind(Vec8State *s, uint16 binding);
 extern Vec8State *vec8_get_arg(FunctionCallInfo fcinfo, int argno);
 extern void vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic);
 extern Vec8State *vec8_parse(const char *data, Size len, uint32 magic,
