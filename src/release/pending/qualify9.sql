@@ -4,9 +4,11 @@
 --
 -- New (src/sql/operators.sql): the operators and min/max aggregates vqc
 -- applies to a column's values, from the default operator classes of the
--- column's type.  Replaced (src/sql/engine.sql, expect.sql, statistics.sql):
--- the SQL they generate schema-qualifies functions, operators and casts,
--- and compares column values by those operators.  CREATE OR REPLACE drops a
+-- column's type.  Replaced (src/sql/engine.sql, expect.sql, statistics.sql,
+-- suggest.sql): the SQL they generate schema-qualifies functions, operators
+-- and casts, and compares column values by those operators.
+-- vqc._unique_columns is new in 0.2.0 (drift10's pending statements create
+-- it): its CREATE OR REPLACE here must come after drift10's.  CREATE OR REPLACE drops a
 -- function's SET clause, so every one is pinned again at the end, as
 -- src/sql/search_path.sql pins them at install.
 
@@ -1194,6 +1196,58 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION vqc._unique_columns(target regclass, columns text[])
+RETURNS text[]
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    screened text[];
+    repeats  text[];
+    words    bigint[];
+    out      text[];
+    col      text;
+    distinct_values boolean;
+BEGIN
+    SELECT coalesce(array_agg(c ORDER BY o) FILTER (WHERE vqc._has_unique_index(target, c)), '{}'),
+           array_agg(c ORDER BY o) FILTER (WHERE NOT vqc._has_unique_index(target, c))
+      INTO out, screened
+      FROM unnest(columns) WITH ORDINALITY AS x(c, o);
+    IF screened IS NULL THEN
+        RETURN out;
+    END IF;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s',
+                   (SELECT string_agg(format('vqc.hash_set_duplicates(vqc.hash_set_agg(%I), 100000)::pg_catalog.text', c),
+                                      ', ' ORDER BY o)
+                      FROM unnest(screened) WITH ORDINALITY AS x(c, o)),
+                   target)
+        INTO repeats;
+    FOR i IN 1 .. cardinality(screened) LOOP
+        col := screened[i];
+        words := repeats[i]::bigint[];
+        IF words = '{}' THEN
+            distinct_values := true;
+        ELSIF words IS NOT NULL AND (SELECT vqc._base_type(a.atttypid::regtype)
+                                       FROM pg_attribute a WHERE a.attrelid = target AND a.attname = col)
+                                    IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+            distinct_values := false;
+        ELSIF words IS NOT NULL THEN
+            EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE vqc.hash_value(%1$I) OPERATOR(pg_catalog.=) ANY ($1) '
+                           'GROUP BY %1$I HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)', col, target)
+                INTO distinct_values
+                USING ARRAY(SELECT words[j][1] FROM generate_subscripts(words, 1) AS j);
+        ELSE
+            EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE %1$I IS NOT NULL '
+                           'GROUP BY %1$I HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)', col, target)
+                INTO distinct_values;
+        END IF;
+        IF distinct_values THEN
+            out := out || col;
+        END IF;
+    END LOOP;
+    RETURN out;
+END
+$$;
+
 -- pinned as src/sql/search_path.sql pins every function at install
 ALTER FUNCTION vqc._check_bounds(text,jsonb,jsonb,text) SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION vqc._compare_sql(regtype,text,text,text,boolean) SET search_path = pg_catalog, pg_temp;
@@ -1216,4 +1270,5 @@ ALTER FUNCTION vqc._row_key_sql(regclass,text[]) SET search_path = pg_catalog, p
 ALTER FUNCTION vqc._scan_sql(regclass,jsonb,text[]) SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION vqc._type_operator(regtype,text) SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION vqc._typed_json_array(text[],text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION vqc._unique_columns(regclass,text[]) SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION vqc._within_bounds(jsonb,text) SET search_path = pg_catalog, pg_temp;
