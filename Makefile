@@ -21,6 +21,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/report.sql \
                src/sql/catalog.sql \
                src/sql/engine.sql \
+               src/sql/operators.sql \
                src/sql/expect.sql \
                src/sql/statistics.sql \
                src/sql/suites.sql \

@@ -149,10 +149,13 @@ BEGIN
     IF observed IS NULL THEN
         RETURN false;
     END IF;
-    EXECUTE format('SELECT ($2 IS NULL OR $1::%1$s %2$s $2::%1$s) AND ($3 IS NULL OR $1::%1$s %3$s $3::%1$s)',
-                   t,
-                   CASE WHEN (plan ->> 'strict_min')::boolean THEN '>' ELSE '>=' END,
-                   CASE WHEN (plan ->> 'strict_max')::boolean THEN '<' ELSE '<=' END)
+    EXECUTE format('SELECT ($2 IS NULL OR %s) AND ($3 IS NULL OR %s)',
+                   vqc._compare_sql(t::regtype, format('$1::%s', t),
+                                    CASE WHEN (plan ->> 'strict_min')::boolean THEN '>' ELSE '>=' END,
+                                    format('$2::%s', t)),
+                   vqc._compare_sql(t::regtype, format('$1::%s', t),
+                                    CASE WHEN (plan ->> 'strict_max')::boolean THEN '<' ELSE '<=' END,
+                                    format('$3::%s', t)))
         INTO ok
         USING observed, plan -> 'min_value' #>> '{}', plan -> 'max_value' #>> '{}';
     RETURN ok;
@@ -177,7 +180,7 @@ BEGIN
             RETURN to_jsonb(observed);       -- NaN or infinity: JSON has no number for it
         END;
     END IF;
-    EXECUTE format('SELECT to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
+    EXECUTE format('SELECT pg_catalog.to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
     RETURN j;
 END
 $$;
@@ -293,12 +296,14 @@ DECLARE
 BEGIN
     passes := 0;
     FOREACH shift IN ARRAY ARRAY[48, 32, 16, 0] LOOP
-        SELECT string_agg(DISTINCT format('k BETWEEN %s AND %s', lo[g], hi[g]), ' OR ')
+        SELECT string_agg(DISTINCT format('k OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                          'AND k OPERATOR(pg_catalog.<=) %L::pg_catalog.int8', lo[g], hi[g]), ' OR ')
           INTO open FROM generate_series(1, nr) g WHERE cnt[g] IS NULL OR cnt[g] > fit;
         EXIT WHEN open IS NULL;
-        EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(c ORDER BY b) FROM '
-                       '(SELECT k >> %s AS b, count(*) AS c FROM (SELECT %s AS k FROM %s WHERE (%s) IS NOT NULL) s '
-                       ' WHERE %s GROUP BY 1) g', shift, key_sql, target, value_sql, open)
+        EXECUTE format('SELECT pg_catalog.array_agg(b ORDER BY b), pg_catalog.array_agg(c ORDER BY b) FROM '
+                       '(SELECT k OPERATOR(pg_catalog.>>) %s AS b, pg_catalog.count(*) AS c '
+                       '   FROM (SELECT %s AS k FROM %s WHERE (%s) IS NOT NULL) s '
+                       '  WHERE %s GROUP BY 1) g', shift, key_sql, target, value_sql, open)
             INTO bs, cs;
         passes := passes + 1;
         FOR i IN 1 .. nr LOOP
@@ -323,11 +328,12 @@ BEGIN
     END LOOP;
 
     -- a range still too big after the last level is one key: one value
-    SELECT string_agg(CASE WHEN cnt[g] > fit THEN format('vqc.key_value(%s)', lo[g])
-                           ELSE format('vqc.exact_kth(vqc.exact_quantile_agg(%s) FILTER (WHERE %s BETWEEN %s AND %s), %s)',
-                                       value_sql, key_sql, lo[g], hi[g], rk[g]) END, ', ' ORDER BY g)
+    SELECT string_agg(CASE WHEN cnt[g] > fit THEN format('vqc.key_value(%L::pg_catalog.int8)', lo[g])
+                           ELSE format('vqc.exact_kth(vqc.exact_quantile_agg(%s) FILTER (WHERE %s OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                       'AND %s OPERATOR(pg_catalog.<=) %L::pg_catalog.int8), %s)',
+                                       value_sql, key_sql, lo[g], key_sql, hi[g], rk[g]) END, ', ' ORDER BY g)
       INTO items FROM generate_series(1, nr) g;
-    EXECUTE format('SELECT ARRAY[%s]::float8[] FROM %s', items, target) INTO vals;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM %s', items, target) INTO vals;
     passes := passes + 1;
 END
 $$;
@@ -378,6 +384,7 @@ DECLARE
     category  "char";
     res       jsonb;
     qcol      text := quote_ident(plan ->> 'column');
+    eq        record;
 BEGIN
     IF kind = 'schema' THEN
         res := plan -> 'result_now';
@@ -424,25 +431,28 @@ BEGIN
         IF dups = '{}' THEN
             t := NULL;
         ELSIF dups IS NOT NULL AND (plan ->> 'keys_from_values')::boolean THEN
-            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s ORDER BY i) FROM '
-                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM generate_subscripts($1, 1) AS i, '
-                           '        generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
+            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY i) FROM '
+                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM pg_catalog.generate_subscripts($1, 1) AS i, '
+                           '        pg_catalog.generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
                 INTO t USING dups;
         ELSIF dups IS NOT NULL THEN
             -- samples ascending by value, then by row key: the same order whatever the plan
-            EXECUTE format('SELECT vqc.tally(v::text, k, %3$s ORDER BY v, k) FROM '
-                           '(SELECT %1$s AS v, %2$s AS k, count(*) OVER (PARTITION BY %1$s) AS c '
-                           '   FROM %4$s WHERE vqc.hash_value(%1$s) = ANY ($1)) AS candidates '
-                           'WHERE c > 1',
+            EXECUTE format('SELECT vqc.tally(v::pg_catalog.text, k, %3$s ORDER BY v, k) FROM '
+                           '(SELECT %1$s AS v, %2$s AS k, pg_catalog.count(*) OVER (PARTITION BY %1$s) AS c '
+                           '   FROM %4$s WHERE vqc.hash_value(%1$s) OPERATOR(pg_catalog.=) ANY ($1)) AS candidates '
+                           'WHERE c OPERATOR(pg_catalog.>) 1',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
                 INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
             extra := 1;
         ELSE
-            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM %4$s '
-                           'WHERE %1$s IN (SELECT %1$s FROM %4$s WHERE %1$s IS NOT NULL '
-                           'GROUP BY %1$s HAVING count(*) > 1)',
-                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
+            -- samples in the hash screen's order, by value, then by row key
+            eq := vqc._type_operator((plan ->> 'type_sql')::regtype, '=');
+            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY %1$s, %2$s) FROM %4$s '
+                           'WHERE (%1$s)%5$s %6$s ANY (SELECT (%1$s)%5$s FROM %4$s WHERE %1$s IS NOT NULL '
+                           'GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target,
+                           eq.operand_cast, eq.operator_sql)
                 INTO t;
             extra := 1;
         END IF;
@@ -465,8 +475,8 @@ CREATE FUNCTION vqc._scan_sql(target regclass, items jsonb, names text[])
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT format('SELECT ARRAY[%s]::text[] FROM %s',
-                  string_agg(format('(%s)::text', items ->> nm), ', ' ORDER BY o), target)
+    SELECT format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s',
+                  string_agg(format('(%s)::pg_catalog.text', items ->> nm), ', ' ORDER BY o), target)
       FROM unnest(names) WITH ORDINALITY AS x(nm, o)
 $$;
 
@@ -537,7 +547,7 @@ BEGIN
         items := items || jsonb_build_object(format('p:%s', c), format('vqc.profile_agg(%I)', c));
     END LOOP;
     IF items <> '{}' THEN
-        items := items || jsonb_build_object('n', 'count(*)');
+        items := items || jsonb_build_object('n', 'pg_catalog.count(*)');
     END IF;
 END
 $$;

@@ -37,8 +37,9 @@ BEGIN
     IF screened IS NULL THEN
         RETURN out;
     END IF;
-    EXECUTE format('SELECT ARRAY[%s]::text[] FROM %s',
-                   (SELECT string_agg(format('vqc.hash_set_duplicates(vqc.hash_set_agg(%I), 100000)::text', c), ', ' ORDER BY o)
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s',
+                   (SELECT string_agg(format('vqc.hash_set_duplicates(vqc.hash_set_agg(%I), 100000)::pg_catalog.text', c),
+                                      ', ' ORDER BY o)
                       FROM unnest(screened) WITH ORDINALITY AS x(c, o)),
                    target)
         INTO repeats;
@@ -52,13 +53,13 @@ BEGIN
                                     IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
             distinct_values := false;
         ELSIF words IS NOT NULL THEN
-            EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE vqc.hash_value(%1$I) = ANY ($1) '
-                           'GROUP BY %1$I HAVING count(*) > 1)', col, target)
+            EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE vqc.hash_value(%1$I) OPERATOR(pg_catalog.=) ANY ($1) '
+                           'GROUP BY %1$I HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)', col, target)
                 INTO distinct_values
                 USING ARRAY(SELECT words[j][1] FROM generate_subscripts(words, 1) AS j);
         ELSE
             EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE %1$I IS NOT NULL '
-                           'GROUP BY %1$I HAVING count(*) > 1)', col, target)
+                           'GROUP BY %1$I HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)', col, target)
                 INTO distinct_values;
         END IF;
         IF distinct_values THEN
