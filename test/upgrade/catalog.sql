@@ -15,7 +15,7 @@ SELECT 'extension', extname, extversion, extrelocatable, extnamespace::regnamesp
 SELECT 'config table', c::regclass, f
   FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(c, f)
  WHERE e.extname = 'vqc'
- ORDER BY 2::text;
+ ORDER BY c::regclass::text;  -- the array's order means nothing: tables added by an upgrade come last
 
 CREATE TEMP VIEW vqc_member AS
 SELECT d.classid, d.objid, d.objsubid

@@ -15,7 +15,7 @@ ALTER EXTENSION vqc DROP FUNCTION vqc.variance(vqc.profile);
 -- a different function body
 -- expect: 'UPDATE'
 DO $$ BEGIN
-    EXECUTE replace(pg_get_functiondef('vqc_report.may_read_table(name,name)'::regprocedure),
+    EXECUTE replace(pg_get_functiondef('vqc._require_select(regclass,regrole)'::regprocedure),
                     '''SELECT''', '''UPDATE''');
 END $$;
 -- a function without its pinned search_path
@@ -30,8 +30,8 @@ REVOKE SELECT ON vqc.expectation_catalog FROM PUBLIC;
 -- expect: REVOKE ALL ON FUNCTION vqc.row_count(p vqc.profile) FROM PUBLIC
 REVOKE EXECUTE ON FUNCTION vqc.row_count(vqc.profile) FROM PUBLIC;
 -- a policy
--- expect: CREATE POLICY suite_read ON vqc.suite FOR SELECT USING (false)
-ALTER POLICY suite_read ON vqc.suite USING (false);
+-- expect: CREATE POLICY suite_readers ON vqc.suite FOR SELECT USING (false)
+ALTER POLICY suite_readers ON vqc.suite USING (false);
 -- a comment
 -- expect: COMMENT ON TABLE vqc.baseline IS 'tweaked'
 COMMENT ON TABLE vqc.baseline IS 'tweaked';
@@ -39,7 +39,7 @@ COMMENT ON TABLE vqc.baseline IS 'tweaked';
 -- expect: tweak_note text
 ALTER TABLE vqc_report.run ADD COLUMN tweak_note text;
 -- expect: SESSION_USER
-ALTER TABLE vqc.baseline ALTER COLUMN created_by SET DEFAULT session_user;
+ALTER TABLE vqc_report.run ALTER COLUMN run_by SET DEFAULT session_user;
 -- expect: metric_run_id_idx
 DROP INDEX vqc_report.metric_run_id_idx;
 -- a table that pg_dump no longer keeps (no longer a config table)
