@@ -30,8 +30,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \
                src/sql/schedule.sql \
-               src/sql/search_path.sql \
-               src/sql/privileges.sql
+               src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts stay frozen; each release adds one upgrade script

@@ -34,6 +34,8 @@ SET vqc.exact_memory_limit = 64;
 SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
        = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_after_overflow;
 RESET vqc.exact_memory_limit;
+-- 0 kB would hold no value: refused
+SET vqc.exact_memory_limit = 0;
 SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
        = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_in_one_pass;
 -- Past the limit, quantiles come from passes that narrow a range of order keys

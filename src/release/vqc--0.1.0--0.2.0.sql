@@ -2597,7 +2597,7 @@ END
 $pin$;
 
 -- The writers of vqc's tables may not be called by PUBLIC, as
--- src/sql/privileges.sql sets at the end of a fresh install.
+-- src/sql/search_path.sql sets at the end of a fresh install.
 DO $revoke$
 DECLARE
     fn regprocedure;

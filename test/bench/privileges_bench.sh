@@ -7,6 +7,7 @@
 #   test/bench/privileges_bench.sh [--rows N] [--reps N]   default 10000000 rows, 5 reps
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$VQC_ROOT"
 rows=10000000
 reps=5
@@ -18,25 +19,9 @@ while (($#)); do
     esac
 done
 
-exec 9>/tmp/vqc-install.lock
-flock 9
-vqc_install_packages
-vqc_build_install
-vqc_start_cluster
-trap vqc_stop_cluster EXIT
-cat >> "$VQC_CLUSTER_DIR/data/postgresql.conf" <<CONF
-shared_buffers = 2GB
-work_mem = 256MB
-max_parallel_workers_per_gather = 2
-CONF
-vqc_pg_ctl restart >/dev/null
-
-psql -q -X -c 'CREATE DATABASE vqc_bench' >/dev/null
-export PGDATABASE=vqc_bench
-psql -q -X -c "CREATE EXTENSION vqc VERSION '0.1.0'" >/dev/null
-vqc_log "building people with $rows rows"
-psql -q -X -v ON_ERROR_STOP=1 -v rows="$rows" -f test/fixtures/people.sql >/dev/null
-psql -q -X -c 'VACUUM ANALYZE people' >/dev/null
+bench_start
+bench_settings tuned
+bench_people "$rows" "VERSION '0.1.0'"
 # the benchmark's suite, made with 0.1.0's API
 sed -n '/^SELECT vqc.create_suite/,/^SELECT vqc.add_expectation.*stdev/p' test/bench/suite_bench.sql \
     | psql -q -X -v ON_ERROR_STOP=1 >/dev/null

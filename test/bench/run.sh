@@ -7,6 +7,7 @@
 # workers per gather); both runs every benchmark under each, one after the other.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$VQC_ROOT"
 rows=10000000
 only='*'
@@ -20,12 +21,6 @@ while (($#)); do
     esac
 done
 
-exec 9>/tmp/vqc-install.lock
-flock 9
-vqc_install_packages
-vqc_build_install
-vqc_start_cluster
-trap vqc_stop_cluster EXIT
 case $settings in
     tuned) runs=(tuned) ;;
     stock) runs=(stock) ;;
@@ -33,29 +28,17 @@ case $settings in
     *) echo "--settings takes tuned, stock or both" >&2; exit 2 ;;
 esac
 
-# use_settings tuned|stock: the server's settings for the next benchmarks
-use_settings() {
-    if [[ $1 == tuned ]]; then
-        psql -q -X -d postgres -c "ALTER SYSTEM SET shared_buffers = '2GB'" -c "ALTER SYSTEM SET work_mem = '256MB'" \
-            -c 'ALTER SYSTEM SET max_parallel_workers_per_gather = 2' >/dev/null
-    else
-        psql -q -X -d postgres -c 'ALTER SYSTEM RESET shared_buffers' -c 'ALTER SYSTEM RESET work_mem' \
-            -c 'ALTER SYSTEM RESET max_parallel_workers_per_gather' >/dev/null
-    fi
-    vqc_pg_ctl restart >/dev/null
-}
-
-psql -q -X -c 'CREATE DATABASE vqc_bench' >/dev/null
-export PGDATABASE=vqc_bench
-psql -q -X -c 'CREATE EXTENSION vqc' >/dev/null
-# groups_bench.sql builds its own table
-if [[ $only != groups ]]; then
-    vqc_log "building people with $rows rows"
-    psql -q -X -v ON_ERROR_STOP=1 -v rows="$rows" -f test/fixtures/people.sql >/dev/null
-    psql -q -X -c 'VACUUM ANALYZE people' >/dev/null
+bench_start
+if [[ $only == groups ]]; then
+    # groups_bench.sql builds its own table
+    psql -q -X -c 'CREATE DATABASE vqc_bench' >/dev/null
+    export PGDATABASE=vqc_bench
+    psql -q -X -c 'CREATE EXTENSION vqc' >/dev/null
+else
+    bench_people "$rows" ''
 fi
 for r in "${runs[@]}"; do
-    use_settings "$r"
+    bench_settings "$r"
     vqc_log "settings: $r (work_mem $(psql -X -At -c 'SHOW work_mem'), shared_buffers $(psql -X -At -c 'SHOW shared_buffers'))"
     for b in test/bench/${only}_bench.sql; do
         vqc_log "$b ($r settings)"

@@ -8,7 +8,7 @@
 --                 security to tenant 'a', and on the report
 -- Each finding of the security review is a case here.
 BEGIN;
-SELECT plan(82);
+SELECT plan(84);
 
 CREATE ROLE tap_owner LOGIN;   -- pg_cron runs jobs only as roles that may log in
 CREATE ROLE tap_deputy IN ROLE tap_owner;
@@ -168,6 +168,25 @@ SELECT is(vqc._run_scheduled((SELECT suite_id FROM vqc.suite WHERE name = 'sec_s
 SELECT is((SELECT run_by::text FROM vqc_report.run WHERE suite_name = 'sec_suite' ORDER BY run_id DESC LIMIT 1),
           'tap_owner', 'with the owner''s rights');
 RESET ROLE;
+-- the job's command, run by its role under a search_path another role writes to
+GRANT CREATE ON SCHEMA public TO tap_outsider;
+SET ROLE tap_outsider;
+CREATE TABLE public.hijacked (what text);
+GRANT INSERT ON public.hijacked TO PUBLIC;
+-- a closer match than pg_catalog.pg_has_role(oid, text) for vqc's call with a regrole
+CREATE FUNCTION public.pg_has_role(regrole, text) RETURNS boolean LANGUAGE sql
+    AS $$ INSERT INTO public.hijacked VALUES ('pg_has_role') RETURNING true $$;
+CREATE FUNCTION public._run_scheduled(bigint) RETURNS integer LANGUAGE sql
+    AS $$ INSERT INTO public.hijacked VALUES ('_run_scheduled') RETURNING 0 $$;
+RESET ROLE;
+SELECT command AS job_command FROM cron.job WHERE jobname = 'vqc:sec_suite' \gset
+SET search_path = "$user", public;
+SET ROLE tap_owner;
+SELECT lives_ok(:'job_command',
+                'the job''s command runs under a search_path another role writes to');
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM public.hijacked), 0, 'and calls nothing planted there');
+RESET search_path;
 SELECT is(vqc.unschedule('sec_suite'), true, 'and a superuser removes the job');
 
 -- ---------------------------------------------------------------- baselines
