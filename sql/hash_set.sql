@@ -197,3 +197,12 @@ SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v)) AS numeric_specials_twi
 CREATE TEMP TABLE numeric_specials (v numeric);
 INSERT INTO numeric_specials VALUES ('NaN'), ('Infinity'), ('-Infinity'), (1);
 SELECT vqc.expect('numeric_specials', 'expect_column_values_to_be_unique', '{"column": "v"}') -> 'success' AS specials_unique;
+-- and distinct counts of a numeric column count them as three values (1 and 1.0 as one)
+CREATE TEMP TABLE numeric_counted AS
+SELECT CASE WHEN i % 3 = 0 THEN 'NaN'::numeric WHEN i % 3 = 1 THEN 'Infinity' ELSE '-Infinity' END AS x
+  FROM generate_series(1, 5000) i
+UNION ALL SELECT i FROM generate_series(1, 3000) i
+UNION ALL SELECT 1.0;
+SELECT vqc.expect('numeric_counted', 'expect_column_unique_value_count_to_be_between',
+                  '{"column": "x", "min_value": 3003, "max_value": 3003}') -> 'success' AS specials_counted_apart,
+       (SELECT count(DISTINCT x) FROM numeric_counted) AS count_distinct;

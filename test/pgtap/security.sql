@@ -8,7 +8,7 @@
 --                 security to tenant 'a', and on the report
 -- Each finding of the security review is a case here.
 BEGIN;
-SELECT plan(84);
+SELECT plan(85);
 
 CREATE ROLE tap_owner LOGIN;   -- pg_cron runs jobs only as roles that may log in
 CREATE ROLE tap_deputy IN ROLE tap_owner;
@@ -297,6 +297,11 @@ SELECT is((SELECT array_agg(p.oid::regprocedure::text) FROM pg_proc p
                                  AND w.proname = regexp_replace(p.proname, '^_?', '_') || '_write'
                                  AND NOT has_function_privilege('public', w.oid, 'EXECUTE'))), NULL,
           'every relayed function has a writer that PUBLIC may not call');
+SELECT is((SELECT array_agg(p.oid::regprocedure::text) FROM pg_proc p
+             JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+             JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'vqc'
+            WHERE has_function_privilege('public', p.oid, 'EXECUTE') = (p.proname LIKE '\_%\_write%')), NULL,
+          'PUBLIC may call every other function of vqc (each safe with hostile arguments: README, Security)');
 
 SELECT * FROM finish();
 ROLLBACK;
