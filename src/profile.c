@@ -595,80 +595,46 @@ add_count(int64 a, int64 b)
 	return r;
 }
 
-/*
- * l := l merged with r (l writable, r read only).  Returns l or a new
- * state.  Profiles of different kinds, or of temporal types with different
- * units, do not merge.
- */
-static ProfileState *
-profile_combine(ProfileState *l, const ProfileState *r)
+/* text min/max and lengths of l := l merged with r (r has values) */
+static void
+combine_text_summary(ProfileState *l, const ProfileState *r)
 {
-	int64		lnn;
-	int64		rnn;
-	bool		lsk;
-	bool		rsk;
-
-	Assert(r->kind == PK_TEXT || !(r->flags & PF_SKETCH) ||
-		   PROFILE_SKETCH(r)->nbatch == 0);
-	if ((l->flags & PF_SKETCH) && l->kind != PK_TEXT)
-		profile_flush_batch(l);
-	if (r->kind == PK_EMPTY)
-		return l;
-	if (l->kind == PK_EMPTY)
+	if (profile_nonnull(l) == 0)
 	{
-		ProfileState *n = palloc(VARSIZE(r));
-
-		memcpy(n, r, VARSIZE(r));
-		return n;
+		l->len_min = r->len_min;
+		l->len_max = r->len_max;
+		memcpy(l->mintext, r->mintext, r->minlen);
+		memcpy(l->maxtext, r->maxtext, r->maxlen);
+		l->minlen = r->minlen;
+		l->maxlen = r->maxlen;
+		l->flags = (l->flags & ~(PF_MIN_CLIPPED | PF_MAX_CLIPPED)) |
+			(r->flags & (PF_MIN_CLIPPED | PF_MAX_CLIPPED));
 	}
-	if (type_family(l->typid) != type_family(r->typid))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("cannot merge a profile of %s with a profile of %s",
-						format_type_be(l->typid), format_type_be(r->typid)),
-				 errdetail("Profiles merge only when their columns have the same kind and units.")));
-	if (l->typid != r->typid)
-		l->typid = type_family(l->typid);
-
-	lnn = l->rows - l->nulls;
-	rnn = r->rows - r->nulls;
-
-	/* text min/max and lengths */
-	if (l->kind == PK_TEXT && rnn > 0)
+	else
 	{
-		if (lnn == 0)
+		l->len_min = Min(l->len_min, r->len_min);
+		l->len_max = Max(l->len_max, r->len_max);
+		if (clipped_cmp(r->mintext, r->minlen, (r->flags & PF_MIN_CLIPPED) != 0,
+						l->mintext, l->minlen, (l->flags & PF_MIN_CLIPPED) != 0) < 0)
 		{
-			l->len_min = r->len_min;
-			l->len_max = r->len_max;
 			memcpy(l->mintext, r->mintext, r->minlen);
-			memcpy(l->maxtext, r->maxtext, r->maxlen);
 			l->minlen = r->minlen;
-			l->maxlen = r->maxlen;
-			l->flags = (l->flags & ~(PF_MIN_CLIPPED | PF_MAX_CLIPPED)) |
-				(r->flags & (PF_MIN_CLIPPED | PF_MAX_CLIPPED));
+			l->flags = (l->flags & ~PF_MIN_CLIPPED) | (r->flags & PF_MIN_CLIPPED);
 		}
-		else
+		if (clipped_cmp(r->maxtext, r->maxlen, (r->flags & PF_MAX_CLIPPED) != 0,
+						l->maxtext, l->maxlen, (l->flags & PF_MAX_CLIPPED) != 0) > 0)
 		{
-			l->len_min = Min(l->len_min, r->len_min);
-			l->len_max = Max(l->len_max, r->len_max);
-			if (clipped_cmp(r->mintext, r->minlen, (r->flags & PF_MIN_CLIPPED) != 0,
-							l->mintext, l->minlen, (l->flags & PF_MIN_CLIPPED) != 0) < 0)
-			{
-				memcpy(l->mintext, r->mintext, r->minlen);
-				l->minlen = r->minlen;
-				l->flags = (l->flags & ~PF_MIN_CLIPPED) | (r->flags & PF_MIN_CLIPPED);
-			}
-			if (clipped_cmp(r->maxtext, r->maxlen, (r->flags & PF_MAX_CLIPPED) != 0,
-							l->maxtext, l->maxlen, (l->flags & PF_MAX_CLIPPED) != 0) > 0)
-			{
-				memcpy(l->maxtext, r->maxtext, r->maxlen);
-				l->maxlen = r->maxlen;
-				l->flags = (l->flags & ~PF_MAX_CLIPPED) | (r->flags & PF_MAX_CLIPPED);
-			}
+			memcpy(l->maxtext, r->maxtext, r->maxlen);
+			l->maxlen = r->maxlen;
+			l->flags = (l->flags & ~PF_MAX_CLIPPED) | (r->flags & PF_MAX_CLIPPED);
 		}
-		l->len_total = add_count(l->len_total, r->len_total);
 	}
+	l->len_total = add_count(l->len_total, r->len_total);
+}
 
+static void
+combine_counts(ProfileState *l, const ProfileState *r)
+{
 	l->rows = add_count(l->rows, r->rows);
 	l->nulls = add_count(l->nulls, r->nulls);
 	l->nan = add_count(l->nan, r->nan);
@@ -677,12 +643,19 @@ profile_combine(ProfileState *l, const ProfileState *r)
 	l->ntrue = add_count(l->ntrue, r->ntrue);
 	l->nfalse = add_count(l->nfalse, r->nfalse);
 	moments_combine(&l->mom, &r->mom);
+}
 
-	if (l->kind == PK_BOOLEAN)
-		return l;
+/*
+ * The values or sketches of l := l merged with r: exact while both are
+ * exact and the union fits, else sketches fed whatever is exact.  Returns
+ * l or a new state.
+ */
+static ProfileState *
+combine_values(ProfileState *l, const ProfileState *r)
+{
+	bool		lsk = (l->flags & PF_SKETCH) != 0;
+	bool		rsk = (r->flags & PF_SKETCH) != 0;
 
-	lsk = (l->flags & PF_SKETCH) != 0;
-	rsk = (r->flags & PF_SKETCH) != 0;
 	if (!lsk && !rsk)
 	{
 		int32		max = (l->kind == PK_TEXT) ? PROFILE_EXACT_TEXT_BYTES :
@@ -720,6 +693,44 @@ profile_combine(ProfileState *l, const ProfileState *r)
 	if (l->kind != PK_TEXT)
 		kll_merge(&PROFILE_SKETCH(l)->kll, &PROFILE_SKETCH(r)->kll);
 	return l;
+}
+
+/*
+ * l := l merged with r (l writable, r read only).  Returns l or a new
+ * state.  Profiles of different kinds, or of temporal types with different
+ * units, do not merge.
+ */
+static ProfileState *
+profile_combine(ProfileState *l, const ProfileState *r)
+{
+	Assert(r->kind == PK_TEXT || !(r->flags & PF_SKETCH) ||
+		   PROFILE_SKETCH(r)->nbatch == 0);
+	if ((l->flags & PF_SKETCH) && l->kind != PK_TEXT)
+		profile_flush_batch(l);
+	if (r->kind == PK_EMPTY)
+		return l;
+	if (l->kind == PK_EMPTY)
+	{
+		ProfileState *n = palloc(VARSIZE(r));
+
+		memcpy(n, r, VARSIZE(r));
+		return n;
+	}
+	if (type_family(l->typid) != type_family(r->typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot merge a profile of %s with a profile of %s",
+						format_type_be(l->typid), format_type_be(r->typid)),
+				 errdetail("Profiles merge only when their columns have the same kind and units.")));
+	if (l->typid != r->typid)
+		l->typid = type_family(l->typid);
+
+	if (l->kind == PK_TEXT && profile_nonnull(r) > 0)
+		combine_text_summary(l, r);
+	combine_counts(l, r);
+	if (l->kind == PK_BOOLEAN)
+		return l;
+	return combine_values(l, r);
 }
 
 Datum

@@ -799,177 +799,208 @@ json_opt(StringInfo b, const char *key, bool *first, bool ok, float8 v)
 		appendStringInfoString(b, "null");
 }
 
+/* kind, type, mode and the counts */
+static void
+json_counts(StringInfo b, bool *first, const ProfileState *s)
+{
+	json_key(b, "kind", first);
+	escape_json(b, profile_kind_name(s->kind));
+	json_key(b, "type", first);
+	json_text(b, s->typid ? format_type_be(s->typid) : NULL);
+	json_key(b, "exact", first);
+	appendStringInfoString(b, profile_is_exact(s) ? "true" : "false");
+	json_key(b, "rows", first);
+	appendStringInfo(b, INT64_FORMAT, s->rows);
+	json_key(b, "nulls", first);
+	appendStringInfo(b, INT64_FORMAT, s->nulls);
+	json_opt(b, "null_fraction", first, s->rows > 0,
+			 s->rows > 0 ? (float8) s->nulls / s->rows : 0);
+	if (s->kind == PK_NUMERIC)
+	{
+		json_key(b, "nan", first);
+		appendStringInfo(b, INT64_FORMAT, s->nan);
+	}
+	if (has_moments(s))
+	{
+		json_key(b, "pos_infinity", first);
+		appendStringInfo(b, INT64_FORMAT, s->posinf);
+		json_key(b, "neg_infinity", first);
+		appendStringInfo(b, INT64_FORMAT, s->neginf);
+	}
+	if (s->kind == PK_BOOLEAN)
+	{
+		json_key(b, "true", first);
+		appendStringInfo(b, INT64_FORMAT, s->ntrue);
+		json_key(b, "false", first);
+		appendStringInfo(b, INT64_FORMAT, s->nfalse);
+	}
+}
+
+/* min and max, with their clipped flags for text */
+static void
+json_extremes(StringInfo b, bool *first, const ProfileState *s)
+{
+	bool		clipped;
+	char	   *ext;
+
+	ext = profile_extreme(s, false, &clipped);
+	json_key(b, "min", first);
+	json_text(b, ext);
+	if (s->kind == PK_TEXT)
+	{
+		json_key(b, "min_clipped", first);
+		appendStringInfoString(b, clipped ? "true" : "false");
+	}
+	ext = profile_extreme(s, true, &clipped);
+	json_key(b, "max", first);
+	json_text(b, ext);
+	if (s->kind == PK_TEXT)
+	{
+		json_key(b, "max_clipped", first);
+		appendStringInfoString(b, clipped ? "true" : "false");
+	}
+}
+
+static void
+json_moments(StringInfo b, bool *first, const ProfileState *s)
+{
+	double		v;
+	bool		ok;
+
+	/* (the call must come before v is read) */
+	ok = moments_mean(&s->mom, &v);
+	json_opt(b, "mean", first, ok, v);
+	ok = moments_variance(&s->mom, &v);
+	json_opt(b, "variance", first, ok, v);
+	json_opt(b, "stddev", first, ok, ok ? sqrt(v) : 0);
+	ok = moments_skewness(&s->mom, &v);
+	json_opt(b, "skewness", first, ok, v);
+	ok = moments_kurtosis(&s->mom, &v);
+	json_opt(b, "kurtosis", first, ok, v);
+}
+
+/* text lengths in characters */
+static void
+json_length(StringInfo b, bool *first, const ProfileState *s)
+{
+	bool		f2 = true;
+	int64		nn = profile_nonnull(s);
+
+	json_key(b, "length", first);
+	appendStringInfoChar(b, '{');
+	json_opt(b, "min", &f2, nn > 0, (float8) s->len_min);
+	json_opt(b, "mean", &f2, nn > 0, nn > 0 ? (float8) s->len_total / nn : 0);
+	json_opt(b, "max", &f2, nn > 0, (float8) s->len_max);
+	appendStringInfoChar(b, '}');
+}
+
+static void
+json_ndistinct(StringInfo b, bool *first, const ProfileState *s)
+{
+	bool		f2 = true;
+	bool		dexact = profile_is_exact(s) || s->kind == PK_BOOLEAN;
+
+	json_key(b, "ndistinct", first);
+	appendStringInfoChar(b, '{');
+	json_key(b, "estimate", &f2);
+	json_f8(b, profile_ndistinct(s));
+	json_key(b, "exact", &f2);
+	appendStringInfoString(b, dexact ? "true" : "false");
+	json_key(b, "relative_standard_error", &f2);
+	json_f8(b, dexact ? 0.0 : HLL_RSE);
+	appendStringInfoChar(b, '}');
+}
+
+static void
+json_quantiles(StringInfo b, bool *first, const ProfileState *s)
+{
+	static const float8 qs[] = {0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1};
+	bool		exact = profile_is_exact(s);
+	bool		f2 = true;
+	bool		f3 = true;
+	Dist		d;
+	bool		have = dist_build(s, &d);
+	int			i;
+
+	json_key(b, "quantiles", first);
+	appendStringInfoChar(b, '{');
+	json_key(b, "exact", &f2);
+	appendStringInfoString(b, exact ? "true" : "false");
+	json_key(b, "rank_error", &f2);
+	json_f8(b, exact ? 0.0 : kll_rank_error(&PROFILE_SKETCH(s)->kll));
+	json_key(b, "rank_error_confidence", &f2);
+	json_f8(b, exact ? 1.0 : 0.99);
+	json_key(b, "k", &f2);
+	appendStringInfo(b, "%d", KLL_K);
+	json_key(b, "values", &f2);
+	appendStringInfoChar(b, '{');
+	for (i = 0; i < lengthof(qs); i++)
+	{
+		char		key[32];
+
+		snprintf(key, sizeof(key), "%g", qs[i]);
+		json_opt(b, key, &f3, have, have ? dist_quantile(&d, qs[i]) : 0);
+	}
+	appendStringInfoString(b, "}}");
+}
+
+/* the 10 most frequent values */
+static void
+json_frequent(StringInfo b, bool *first, const ProfileState *s)
+{
+	bool		f2 = true;
+	TopValue   *t;
+	int			n;
+	int			i;
+	int64		bound;
+	bool		fexact = profile_is_exact(s) || s->kind == PK_BOOLEAN;
+
+	t = profile_top(s, &n, &bound);
+	json_key(b, "frequent", first);
+	appendStringInfoChar(b, '{');
+	json_key(b, "exact", &f2);
+	appendStringInfoString(b, fexact ? "true" : "false");
+	json_key(b, "k", &f2);
+	appendStringInfo(b, "%d", FREQ_K);
+	json_key(b, "error_bound", &f2);
+	appendStringInfo(b, INT64_FORMAT, bound);
+	json_key(b, "max_error_bound", &f2);
+	appendStringInfo(b, INT64_FORMAT, fexact ? 0 : profile_nonnull(s) / (FREQ_K + 1));
+	json_key(b, "values", &f2);
+	appendStringInfoChar(b, '[');
+	for (i = 0; i < n && i < 10; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(b, ", ");
+		appendStringInfoString(b, "{\"value\": ");
+		escape_json(b, t[i].text);
+		appendStringInfo(b, ", \"count\": " INT64_FORMAT ", \"error_bound\": " INT64_FORMAT "}",
+						 t[i].count, bound);
+	}
+	appendStringInfoString(b, "]}");
+}
+
+/* vqc.profile_to_jsonb(p): everything the accessors tell, as one object */
 Datum
 vqc_profile_to_jsonb(PG_FUNCTION_ARGS)
 {
 	ProfileState *s = profile_get_arg(fcinfo, 0);
 	StringInfoData b;
 	bool		first = true;
-	bool		exact = (s->flags & PF_SKETCH) == 0;
-	int64		nn = s->rows - s->nulls;
-	double		v;
-	bool		clipped;
-	char	   *ext;
 
 	initStringInfo(&b);
 	appendStringInfoChar(&b, '{');
-	json_key(&b, "kind", &first);
-	escape_json(&b, profile_kind_name(s->kind));
-	json_key(&b, "type", &first);
-	json_text(&b, s->typid ? format_type_be(s->typid) : NULL);
-	json_key(&b, "exact", &first);
-	appendStringInfoString(&b, exact ? "true" : "false");
-	json_key(&b, "rows", &first);
-	appendStringInfo(&b, INT64_FORMAT, s->rows);
-	json_key(&b, "nulls", &first);
-	appendStringInfo(&b, INT64_FORMAT, s->nulls);
-	json_opt(&b, "null_fraction", &first, s->rows > 0,
-			 s->rows > 0 ? (float8) s->nulls / s->rows : 0);
-	if (s->kind == PK_NUMERIC)
-	{
-		json_key(&b, "nan", &first);
-		appendStringInfo(&b, INT64_FORMAT, s->nan);
-	}
+	json_counts(&b, &first, s);
+	json_extremes(&b, &first, s);
 	if (has_moments(s))
-	{
-		json_key(&b, "pos_infinity", &first);
-		appendStringInfo(&b, INT64_FORMAT, s->posinf);
-		json_key(&b, "neg_infinity", &first);
-		appendStringInfo(&b, INT64_FORMAT, s->neginf);
-	}
-	if (s->kind == PK_BOOLEAN)
-	{
-		json_key(&b, "true", &first);
-		appendStringInfo(&b, INT64_FORMAT, s->ntrue);
-		json_key(&b, "false", &first);
-		appendStringInfo(&b, INT64_FORMAT, s->nfalse);
-	}
-	ext = profile_extreme(s, false, &clipped);
-	json_key(&b, "min", &first);
-	json_text(&b, ext);
+		json_moments(&b, &first, s);
 	if (s->kind == PK_TEXT)
-	{
-		json_key(&b, "min_clipped", &first);
-		appendStringInfoString(&b, clipped ? "true" : "false");
-	}
-	ext = profile_extreme(s, true, &clipped);
-	json_key(&b, "max", &first);
-	json_text(&b, ext);
-	if (s->kind == PK_TEXT)
-	{
-		json_key(&b, "max_clipped", &first);
-		appendStringInfoString(&b, clipped ? "true" : "false");
-	}
-
+		json_length(&b, &first, s);
+	json_ndistinct(&b, &first, s);
 	if (has_moments(s))
-	{
-		bool		ok;
-
-		/* (the call must come before v is read) */
-		ok = moments_mean(&s->mom, &v);
-		json_opt(&b, "mean", &first, ok, v);
-		ok = moments_variance(&s->mom, &v);
-		json_opt(&b, "variance", &first, ok, v);
-		json_opt(&b, "stddev", &first, ok, ok ? sqrt(v) : 0);
-		ok = moments_skewness(&s->mom, &v);
-		json_opt(&b, "skewness", &first, ok, v);
-		ok = moments_kurtosis(&s->mom, &v);
-		json_opt(&b, "kurtosis", &first, ok, v);
-	}
-	if (s->kind == PK_TEXT)
-	{
-		bool		f2 = true;
-
-		json_key(&b, "length", &first);
-		appendStringInfoChar(&b, '{');
-		json_opt(&b, "min", &f2, nn > 0, (float8) s->len_min);
-		json_opt(&b, "mean", &f2, nn > 0, nn > 0 ? (float8) s->len_total / nn : 0);
-		json_opt(&b, "max", &f2, nn > 0, (float8) s->len_max);
-		appendStringInfoChar(&b, '}');
-	}
-
-	/* distinct values */
-	{
-		bool		f2 = true;
-		bool		dexact = exact || s->kind == PK_BOOLEAN;
-
-		json_key(&b, "ndistinct", &first);
-		appendStringInfoChar(&b, '{');
-		json_key(&b, "estimate", &f2);
-		json_f8(&b, profile_ndistinct(s));
-		json_key(&b, "exact", &f2);
-		appendStringInfoString(&b, dexact ? "true" : "false");
-		json_key(&b, "relative_standard_error", &f2);
-		json_f8(&b, dexact ? 0.0 : HLL_RSE);
-		appendStringInfoChar(&b, '}');
-	}
-
-	/* quantiles */
-	if (has_moments(s))
-	{
-		static const float8 qs[] = {0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1};
-		bool		f2 = true;
-		bool		f3 = true;
-		Dist		d;
-		bool		have = dist_build(s, &d);
-		int			i;
-
-		json_key(&b, "quantiles", &first);
-		appendStringInfoChar(&b, '{');
-		json_key(&b, "exact", &f2);
-		appendStringInfoString(&b, exact ? "true" : "false");
-		json_key(&b, "rank_error", &f2);
-		json_f8(&b, exact ? 0.0 : kll_rank_error(&PROFILE_SKETCH(s)->kll));
-		json_key(&b, "rank_error_confidence", &f2);
-		json_f8(&b, exact ? 1.0 : 0.99);
-		json_key(&b, "k", &f2);
-		appendStringInfo(&b, "%d", KLL_K);
-		json_key(&b, "values", &f2);
-		appendStringInfoChar(&b, '{');
-		for (i = 0; i < lengthof(qs); i++)
-		{
-			char		key[32];
-
-			snprintf(key, sizeof(key), "%g", qs[i]);
-			json_opt(&b, key, &f3, have, have ? dist_quantile(&d, qs[i]) : 0);
-		}
-		appendStringInfoString(&b, "}}");
-	}
-
-	/* frequent values */
+		json_quantiles(&b, &first, s);
 	if (s->kind != PK_EMPTY)
-	{
-		bool		f2 = true;
-		TopValue   *t;
-		int			n;
-		int			i;
-		int64		bound;
-		bool		fexact = exact || s->kind == PK_BOOLEAN;
-
-		t = profile_top(s, &n, &bound);
-		json_key(&b, "frequent", &first);
-		appendStringInfoChar(&b, '{');
-		json_key(&b, "exact", &f2);
-		appendStringInfoString(&b, fexact ? "true" : "false");
-		json_key(&b, "k", &f2);
-		appendStringInfo(&b, "%d", FREQ_K);
-		json_key(&b, "error_bound", &f2);
-		appendStringInfo(&b, INT64_FORMAT, bound);
-		json_key(&b, "max_error_bound", &f2);
-		appendStringInfo(&b, INT64_FORMAT, fexact ? 0 : nn / (FREQ_K + 1));
-		json_key(&b, "values", &f2);
-		appendStringInfoChar(&b, '[');
-		for (i = 0; i < n && i < 10; i++)
-		{
-			if (i > 0)
-				appendStringInfoString(&b, ", ");
-			appendStringInfoString(&b, "{\"value\": ");
-			escape_json(&b, t[i].text);
-			appendStringInfo(&b, ", \"count\": " INT64_FORMAT ", \"error_bound\": " INT64_FORMAT "}",
-							 t[i].count, bound);
-		}
-		appendStringInfoString(&b, "]}");
-	}
+		json_frequent(&b, &first, s);
 	appendStringInfoChar(&b, '}');
 
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(b.data)));
