@@ -438,87 +438,125 @@ clipped_text(const char *p, int len)
 	return pnstrdup(p, cl);
 }
 
+/* false and true with their counts; fills t, returns how many */
+static int
+top_boolean(const ProfileState *s, TopValue *t)
+{
+	int			m = 0;
+
+	if (s->nfalse > 0)
+	{
+		t[m].text = pstrdup("false");
+		t[m].num = 0;
+		t[m++].count = s->nfalse;
+	}
+	if (s->ntrue > 0)
+	{
+		t[m].text = pstrdup("true");
+		t[m].num = 1;
+		t[m++].count = s->ntrue;
+	}
+	return m;
+}
+
+/* the Misra-Gries items (lower bounds); fills t, returns how many */
+static int
+top_sketch(const ProfileState *s, const FreqSketch *f, TopValue *t)
+{
+	int			m = 0;
+	int			i;
+
+	for (i = 0; i < f->nitems; i++)
+	{
+		const FreqItem *it = &f->items[i];
+
+		t[m].num = it->num;
+		t[m].key = it->text;
+		t[m].keylen = it->len;
+		t[m].text = s->kind == PK_TEXT ? pnstrdup(it->text, it->len) :
+			value_text(s->typid, it->num);
+		t[m++].count = f->count[i];
+	}
+	return m;
+}
+
+/* exact text: runs of equal sorted strings; fills t, returns how many */
+static int
+top_exact_texts(const ProfileState *s, TopValue *t)
+{
+	TextEntry  *e = sorted_text_entries(s);
+	int			m = 0;
+	int			i;
+
+	for (i = 0; i < s->nexact; i++)
+	{
+		if (i > 0 && cmp_text_entry(&e[i], &e[i - 1]) == 0)
+		{
+			t[m - 1].count++;
+			continue;
+		}
+		t[m].key = e[i].p;
+		t[m].keylen = e[i].len;
+		t[m].text = NULL;
+		t[m++].count = 1;
+	}
+	for (i = 0; i < m; i++)
+		t[i].text = clipped_text(t[i].key, t[i].keylen);
+	return m;
+}
+
+/* exact numbers: runs of equal sorted values; fills t, returns how many */
+static int
+top_exact_numbers(const ProfileState *s, TopValue *t)
+{
+	float8	   *v = sorted_numbers(s);
+	int			m = 0;
+	int			i;
+
+	for (i = 0; i < s->nexact; i++)
+	{
+		if (i > 0 && cmp_f8(&v[i], &v[i - 1]) == 0)
+		{
+			t[m - 1].count++;
+			continue;
+		}
+		t[m].num = v[i];
+		t[m].text = NULL;
+		t[m++].count = 1;
+	}
+	for (i = 0; i < m; i++)
+		t[i].text = value_text(s->typid, t[i].num);
+	return m;
+}
+
 /* every (value, count) of the profile, sorted by count descending */
 static TopValue *
 profile_top(const ProfileState *s, int *n, int64 *bound)
 {
 	TopValue   *t;
-	int			m = 0;
-	int			i;
+	int			m;
 
 	*bound = 0;
 	if (s->kind == PK_BOOLEAN)
 	{
 		t = palloc(2 * sizeof(TopValue));
-		if (s->nfalse > 0)
-		{
-			t[m].text = pstrdup("false");
-			t[m].num = 0;
-			t[m++].count = s->nfalse;
-		}
-		if (s->ntrue > 0)
-		{
-			t[m].text = pstrdup("true");
-			t[m].num = 1;
-			t[m++].count = s->ntrue;
-		}
+		m = top_boolean(s, t);
 	}
 	else if (s->flags & PF_SKETCH)
 	{
 		const FreqSketch *f = &PROFILE_SKETCH(s)->freq;
 
 		t = palloc(Max(f->nitems, 1) * sizeof(TopValue));
-		for (i = 0; i < f->nitems; i++)
-		{
-			const FreqItem *it = &f->items[i];
-
-			t[m].num = it->num;
-			t[m].key = it->text;
-			t[m].keylen = it->len;
-			t[m].text = s->kind == PK_TEXT ? pnstrdup(it->text, it->len) :
-				value_text(s->typid, it->num);
-			t[m++].count = f->count[i];
-		}
+		m = top_sketch(s, f, t);
 		*bound = f->offset;
-	}
-	else if (s->kind == PK_TEXT)
-	{
-		TextEntry  *e = sorted_text_entries(s);
-
-		t = palloc(Max(s->nexact, 1) * sizeof(TopValue));
-		for (i = 0; i < s->nexact; i++)
-		{
-			if (i > 0 && cmp_text_entry(&e[i], &e[i - 1]) == 0)
-			{
-				t[m - 1].count++;
-				continue;
-			}
-			t[m].key = e[i].p;
-			t[m].keylen = e[i].len;
-			t[m].text = NULL;
-			t[m++].count = 1;
-		}
-		for (i = 0; i < m; i++)
-			t[i].text = clipped_text(t[i].key, t[i].keylen);
 	}
 	else
 	{
-		float8	   *v = sorted_numbers(s);
-
 		t = palloc(Max(s->nexact, 1) * sizeof(TopValue));
-		for (i = 0; i < s->nexact; i++)
-		{
-			if (i > 0 && cmp_f8(&v[i], &v[i - 1]) == 0)
-			{
-				t[m - 1].count++;
-				continue;
-			}
-			t[m].num = v[i];
-			t[m].text = NULL;
-			t[m++].count = 1;
-		}
-		for (i = 0; i < m; i++)
-			t[i].text = value_text(s->typid, t[i].num);
+		if (s->kind == PK_TEXT)
+			m = top_exact_texts(s, t);
+		else
+			m = top_exact_numbers(s, t);
 	}
 	top_kind = s->kind;
 	qsort(t, m, sizeof(TopValue), cmp_top);
