@@ -467,6 +467,11 @@ profile_add_text(ProfileState *s, const char *p, int len)
 	return s;
 }
 
+/* ---------------------------------------------------------------------
+ * Transition
+ * ---------------------------------------------------------------------
+ */
+
 /* what a transition call site knows of its argument's type, in fn_extra */
 typedef struct ProfileInput
 {
@@ -582,6 +587,11 @@ vqc_profile_transfn(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_POINTER(s);
 }
+
+/* ---------------------------------------------------------------------
+ * Combine, final and vqc.merge
+ * ---------------------------------------------------------------------
+ */
 
 static inline int64
 add_count(int64 a, int64 b)

@@ -48,6 +48,11 @@ PG_FUNCTION_INFO_V1(vqc_profile_max_value);
 PG_FUNCTION_INFO_V1(vqc_profile_is_exact);
 PG_FUNCTION_INFO_V1(vqc_profile_to_jsonb);
 
+/* ---------------------------------------------------------------------
+ * Values as text
+ * ---------------------------------------------------------------------
+ */
+
 /*
  * The text of a profiled number: float8's shortest exact form for numbers,
  * ISO 8601 for dates and timestamps (timestamptz in UTC, so the accessors
