@@ -427,10 +427,17 @@ BEGIN
                                              format('o%s', pidx),
                                              format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
                                                     vqc._quantile_arg(qcol, col.type_sql)))
+                     ELSE '{}' END ||
+                     -- brackets for one exact pass should the collector overflow
+                     CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target) THEN
+                          jsonb_build_object(format('k%s', pidx),
+                                             format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, col.type_sql)))
                      ELSE '{}' END,
             'value_item', format('s%s', pidx),
             'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
             'count_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('c%s', pidx) END,
+            'sketch_item', CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target)
+                                THEN format('k%s', pidx) END,
             'statistic', etype,
             'compare_type', bound_type,
             'min_value', lo, 'max_value', hi,

@@ -338,15 +338,117 @@ BEGIN
 END
 $$;
 
+-- How many values vqc.exact_memory_limit lets one exact collector hold.
+CREATE FUNCTION vqc._exact_fit()
+RETURNS bigint
+LANGUAGE sql STABLE
+AS $$
+    SELECT greatest(CASE WHEN pg_catalog.current_setting('vqc.exact_memory_limit') = '-1'
+                          THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
+                          ELSE pg_catalog.pg_size_bytes(pg_catalog.current_setting('vqc.exact_memory_limit')) END / 8, 1)
+$$;
+
+-- May the table hold more values than one exact collector keeps?  From the
+-- planner's row estimate (with room to grow); true when there is none.  Then
+-- the scan also takes a profile of the column for vqc._exact_ranks_bracketed.
+CREATE FUNCTION vqc._may_overflow(target regclass)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce((SELECT c.reltuples < 0 OR c.reltuples > vqc._exact_fit() / 2
+                       FROM pg_catalog.pg_class c WHERE c.oid = target), true)
+$$;
+
+-- The values at 0-based ranks (as vqc._exact_ranks) in ONE pass, after the
+-- collector overflowed, from a profile of the same values taken in the same
+-- scan.  Its quantile sketch brackets each rank between two values (the
+-- sketch's stated rank error, times 1.5, each side; at least 0.5 %), and the
+-- pass counts the values below each bracket and collects those inside it
+-- (keyed by vqc.value_key, so ties at either edge fall inside).  The answer
+-- is exact whatever the sketch says: a rank is found only when the count
+-- below proves it inside the bracket.  A NULL element means that rank was
+-- not found (the bracket missed, or its values outgrew the memory limit):
+-- the caller falls back to vqc._exact_ranks.  NULL without a pass when the
+-- brackets could not be wide enough for the limit.
+CREATE FUNCTION vqc._exact_ranks_bracketed(target regclass, value_sql text, ranks bigint[], n bigint,
+                                           sketch vqc.profile)
+RETURNS float8[]
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    fit     bigint := vqc._exact_fit();
+    j       jsonb := vqc.profile_to_jsonb(sketch);
+    -- the sketch ranks the numbers (not NaN) among themselves
+    m       bigint := (j ->> 'rows')::bigint - (j ->> 'nulls')::bigint - coalesce((j ->> 'nan')::bigint, 0);
+    eps     float8 := coalesce((j #>> '{quantiles,rank_error}')::float8, 0);
+    half    float8 := least(greatest(1.5 * eps, 0.005), 0.45 * fit / n);
+    nan_key bigint := vqc.value_key('NaN'::float8);
+    nr      int := cardinality(ranks);
+    lo      bigint[];
+    hi      bigint[];
+    grp     int[] := '{}';
+    glo     bigint[] := '{}';
+    ghi     bigint[] := '{}';
+    i       int;
+    items   text;
+    got     float8[];
+BEGIN
+    IF half < eps / 2 OR m IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(CASE WHEN r >= m THEN nan_key
+                          WHEN (r + 0.5) / m - half <= 0 THEN -9223372036854775808
+                          ELSE vqc.value_key(vqc.quantile(sketch, (r + 0.5) / m - half)) END ORDER BY o),
+           array_agg(CASE WHEN r >= m THEN 9223372036854775807
+                          WHEN (r + 0.5) / m + half >= 1 THEN 9223372036854775807
+                          ELSE vqc.value_key(vqc.quantile(sketch, (r + 0.5) / m + half)) END ORDER BY o)
+      INTO lo, hi
+      FROM unnest(ranks) WITH ORDINALITY u(r, o);
+    -- ascending ranks have ascending brackets: overlapping ones share a collector
+    FOR i IN 1 .. nr LOOP
+        IF i > 1 AND lo[i] <= ghi[cardinality(ghi)] THEN
+            ghi[cardinality(ghi)] := greatest(ghi[cardinality(ghi)], hi[i]);
+        ELSE
+            glo := glo || lo[i];
+            ghi := ghi || hi[i];
+        END IF;
+        grp := grp || cardinality(glo);
+    END LOOP;
+    -- per group g: b<g> values below, s<g> those inside; per rank, its value
+    -- when the counts put it inside, else NULL
+    SELECT string_agg(format('pg_catalog.count(*) FILTER (WHERE k OPERATOR(pg_catalog.<) %1$L::pg_catalog.int8) AS b%3$s, '
+                             'vqc.exact_quantile_agg(v) FILTER (WHERE k OPERATOR(pg_catalog.>=) %1$L::pg_catalog.int8 '
+                             'AND k OPERATOR(pg_catalog.<=) %2$L::pg_catalog.int8) AS s%3$s', glo[g], ghi[g], g), ', ' ORDER BY g)
+      INTO items FROM generate_series(1, cardinality(glo)) g;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM (SELECT %s FROM '
+                   '(SELECT v, vqc.value_key(v) AS k FROM (SELECT %s AS v FROM %s) x WHERE v IS NOT NULL) y) z',
+                   (SELECT string_agg(format('CASE WHEN %1$s::pg_catalog.int8 OPERATOR(pg_catalog.>=) b%2$s '
+                                             'AND %1$s::pg_catalog.int8 OPERATOR(pg_catalog.<) (b%2$s OPERATOR(pg_catalog.+) vqc.exact_quantile_count(s%2$s)) '
+                                             'THEN %3$s END',
+                                             ranks[i2], grp[i2],
+                                             CASE WHEN glo[grp[i2]] = ghi[grp[i2]] THEN format('vqc.key_value(%L::pg_catalog.int8)', glo[grp[i2]])
+                                                  ELSE format('vqc.exact_kth(s%s, (%s::pg_catalog.int8 OPERATOR(pg_catalog.-) b%s))', grp[i2], ranks[i2], grp[i2]) END),
+                                      ', ' ORDER BY i2)
+                      FROM generate_series(1, nr) i2),
+                   items, value_sql, target)
+        INTO got;
+    RETURN got;
+END
+$$;
+
 -- percentile_cont(q) (disc: percentile_disc(q)) of a column's n non-null
--- values for each q, exactly, by vqc._exact_ranks' passes.
+-- values for each q, exactly: in one pass bracketed by sketch (a profile of
+-- the same values, from the scan whose collector overflowed) when it is
+-- given and the brackets hold, else by vqc._exact_ranks' passes.
 CREATE FUNCTION vqc._exact_quantiles_by_passes(target regclass, value_sql text, qs float8[], n bigint,
-                                               disc boolean, OUT vals float8[], OUT passes integer)
+                                               disc boolean, sketch vqc.profile,
+                                               OUT vals float8[], OUT passes integer)
 LANGUAGE plpgsql
 AS $$
 DECLARE
     ranks bigint[];       -- the distinct ranks needed, ascending
     got   float8[];       -- their values
+    tried integer := 0;   -- the bracketed pass, when it ran and missed
 BEGIN
     IF n IS NULL OR n = 0 THEN
         vals := array_fill(NULL::float8, ARRAY[cardinality(qs)]);
@@ -357,7 +459,14 @@ BEGIN
       FROM unnest(qs) q,
            LATERAL (VALUES (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE floor(q * (n - 1))::bigint END),
                            (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE ceil(q * (n - 1))::bigint END)) v(r);
-    SELECT x.vals, x.passes INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
+    IF sketch IS NOT NULL THEN
+        got := vqc._exact_ranks_bracketed(target, value_sql, ranks, n, sketch);
+        tried := CASE WHEN got IS NULL THEN 0 ELSE 1 END;
+        passes := 1;
+    END IF;
+    IF got IS NULL OR array_position(got, NULL) IS NOT NULL THEN
+        SELECT x.vals, x.passes + tried INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
+    END IF;
     vals := ARRAY(SELECT CASE WHEN disc THEN got[array_position(ranks, greatest(ceil(q * n)::bigint, 1) - 1)]
                               ELSE vqc.quantile_interpolate(got[array_position(ranks, floor(q * (n - 1))::bigint)],
                                                             got[array_position(ranks, ceil(q * (n - 1))::bigint)], q, n) END
@@ -405,7 +514,8 @@ BEGIN
             -- more values than vqc.exact_memory_limit: the exact median by passes
             SELECT x.vals[1]::text, x.passes INTO observed, extra
               FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}',
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, false) x;
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, false,
+                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
         END IF;
         RETURN jsonb_build_object(
             'success', vqc._within_bounds(plan, observed),

@@ -68,9 +68,15 @@ BEGIN
                        'OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8)',
                        vqc._quantile_arg(qcol, type_sql), p, j));
         END LOOP;
+        IF vqc._may_overflow(target) THEN
+            -- brackets for one exact pass should the collector overflow
+            items := items || jsonb_build_object(format('k:%s', colname),
+                                                 format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, type_sql)));
+        END IF;
         RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
                                   'overflow_item', format('o:%s', colname),
-                                  'count_item', format('qn:%s', colname), 'items', items);
+                                  'count_item', format('qn:%s', colname), 'items', items,
+                                  'sketch_item', CASE WHEN items ? format('k:%s', colname) THEN format('k:%s', colname) END);
 
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
@@ -276,7 +282,8 @@ BEGIN
             -- past vqc.exact_memory_limit: exact percentile_disc by passes
             SELECT x.vals, x.passes INTO qvals, extra
               FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs,
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, true) x;
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, true,
+                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
         ELSE
             qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
                              FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
