@@ -396,12 +396,11 @@ BEGIN
     IF half < eps / 2 OR m IS NULL THEN
         RETURN NULL;
     END IF;
+    -- NaN ranks last; the sketch's quantiles 0 and 1 are the exact min and max
     SELECT array_agg(CASE WHEN r >= m THEN nan_key
-                          WHEN (r + 0.5) / m - half <= 0 THEN -9223372036854775808
-                          ELSE vqc.value_key(vqc.quantile(sketch, (r + 0.5) / m - half)) END ORDER BY o),
-           array_agg(CASE WHEN r >= m THEN 9223372036854775807
-                          WHEN (r + 0.5) / m + half >= 1 THEN 9223372036854775807
-                          ELSE vqc.value_key(vqc.quantile(sketch, (r + 0.5) / m + half)) END ORDER BY o)
+                          ELSE vqc.value_key(vqc.quantile(sketch, greatest((r + 0.5) / m - half, 0))) END ORDER BY o),
+           array_agg(CASE WHEN r >= m THEN nan_key
+                          ELSE vqc.value_key(vqc.quantile(sketch, least((r + 0.5) / m + half, 1))) END ORDER BY o)
       INTO lo, hi
       FROM unnest(ranks) WITH ORDINALITY u(r, o);
     -- ascending ranks have ascending brackets: overlapping ones share a collector
