@@ -2,7 +2,7 @@
 # running server (scripts/test.sh does all of it on a throwaway cluster).
 
 EXTENSION    = vqc
-EXTVERSION   = 0.1.0
+EXTVERSION   = 0.2.0
 MODULE_big   = vqc
 
 # C sources, one concern per file.
@@ -21,6 +21,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/report.sql \
                src/sql/catalog.sql \
                src/sql/engine.sql \
+               src/sql/operators.sql \
                src/sql/expect.sql \
                src/sql/statistics.sql \
                src/sql/suites.sql \
@@ -28,9 +29,14 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/wrappers.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \
-               src/sql/schedule.sql
+               src/sql/schedule.sql \
+               src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+# Released install scripts stay frozen; each release adds one upgrade script
+# from the one before (src/release), so ALTER EXTENSION vqc UPDATE works from any.
+DATA         = src/release/vqc--0.1.0.sql \
+               src/release/vqc--0.1.0--0.2.0.sql
 EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

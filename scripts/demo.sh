@@ -48,6 +48,6 @@ if ((keep)); then
 The cluster is still running. Connect with:
     psql -h $PGHOST -p $PGPORT -U postgres vqc_demo
 Stop it with:
-    runuser -u postgres -- $PGBIN/pg_ctl -D $VQC_CLUSTER_DIR/data stop
+    (cd / && runuser -u postgres -- $PGBIN/pg_ctl -D $VQC_CLUSTER_DIR/data stop)
 MSG
 fi

@@ -39,12 +39,18 @@ vqc_free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# A command as postgres, run from / : the clone may sit where postgres cannot
+# enter (/root), and initdb and pg_ctl complain about such a working directory.
+vqc_as_postgres() {
+    (cd / && runuser -u postgres -- "$@")
+}
+
 # pg_ctl on the throwaway cluster as postgres.  The server must not inherit
 # the caller's open files: a held install lock (fd 9, or flock(1)'s fd 3)
 # would stay locked for as long as the server runs.
 vqc_pg_ctl() {
     local action=$1; shift
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -w "$action" "$@" 3>&- 9>&-
+    vqc_as_postgres "$PGBIN/pg_ctl" -D "$VQC_CLUSTER_DIR/data" -w "$action" "$@" 3>&- 9>&-
 }
 
 # Starts a throwaway cluster; sets PGHOST PGPORT PGUSER PGDATABASE VQC_CLUSTER_DIR.
@@ -58,7 +64,7 @@ vqc_start_cluster() {
     PGDATABASE=postgres
     export PGPORT PGHOST PGUSER PGDATABASE VQC_CLUSTER_DIR
     vqc_log "starting a throwaway cluster in $VQC_CLUSTER_DIR on port $PGPORT"
-    runuser -u postgres -- "$PGBIN/initdb" -D "$VQC_CLUSTER_DIR/data" --auth=trust \
+    vqc_as_postgres "$PGBIN/initdb" -D "$VQC_CLUSTER_DIR/data" --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     cat >> "$VQC_CLUSTER_DIR/data/postgresql.conf" <<CONF
 listen_addresses = ''

@@ -20,11 +20,26 @@ SELECT m, vqc.drift_exact(ARRAY[1,2,3,4,5,6,7,8,9,10], ARRAY[10,9,8,7,6,5,4,3,2,
 SELECT vqc.drift_exact(ARRAY[1,2,3,4,5,6,7,8,9,10], ARRAY[6,7,8,9], 'tv', '{"bins": 4}') ->> 'score' AS tv;
 -- equal width with Sturges: n = 8 gives ceil(log2 8) + 1 = 4 bins over [0, 8]
 SELECT vqc.drift_exact(ARRAY[0,1,2,3], ARRAY[5,6,7,8], 'psi', '{"binning": "equal_width"}') -> 'details' AS details;
--- categories: baseline a:3 b:1, current a:1 b:3; smoothed, psi close to ln 3 = 1.0986, tv close to 0.5
+-- categories: baseline a:3 b:1, current a:1 b:3; no empty bin, so no smoothing:
+-- psi = ln 3 = 1.098612, kl = ln 3 / 2, js = 0.361679, hellinger = sqrt(1 - sqrt(3) / 2), tv = 0.5
 SELECT m, round((vqc.drift_exact(ARRAY['a','a','a','b'], ARRAY['a','b','b','b'], m) ->> 'score')::numeric, 6) AS score
   FROM unnest(ARRAY['psi','kl','js','hellinger','tv']) AS m;
--- a category on one side only gets the smoothed proportion 1e-4 / (1 + 3e-4) there
+-- the textbook values: psi of (1/4, 1/4, 1/4, 1/4) against (0.1, 0.2, 0.3, 0.4) is 0.228217;
+-- js of x:2 against x:1 y:1 is sqrt(3/4 ln(4/3)) = 0.464501 (finite with the empty bin, unsmoothed)
+SELECT round((vqc.drift_exact(ARRAY['a','b','c','d'], ARRAY['a','b','b','c','c','c','d','d','d','d'], 'psi') ->> 'score')::numeric, 6) AS psi,
+       round((vqc.drift_exact(ARRAY['x','x'], ARRAY['x','y'], 'js') ->> 'score')::numeric, 6) AS js;
+-- a category on one side only: tv, js and hellinger take its proportion 0 as it is
 SELECT vqc.drift_exact(ARRAY['a','b'], ARRAY['a','c'], 'tv');
+-- psi and kl give an empty bin 1e-4 (nothing renormalized): psi = 2 (0.5 - 1e-4) ln(0.5 / 1e-4) = 8.515490;
+-- kl rescales to sum 1 first, as scipy.stats.entropy does: 4.257319
+SELECT m, round((r ->> 'score')::numeric, 6) AS score, r -> 'details' AS details
+  FROM unnest(ARRAY['psi','kl']) AS m, vqc.drift_exact(ARRAY['a','b'], ARRAY['a','c'], m) AS r;
+-- a side whose smallest proportion is at most 1e-4 (here 1 in 10 000) gives its empty bins
+-- that proportion / 10^6 instead, so an empty bin never outweighs an observed one:
+-- psi = 2 (1e-4 - 1e-10) ln(1e-4 / 1e-10) = 0.002763
+SELECT round((r ->> 'score')::numeric, 6) AS psi, r -> 'details' AS details
+  FROM vqc.drift_exact(array_fill('a'::text, '{9999}') || 'b'::text,
+                       array_fill('a'::text, '{9999}') || 'c'::text, 'psi') AS r;
 -- chi-square test of homogeneity, 2 x 2 with Yates: table [[10,10],[15,5]],
 -- expected [[12.5,7.5],[12.5,7.5]], corrected |O - E| = 2: 4/12.5*2 + 4/7.5*2 = 1.70667
 SELECT vqc.drift_exact(array_fill('x'::text, '{10}') || array_fill('y'::text, '{10}'),

@@ -34,6 +34,8 @@ SET vqc.exact_memory_limit = 64;
 SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
        = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_after_overflow;
 RESET vqc.exact_memory_limit;
+-- 0 kB would hold no value: refused
+SET vqc.exact_memory_limit = 0;
 SELECT (vqc.expect('big_median', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') #>> '{result,observed_value}')::float8
        = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM big_median) AS exact_in_one_pass;
 -- Past the limit, quantiles come from passes that narrow a range of order keys
@@ -74,7 +76,51 @@ SELECT r.shape, r.median IS NOT DISTINCT FROM e.median AS median_exact,
                percentile_disc('{0, 0.01, 0.25, 0.5, 0.75, 0.999, 1}'::float8[]) WITHIN GROUP (ORDER BY x) AS quantiles
           FROM shapes GROUP BY shape) e USING (shape)
  ORDER BY r.shape;
--- the passes in a run: one scan, then a key histogram and one collection
+-- One pass past the limit: the scan's profile brackets each wanted rank, and
+-- one pass counts the values below each bracket and collects those inside
+-- (passes 1).  A sketch that misses (here a profile of other values) costs that
+-- pass and falls back to the key passes; brackets too narrow for the limit go
+-- to the key passes directly.  Exact every way: floats, numeric through its
+-- float8 form, heavy ties at the bracket edges (every value 100 times), all
+-- values equal, NaN and -Infinity at the ends.
+CREATE TABLE bracket (x float8, v numeric, t float8, e float8);
+INSERT INTO bracket SELECT (g * 7919) % 20011 / 3.0, ((g * 7919) % 20011) / 7.0, g % 200, 7 FROM generate_series(1, 20000) g;
+INSERT INTO bracket VALUES (NULL, NULL, NULL, NULL), ('NaN', 'NaN', 'NaN', 7), ('-Infinity', NULL, '-0', 7);
+CREATE TABLE bracket_cases (name text, col text, sketch_of text, lim text);
+INSERT INTO bracket_cases VALUES ('float8', 'x', 'x', '8'), ('numeric', 'v', 'v', '8'), ('ties', 't', 't', '8'),
+    ('all equal', 'e', 'e', '8'),
+    ('missing bracket', 'x', 'x OPERATOR(pg_catalog.+) 5000', '8'), ('limit too small', 'x', 'x', '1');
+-- bracketed: what the one pass alone gives for the ranks 0, n/2 and n - 1
+CREATE FUNCTION bracket_check(c bracket_cases, disc boolean, OUT passes integer, OUT exact boolean, OUT bracketed text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    qs     float8[] := '{0, 0.01, 0.4999, 0.5, 0.75, 0.99, 1}';
+    want   float8[];
+    sketch vqc.profile;
+    n      bigint;
+    got    float8[];
+    arg    text := vqc._quantile_arg(quote_ident(c.col), (SELECT atttypid::regtype::text FROM pg_attribute
+                                                           WHERE attrelid = 'bracket'::regclass AND attname = c.col));
+BEGIN
+    EXECUTE format('SELECT CASE WHEN $1 THEN percentile_disc($2) WITHIN GROUP (ORDER BY %1$s::float8) '
+                   'ELSE percentile_cont($2) WITHIN GROUP (ORDER BY %1$s::float8) END, count(%1$s), '
+                   'vqc.profile_agg(%2$s) FROM bracket', c.col, c.sketch_of)
+        INTO want, n, sketch USING disc, qs;
+    PERFORM set_config('vqc.exact_memory_limit', c.lim, true);
+    SELECT r.vals, r.passes INTO got, passes
+      FROM vqc._exact_quantiles_by_passes('bracket', arg, qs, n, disc, sketch) r;
+    exact := got = want;
+    got := vqc._exact_ranks_bracketed('bracket', arg, ARRAY[0, n / 2, n - 1], n, sketch);
+    bracketed := CASE WHEN got IS NULL THEN 'no pass' WHEN array_position(got, NULL) IS NOT NULL THEN 'missed' ELSE 'found' END;
+    PERFORM set_config('vqc.exact_memory_limit', '-1', true);
+END $$;
+SELECT c.name, d.disc, r.passes, r.exact, r.bracketed
+  FROM bracket_cases c, (VALUES (false), (true)) d(disc), LATERAL bracket_check(c, d.disc) r
+ ORDER BY c.name, d.disc;
+DROP FUNCTION bracket_check;
+DROP TABLE bracket, bracket_cases;
+-- the passes in a run: one scan, then one bracketed pass (the scan took a profile:
+-- the table had never been analyzed, so it might outgrow the collector)
 SELECT vqc.create_suite('median_passes', 'one_shape') > 0 AS created;
 SELECT vqc.add_expectation('median_passes', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0}') > 0 AS added;
 SET vqc.exact_memory_limit = 1;

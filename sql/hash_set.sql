@@ -115,7 +115,7 @@ CREATE TABLE hs_states AS
 SELECT vqc.hash_set_agg(n_dup) AS s FROM hs_data WHERE i <= 5
 UNION ALL SELECT vqc.hash_set_agg(t_unique) FROM hs_data
 UNION ALL SELECT vqc.hash_set_agg(i) FROM hs_data WHERE false;
-SET vqc.exact_memory_limit = 0;
+SET vqc.exact_memory_limit = 1;
 INSERT INTO hs_states SELECT vqc.hash_set_agg(i) FROM hs_data;
 RESET vqc.exact_memory_limit;
 SELECT count(*) AS states,
@@ -125,7 +125,7 @@ SELECT count(*) AS states,
 FROM hs_states;
 SELECT s, vqc.hash_set_count(s), vqc.hash_set_overflowed(s) FROM hs_states
 WHERE vqc.hash_set_count(s) <> 1000;
--- the state aggregated under a zero memory limit overflowed at its first value
+-- the state aggregated under a 1 kB memory limit overflowed (it keeps the count it reached)
 SELECT vqc.hash_set_count(s), vqc.hash_set_overflowed(s) FROM hs_states ORDER BY 1, 2;
 
 -- malformed input: text 22P02, binary 22P03
@@ -188,3 +188,21 @@ SELECT vqc.hash_value(1.0::numeric) = vqc.hash_value(1.00::numeric) AS numeric_s
        vqc.hash_value('x'::text) = vqc.hash_value('y'::text) AS different_text,
        vqc.hash_value(NULL::int) IS NULL AS null_in_null_out;
 SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(v), -1) FROM (VALUES (1)) x(v);
+-- numeric NaN, Infinity and -Infinity are three values, each equal only to itself
+SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v)) AS numeric_specials_distinct,
+       vqc.hash_set_duplicates(vqc.hash_set_agg(v), 10) AS numeric_specials_repeats
+  FROM (VALUES ('NaN'::numeric), ('Infinity'), ('-Infinity'), (0), (1.5)) x(v);
+SELECT vqc.hash_set_distinct_hashes(vqc.hash_set_agg(v)) AS numeric_specials_twice
+  FROM (VALUES ('NaN'::numeric), ('Infinity'), ('-Infinity'), ('NaN'), ('Infinity'), ('-Infinity')) x(v);
+CREATE TEMP TABLE numeric_specials (v numeric);
+INSERT INTO numeric_specials VALUES ('NaN'), ('Infinity'), ('-Infinity'), (1);
+SELECT vqc.expect('numeric_specials', 'expect_column_values_to_be_unique', '{"column": "v"}') -> 'success' AS specials_unique;
+-- and distinct counts of a numeric column count them as three values (1 and 1.0 as one)
+CREATE TEMP TABLE numeric_counted AS
+SELECT CASE WHEN i % 3 = 0 THEN 'NaN'::numeric WHEN i % 3 = 1 THEN 'Infinity' ELSE '-Infinity' END AS x
+  FROM generate_series(1, 5000) i
+UNION ALL SELECT i FROM generate_series(1, 3000) i
+UNION ALL SELECT 1.0;
+SELECT vqc.expect('numeric_counted', 'expect_column_unique_value_count_to_be_between',
+                  '{"column": "x", "min_value": 3003, "max_value": 3003}') -> 'success' AS specials_counted_apart,
+       (SELECT count(DISTINCT x) FROM numeric_counted) AS count_distinct;

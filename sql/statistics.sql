@@ -96,6 +96,30 @@ SELECT vqc.drop_suite('suggested');
 DELETE FROM vqc_report.run WHERE suite_name = 'suggested';
 CREATE TABLE empty_t (a int, b text);
 SELECT vqc.suggest_expectations('empty_t') -> 'expectations';
+-- uniqueness is suggested only when it holds exactly.  Past the profile's exact
+-- capacity the sketches only estimate the distinct count: a few repeats among
+-- 10 000 values hide in HyperLogLog's error, so such columns are checked exactly
+-- (i: integer repeats, t: text, f: float, u: distinct, k: a primary key)
+CREATE TABLE near_unique (k int PRIMARY KEY, i bigint, t text, f float8, u text);
+INSERT INTO near_unique
+SELECT g, CASE WHEN g % 3001 = 0 THEN g - 1 ELSE g END,
+       'v' || CASE WHEN g % 4001 = 0 THEN g - 1 ELSE g END,
+       CASE WHEN g % 5001 = 0 THEN 1.5 ELSE g + 0.5 END, 'u' || g
+  FROM generate_series(1, 10000) g;
+SELECT col, vqc.is_exact(p) AS exact, vqc.ndistinct(p) >= 0.98 * 10000 AS estimate_near_count, true_distinct
+  FROM (SELECT 'i', vqc.profile_agg(i), count(DISTINCT i) FROM near_unique
+        UNION ALL SELECT 't', vqc.profile_agg(t), count(DISTINCT t) FROM near_unique
+        UNION ALL SELECT 'f', vqc.profile_agg(f), count(DISTINCT f) FROM near_unique
+        UNION ALL SELECT 'u', vqc.profile_agg(u), count(DISTINCT u) FROM near_unique) v(col, p, true_distinct);
+SELECT e #>> '{kwargs,column}' AS col, e #>> '{meta,reason}' AS reason
+  FROM jsonb_array_elements(vqc.suggest_expectations('near_unique') -> 'expectations') e
+ WHERE e ->> 'type' = 'expect_column_values_to_be_unique';
+-- the same answer when the screen outgrows its memory (a GROUP BY pass)
+SET vqc.exact_memory_limit = 1;
+SELECT array_agg(e #>> '{kwargs,column}') AS unique_columns
+  FROM jsonb_array_elements(vqc.suggest_expectations('near_unique') -> 'expectations') e
+ WHERE e ->> 'type' = 'expect_column_values_to_be_unique';
+RESET vqc.exact_memory_limit;
 
 -- KL divergence against a partition, as GE defines it: KL(observed || expected)
 SELECT k, r -> 'success' AS success, round((r #>> '{result,observed_value}')::numeric, 6) AS kl,

@@ -32,7 +32,7 @@ SELECT suite_name, target_schema, target_table, rows_scanned, scans, success, ev
        successful_expectations, unsuccessful_expectations, error_expectations, success_percent
   FROM vqc_report.run WHERE suite_name = 'people_check';
 SELECT position, status, element_count, missing_count, unexpected_count, result -> 'success' AS success
-  FROM vqc_report.result JOIN vqc_report.run USING (run_id) WHERE suite_name = 'people_check' ORDER BY position;
+  FROM vqc_report.results WHERE suite_name = 'people_check' ORDER BY position;
 SELECT position, ordinality, column_name, value, row_key
   FROM vqc_report.unexpected JOIN vqc_report.run USING (run_id) WHERE suite_name = 'people_check'
  ORDER BY position, ordinality;

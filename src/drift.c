@@ -40,8 +40,13 @@
 
 PG_FUNCTION_INFO_V1(vqc_drift_exact);
 
-/* additive smoothing of bin proportions before renormalization */
-#define DRIFT_EPSILON 1e-4
+/*
+ * Evidently's proportion for an empty bin under psi and kl (its
+ * get_binned_data): 1e-4, or the side's smallest nonzero proportion / 10^6
+ * when that is at most 1e-4
+ */
+#define DRIFT_EMPTY_BIN 1e-4
+#define DRIFT_EMPTY_BIN_SCALE 1e6
 
 /* Evidently's floor for the normalizing standard deviation */
 #define WASSERSTEIN_MIN_NORM 0.001
@@ -600,22 +605,48 @@ bin_numeric(const DriftSide *b, const DriftSide *c, int bins, bool equal_width,
 	return r;
 }
 
-/* smoothed proportions: count/n + epsilon, renormalized to sum 1 */
+/* bin proportions count / n, unsmoothed */
 static double *
-smoothed(const double *cnt, int k, double n)
+proportions(const double *cnt, int k, double n)
 {
 	double	   *p = palloc(sizeof(double) * k);
-	double		s = 0.0;
+	int			i;
+
+	for (i = 0; i < k; i++)
+		p[i] = cnt[i] / n;
+	return p;
+}
+
+/*
+ * Gives the empty bins of one side a small proportion, so that psi and kl
+ * stay finite, as Evidently does: DRIFT_EMPTY_BIN, or the side's smallest
+ * nonzero proportion / DRIFT_EMPTY_BIN_SCALE when that is not larger (so
+ * an empty bin never outweighs an observed one).  The other bins keep their
+ * proportions: nothing is renormalized.  Returns the proportion given, or
+ * NAN when no bin is empty.
+ */
+static double
+fill_empty_bins(double *p, int k)
+{
+	double		least = INFINITY;
+	double		fill;
+	bool		empty = false;
 	int			i;
 
 	for (i = 0; i < k; i++)
 	{
-		p[i] = cnt[i] / n + DRIFT_EPSILON;
-		s += p[i];
+		if (p[i] == 0.0)
+			empty = true;
+		else if (p[i] < least)
+			least = p[i];
 	}
+	if (!empty)
+		return NAN;
+	fill = least <= DRIFT_EMPTY_BIN ? least / DRIFT_EMPTY_BIN_SCALE : DRIFT_EMPTY_BIN;
 	for (i = 0; i < k; i++)
-		p[i] /= s;
-	return p;
+		if (p[i] == 0.0)
+			p[i] = fill;
+	return fill;
 }
 
 /* rel_entr(x, y) = x log(x/y) for x > 0 */
@@ -636,14 +667,28 @@ binned_score(DriftMethod m, const double *bp, const double *cp, int k)
 	switch (m)
 	{
 		case DM_PSI:
+			/* Evidently's psi, on proportions whose empty bins were filled */
 			for (i = 0; i < k; i++)
 				s += (cp[i] - bp[i]) * log(cp[i] / bp[i]);
 			return s;
 		case DM_KL:
-			/* KL(baseline || current), as scipy.stats.entropy(b, c) */
-			for (i = 0; i < k; i++)
-				s += rel_entr(bp[i], cp[i]);
-			return s;
+			{
+				/*
+				 * KL(baseline || current), as scipy.stats.entropy(b, c),
+				 * which rescales both to sum 1 (filled empty bins add a little)
+				 */
+				double		sb = 0.0,
+							sc = 0.0;
+
+				for (i = 0; i < k; i++)
+				{
+					sb += bp[i];
+					sc += cp[i];
+				}
+				for (i = 0; i < k; i++)
+					s += rel_entr(bp[i] / sb, cp[i] / sc);
+				return s;
+			}
 		case DM_JS:
 			{
 				/* scipy.spatial.distance.jensenshannon: renormalize, natural log */
@@ -950,6 +995,179 @@ detail_error(Result *res, char kind, const DriftSide *b, const DriftSide *c)
 	}
 }
 
+/* ---------------------------------------------------------------------
+ * The core: the method (auto resolved), its score by family, the result
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * auto: Evidently's choice of test, from the baseline's size and whether
+ * it is numeric with more than 5 distinct values.  Sets *reason.
+ */
+static const MethodInfo *
+resolve_auto(const DriftSide *b, const DriftSide *c, bool numeric,
+			 const char **reason)
+{
+	bool		many = false;
+
+	if (numeric)
+	{
+		double		nd = isnan(b->ndistinct) ?
+			count_distinct_sorted(b->x, b->count) : b->ndistinct;
+
+		many = nd > 5;
+	}
+	if (b->n <= 1000)
+	{
+		Counts		t;
+
+		if (many)
+		{
+			*reason = "baseline of at most 1000 values, numeric with more than 5 distinct values";
+			return find_method("ks");
+		}
+		t = categorize(b, c, numeric);
+		if (t.k == 2)
+		{
+			*reason = "baseline of at most 1000 values, exactly 2 categories";
+			return find_method("z_test");
+		}
+		*reason = "baseline of at most 1000 values, categorical or at most 5 distinct values";
+		return find_method("chi_square");
+	}
+	if (many)
+	{
+		*reason = "baseline of more than 1000 values, numeric with more than 5 distinct values";
+		return find_method("wasserstein_normed");
+	}
+	*reason = "baseline of more than 1000 values, categorical or at most 5 distinct values";
+	return find_method("js");
+}
+
+/* ks, wasserstein, wasserstein_normed: on the numbers; the error kind */
+static char
+score_distribution(const MethodInfo *mi, const DriftSide *b, const DriftSide *c,
+				   bool numeric, const DriftOptions *opt, Result *res)
+{
+	double		w;
+
+	if (!numeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("method \"%s\" needs numeric %s", mi->name, opt->what),
+				 errhint("For categorical data use chi_square, chi_square_gof, z_test, psi, kl, js, hellinger or tv.")));
+	if (mi->method == DM_KS)
+	{
+		do_ks(b, c, res);
+		return 'k';
+	}
+	w = wasserstein(b, c);
+	res->score = w;
+	if (mi->method == DM_WASSERSTEIN_NORMED)
+	{
+		double		sd = isnan(b->std) ? std_pop(b->x, b->count) : b->std;
+		double		norm = Max(sd, WASSERSTEIN_MIN_NORM);
+
+		res->score = w / norm;
+		detail_double(res, "wasserstein", w);
+		detail_double(res, "baseline_std", sd);
+		detail_double(res, "norm", norm);
+	}
+	return 'w';
+}
+
+/*
+ * psi, kl, js, hellinger, tv: on the proportions of categories or of
+ * numeric bins; the error kind
+ */
+static char
+score_binned(const MethodInfo *mi, const DriftSide *b, const DriftSide *c,
+			 bool numeric, bool as_categories, const DriftOptions *opt,
+			 Result *res)
+{
+	Counts		t;
+	double	   *bp,
+			   *cp;
+	char		error_kind;
+
+	if (as_categories)
+	{
+		t = categorize(b, c, numeric);
+		detail_string(res, "binning", "categories");
+		detail_double(res, "bins", t.k);
+		error_kind = 'c';
+	}
+	else
+	{
+		t = bin_numeric(b, c, opt->bins, opt->equal_width, res);
+		error_kind = 'b';
+	}
+	bp = proportions(t.b, t.k, b->n);
+	cp = proportions(t.c, t.k, c->n);
+	/* js, hellinger and tv are finite with empty bins */
+	if (mi->method == DM_PSI || mi->method == DM_KL)
+	{
+		detail_double(res, "epsilon_baseline", fill_empty_bins(bp, t.k));
+		detail_double(res, "epsilon_current", fill_empty_bins(cp, t.k));
+	}
+	res->score = binned_score(mi->method, bp, cp, t.k);
+	return error_kind;
+}
+
+/* chi_square, chi_square_gof, z_test: on the category counts; the error kind */
+static char
+score_categorical_test(const MethodInfo *mi, const DriftSide *b, const DriftSide *c,
+					   bool numeric, const DriftOptions *opt, Result *res)
+{
+	Counts		t = categorize(b, c, numeric);
+
+	if (mi->method == DM_CHI_SQUARE)
+		do_chi_square(&t, b->n, c->n, res);
+	else if (mi->method == DM_CHI_SQUARE_GOF)
+		do_chi_square_gof(&t, b->n, c->n, res);
+	else
+		do_z_test(&t, b->n, c->n, opt->what, res);
+	return 'c';
+}
+
+/* the result as jsonb: method, score, p_value, verdict, sizes, details */
+static Datum
+result_jsonb(const Result *res, const MethodInfo *requested, bool auto_chosen,
+			 double threshold, bool exact, const DriftSide *b,
+			 const DriftSide *c, const DriftOptions *opt)
+{
+	const MethodInfo *mi = res->mi;
+	StringInfoData out;
+
+	initStringInfo(&out);
+	appendStringInfoString(&out, "{\"method\": ");
+	escape_json(&out, mi->name);
+	if (auto_chosen)
+	{
+		appendStringInfoString(&out, ", \"requested_method\": ");
+		escape_json(&out, requested->name);
+	}
+	appendStringInfoString(&out, ", \"score\": ");
+	append_double(&out, res->score);
+	appendStringInfoString(&out, ", \"p_value\": ");
+	append_double(&out, res->p_value);
+	appendStringInfoString(&out, ", \"threshold\": ");
+	append_double(&out, threshold);
+	appendStringInfoString(&out, ", \"drifted\": ");
+	if (isnan(threshold))
+		appendStringInfoString(&out, "null");
+	else if (mi->is_test)
+		appendStringInfoString(&out, res->p_value < threshold ? "true" : "false");
+	else
+		appendStringInfoString(&out, res->score >= threshold ? "true" : "false");
+	if (opt->report_exact)
+		appendStringInfoString(&out, exact ? ", \"exact\": true" : ", \"exact\": false");
+	appendStringInfo(&out, ", \"n_baseline\": " INT64_FORMAT ", \"n_current\": " INT64_FORMAT ", \"details\": {%s}}",
+					 b->n, c->n, res->details.data);
+
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
+}
+
 /*
  * The score of the two sides as jsonb.  Numeric sides have x (sorted) set,
  * categorical ones s or a category table.  The options come validated from
@@ -958,152 +1176,46 @@ detail_error(Result *res, char kind, const DriftSide *b, const DriftSide *c)
 Datum
 drift_compute(DriftSide *b, DriftSide *c, bool numeric, const DriftOptions *opt)
 {
-	const MethodInfo *mi;
-	const MethodInfo *requested;
+	const MethodInfo *requested = find_method(opt->method);
+	const MethodInfo *mi = requested;
 	double		threshold = opt->threshold;
-	Result		res;
-	bool		as_categories;
-	bool		exact;
-	char		error_kind = 0;
-	StringInfoData out;
+	bool		exact = !b->approximate && !c->approximate;
 	const char *auto_reason = NULL;
-
-	requested = mi = find_method(opt->method);
-	exact = !b->approximate && !c->approximate;
+	char		error_kind = 0;
+	Result		res;
 
 	initStringInfo(&res.details);
 	res.p_value = NAN;
 	res.score = NAN;
 
-	/* auto: Evidently's choice of test */
 	if (mi->method == DM_AUTO)
-	{
-		bool		many = false;
-
-		if (numeric)
-		{
-			double		nd = isnan(b->ndistinct) ?
-				count_distinct_sorted(b->x, b->count) : b->ndistinct;
-
-			many = nd > 5;
-		}
-		if (b->n <= 1000)
-		{
-			if (many)
-			{
-				mi = find_method("ks");
-				auto_reason = "baseline of at most 1000 values, numeric with more than 5 distinct values";
-			}
-			else
-			{
-				Counts		t = categorize(b, c, numeric);
-
-				if (t.k == 2)
-				{
-					mi = find_method("z_test");
-					auto_reason = "baseline of at most 1000 values, exactly 2 categories";
-				}
-				else
-				{
-					mi = find_method("chi_square");
-					auto_reason = "baseline of at most 1000 values, categorical or at most 5 distinct values";
-				}
-			}
-		}
-		else if (many)
-		{
-			mi = find_method("wasserstein_normed");
-			auto_reason = "baseline of more than 1000 values, numeric with more than 5 distinct values";
-		}
-		else
-		{
-			mi = find_method("js");
-			auto_reason = "baseline of more than 1000 values, categorical or at most 5 distinct values";
-		}
-	}
+		mi = resolve_auto(b, c, numeric, &auto_reason);
 	res.mi = mi;
 	if (isnan(threshold))
 		threshold = mi->threshold;
-
-	/* in auto mode, numbers with few distinct values count as categories */
-	as_categories = !numeric || (auto_reason != NULL && mi->method == DM_JS);
 
 	switch (mi->method)
 	{
 		case DM_KS:
 		case DM_WASSERSTEIN:
 		case DM_WASSERSTEIN_NORMED:
-			if (!numeric)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("method \"%s\" needs numeric %s", mi->name, opt->what),
-						 errhint("For categorical data use chi_square, chi_square_gof, z_test, psi, kl, js, hellinger or tv.")));
-			if (mi->method == DM_KS)
-			{
-				do_ks(b, c, &res);
-				error_kind = 'k';
-			}
-			else
-			{
-				double		w = wasserstein(b, c);
-
-				res.score = w;
-				if (mi->method == DM_WASSERSTEIN_NORMED)
-				{
-					double		sd = isnan(b->std) ? std_pop(b->x, b->count) : b->std;
-					double		norm = Max(sd, WASSERSTEIN_MIN_NORM);
-
-					res.score = w / norm;
-					detail_double(&res, "wasserstein", w);
-					detail_double(&res, "baseline_std", sd);
-					detail_double(&res, "norm", norm);
-				}
-				error_kind = 'w';
-			}
+			error_kind = score_distribution(mi, b, c, numeric, opt, &res);
 			break;
 		case DM_PSI:
 		case DM_KL:
 		case DM_JS:
 		case DM_HELLINGER:
 		case DM_TV:
-			{
-				Counts		t;
-				double	   *bp,
-						   *cp;
-
-				if (as_categories)
-				{
-					t = categorize(b, c, numeric);
-					detail_string(&res, "binning", "categories");
-					detail_double(&res, "bins", t.k);
-					error_kind = 'c';
-				}
-				else
-				{
-					t = bin_numeric(b, c, opt->bins, opt->equal_width, &res);
-					error_kind = 'b';
-				}
-				bp = smoothed(t.b, t.k, b->n);
-				cp = smoothed(t.c, t.k, c->n);
-				res.score = binned_score(mi->method, bp, cp, t.k);
-				detail_double(&res, "epsilon", DRIFT_EPSILON);
-				break;
-			}
+			/* in auto mode, numbers with few distinct values count as categories */
+			error_kind = score_binned(mi, b, c, numeric,
+									  !numeric || (auto_reason != NULL && mi->method == DM_JS),
+									  opt, &res);
+			break;
 		case DM_CHI_SQUARE:
 		case DM_CHI_SQUARE_GOF:
 		case DM_Z_TEST:
-			{
-				Counts		t = categorize(b, c, numeric);
-
-				if (mi->method == DM_CHI_SQUARE)
-					do_chi_square(&t, b->n, c->n, &res);
-				else if (mi->method == DM_CHI_SQUARE_GOF)
-					do_chi_square_gof(&t, b->n, c->n, &res);
-				else
-					do_z_test(&t, b->n, c->n, opt->what, &res);
-				error_kind = 'c';
-				break;
-			}
+			error_kind = score_categorical_test(mi, b, c, numeric, opt, &res);
+			break;
 		case DM_AUTO:
 			elog(ERROR, "auto drift method left unresolved");
 	}
@@ -1112,34 +1224,8 @@ drift_compute(DriftSide *b, DriftSide *c, bool numeric, const DriftOptions *opt)
 		detail_string(&res, "auto", auto_reason);
 	if (!exact)
 		detail_error(&res, error_kind, b, c);
-
-	initStringInfo(&out);
-	appendStringInfoString(&out, "{\"method\": ");
-	escape_json(&out, mi->name);
-	if (auto_reason)
-	{
-		appendStringInfoString(&out, ", \"requested_method\": ");
-		escape_json(&out, requested->name);
-	}
-	appendStringInfoString(&out, ", \"score\": ");
-	append_double(&out, res.score);
-	appendStringInfoString(&out, ", \"p_value\": ");
-	append_double(&out, res.p_value);
-	appendStringInfoString(&out, ", \"threshold\": ");
-	append_double(&out, threshold);
-	appendStringInfoString(&out, ", \"drifted\": ");
-	if (isnan(threshold))
-		appendStringInfoString(&out, "null");
-	else if (mi->is_test)
-		appendStringInfoString(&out, res.p_value < threshold ? "true" : "false");
-	else
-		appendStringInfoString(&out, res.score >= threshold ? "true" : "false");
-	if (opt->report_exact)
-		appendStringInfoString(&out, exact ? ", \"exact\": true" : ", \"exact\": false");
-	appendStringInfo(&out, ", \"n_baseline\": " INT64_FORMAT ", \"n_current\": " INT64_FORMAT ", \"details\": {%s}}",
-					 b->n, c->n, res.details.data);
-
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
+	return result_jsonb(&res, requested, auto_reason != NULL, threshold,
+						exact, b, c, opt);
 }
 
 /*
@@ -1154,6 +1240,11 @@ drift_options_from_args(FunctionCallInfo fcinfo, DriftOptions *opt,
 	opt->method = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	opt->threshold = PG_ARGISNULL(3) ? NAN : PG_GETARG_FLOAT8(3);
 	opt->bins = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	/* as vqc._drift_args checks: the C entry points are callable too */
+	if (!PG_ARGISNULL(4) && (opt->bins < 1 || opt->bins > 10000))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("drift option \"bins\" must be an integer between 1 and 10000")));
 	opt->equal_width = !PG_ARGISNULL(5) &&
 		strcmp(text_to_cstring(PG_GETARG_TEXT_PP(5)), "equal_width") == 0;
 	opt->report_exact = strcmp(what, "profiles") == 0;

@@ -7,14 +7,15 @@
 -- independent polymorphic families, so that any two arrays reach the C
 -- code, which accepts two numeric arrays (any mix of int2/4/8, float4/8,
 -- numeric), two text-like arrays, or two arrays of the same type, and
--- raises 42804 otherwise.
+-- raises 42804 otherwise.  STABLE: other arrays are compared by their
+-- elements' text, and a type's output function may be STABLE.
 
 CREATE FUNCTION vqc._drift_exact(baseline anyarray, current anycompatiblearray,
                                  method text, threshold float8, bins integer,
                                  binning text)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'vqc_drift_exact'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
+LANGUAGE C STABLE PARALLEL SAFE;
 
 -- The arguments of vqc.drift_exact and vqc.drift, checked once for both:
 -- NULL inputs and method, then the options, returned as C arguments.
@@ -73,7 +74,7 @@ $$;
 CREATE FUNCTION vqc.drift_exact(baseline anyarray, current anycompatiblearray,
                                 method text, options jsonb DEFAULT '{}')
 RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT vqc._drift_exact(baseline, current, method, o.threshold, o.bins, o.binning)

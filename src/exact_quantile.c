@@ -236,6 +236,7 @@ value_at_rank(const float8 *v, int64 n, int64 k, float8 *next)
 		if (!isnan(v[i]))
 			count[value_bucket(v[i])]++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	for (b = 0; b < NBUCKETS; b++)
 		numbers += count[b];
 	if (k >= numbers)
@@ -263,6 +264,7 @@ value_at_rank(const float8 *v, int64 n, int64 k, float8 *next)
 			above = x;
 	}
 	Assert(nb == count[b]);
+	CHECK_FOR_INTERRUPTS();
 	k -= before;
 	select_kth(bucket, nb, k);
 	kth = bucket[k];
@@ -407,8 +409,19 @@ vqc_quantile_interpolate(PG_FUNCTION_ARGS)
 	float8		second = PG_GETARG_FLOAT8(1);
 	float8		q = PG_GETARG_FLOAT8(2);
 	int64		n = PG_GETARG_INT64(3);
-	int64		first_row = floor(q * (n - 1));
+	int64		first_row;
 
+	/* rows must fit in an int64 and a double: q in [0, 1], 1 <= n <= 2^53 */
+	if (isnan(q) || q < 0 || q > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("percentile value %g is not between 0 and 1", q)));
+	if (n < 1 || n > (INT64CONST(1) << 53))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("row count " INT64_FORMAT " is out of range", n),
+				 errdetail("The row count must be between 1 and 2^53.")));
+	first_row = floor(q * (n - 1));
 	if (first_row == (int64) ceil(q * (n - 1)))
 		PG_RETURN_FLOAT8(first);
 	PG_RETURN_FLOAT8(first + ((q * (n - 1)) - first_row) * (second - first));

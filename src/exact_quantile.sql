@@ -42,10 +42,12 @@ RETURNS vqc.exact_quantile_state
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile_transfn'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+-- STABLE like the transition functions: growing a state reads
+-- vqc.exact_memory_limit
 CREATE FUNCTION vqc.exact_quantile_combinefn(vqc.exact_quantile_state, vqc.exact_quantile_state)
 RETURNS vqc.exact_quantile_state
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile_combinefn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- INITCOND is the empty state: no rows (or only NULLs) give count 0.
 CREATE AGGREGATE vqc.exact_quantile_agg(float8) (
@@ -61,7 +63,7 @@ CREATE AGGREGATE vqc.exact_quantile_agg(float8) (
 CREATE FUNCTION vqc.exact_quantile_numeric_transfn(vqc.exact_quantile_state, numeric)
 RETURNS vqc.exact_quantile_state
 AS 'MODULE_PATHNAME', 'vqc_exact_quantile_numeric_transfn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE AGGREGATE vqc.exact_quantile_agg(numeric) (
     SFUNC = vqc.exact_quantile_numeric_transfn,

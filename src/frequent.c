@@ -11,6 +11,7 @@
 
 #include "common/int.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 
 #include "frequent.h"
 
@@ -18,6 +19,32 @@ void
 freq_init(FreqSketch *f)
 {
 	memset(f, 0, sizeof(FreqSketch));
+}
+
+/*
+ * Zeroes what the counters do not use (text past each value's length,
+ * padding, items past nitems), so that equal sketches are equal bytes, as
+ * freq_read() builds them.
+ */
+void
+freq_clear_unused(FreqSketch *f)
+{
+	int			i;
+
+	for (i = 0; i < f->nitems; i++)
+	{
+		FreqItem	it;
+
+		memset(&it, 0, sizeof(it));
+		it.hash = f->items[i].hash;
+		it.num = f->items[i].num;
+		it.len = f->items[i].len;
+		it.clipped = f->items[i].clipped;
+		memcpy(it.text, f->items[i].text, it.len);
+		memcpy(&f->items[i], &it, sizeof(it));
+	}
+	memset(f->items + f->nitems, 0, (FREQ_K - f->nitems) * sizeof(FreqItem));
+	memset(f->count + f->nitems, 0, (FREQ_K - f->nitems) * sizeof(int64));
 }
 
 static inline bool
@@ -237,6 +264,8 @@ freq_read(VqcReader *r, FreqSketch *f, bool is_text)
 		if (is_text && bits != 0)
 			vqc_bad_state(r, "A text frequent value carries a number.");
 		memcpy(it->text, vqc_read_bytes(r, it->len), it->len);
+		if (!pg_verifymbstr(it->text, it->len, true))
+			vqc_bad_state(r, "A stored string is not valid in the server encoding.");
 		for (j = 0; j < i; j++)
 		{
 			if (freq_same(&f->items[j], it->hash, it->num, is_text))

@@ -53,6 +53,7 @@ typedef struct FreqSketch
 } FreqSketch;
 
 extern void freq_init(FreqSketch *f);
+extern void freq_clear_unused(FreqSketch *f);
 extern void freq_update(FreqSketch *f, uint64 hash, float8 num,
 						const char *text, int len, bool clipped, bool is_text);
 extern void freq_merge(FreqSketch *a, const FreqSketch *b, bool is_text);

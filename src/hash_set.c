@@ -17,10 +17,12 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "access/transam.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/typcache.h"
 
 #include "state_io.h"
@@ -46,8 +48,35 @@ PG_FUNCTION_INFO_V1(vqc_hash_value);
 typedef struct HashSetCache
 {
 	Oid			identity_typid;
+	bool		is_numeric;		/* special values need their own hashes */
+	Datum		numeric_zero;
+	uint16		binding;		/* the state's VEC8_BINDING_MASK bits */
 	FmgrInfo	hashfn;
 } HashSetCache;
+
+/*
+ * numeric's extended hash gives NaN, Infinity and -Infinity one hash (the
+ * seed): fine for a hash table, which compares keys, but the screen counts
+ * distinct hashes.  So each special value gets a constant of its own.
+ */
+#define HASH_NUMERIC_NAN	UINT64CONST(0x6e614e2d76716321)
+#define HASH_NUMERIC_PINF	UINT64CONST(0x666e492b76716321)
+#define HASH_NUMERIC_NINF	UINT64CONST(0x666e492d76716321)
+
+/*
+ * A state's binding: 1 for integers as themselves, else the OID of the
+ * hash function (built-in ones are below FirstNormalObjectId = 2^14; the
+ * others share the binding 0x3FFF), in flag bits 1 to 14.
+ */
+StaticAssertDecl(FirstNormalObjectId == 0x4000, "built-in OIDs fit in 14 bits");
+
+static uint16
+hash_set_binding(Oid identity_typid, Oid hashproc)
+{
+	Oid			tag = OidIsValid(identity_typid) ? 1 : Min(hashproc, 0x3FFF);
+
+	return (uint16) (tag << 1);
+}
 
 Datum
 vqc_hash_set_state_in(PG_FUNCTION_ARGS)
@@ -100,6 +129,15 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(HashSetCache));
 		cache->identity_typid =
 			(basetype == INT2OID || basetype == INT4OID || basetype == INT8OID) ? basetype : InvalidOid;
+		cache->is_numeric = (basetype == NUMERICOID);
+		if (cache->is_numeric)
+		{
+			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+			cache->numeric_zero = NumericGetDatum(int64_to_numeric(0));
+			MemoryContextSwitchTo(old);
+		}
+		cache->binding = hash_set_binding(cache->identity_typid, tce->hash_extended_proc);
 		fmgr_info_copy(&cache->hashfn, &tce->hash_extended_proc_finfo,
 					   fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cache;
@@ -119,6 +157,16 @@ hash_set_hash(FunctionCallInfo fcinfo, HashSetCache *cache, Datum value)
 		case INT2OID:
 			return (uint64) (int64) DatumGetInt16(value);
 	}
+	if (cache->is_numeric)
+	{
+		Numeric		n = DatumGetNumeric(value);
+
+		if (unlikely(numeric_is_nan(n)))
+			return HASH_NUMERIC_NAN;
+		if (unlikely(numeric_is_inf(n)))
+			return DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(n), cache->numeric_zero))
+				? HASH_NUMERIC_NINF : HASH_NUMERIC_PINF;
+	}
 	return DatumGetUInt64(FunctionCall2Coll(&cache->hashfn, PG_GET_COLLATION(),
 											value, Int64GetDatum(0)));
 }
@@ -133,6 +181,8 @@ vqc_hash_set_transfn(PG_FUNCTION_ARGS)
 	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
 	HashSetCache *cache = hash_set_hasher(fcinfo, 1);
 
+	if (unlikely((e->vec->flags & VEC8_BINDING_MASK) != cache->binding))
+		vec8_bind(e->vec, cache->binding);
 	vec8_append(e, hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1)));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
@@ -231,6 +281,7 @@ radix_sort_words(uint64 *a, uint64 *tmp, int64 n)
 		for (pass = 0; pass < RADIX_PASSES; pass++)
 			counts[pass * RADIX_SIZE + ((k >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	for (pass = 0; pass < RADIX_PASSES; pass++)
 	{
 		Size	   *c = counts + pass * RADIX_SIZE;
@@ -288,6 +339,7 @@ sorted_words(const uint64 *src, int64 n)
 		min = Min(min, k);
 		max = Max(max, k);
 	}
+	CHECK_FOR_INTERRUPTS();
 	/* the top 22 significant bits of (key - min) */
 	shift = Max(0, (max == min ? 0 : 64 - __builtin_clzll(max - min)) - 2 * RADIX_BITS);
 	for (i = 0; i < n; i++)
@@ -297,6 +349,7 @@ sorted_words(const uint64 *src, int64 n)
 		lo[(k >> shift) & (RADIX_SIZE - 1)]++;
 		hi[(k >> (shift + RADIX_BITS)) & (RADIX_SIZE - 1)]++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	radix_pass(src, tmp, n, min, shift, lo);
 	radix_pass(tmp, out, n, min, shift + RADIX_BITS, hi);
 
@@ -312,6 +365,9 @@ sorted_words(const uint64 *src, int64 n)
 			insertion_sort_words(out + run, end - run);
 		else
 			radix_sort_words(out + run, tmp, end - run);
+		/* about every million words */
+		if ((run >> 20) != (end >> 20))
+			CHECK_FOR_INTERRUPTS();
 		run = end;
 	}
 	pfree(lo);
@@ -338,6 +394,7 @@ distinct_hashes(const Vec8State *s)
 		if (h[i] != h[i - 1])
 			distinct++;
 	}
+	CHECK_FOR_INTERRUPTS();
 	pfree(h);
 	return distinct;
 }
@@ -400,6 +457,8 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 
 		while (end < n && h[end] == h[i])
 			end++;
+		if ((i >> 20) != (end >> 20))
+			CHECK_FOR_INTERRUPTS();
 		if (end - i > 1)
 		{
 			if (nout == max_hashes)

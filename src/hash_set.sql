@@ -42,10 +42,12 @@ RETURNS vqc.hash_set_state
 AS 'MODULE_PATHNAME', 'vqc_hash_set_transfn'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+-- STABLE like the transition function: growing a state reads
+-- vqc.exact_memory_limit
 CREATE FUNCTION vqc.hash_set_combinefn(vqc.hash_set_state, vqc.hash_set_state)
 RETURNS vqc.hash_set_state
 AS 'MODULE_PATHNAME', 'vqc_hash_set_combinefn'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- INITCOND is the empty state: no rows (or only NULLs) give count 0.
 -- Named *_agg, not after its state type: a one-argument call named like a

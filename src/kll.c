@@ -55,40 +55,36 @@ sort_level0(float8 *a, int n)
 	}
 }
 
-static const int64 powers_of_three[] = {
-	1, 3, 9, 27, 81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441,
-	1594323, 4782969, 14348907, 43046721, 129140163, 387420489, 1162261467,
-	3486784401, 10460353203, 31381059609, 94143178827, 282429536481,
-	847288609443, 2541865828329, 7625597484987, 22876792454961,
-	68630377364883, 205891132094649
-};
+/*
+ * Level capacities by depth below the top level: DataSketches' round(k *
+ * (2/3)^depth) in integers, floor((2k * 2^depth / 3^depth + 1) / 2), at
+ * least m.  From depth 10 on that is m, up to the deepest level a sketch
+ * may have (KLL_MAX_LEVELS - 1); the assertion below ties the item array's
+ * size to this table, and kll_read() rejects more levels than it covers.
+ */
+#define KLL_SHALLOW_CAPACITIES(X) \
+	X(350) X(233) X(156) X(104) X(69) X(46) X(31) X(20) X(14) X(9)
+#define KLL_AS_ELEMENT(c) c,
+#define KLL_AS_TERM(c) + c
 
-/* round(k * (2/3)^depth) in integers, as DataSketches computes it */
-static int
-cap_aux_aux(int64 k, int depth)
-{
-	int64		twok = k << 1;
-	int64		tmp = (twok << depth) / powers_of_three[depth];
+static const int16 shallow_capacity[] = {KLL_SHALLOW_CAPACITIES(KLL_AS_ELEMENT)};
 
-	return (int) ((tmp + 1) >> 1);
-}
+#define KLL_SHALLOW_DEPTHS ((int) lengthof(shallow_capacity))
 
-static int
-cap_aux(int k, int depth)
-{
-	int			half;
-
-	if (depth <= 30)
-		return cap_aux_aux(k, depth);
-	half = depth / 2;
-	return cap_aux_aux(cap_aux_aux(k, half), depth - half);
-}
+StaticAssertDecl(KLL_K == 350 && KLL_M == 8,
+				 "the capacity table is computed for k = 350 and m = 8");
+StaticAssertDecl((0 KLL_SHALLOW_CAPACITIES(KLL_AS_TERM)) +
+				 KLL_M * (KLL_MAX_LEVELS - KLL_SHALLOW_DEPTHS) == KLL_MAX_ITEMS,
+				 "KLL_MAX_ITEMS must be the capacity of KLL_MAX_LEVELS levels");
 
 /* DataSketches' capacity of level height in a sketch of nlevels levels */
 static inline int
 virtual_capacity(int nlevels, int height)
 {
-	return Max(KLL_M, cap_aux(KLL_K, nlevels - height - 1));
+	int			depth = nlevels - height - 1;
+
+	Assert(depth >= 0 && depth < KLL_MAX_LEVELS);
+	return depth < KLL_SHALLOW_DEPTHS ? shallow_capacity[depth] : KLL_M;
 }
 
 /*
@@ -142,16 +138,30 @@ kll_rank_error(const KllSketch *s)
 	return sqrt(KLL_RANK_ERROR * KLL_RANK_ERROR + sampling * sampling);
 }
 
+/* every byte set: a sketch is stored as it is */
 void
 kll_init(KllSketch *s)
 {
-	s->n = 0;
+	memset(s, 0, sizeof(KllSketch));
 	s->rng = KLL_SEED;
 	s->nlevels = 1;
-	s->shift = 0;
-	s->npending = 0;
-	s->pad = 0;
 	s->levels[0] = s->levels[1] = kll_total_capacity(1);
+}
+
+/*
+ * Zeroes what the sketch does not use (the free items below level 0, spent
+ * pending slots, level bounds past the top), so that equal sketches are
+ * equal bytes, as kll_read() builds them.
+ */
+void
+kll_clear_unused(KllSketch *s)
+{
+	memset(s->items, 0, s->levels[0] * sizeof(float8));
+	memset(s->pending + s->npending, 0,
+		   (KLL_MAX_PENDING - s->npending) * sizeof(float8));
+	memset(s->levels + s->nlevels + 1, 0,
+		   (KLL_MAX_LEVELS - s->nlevels) * sizeof(int32));
+	s->pad = 0;
 }
 
 static inline int
@@ -617,6 +627,7 @@ kll_read(VqcReader *r, KllSketch *s)
 		total += sizes[h];
 	}
 	capacity = kll_total_capacity(s->nlevels + s->shift);
+	Assert(capacity <= KLL_MAX_ITEMS);
 	if (total > capacity)
 		vqc_bad_state(r, "The quantile sketch holds more items than its levels allow.");
 	if ((uint64) total + s->npending > vqc_reader_remaining(r) / sizeof(float8))

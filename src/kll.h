@@ -77,6 +77,7 @@ typedef struct KllView
 } KllView;
 
 extern void kll_init(KllSketch *s);
+extern void kll_clear_unused(KllSketch *s);
 extern void kll_compress(KllSketch *s);
 extern void kll_insert(KllSketch *s, float8 x);
 extern void kll_sample_block(KllSketch *s);

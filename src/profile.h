@@ -3,7 +3,10 @@
  * profile.h
  *	  vqc.profile: the in-memory (and on-disk) layout of a column profile.
  *	  See profile.c for what it holds and docs/DESIGN.md for the rules all
- *	  state types follow.
+ *	  state types follow.  Three files implement it: profile.c (the
+ *	  aggregate), profile_format.c (stored, text and binary forms) and
+ *	  profile_accessors.c (the accessors); profile_internal.h is what they
+ *	  share.
  *
  *-------------------------------------------------------------------------
  */
@@ -90,8 +93,11 @@ typedef struct ProfileSketch
  * through PROFILE_SKETCH(s)->kll / ->freq / ->hll when profile_is_exact()
  * is false.
  */
+/* profile_format.c */
 extern ProfileState *profile_from_datum(Datum d);	/* detoasted, checked */
+/* profile.c */
 extern const char *profile_kind_name(int kind);
+/* profile_accessors.c */
 extern float8 profile_ndistinct(const ProfileState *s);	/* exact or HLL */
 extern float8 *profile_exact_numbers(const ProfileState *s, int *n);
 extern char **profile_exact_texts(const ProfileState *s, int *n);

@@ -1,9 +1,11 @@
 -- regex.sql: PCRE2 matching (src/regex.c).
 
+-- STABLE: vqc.regex_match_limit and vqc.regex_depth_limit decide whether a
+-- match completes or raises
 CREATE FUNCTION vqc.regex_match(value text, pattern text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'vqc_regex_match'
-LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+LANGUAGE C STRICT STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION vqc.regex_match(text, text) IS
 'True when the PCRE2 pattern matches anywhere in the value (unanchored, like ~; '

@@ -28,22 +28,32 @@ vqc_reader_init(VqcReader *r, const char *data, Size len, int errcode,
 
 /*
  * Rejects malformed input: 22P02 for the text form, 22P03 for the binary
- * form.  The detail says what is wrong, never what the bytes were.
+ * form.  The detail says what is wrong, never what the bytes were; the hint,
+ * when not NULL, what to do.
  */
-void
-vqc_bad_state(VqcReader *r, const char *detail)
+static void
+pg_attribute_noreturn()
+vqc_bad_state_hint(VqcReader *r, const char *detail, const char *hint)
 {
 	if (r->errcode == ERRCODE_INVALID_TEXT_REPRESENTATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s", r->typname),
-				 errdetail_internal("%s", detail)));
+				 errdetail_internal("%s", detail),
+				 hint ? errhint("%s", hint) : 0));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid external binary representation of type %s",
 					r->typname),
-			 errdetail_internal("%s", detail)));
+			 errdetail_internal("%s", detail),
+			 hint ? errhint("%s", hint) : 0));
 	pg_unreachable();
+}
+
+void
+vqc_bad_state(VqcReader *r, const char *detail)
+{
+	vqc_bad_state_hint(r, detail, NULL);
 }
 
 Size
@@ -110,10 +120,15 @@ vqc_read_i64(VqcReader *r)
 uint16
 vqc_read_header(VqcReader *r, uint32 magic)
 {
+	uint16		version;
+
 	if (vqc_read_u32(r) != magic)
 		vqc_bad_state(r, "The state does not start with this type's magic word.");
-	if (vqc_read_u16(r) != VQC_STATE_VERSION)
-		vqc_bad_state(r, "The state format version is not supported.");
+	version = vqc_read_u16(r);
+	if (version != VQC_STATE_VERSION)
+		vqc_bad_state_hint(r, psprintf("The state has format version %u; this version of vqc reads format version %d.",
+									   (unsigned int) version, VQC_STATE_VERSION),
+						   magic == VQC_MAGIC_PROFILE ? VQC_OLD_STATE_HINT : NULL);
 	return vqc_read_u16(r);
 }
 
@@ -230,6 +245,9 @@ vqc_grow_capacity(Size cur, Size need, Size max)
  * ---------------------------------------------------------------------
  */
 
+/* words a new transition state has room for; it grows geometrically */
+#define VEC8_START_WORDS		16
+
 /* most words a state may hold: the exact memory limit, and what palloc takes */
 static int64
 vec8_max_words(void)
@@ -321,6 +339,33 @@ vec8_check(const Vec8State *s)
 				 errdetail("The stored state was not written by this version of vqc.")));
 }
 
+/* the name of the context holding an aggregate context's Vec8 states */
+#define VEC8_STATES_NAME		"vqc aggregate states"
+
+/*
+ * The one child of aggcontext that holds all its Vec8 states.  The executor
+ * keeps a new expanded transition value without copying it only when its
+ * context is a child of the aggregate context; one child per group would
+ * cost a block per group and make HashAggregate's memory accounting, which
+ * walks every child at each new group, quadratic.  The child goes with the
+ * aggregate context when it is reset or deleted; our transition and combine
+ * functions return the object they were given, so the executor never
+ * deletes one object's context on its own.
+ */
+static MemoryContext
+vec8_states_context(MemoryContext aggcontext)
+{
+	MemoryContext c;
+
+	for (c = aggcontext->firstchild; c != NULL; c = c->nextchild)
+	{
+		if (strcmp(c->name, VEC8_STATES_NAME) == 0)
+			return c;
+	}
+	return AllocSetContextCreate(aggcontext, VEC8_STATES_NAME,
+								 ALLOCSET_DEFAULT_SIZES);
+}
+
 /*
  * The transition state in argument argno as a read-write expanded object
  * owned by the aggregate: itself when it already is one, else an expanded
@@ -345,12 +390,11 @@ vec8_transition_arg(FunctionCallInfo fcinfo, int argno)
 
 	flat = (Vec8State *) PG_DETOAST_DATUM(d);
 	vec8_check(flat);
-	objcxt = AllocSetContextCreate(aggcontext, "vqc aggregate state",
-								   ALLOCSET_DEFAULT_SIZES);
+	objcxt = vec8_states_context(aggcontext);
 	e = MemoryContextAlloc(objcxt, sizeof(Vec8Expanded));
 	EOH_init_header(&e->hdr, &vec8_eo_methods, objcxt);
-	/* start small, but never past the memory limit (it may be below 1024 words) */
-	capacity = Max(flat->nvalues, Min(1024, vec8_max_words()));
+	/* start small (groups may be many), never past the memory limit */
+	capacity = Max(flat->nvalues, Min(VEC8_START_WORDS, vec8_max_words()));
 	e->vec = MemoryContextAlloc(objcxt, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
 	memcpy(e->vec, flat, VEC8_HDRSZ + (Size) flat->nvalues * sizeof(uint64));
 	SET_VARSIZE(e->vec, VEC8_HDRSZ + (Size) capacity * sizeof(uint64));
@@ -397,11 +441,33 @@ vec8_append_slow(Vec8Expanded *e, uint64 word)
 	e->vec->values[e->vec->nvalues++] = word;
 }
 
+/*
+ * Binds s to the way its words are made, or raises when it is bound to
+ * another (an INITCOND or a merged state built from another input type).
+ */
+void
+vec8_bind(Vec8State *s, uint16 binding)
+{
+	uint16		cur = s->flags & VEC8_BINDING_MASK;
+
+	Assert((binding & ~VEC8_BINDING_MASK) == 0);
+	if (cur == binding || binding == 0)
+		return;
+	if (cur != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot mix states built from different input types"),
+				 errdetail("A state takes values of the input type it was built from, and merges only with states built from that type.")));
+	s->flags |= binding;
+}
+
 /* Appends r (read only) to the expanded state l. */
 void
 vec8_combine(Vec8Expanded *l, const Vec8State *r)
 {
 	int64		count;
+
+	vec8_bind(l->vec, r->flags & VEC8_BINDING_MASK);
 
 	if (pg_add_s64_overflow(l->vec->count, r->count, &count))
 		ereport(ERROR,
@@ -461,7 +527,7 @@ vec8_parse(const char *data, Size len, uint32 magic, int errcode,
 
 	vqc_reader_init(&r, data, len, errcode, typname);
 	flags = vqc_read_header(&r, magic);
-	if (flags & ~VEC8_OVERFLOW)
+	if (flags & ~(VEC8_OVERFLOW | (magic == VQC_MAGIC_HASH_SET ? VEC8_BINDING_MASK : 0)))
 		vqc_bad_state(&r, "The state has unknown flag bits set.");
 	count = vqc_read_i64(&r);
 	nvalues = vqc_read_i64(&r);

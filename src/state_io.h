@@ -22,8 +22,25 @@
 #include "lib/stringinfo.h"
 #include "utils/expandeddatum.h"
 
-/* version word of every state format written by this build */
+/*
+ * Version word of every state format written by this build.  A reader refuses
+ * any other version with a hint to take the state again (a stored profile) -
+ * so bumping it alone breaks more than old profiles: the INITCONDs of the
+ * aggregates (the empty states, version 1) in every released install script,
+ * which must keep installing and running against this library.  A changed
+ * format therefore keeps reading version 1: converted on read, or at least the
+ * empty state, while older stored profiles may be refused.  test/upgrade
+ * installs 0.1.0 and reads profiles its code stored; it fails when an old
+ * state is misread or refused without the hint.  The word stays where it is:
+ * right after the varlena header in the stored form, after the magic word in
+ * the text and binary forms.
+ */
 #define VQC_STATE_VERSION		1
+
+/* the hint when a profile of another format version is refused */
+#define VQC_OLD_STATE_HINT \
+	"Profiles are not converted between formats: take it again with this version of vqc " \
+	"(vqc.set_baseline() for a baseline; a suite's next run stores new profiles)."
 
 /* magic words, one per state type ("VQCT", "VQCQ", "VQCH", "VQCP") */
 #define VQC_MAGIC_TALLY			0x56514354
@@ -44,6 +61,7 @@ extern void vqc_reader_init(VqcReader *r, const char *data, Size len,
 							int errcode, const char *typname);
 extern pg_attribute_noreturn() void vqc_bad_state(VqcReader *r, const char *detail);
 extern uint16 vqc_read_header(VqcReader *r, uint32 magic);
+extern void vqc_old_state_version(uint16 version, const char *typname) pg_attribute_noreturn();
 extern uint8 vqc_read_u8(VqcReader *r);
 extern uint32 vqc_read_u32(VqcReader *r);
 extern int32 vqc_read_i32(VqcReader *r);
@@ -74,6 +92,12 @@ extern Size vqc_grow_capacity(Size cur, Size need, Size max);
  * VARSIZE says; nvalues of it are in use (the rest is zeroed slack).
  */
 #define VEC8_OVERFLOW			0x0001
+/*
+ * The other flag bits bind a state to how its words were made (hash_set:
+ * integers as themselves, or a type's extended hash); 0 = not bound yet.
+ * States of different bindings neither take each other's inputs nor merge.
+ */
+#define VEC8_BINDING_MASK		0x7FFE
 
 typedef struct Vec8State
 {
@@ -99,6 +123,7 @@ extern Vec8State *vec8_new(int64 capacity);
 extern Vec8Expanded *vec8_transition_arg(FunctionCallInfo fcinfo, int argno);
 extern void vec8_append_slow(Vec8Expanded *e, uint64 word);
 extern void vec8_combine(Vec8Expanded *l, const Vec8State *r);
+extern void vec8_bind(Vec8State *s, uint16 binding);
 extern Vec8State *vec8_get_arg(FunctionCallInfo fcinfo, int argno);
 extern void vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic);
 extern Vec8State *vec8_parse(const char *data, Size len, uint32 magic,

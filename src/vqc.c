@@ -25,6 +25,18 @@ int			vqc_exact_memory_limit = -1;
 
 void		_PG_init(void);
 
+/* 0 kB would let no collector hold a single value: -1 or at least 1 kB */
+static bool
+check_exact_memory_limit(int *newval, void **extra, GucSource source)
+{
+	if (*newval == 0)
+	{
+		GUC_check_errdetail("vqc.exact_memory_limit must be -1 (use work_mem) or at least 1 kB.");
+		return false;
+	}
+	return true;
+}
+
 Size
 vqc_exact_memory_limit_bytes(void)
 {
@@ -74,7 +86,7 @@ _PG_init(void)
 							&vqc_exact_memory_limit,
 							-1, -1, INT_MAX,
 							PGC_USERSET, GUC_UNIT_KB,
-							NULL, NULL, NULL);
+							check_exact_memory_limit, NULL, NULL);
 
 	MarkGUCPrefixReserved("vqc");
 }

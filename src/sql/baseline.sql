@@ -9,20 +9,21 @@ CREATE TABLE vqc.baseline (
     column_type    text NOT NULL,
     profile        vqc.profile NOT NULL,
     created_at     timestamptz NOT NULL DEFAULT now(),
-    created_by     name NOT NULL DEFAULT current_user,
-    PRIMARY KEY (target_schema, target_table, label, column_name)
+    created_by     regrole NOT NULL,
+    target         regclass NOT NULL,
+    PRIMARY KEY (target, label, column_name)
 );
 COMMENT ON TABLE vqc.baseline IS
     'Baseline column profiles under a label; drift is measured against them without re-reading the baseline data.';
+COMMENT ON COLUMN vqc.baseline.created_by IS
+    'The baseline''s owner: only its members replace or drop it.';
 SELECT pg_catalog.pg_extension_config_dump('vqc.baseline', '');
--- a profile holds row values: only roles that may read the table see or set its baselines
+-- A profile holds row values: only roles for which may_read_values() holds
+-- see a baseline; only vqc.set_baseline / drop_baseline write the table.
 ALTER TABLE vqc.baseline ENABLE ROW LEVEL SECURITY;
 CREATE POLICY baseline_readers ON vqc.baseline FOR SELECT
-    USING (vqc_report.may_read_table(target_schema, target_table));
-CREATE POLICY baseline_writers ON vqc.baseline FOR ALL
-    USING (vqc_report.may_read_table(target_schema, target_table))
-    WITH CHECK (vqc_report.may_read_table(target_schema, target_table));
-GRANT SELECT, INSERT, DELETE ON vqc.baseline TO PUBLIC;
+    USING (vqc_report.may_read_values(target, target_schema, target_table));
+GRANT SELECT ON vqc.baseline TO PUBLIC;
 
 CREATE TABLE vqc_report.drift_run (
     drift_run_id     bigserial PRIMARY KEY,
@@ -37,7 +38,8 @@ CREATE TABLE vqc_report.drift_run (
     drift_share      double precision,
     share_threshold  double precision NOT NULL,
     dataset_drifted  boolean NOT NULL,
-    run_by           name NOT NULL DEFAULT current_user
+    run_by           name NOT NULL,
+    target           regclass
 );
 COMMENT ON TABLE vqc_report.drift_run IS 'One row per vqc.drift_report(): the dataset verdict.';
 
@@ -51,15 +53,31 @@ CREATE TABLE vqc_report.drift_result (
     drifted        boolean,
     exact          boolean,
     error_message  text,
-    result         jsonb,
     PRIMARY KEY (drift_run_id, column_name)
 );
-COMMENT ON TABLE vqc_report.drift_result IS 'Per-column drift of each drift report.';
-GRANT SELECT, INSERT ON vqc_report.drift_run, vqc_report.drift_result TO PUBLIC;
-GRANT USAGE ON SEQUENCE vqc_report.drift_run_drift_run_id_seq TO PUBLIC;
+COMMENT ON TABLE vqc_report.drift_result IS 'Per-column drift of each drift report: scores and verdicts (details in drift_detail).';
+
+-- vqc.drift()'s whole answer: its details hold values of the table (bin
+-- edges, frequent values), so only the table's readers see them.
+CREATE TABLE vqc_report.drift_detail (
+    drift_run_id   bigint NOT NULL,
+    column_name    text NOT NULL,
+    target         regclass NOT NULL,
+    target_schema  name NOT NULL,
+    target_table   name NOT NULL,
+    result         jsonb,
+    PRIMARY KEY (drift_run_id, column_name),
+    FOREIGN KEY (drift_run_id, column_name) REFERENCES vqc_report.drift_result ON DELETE CASCADE
+);
+COMMENT ON TABLE vqc_report.drift_detail IS
+    'vqc.drift()''s full answer per column of a drift report; visible only where vqc_report.may_read_values() holds.';
+ALTER TABLE vqc_report.drift_detail ENABLE ROW LEVEL SECURITY;
+CREATE POLICY drift_detail_readers ON vqc_report.drift_detail FOR SELECT
+    USING (vqc_report.may_read_values(target, target_schema, target_table));
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.drift_run', '');
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.drift_run_drift_run_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.drift_result', '');
+SELECT pg_catalog.pg_extension_config_dump('vqc_report.drift_detail', '');
 
 -- Profiles of the given columns of target in one scan: {column: profile text}.
 CREATE FUNCTION vqc._profile_scan(target regclass, columns text[], OUT profiles jsonb, OUT rows_scanned bigint)
@@ -70,11 +88,11 @@ DECLARE
 BEGIN
     profiles := '{}';
     IF columns IS NULL OR cardinality(columns) = 0 THEN
-        EXECUTE format('SELECT count(*) FROM %s', target) INTO rows_scanned;
+        EXECUTE format('SELECT pg_catalog.count(*) FROM %s', target) INTO rows_scanned;
         RETURN;
     END IF;
-    EXECUTE format('SELECT count(*), ARRAY[%s]::text[] FROM %s',
-                   (SELECT string_agg(format('vqc.profile_agg(%I)::text', c), ', ' ORDER BY o)
+    EXECUTE format('SELECT pg_catalog.count(*), ARRAY[%s]::pg_catalog.text[] FROM %s',
+                   (SELECT string_agg(format('vqc.profile_agg(%I)::pg_catalog.text', c), ', ' ORDER BY o)
                       FROM unnest(columns) WITH ORDINALITY AS x(c, o)),
                    target)
         INTO rows_scanned, arr;
@@ -83,57 +101,93 @@ END
 $$;
 
 -- Stores the profiles of columns (default: every column a profile supports)
--- under label, replacing a baseline of that label.  One scan.
+-- under label, replacing a baseline of that label.  One scan, as the caller
+-- (vqc_with_caller: see suites.sql); the caller must own a baseline it replaces.
 CREATE FUNCTION vqc.set_baseline(target regclass, label text, columns text[] DEFAULT NULL)
 RETURNS integer
+AS 'MODULE_PATHNAME', 'vqc_with_caller'
+LANGUAGE C;
+COMMENT ON FUNCTION vqc.set_baseline(regclass, text, text[]) IS
+    'Stores the profiles of the table''s columns (default: all that a profile supports) under a label, in one scan.';
+
+CREATE FUNCTION vqc._set_baseline_check(target regclass, label text, columns text[])
+RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    cols   text[];
-    scan   record;
-    sch    name;
-    tbl    name;
-    n      integer;
+    cols text[];
+    scan record;
 BEGIN
     IF target IS NULL OR label IS NULL OR label = '' THEN
         RAISE EXCEPTION 'target and label must not be null or empty' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    PERFORM vqc._require_select(target);
     SELECT array_agg(column_name) INTO cols
       FROM vqc._profile_columns(target, coalesce(columns, '{*}'));
     IF cols IS NULL THEN
         RAISE EXCEPTION 'table % has no column a profile supports', target USING ERRCODE = 'datatype_mismatch';
     END IF;
-    SELECT n.nspname, c.relname INTO sch, tbl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.oid = target;
     scan := vqc._profile_scan(target, cols);
-    DELETE FROM vqc.baseline b WHERE b.target_schema = sch AND b.target_table = tbl AND b.label = set_baseline.label;
-    INSERT INTO vqc.baseline (target_schema, target_table, label, column_name, column_type, profile)
-    SELECT sch, tbl, set_baseline.label, p.key, format_type(a.atttypid, NULL), (p.value #>> '{}')::vqc.profile
-      FROM jsonb_each(scan.profiles) p
-      JOIN pg_attribute a ON a.attrelid = target AND a.attname = p.key;
+    RETURN scan.profiles;
+END
+$$;
+
+CREATE FUNCTION vqc._set_baseline_write(caller regrole, profiles jsonb, target regclass, label text, columns text[])
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    owner regrole;
+    n     integer;
+BEGIN
+    PERFORM vqc._require_select(target, caller);
+    SELECT b.created_by INTO owner FROM vqc.baseline b
+     WHERE b.target = _set_baseline_write.target AND b.label = _set_baseline_write.label LIMIT 1;
+    IF owner IS NOT NULL AND NOT coalesce(pg_has_role(caller, owner, 'MEMBER'), false) THEN
+        RAISE EXCEPTION 'baseline "%" of table % belongs to role %', label, target, owner
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Choose another label, or ask its owner to drop it.';
+    END IF;
+    DELETE FROM vqc.baseline b WHERE b.target = _set_baseline_write.target AND b.label = _set_baseline_write.label;
+    INSERT INTO vqc.baseline (target_schema, target_table, label, column_name, column_type, profile,
+                              created_by, target)
+    SELECT n.nspname, c.relname, _set_baseline_write.label, p.key, format_type(a.atttypid, NULL),
+           (p.value #>> '{}')::vqc.profile, caller, c.oid
+      FROM jsonb_each(profiles) p
+      JOIN pg_class c ON c.oid = _set_baseline_write.target
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = p.key;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION vqc.set_baseline(regclass, text, text[]) IS
-    'Stores the profiles of the table''s columns (default: all that a profile supports) under a label, in one scan.';
 
 CREATE FUNCTION vqc.drop_baseline(target regclass, label text)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'vqc_with_caller'
+LANGUAGE C;
+COMMENT ON FUNCTION vqc.drop_baseline(regclass, text) IS
+    'Removes a baseline you own; returns the number of column profiles removed.';
+
+CREATE FUNCTION vqc._drop_baseline_write(caller regrole, target regclass, label text)
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
 DECLARE
     n integer;
 BEGIN
+    IF EXISTS (SELECT 1 FROM vqc.baseline b
+                WHERE b.target = _drop_baseline_write.target AND b.label = _drop_baseline_write.label
+                  AND NOT coalesce(pg_has_role(caller, b.created_by, 'MEMBER'), false)) THEN
+        RAISE EXCEPTION 'must be a member of the owner of baseline "%" of table % to drop it', label, target
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     DELETE FROM vqc.baseline b
-     USING pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-     WHERE c.oid = target AND b.target_schema = s.nspname AND b.target_table = c.relname
-       AND b.label = drop_baseline.label;
+     WHERE b.target = _drop_baseline_write.target AND b.label = _drop_baseline_write.label;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION vqc.drop_baseline(regclass, text) IS 'Removes a baseline; returns the number of column profiles removed.';
 
 -- The baseline profile of one column, or an error naming what is missing.
 CREATE FUNCTION vqc._baseline_profile(target regclass, label text, colname text)
@@ -144,13 +198,11 @@ DECLARE
     p vqc.profile;
 BEGIN
     SELECT b.profile INTO p
-      FROM vqc.baseline b JOIN pg_namespace s ON s.nspname = b.target_schema
-      JOIN pg_class c ON c.relnamespace = s.oid AND c.relname = b.target_table
-     WHERE c.oid = target AND b.label = _baseline_profile.label AND b.column_name = colname;
+      FROM vqc.baseline b
+     WHERE b.target = _baseline_profile.target AND b.label = _baseline_profile.label AND b.column_name = colname;
     IF NOT FOUND THEN
-        IF NOT EXISTS (SELECT 1 FROM vqc.baseline b JOIN pg_namespace s ON s.nspname = b.target_schema
-                         JOIN pg_class c ON c.relnamespace = s.oid AND c.relname = b.target_table
-                        WHERE c.oid = target AND b.label = _baseline_profile.label) THEN
+        IF NOT EXISTS (SELECT 1 FROM vqc.baseline b
+                        WHERE b.target = _baseline_profile.target AND b.label = _baseline_profile.label) THEN
             RAISE EXCEPTION 'baseline "%" of table % does not exist', label, target
                 USING ERRCODE = 'undefined_object',
                       HINT = 'Store one with vqc.set_baseline().';
@@ -163,8 +215,8 @@ END
 $$;
 
 -- Drift of every baselined column, from one scan of the current table;
--- recorded in vqc_report.drift_run / drift_result.  The dataset drifts when
--- the share of drifted columns reaches drift_share.
+-- recorded in vqc_report.drift_run / drift_result / drift_detail.  The
+-- dataset drifts when the share of drifted columns reaches drift_share.
 CREATE FUNCTION vqc.drift_report(target regclass, label text, method text DEFAULT 'auto',
                                  options jsonb DEFAULT '{}', drift_share double precision DEFAULT 0.5)
 RETURNS TABLE (drift_run_id bigint, column_name text, method_used text, score double precision,
@@ -172,39 +224,65 @@ RETURNS TABLE (drift_run_id bigint, column_name text, method_used text, score do
                error_message text)
 LANGUAGE plpgsql
 AS $$
-#variable_conflict use_column
+DECLARE
+    done jsonb := vqc._record_drift_report(target, label, method, options, drift_share);
+BEGIN
+    RETURN QUERY
+    SELECT (done ->> 'drift_run_id')::bigint, x ->> 'column', x -> 'drift' ->> 'method',
+           (x -> 'drift' ->> 'score')::float8, (x -> 'drift' ->> 'p_value')::float8,
+           (x -> 'drift' ->> 'threshold')::float8, (x -> 'drift' ->> 'drifted')::boolean,
+           (x -> 'drift' ->> 'exact')::boolean, x ->> 'error'
+      FROM jsonb_array_elements(done -> 'results') x
+     ORDER BY x ->> 'column';
+END
+$$;
+COMMENT ON FUNCTION vqc.drift_report(regclass, text, text, jsonb, double precision) IS
+    'Drift of every baselined column from one scan of the table, recorded in vqc_report.drift_run / drift_result with the dataset verdict.';
+
+-- The drift report, computed as the caller and recorded by the extension's
+-- owner (vqc_with_caller: see suites.sql); returns {drift_run_id, results}.
+CREATE FUNCTION vqc._record_drift_report(target regclass, label text, method text, options jsonb,
+                                         drift_share double precision)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'vqc_with_caller'
+LANGUAGE C;
+
+CREATE FUNCTION vqc._record_drift_report_check(target regclass, label text, method text, options jsonb,
+                                               drift_share double precision)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
 DECLARE
     started timestamptz := clock_timestamp();
-    sch     name;
-    tbl     name;
     base    record;
     cols    text[];
     scan    record;
     d       jsonb;
     msg     text;
-    rid     bigint;
     results jsonb := '[]';
 BEGIN
+    IF target IS NULL OR label IS NULL THEN
+        RAISE EXCEPTION 'target and label must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF drift_share IS NULL OR drift_share <= 0 OR drift_share > 1 THEN
         RAISE EXCEPTION 'drift_share must be in (0, 1]' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT s.nspname, c.relname INTO sch, tbl FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-     WHERE c.oid = target;
-    -- baselined columns that still exist with a type a profile supports
-    SELECT array_agg(b.column_name ORDER BY a.attnum) INTO cols
-      FROM vqc.baseline b
-      JOIN pg_attribute a ON a.attrelid = target AND a.attname = b.column_name AND NOT a.attisdropped
-     WHERE b.target_schema = sch AND b.target_table = tbl AND b.label = drift_report.label
-       AND vqc._profiles_type(a.atttypid);
-    IF NOT EXISTS (SELECT 1 FROM vqc.baseline b WHERE b.target_schema = sch AND b.target_table = tbl
-                                                 AND b.label = drift_report.label) THEN
+    -- the baselines the caller may read (row-level security on vqc.baseline)
+    IF NOT EXISTS (SELECT 1 FROM vqc.baseline b WHERE b.target = _record_drift_report_check.target
+                                                 AND b.label = _record_drift_report_check.label) THEN
         RAISE EXCEPTION 'baseline "%" of table % does not exist', label, target
             USING ERRCODE = 'undefined_object', HINT = 'Store one with vqc.set_baseline().';
     END IF;
+    -- baselined columns that still exist with a type a profile supports
+    SELECT array_agg(b.column_name ORDER BY a.attnum) INTO cols
+      FROM vqc.baseline b
+      JOIN pg_attribute a ON a.attrelid = b.target AND a.attname = b.column_name AND NOT a.attisdropped
+     WHERE b.target = _record_drift_report_check.target AND b.label = _record_drift_report_check.label
+       AND vqc._profiles_type(a.atttypid);
     scan := vqc._profile_scan(target, cols);
 
     FOR base IN SELECT b.column_name, b.profile FROM vqc.baseline b
-                 WHERE b.target_schema = sch AND b.target_table = tbl AND b.label = drift_report.label
+                 WHERE b.target = _record_drift_report_check.target AND b.label = _record_drift_report_check.label
                  ORDER BY b.column_name LOOP
         d := NULL;
         msg := NULL;
@@ -219,30 +297,46 @@ BEGIN
         END IF;
         results := results || jsonb_build_array(jsonb_build_object('column', base.column_name, 'drift', d, 'error', msg));
     END LOOP;
+    RETURN jsonb_build_object('started', started, 'finished', clock_timestamp(),
+                              'rows', scan.rows_scanned, 'results', results);
+END
+$$;
 
+CREATE FUNCTION vqc._record_drift_report_write(caller regrole, computed jsonb, target regclass, label text,
+                                               method text, options jsonb, drift_share double precision)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    rid bigint;
+BEGIN
+    PERFORM vqc._require_select(target, caller);
     INSERT INTO vqc_report.drift_run AS r (target_schema, target_table, baseline_label, started_at, finished_at,
                                           rows_scanned, columns, drifted_columns, drift_share, share_threshold,
-                                          dataset_drifted)
-    SELECT sch, tbl, label, started, clock_timestamp(), scan.rows_scanned,
-           count(*), count(*) FILTER (WHERE (x -> 'drift' ->> 'drifted')::boolean),
-           (count(*) FILTER (WHERE (x -> 'drift' ->> 'drifted')::boolean))::float8 / nullif(count(*), 0),
-           drift_share,
-           coalesce((count(*) FILTER (WHERE (x -> 'drift' ->> 'drifted')::boolean))::float8 / nullif(count(*), 0)
-                    >= drift_share, false)
-      FROM jsonb_array_elements(results) x
+                                          dataset_drifted, run_by, target)
+    SELECT n.nspname, c.relname, label, (computed ->> 'started')::timestamptz, (computed ->> 'finished')::timestamptz,
+           (computed ->> 'rows')::bigint, x.columns, x.drifted, x.drifted::float8 / nullif(x.columns, 0),
+           drift_share, coalesce(x.drifted::float8 / nullif(x.columns, 0) >= drift_share, false),
+           caller::text, c.oid
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+           LATERAL (SELECT count(*)::integer AS columns,
+                           (count(*) FILTER (WHERE (e -> 'drift' ->> 'drifted')::boolean))::integer AS drifted
+                      FROM jsonb_array_elements(computed -> 'results') e) x
+     WHERE c.oid = target
     RETURNING r.drift_run_id INTO rid;
 
     INSERT INTO vqc_report.drift_result (drift_run_id, column_name, method, score, p_value, threshold,
-                                         drifted, exact, error_message, result)
+                                         drifted, exact, error_message)
     SELECT rid, x ->> 'column', x -> 'drift' ->> 'method', (x -> 'drift' ->> 'score')::float8,
            (x -> 'drift' ->> 'p_value')::float8, (x -> 'drift' ->> 'threshold')::float8,
-           (x -> 'drift' ->> 'drifted')::boolean, (x -> 'drift' ->> 'exact')::boolean, x ->> 'error', x -> 'drift'
-      FROM jsonb_array_elements(results) x;
+           (x -> 'drift' ->> 'drifted')::boolean, (x -> 'drift' ->> 'exact')::boolean, x ->> 'error'
+      FROM jsonb_array_elements(computed -> 'results') x;
 
-    RETURN QUERY
-    SELECT r.drift_run_id, r.column_name, r.method, r.score, r.p_value, r.threshold, r.drifted, r.exact, r.error_message
-      FROM vqc_report.drift_result r WHERE r.drift_run_id = rid ORDER BY r.column_name;
+    INSERT INTO vqc_report.drift_detail (drift_run_id, column_name, target, target_schema, target_table, result)
+    SELECT rid, x ->> 'column', r.target, r.target_schema, r.target_table, x -> 'drift'
+      FROM vqc_report.drift_run r, jsonb_array_elements(computed -> 'results') x
+     WHERE r.drift_run_id = rid;
+
+    RETURN jsonb_build_object('drift_run_id', rid, 'results', computed -> 'results');
 END
 $$;
-COMMENT ON FUNCTION vqc.drift_report(regclass, text, text, jsonb, double precision) IS
-    'Drift of every baselined column from one scan of the table, recorded in vqc_report.drift_run / drift_result with the dataset verdict.';

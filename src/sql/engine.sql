@@ -193,8 +193,8 @@ CREATE FUNCTION vqc._quantile_arg(qcol text, type_sql text)
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT format(CASE WHEN vqc._base_type(type_sql::regtype) = 'numeric'::regtype THEN '%s::numeric'
-                       ELSE '%s::float8' END, qcol)
+    SELECT format(CASE WHEN vqc._base_type(type_sql::regtype) = 'numeric'::regtype THEN '%s::pg_catalog.numeric'
+                       ELSE '%s::pg_catalog.float8' END, qcol)
 $$;
 
 -- SQL for a failing row's key as jsonb text: the key columns; without a key,
@@ -211,16 +211,17 @@ DECLARE
 BEGIN
     IF key_columns IS NULL OR cardinality(key_columns) = 0 THEN
         RETURN CASE kind
-            WHEN 'p' THEN 'jsonb_build_object(''partition'', tableoid::regclass::text, ''ctid'', ctid::text)::text'
-            WHEN 'r' THEN 'jsonb_build_object(''ctid'', ctid::text)::text'
-            WHEN 'm' THEN 'jsonb_build_object(''ctid'', ctid::text)::text'
-            ELSE 'NULL::text' END;
+            WHEN 'p' THEN 'pg_catalog.jsonb_build_object(''partition'', tableoid::pg_catalog.regclass::pg_catalog.text, '
+                          '''ctid'', ctid::pg_catalog.text)::pg_catalog.text'
+            WHEN 'r' THEN 'pg_catalog.jsonb_build_object(''ctid'', ctid::pg_catalog.text)::pg_catalog.text'
+            WHEN 'm' THEN 'pg_catalog.jsonb_build_object(''ctid'', ctid::pg_catalog.text)::pg_catalog.text'
+            ELSE 'NULL::pg_catalog.text' END;
     END IF;
     FOREACH c IN ARRAY key_columns LOOP
         PERFORM vqc._column(target, c);
         parts := parts || format('%L, %I', c, c);
     END LOOP;
-    RETURN format('jsonb_build_object(%s)::text', array_to_string(parts, ', '));
+    RETURN format('pg_catalog.jsonb_build_object(%s)::pg_catalog.text', array_to_string(parts, ', '));
 END
 $$;
 
@@ -334,7 +335,7 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     entry     vqc.expectation_catalog := vqc._check_kwargs(etype, kwargs);
-    p         text := format('($1->%s)', pidx);
+    p         text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
     col       record;
     colname   text := vqc._kw_text(etype, kwargs, 'column');
     qcol      text;
@@ -381,7 +382,7 @@ BEGIN
                 PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
             END IF;
         END IF;
-        RETURN plan || jsonb_build_object('items', jsonb_build_object('n', 'count(*)'),
+        RETURN plan || jsonb_build_object('items', jsonb_build_object('n', 'pg_catalog.count(*)'),
                                           'value_item', 'n', 'compare_type', 'numeric',
                                           'min_value', lo, 'max_value', hi);
     END IF;
@@ -393,15 +394,14 @@ BEGIN
             bound_type := col.type_sql;
             PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
             -- a btree order is not enough: jsonb, for one, has no min() or max()
-            BEGIN
-                EXECUTE format('SELECT min(NULL::%1$s), max(NULL::%1$s)', col.type_sql);
-            EXCEPTION WHEN undefined_function THEN
+            stat_sql := vqc._minmax_sql(col.type_sql::regtype,
+                                        CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min' ELSE 'max' END,
+                                        qcol);
+            IF stat_sql IS NULL THEN
                 RAISE EXCEPTION '% needs a column whose type has min() and max(); column "%" is of type %',
                                 etype, colname, col.type_sql
                     USING ERRCODE = 'datatype_mismatch';
-            END;
-            stat_sql := format(CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min(%s)'
-                                          ELSE 'max(%s)' END, qcol);
+            END IF;
         ELSE
             IF col.category <> 'N' THEN
                 RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, col.type_sql
@@ -409,9 +409,9 @@ BEGIN
             END IF;
             bound_type := 'numeric';
             stat_sql := CASE etype
-                WHEN 'expect_column_mean_to_be_between'   THEN format('avg(%s)::float8', qcol)
-                WHEN 'expect_column_stdev_to_be_between'  THEN format('stddev_samp(%s)::float8', qcol)
-                WHEN 'expect_column_sum_to_be_between'    THEN format('sum(%s)', qcol)
+                WHEN 'expect_column_mean_to_be_between'   THEN format('pg_catalog.avg(%s)::pg_catalog.float8', qcol)
+                WHEN 'expect_column_stdev_to_be_between'  THEN format('pg_catalog.stddev_samp(%s)::pg_catalog.float8', qcol)
+                WHEN 'expect_column_sum_to_be_between'    THEN format('pg_catalog.sum(%s)', qcol)
                 -- the planner computes the two identical aggregate calls once
                 WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile(vqc.exact_quantile_agg(%s), 0.5)',
                                                                       vqc._quantile_arg(qcol, col.type_sql))
@@ -427,10 +427,17 @@ BEGIN
                                              format('o%s', pidx),
                                              format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
                                                     vqc._quantile_arg(qcol, col.type_sql)))
+                     ELSE '{}' END ||
+                     -- brackets for one exact pass should the collector overflow
+                     CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target) THEN
+                          jsonb_build_object(format('k%s', pidx),
+                                             format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, col.type_sql)))
                      ELSE '{}' END,
             'value_item', format('s%s', pidx),
             'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
             'count_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('c%s', pidx) END,
+            'sketch_item', CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target)
+                                THEN format('k%s', pidx) END,
             'statistic', etype,
             'compare_type', bound_type,
             'min_value', lo, 'max_value', hi,
@@ -444,12 +451,12 @@ BEGIN
 
     -- ---------------------------------------------------------- map
     mostly := vqc._kw_mostly(etype, kwargs);
-    value_sql := format('%s::text', qcol);
+    value_sql := format('%s::pg_catalog.text', qcol);
 
     CASE etype
     WHEN 'expect_column_values_to_not_be_null' THEN
         expected := format('%s IS NOT NULL', qcol);
-        value_sql := 'NULL::text';
+        value_sql := 'NULL::pg_catalog.text';
         skip_missing := true;
     WHEN 'expect_column_values_to_be_null' THEN
         expected := format('%s IS NULL', qcol);
@@ -461,12 +468,12 @@ BEGIN
         SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
         PERFORM vqc._check_bounds(etype, lo, hi, col.type_sql);
         IF lo IS NOT NULL THEN
-            conds := conds || format('%s %s (%s->>''min_value'')::%s', qcol,
-                                     CASE WHEN strict_lo THEN '>' ELSE '>=' END, p, col.type_sql);
+            conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_lo THEN '>' ELSE '>=' END,
+                                               format('(%s OPERATOR(pg_catalog.->>) ''min_value'')::%s', p, col.type_sql));
         END IF;
         IF hi IS NOT NULL THEN
-            conds := conds || format('%s %s (%s->>''max_value'')::%s', qcol,
-                                     CASE WHEN strict_hi THEN '<' ELSE '<=' END, p, col.type_sql);
+            conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_hi THEN '<' ELSE '<=' END,
+                                               format('(%s OPERATOR(pg_catalog.->>) ''max_value'')::%s', p, col.type_sql));
         END IF;
         expected := array_to_string(conds, ' AND ');
     WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
@@ -474,17 +481,19 @@ BEGIN
         IF etype = 'expect_column_value_lengths_to_equal' THEN
             lo := vqc._kw(etype, kwargs, 'value', '{number}');
             hi := lo;
-            p := p || '->''value''';
-            conds := ARRAY[format('char_length(%s) = (%s)::numeric', qcol, p)];
+            p := p || ' OPERATOR(pg_catalog.->) ''value''';
+            conds := ARRAY[format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.=) (%s)::pg_catalog.numeric', qcol, p)];
         ELSE
             SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
             PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
             IF lo IS NOT NULL THEN
-                conds := conds || format('char_length(%s) %s (%s->>''min_value'')::numeric', qcol,
+                conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
+                                         '(%s OPERATOR(pg_catalog.->>) ''min_value'')::pg_catalog.numeric', qcol,
                                          CASE WHEN strict_lo THEN '>' ELSE '>=' END, p);
             END IF;
             IF hi IS NOT NULL THEN
-                conds := conds || format('char_length(%s) %s (%s->>''max_value'')::numeric', qcol,
+                conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
+                                         '(%s OPERATOR(pg_catalog.->>) ''max_value'')::pg_catalog.numeric', qcol,
                                          CASE WHEN strict_hi THEN '<' ELSE '<=' END, p);
             END IF;
         END IF;
@@ -495,7 +504,7 @@ BEGIN
     WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));
-        expected := format('%svqc.regex_match(%s, %s->>''regex'')',
+        expected := format('%svqc.regex_match(%s, %s OPERATOR(pg_catalog.->>) ''regex'')',
                            CASE WHEN etype LIKE '%not_match%' THEN 'NOT ' ELSE '' END, qcol, p);
     WHEN 'expect_column_values_to_match_regex_list', 'expect_column_values_to_not_match_regex_list' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
@@ -508,7 +517,8 @@ BEGIN
                 PERFORM vqc._bad_kwarg(etype, 'regex_list must hold strings');
             END IF;
             PERFORM vqc.regex_validate(v ->> i);
-            conds := conds || format('vqc.regex_match(%s, %s->''regex_list''->>%s)', qcol, p, i);
+            conds := conds || format('vqc.regex_match(%s, %s OPERATOR(pg_catalog.->) ''regex_list'' OPERATOR(pg_catalog.->>) %s)',
+                                     qcol, p, i);
         END LOOP;
         pat := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
         IF pat NOT IN ('any', 'all') THEN
@@ -522,7 +532,7 @@ BEGIN
     WHEN 'expect_column_values_to_match_strftime_format' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.strftime_validate(vqc._kw_text(etype, kwargs, 'strftime_format'));
-        expected := format('vqc.matches_strftime(%s, %s->>''strftime_format'')', qcol, p);
+        expected := format('vqc.matches_strftime(%s, %s OPERATOR(pg_catalog.->>) ''strftime_format'')', qcol, p);
     WHEN 'expect_column_values_to_be_iso8601' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         pat := coalesce(vqc._kw_text(etype, kwargs, 'kind'), 'date');
@@ -535,24 +545,26 @@ BEGIN
         expected := format('vqc.is_email(%s)', qcol);
     WHEN 'expect_column_values_to_be_in_set', 'expect_column_values_to_not_be_in_set' THEN
         PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), col.type_sql);
-        expected := format('%s%s = ANY (vqc._jsonb_text_array(%s->''value_set'')::%s[])',
-                           CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
-                           qcol, p, col.type_sql);
+        expected := format('%s%s', CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
+                           vqc._compare_sql(col.type_sql::regtype, qcol, '=',
+                                            format('vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[]',
+                                                   p, col.type_sql), true));
     END CASE;
 
     IF etype = 'expect_column_values_to_be_unique' THEN
         IF vqc._has_unique_index(target, colname) THEN
             -- the database already guarantees it: count, don't screen
             RETURN plan || jsonb_build_object(
-                'items', jsonb_build_object('n', 'count(*)', format('nn:%s', colname), format('count(%s)', qcol)),
+                'items', jsonb_build_object('n', 'pg_catalog.count(*)', format('nn:%s', colname),
+                                            format('pg_catalog.count(%s)', qcol)),
                 'nonnull', format('nn:%s', colname),
                 'unique_by_index', true,
                 'mostly', mostly);
         END IF;
         PERFORM vqc._require_opclass(etype, col.type_sql, 'hash');
         RETURN plan || jsonb_build_object(
-            'items', jsonb_build_object('n', 'count(*)',
-                                        format('nn:%s', colname), format('count(%s)', qcol),
+            'items', jsonb_build_object('n', 'pg_catalog.count(*)',
+                                        format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
                                         format('h%s', pidx), format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s), 100000)', qcol)),
             'nonnull', format('nn:%s', colname),
             'hash_item', format('h%s', pidx),
@@ -568,8 +580,8 @@ BEGIN
 
     RETURN plan || jsonb_build_object(
         'items', jsonb_build_object(
-            'n', 'count(*)',
-            format('nn:%s', colname), format('count(%s)', qcol),
+            'n', 'pg_catalog.count(*)',
+            format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
             format('t%s', pidx),
             format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
                    vqc._row_key_sql(target, key_columns), sample_cap,
@@ -595,15 +607,14 @@ END
 $$;
 
 -- The column's type must have a default operator class of access method am
--- (btree: an ordering; hash: equality and hashing).
+-- (btree: an ordering; hash: equality and hashing), as vqc._type_operator
+-- finds it.
 CREATE FUNCTION vqc._require_opclass(etype text, type_sql text, am text)
 RETURNS void
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_opclass
-                    WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname = am)
-                      AND opcintype = type_sql::regtype AND opcdefault) THEN
+    IF vqc._default_opclass(type_sql::regtype, am) IS NULL THEN
         RAISE EXCEPTION '% needs %; type % has none', etype,
                         CASE am WHEN 'btree' THEN 'an ordered column' ELSE 'a column with equality and hashing' END,
                         type_sql
@@ -642,8 +653,9 @@ BEGIN
         PERFORM vqc._check_castable(etype, 'max_value', hi #>> '{}', type_sql);
     END IF;
     IF lo IS NOT NULL AND hi IS NOT NULL THEN
-        EXECUTE format('SELECT $1::%s > $2::%s', type_sql, type_sql) INTO wrong
-            USING lo #>> '{}', hi #>> '{}';
+        EXECUTE format('SELECT %s', vqc._compare_sql(type_sql::regtype, format('$1::%s', type_sql), '>',
+                                                     format('$2::%s', type_sql)))
+            INTO wrong USING lo #>> '{}', hi #>> '{}';
         IF wrong THEN
             PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
         END IF;

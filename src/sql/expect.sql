@@ -149,10 +149,13 @@ BEGIN
     IF observed IS NULL THEN
         RETURN false;
     END IF;
-    EXECUTE format('SELECT ($2 IS NULL OR $1::%1$s %2$s $2::%1$s) AND ($3 IS NULL OR $1::%1$s %3$s $3::%1$s)',
-                   t,
-                   CASE WHEN (plan ->> 'strict_min')::boolean THEN '>' ELSE '>=' END,
-                   CASE WHEN (plan ->> 'strict_max')::boolean THEN '<' ELSE '<=' END)
+    EXECUTE format('SELECT ($2 IS NULL OR %s) AND ($3 IS NULL OR %s)',
+                   vqc._compare_sql(t::regtype, format('$1::%s', t),
+                                    CASE WHEN (plan ->> 'strict_min')::boolean THEN '>' ELSE '>=' END,
+                                    format('$2::%s', t)),
+                   vqc._compare_sql(t::regtype, format('$1::%s', t),
+                                    CASE WHEN (plan ->> 'strict_max')::boolean THEN '<' ELSE '<=' END,
+                                    format('$3::%s', t)))
         INTO ok
         USING observed, plan -> 'min_value' #>> '{}', plan -> 'max_value' #>> '{}';
     RETURN ok;
@@ -177,7 +180,7 @@ BEGIN
             RETURN to_jsonb(observed);       -- NaN or infinity: JSON has no number for it
         END;
     END IF;
-    EXECUTE format('SELECT to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
+    EXECUTE format('SELECT pg_catalog.to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
     RETURN j;
 END
 $$;
@@ -293,12 +296,14 @@ DECLARE
 BEGIN
     passes := 0;
     FOREACH shift IN ARRAY ARRAY[48, 32, 16, 0] LOOP
-        SELECT string_agg(DISTINCT format('k BETWEEN %s AND %s', lo[g], hi[g]), ' OR ')
+        SELECT string_agg(DISTINCT format('k OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                          'AND k OPERATOR(pg_catalog.<=) %L::pg_catalog.int8', lo[g], hi[g]), ' OR ')
           INTO open FROM generate_series(1, nr) g WHERE cnt[g] IS NULL OR cnt[g] > fit;
         EXIT WHEN open IS NULL;
-        EXECUTE format('SELECT array_agg(b ORDER BY b), array_agg(c ORDER BY b) FROM '
-                       '(SELECT k >> %s AS b, count(*) AS c FROM (SELECT %s AS k FROM %s WHERE (%s) IS NOT NULL) s '
-                       ' WHERE %s GROUP BY 1) g', shift, key_sql, target, value_sql, open)
+        EXECUTE format('SELECT pg_catalog.array_agg(b ORDER BY b), pg_catalog.array_agg(c ORDER BY b) FROM '
+                       '(SELECT k OPERATOR(pg_catalog.>>) %s AS b, pg_catalog.count(*) AS c '
+                       '   FROM (SELECT %s AS k FROM %s WHERE (%s) IS NOT NULL) s '
+                       '  WHERE %s GROUP BY 1) g', shift, key_sql, target, value_sql, open)
             INTO bs, cs;
         passes := passes + 1;
         FOR i IN 1 .. nr LOOP
@@ -323,24 +328,126 @@ BEGIN
     END LOOP;
 
     -- a range still too big after the last level is one key: one value
-    SELECT string_agg(CASE WHEN cnt[g] > fit THEN format('vqc.key_value(%s)', lo[g])
-                           ELSE format('vqc.exact_kth(vqc.exact_quantile_agg(%s) FILTER (WHERE %s BETWEEN %s AND %s), %s)',
-                                       value_sql, key_sql, lo[g], hi[g], rk[g]) END, ', ' ORDER BY g)
+    SELECT string_agg(CASE WHEN cnt[g] > fit THEN format('vqc.key_value(%L::pg_catalog.int8)', lo[g])
+                           ELSE format('vqc.exact_kth(vqc.exact_quantile_agg(%s) FILTER (WHERE %s OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                       'AND %s OPERATOR(pg_catalog.<=) %L::pg_catalog.int8), %s)',
+                                       value_sql, key_sql, lo[g], key_sql, hi[g], rk[g]) END, ', ' ORDER BY g)
       INTO items FROM generate_series(1, nr) g;
-    EXECUTE format('SELECT ARRAY[%s]::float8[] FROM %s', items, target) INTO vals;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM %s', items, target) INTO vals;
     passes := passes + 1;
 END
 $$;
 
+-- How many values vqc.exact_memory_limit lets one exact collector hold.
+CREATE FUNCTION vqc._exact_fit()
+RETURNS bigint
+LANGUAGE sql STABLE
+AS $$
+    SELECT greatest(CASE WHEN pg_catalog.current_setting('vqc.exact_memory_limit') = '-1'
+                          THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
+                          ELSE pg_catalog.pg_size_bytes(pg_catalog.current_setting('vqc.exact_memory_limit')) END / 8, 1)
+$$;
+
+-- May the table hold more values than one exact collector keeps?  From the
+-- planner's row estimate (with room to grow); true when there is none.  Then
+-- the scan also takes a profile of the column for vqc._exact_ranks_bracketed.
+CREATE FUNCTION vqc._may_overflow(target regclass)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce((SELECT c.reltuples < 0 OR c.reltuples > vqc._exact_fit() / 2
+                       FROM pg_catalog.pg_class c WHERE c.oid = target), true)
+$$;
+
+-- The values at 0-based ranks (as vqc._exact_ranks) in ONE pass, after the
+-- collector overflowed, from a profile of the same values taken in the same
+-- scan.  Its quantile sketch brackets each rank between two values (the
+-- sketch's stated rank error, times 1.5, each side; at least 0.5 %), and the
+-- pass counts the values below each bracket and collects those inside it
+-- (keyed by vqc.value_key, so ties at either edge fall inside).  The answer
+-- is exact whatever the sketch says: a rank is found only when the count
+-- below proves it inside the bracket.  A NULL element means that rank was
+-- not found (the bracket missed, or its values outgrew the memory limit):
+-- the caller falls back to vqc._exact_ranks.  NULL without a pass when the
+-- brackets could not be wide enough for the limit.
+CREATE FUNCTION vqc._exact_ranks_bracketed(target regclass, value_sql text, ranks bigint[], n bigint,
+                                           sketch vqc.profile)
+RETURNS float8[]
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    fit     bigint := vqc._exact_fit();
+    j       jsonb := vqc.profile_to_jsonb(sketch);
+    -- the sketch ranks the numbers (not NaN) among themselves
+    m       bigint := (j ->> 'rows')::bigint - (j ->> 'nulls')::bigint - coalesce((j ->> 'nan')::bigint, 0);
+    eps     float8 := coalesce((j #>> '{quantiles,rank_error}')::float8, 0);
+    half    float8 := least(greatest(1.5 * eps, 0.005), 0.45 * fit / n);
+    nan_key bigint := vqc.value_key('NaN'::float8);
+    nr      int := cardinality(ranks);
+    lo      bigint[];
+    hi      bigint[];
+    grp     int[] := '{}';
+    glo     bigint[] := '{}';
+    ghi     bigint[] := '{}';
+    i       int;
+    items   text;
+    got     float8[];
+BEGIN
+    IF half < eps / 2 OR m IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- NaN ranks last; the sketch's quantiles 0 and 1 are the exact min and max
+    SELECT array_agg(CASE WHEN r >= m THEN nan_key
+                          ELSE vqc.value_key(vqc.quantile(sketch, greatest((r + 0.5) / m - half, 0))) END ORDER BY o),
+           array_agg(CASE WHEN r >= m THEN nan_key
+                          ELSE vqc.value_key(vqc.quantile(sketch, least((r + 0.5) / m + half, 1))) END ORDER BY o)
+      INTO lo, hi
+      FROM unnest(ranks) WITH ORDINALITY u(r, o);
+    -- ascending ranks have ascending brackets: overlapping ones share a collector
+    FOR i IN 1 .. nr LOOP
+        IF i > 1 AND lo[i] <= ghi[cardinality(ghi)] THEN
+            ghi[cardinality(ghi)] := greatest(ghi[cardinality(ghi)], hi[i]);
+        ELSE
+            glo := glo || lo[i];
+            ghi := ghi || hi[i];
+        END IF;
+        grp := grp || cardinality(glo);
+    END LOOP;
+    -- per group g: b<g> values below, s<g> those inside; per rank, its value
+    -- when the counts put it inside, else NULL
+    SELECT string_agg(format('pg_catalog.count(*) FILTER (WHERE k OPERATOR(pg_catalog.<) %1$L::pg_catalog.int8) AS b%3$s, '
+                             'vqc.exact_quantile_agg(v) FILTER (WHERE k OPERATOR(pg_catalog.>=) %1$L::pg_catalog.int8 '
+                             'AND k OPERATOR(pg_catalog.<=) %2$L::pg_catalog.int8) AS s%3$s', glo[g], ghi[g], g), ', ' ORDER BY g)
+      INTO items FROM generate_series(1, cardinality(glo)) g;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM (SELECT %s FROM '
+                   '(SELECT v, vqc.value_key(v) AS k FROM (SELECT %s AS v FROM %s) x WHERE v IS NOT NULL) y) z',
+                   (SELECT string_agg(format('CASE WHEN %1$s::pg_catalog.int8 OPERATOR(pg_catalog.>=) b%2$s '
+                                             'AND %1$s::pg_catalog.int8 OPERATOR(pg_catalog.<) (b%2$s OPERATOR(pg_catalog.+) vqc.exact_quantile_count(s%2$s)) '
+                                             'THEN %3$s END',
+                                             ranks[i2], grp[i2],
+                                             CASE WHEN glo[grp[i2]] = ghi[grp[i2]] THEN format('vqc.key_value(%L::pg_catalog.int8)', glo[grp[i2]])
+                                                  ELSE format('vqc.exact_kth(s%s, (%s::pg_catalog.int8 OPERATOR(pg_catalog.-) b%s))', grp[i2], ranks[i2], grp[i2]) END),
+                                      ', ' ORDER BY i2)
+                      FROM generate_series(1, nr) i2),
+                   items, value_sql, target)
+        INTO got;
+    RETURN got;
+END
+$$;
+
 -- percentile_cont(q) (disc: percentile_disc(q)) of a column's n non-null
--- values for each q, exactly, by vqc._exact_ranks' passes.
+-- values for each q, exactly: in one pass bracketed by sketch (a profile of
+-- the same values, from the scan whose collector overflowed) when it is
+-- given and the brackets hold, else by vqc._exact_ranks' passes.
 CREATE FUNCTION vqc._exact_quantiles_by_passes(target regclass, value_sql text, qs float8[], n bigint,
-                                               disc boolean, OUT vals float8[], OUT passes integer)
+                                               disc boolean, sketch vqc.profile,
+                                               OUT vals float8[], OUT passes integer)
 LANGUAGE plpgsql
 AS $$
 DECLARE
     ranks bigint[];       -- the distinct ranks needed, ascending
     got   float8[];       -- their values
+    tried integer := 0;   -- the bracketed pass, when it ran and missed
 BEGIN
     IF n IS NULL OR n = 0 THEN
         vals := array_fill(NULL::float8, ARRAY[cardinality(qs)]);
@@ -351,7 +458,14 @@ BEGIN
       FROM unnest(qs) q,
            LATERAL (VALUES (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE floor(q * (n - 1))::bigint END),
                            (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE ceil(q * (n - 1))::bigint END)) v(r);
-    SELECT x.vals, x.passes INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
+    IF sketch IS NOT NULL THEN
+        got := vqc._exact_ranks_bracketed(target, value_sql, ranks, n, sketch);
+        tried := CASE WHEN got IS NULL THEN 0 ELSE 1 END;
+        passes := 1;
+    END IF;
+    IF got IS NULL OR array_position(got, NULL) IS NOT NULL THEN
+        SELECT x.vals, x.passes + tried INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
+    END IF;
     vals := ARRAY(SELECT CASE WHEN disc THEN got[array_position(ranks, greatest(ceil(q * n)::bigint, 1) - 1)]
                               ELSE vqc.quantile_interpolate(got[array_position(ranks, floor(q * (n - 1))::bigint)],
                                                             got[array_position(ranks, ceil(q * (n - 1))::bigint)], q, n) END
@@ -378,6 +492,7 @@ DECLARE
     category  "char";
     res       jsonb;
     qcol      text := quote_ident(plan ->> 'column');
+    eq        record;
 BEGIN
     IF kind = 'schema' THEN
         res := plan -> 'result_now';
@@ -398,7 +513,8 @@ BEGIN
             -- more values than vqc.exact_memory_limit: the exact median by passes
             SELECT x.vals[1]::text, x.passes INTO observed, extra
               FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}',
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, false) x;
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, false,
+                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
         END IF;
         RETURN jsonb_build_object(
             'success', vqc._within_bounds(plan, observed),
@@ -424,25 +540,28 @@ BEGIN
         IF dups = '{}' THEN
             t := NULL;
         ELSIF dups IS NOT NULL AND (plan ->> 'keys_from_values')::boolean THEN
-            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s ORDER BY i) FROM '
-                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM generate_subscripts($1, 1) AS i, '
-                           '        generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
+            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY i) FROM '
+                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM pg_catalog.generate_subscripts($1, 1) AS i, '
+                           '        pg_catalog.generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
                 INTO t USING dups;
         ELSIF dups IS NOT NULL THEN
             -- samples ascending by value, then by row key: the same order whatever the plan
-            EXECUTE format('SELECT vqc.tally(v::text, k, %3$s ORDER BY v, k) FROM '
-                           '(SELECT %1$s AS v, %2$s AS k, count(*) OVER (PARTITION BY %1$s) AS c '
-                           '   FROM %4$s WHERE vqc.hash_value(%1$s) = ANY ($1)) AS candidates '
-                           'WHERE c > 1',
+            EXECUTE format('SELECT vqc.tally(v::pg_catalog.text, k, %3$s ORDER BY v, k) FROM '
+                           '(SELECT %1$s AS v, %2$s AS k, pg_catalog.count(*) OVER (PARTITION BY %1$s) AS c '
+                           '   FROM %4$s WHERE vqc.hash_value(%1$s) OPERATOR(pg_catalog.=) ANY ($1)) AS candidates '
+                           'WHERE c OPERATOR(pg_catalog.>) 1',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
                 INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
             extra := 1;
         ELSE
-            EXECUTE format('SELECT vqc.tally(%1$s::text, %2$s, %3$s) FROM %4$s '
-                           'WHERE %1$s IN (SELECT %1$s FROM %4$s WHERE %1$s IS NOT NULL '
-                           'GROUP BY %1$s HAVING count(*) > 1)',
-                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
+            -- samples in the hash screen's order, by value, then by row key
+            eq := vqc._type_operator((plan ->> 'type_sql')::regtype, '=');
+            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY %1$s, %2$s) FROM %4$s '
+                           'WHERE (%1$s)%5$s %6$s ANY (SELECT (%1$s)%5$s FROM %4$s WHERE %1$s IS NOT NULL '
+                           'GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target,
+                           eq.operand_cast, eq.operator_sql)
                 INTO t;
             extra := 1;
         END IF;
@@ -465,8 +584,8 @@ CREATE FUNCTION vqc._scan_sql(target regclass, items jsonb, names text[])
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT format('SELECT ARRAY[%s]::text[] FROM %s',
-                  string_agg(format('(%s)::text', items ->> nm), ', ' ORDER BY o), target)
+    SELECT format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s',
+                  string_agg(format('(%s)::pg_catalog.text', items ->> nm), ', ' ORDER BY o), target)
       FROM unnest(names) WITH ORDINALITY AS x(nm, o)
 $$;
 
@@ -537,7 +656,7 @@ BEGIN
         items := items || jsonb_build_object(format('p:%s', c), format('vqc.profile_agg(%I)', c));
     END LOOP;
     IF items <> '{}' THEN
-        items := items || jsonb_build_object('n', 'count(*)');
+        items := items || jsonb_build_object('n', 'pg_catalog.count(*)');
     END IF;
 END
 $$;

@@ -27,6 +27,57 @@ BEGIN
 END
 $$;
 
+-- Clips a JSON value for storage beside every run: strings to max_bytes
+-- (whole characters), arrays to max_items elements, recursively, so that a
+-- 100 000-element value_set is not copied into every result row.
+CREATE FUNCTION vqc._clip_json(j jsonb, max_bytes integer, max_items integer)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    s text;
+    n integer;
+BEGIN
+    CASE jsonb_typeof(j)
+    WHEN 'string' THEN
+        s := j #>> '{}';
+        IF octet_length(s) <= max_bytes THEN
+            RETURN j;
+        END IF;
+        n := max_bytes;
+        WHILE octet_length(left(s, n)) > max_bytes LOOP
+            n := n - 1;
+        END LOOP;
+        RETURN to_jsonb(left(s, n));
+    WHEN 'array' THEN
+        RETURN (SELECT coalesce(jsonb_agg(vqc._clip_json(e, max_bytes, max_items) ORDER BY i), '[]')
+                  FROM jsonb_array_elements(j) WITH ORDINALITY AS x(e, i)
+                 WHERE i <= max_items);
+    WHEN 'object' THEN
+        RETURN (SELECT coalesce(jsonb_object_agg(k, vqc._clip_json(v, max_bytes, max_items)), '{}')
+                  FROM jsonb_each(j) AS x(k, v));
+    ELSE
+        RETURN j;
+    END CASE;
+END
+$$;
+
+-- Is the observed value of this expectation type a statistic of the
+-- column's values (stored where only the table's readers see it) rather
+-- than a count or a score?
+CREATE FUNCTION vqc._observed_is_value(etype text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT c.kind IN ('aggregate', 'statistic')
+           AND etype NOT IN ('expect_column_unique_value_count_to_be_between',
+                             'expect_column_proportion_of_unique_values_to_be_between',
+                             'expect_column_drift_to_be_less_than',
+                             'expect_column_kl_divergence_to_be_less_than')
+      FROM vqc.expectation_catalog c
+     WHERE c.expectation_type = etype
+$$;
+
 CREATE FUNCTION vqc.run(suite text)
 RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expectation_type text,
                column_name text, status text, success boolean, observed_value jsonb,
@@ -34,93 +85,174 @@ RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expecta
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s        vqc.suite := vqc._suite(suite);
-    t        regclass := vqc._suite_target(s);
-    started  timestamptz := clock_timestamp();
-    exps     jsonb;
-    ev       jsonb;
-    r        jsonb;
-    rid      bigint;
-    ge       jsonb;
-    ok_count integer;
-    err_count integer;
-    total    integer;
-    pcols    text[];
-    keys     text[];
+    done jsonb := vqc._record_run((vqc._suite(suite)).suite_id);
 BEGIN
-    SELECT i.expectations, i.key_columns, i.profile_columns INTO exps, keys, pcols FROM vqc._suite_inputs(s, t) i;
+    RETURN QUERY
+    SELECT (done ->> 'run_id')::bigint, (r ->> 'position')::integer, (r ->> 'id')::bigint, r ->> 'type',
+           r ->> 'column', r ->> 'status', (r ->> 'success')::boolean, r -> 'result' -> 'observed_value',
+           (r -> 'result' ->> 'unexpected_count')::bigint, (r -> 'result' ->> 'unexpected_percent')::float8,
+           vqc._ge_result(r)
+      FROM jsonb_array_elements(done -> 'results') r
+     ORDER BY (r ->> 'position')::integer;
+END
+$$;
+COMMENT ON FUNCTION vqc.run(text) IS
+    'Evaluates every expectation of a suite in one scan of its table, as the caller, records the run in vqc_report and returns the results.';
 
-    ev := vqc._evaluate_all(t, exps, keys, 20, '"BASIC"', false, pcols);
+-- Evaluates suite suite_id and records the run; returns {run_id, results}.
+-- Relayed by vqc_with_caller: the scan as the caller, the writes as the
+-- extension's owner (see suites.sql).
+CREATE FUNCTION vqc._record_run(suite_id bigint)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'vqc_with_caller'
+LANGUAGE C;
 
+CREATE FUNCTION vqc._record_run_check(suite_id bigint)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s       vqc.suite := vqc._suite_by_id(suite_id);
+    t       regclass := vqc._suite_target(s);
+    started timestamptz := clock_timestamp();
+    inputs  record := vqc._suite_inputs(s, t);
+    ev      jsonb;
+BEGIN
+    ev := vqc._evaluate_all(t, inputs.expectations, inputs.key_columns, 20, '"BASIC"', false,
+                            inputs.profile_columns);
+    RETURN ev || jsonb_build_object('suite_id', s.suite_id, 'started', started,
+                                    'finished', clock_timestamp(),
+                                    'row_security', row_security_active(t));
+END
+$$;
+
+CREATE FUNCTION vqc._record_run_write(caller regrole, ev jsonb, suite_id bigint)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s         vqc.suite := vqc._suite_by_id(suite_id);
+    started   timestamptz := (ev ->> 'started')::timestamptz;
+    max_bytes integer := (SELECT setting::integer FROM pg_settings WHERE name = 'vqc.sample_value_max_bytes');
+    r         jsonb;
+    rid       bigint;
+    ok_count  integer;
+    err_count integer;
+    total     integer;
+BEGIN
+    IF (ev ->> 'suite_id')::bigint IS DISTINCT FROM s.suite_id THEN
+        RAISE EXCEPTION 'run of suite % recorded under suite %', ev ->> 'suite_id', s.suite_id;
+    END IF;
     SELECT count(*), count(*) FILTER (WHERE x ->> 'status' = 'success'),
            count(*) FILTER (WHERE x ->> 'status' = 'error')
       INTO total, ok_count, err_count
       FROM jsonb_array_elements(ev -> 'results') x;
 
     INSERT INTO vqc_report.run AS rr (suite_name, target_schema, target_table, started_at, finished_at,
-                                rows_scanned, scans, success, evaluated_expectations,
-                                successful_expectations, unsuccessful_expectations,
-                                error_expectations, success_percent)
-    VALUES (s.name, s.target_schema, s.target_table, started, clock_timestamp(),
-            (ev ->> 'rows')::bigint, (ev ->> 'scans')::integer, ok_count = total, total,
-            ok_count, total - ok_count - err_count, err_count,
-            CASE WHEN total > 0 THEN ok_count::float8 / total * 100 END)
+                                      rows_scanned, scans, success, evaluated_expectations,
+                                      successful_expectations, unsuccessful_expectations,
+                                      error_expectations, success_percent, run_by, target, suite_id,
+                                      row_security)
+    SELECT s.name, n.nspname, c.relname, started, (ev ->> 'finished')::timestamptz,
+           (ev ->> 'rows')::bigint, (ev ->> 'scans')::integer, ok_count = total, total,
+           ok_count, total - ok_count - err_count, err_count,
+           CASE WHEN total > 0 THEN ok_count::float8 / total * 100 END,
+           caller::text, c.oid, s.suite_id, (ev ->> 'row_security')::boolean
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = s.target
     RETURNING rr.run_id INTO rid;
+    IF rid IS NULL THEN
+        PERFORM vqc._suite_target(s);
+    END IF;
 
     FOR r IN SELECT x FROM jsonb_array_elements(ev -> 'results') x LOOP
-        ge := vqc._ge_result(r);
-        INSERT INTO vqc_report.result AS res (run_id, position, expectation_id, expectation_type, column_name,
-                                       kwargs, status, success, observed_value, element_count,
-                                       missing_count, missing_percent, unexpected_count,
-                                       unexpected_percent, error_message, result)
-        VALUES (rid, (r ->> 'position')::integer, (r ->> 'id')::bigint, r ->> 'type', r ->> 'column',
-                r -> 'kwargs', r ->> 'status', (r ->> 'success')::boolean,
-                r -> 'result' -> 'observed_value',
-                (r -> 'result' ->> 'element_count')::bigint,
-                (r -> 'result' ->> 'missing_count')::bigint,
-                (r -> 'result' ->> 'missing_percent')::float8,
-                (r -> 'result' ->> 'unexpected_count')::bigint,
-                (r -> 'result' ->> 'unexpected_percent')::float8,
-                r ->> 'error', ge);
-
-        INSERT INTO vqc_report.unexpected (run_id, position, ordinality, target_schema, target_table,
-                                           column_name, value, value_clipped, row_key)
-        SELECT rid, (r ->> 'position')::integer, o, s.target_schema, s.target_table, r ->> 'column',
-               smp ->> 'value', coalesce((smp ->> 'clipped')::boolean, false), smp -> 'row_key'
-          FROM jsonb_array_elements(r -> 'samples') WITH ORDINALITY AS x(smp, o);
-
-        INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
-                                       column_name, metric_name, value, recorded_at)
-        SELECT rid, (r ->> 'position')::integer, s.name, s.target_schema, s.target_table,
-               r ->> 'column', m.key, (m.value #>> '{}')::float8, started
-          FROM jsonb_each(r -> 'result') m
-         WHERE m.key IN ('observed_value', 'element_count', 'missing_count', 'missing_percent',
-                         'unexpected_count', 'unexpected_percent')
-           AND jsonb_typeof(m.value) = 'number';
+        PERFORM vqc._record_run_write_result(rid, r, max_bytes);
     END LOOP;
 
     INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
-                                   column_name, metric_name, value, recorded_at)
-    VALUES (rid, NULL, s.name, s.target_schema, s.target_table, NULL, 'row_count',
-            (ev ->> 'rows')::float8, started);
+                                   column_name, metric_name, value, recorded_at, target, is_value)
+    SELECT rid, NULL, run.suite_name, run.target_schema, run.target_table, NULL, 'row_count',
+           (ev ->> 'rows')::float8, started, run.target, false
+      FROM vqc_report.run WHERE run.run_id = rid;
 
-    INSERT INTO vqc_report.profile (run_id, target_schema, target_table, column_name, column_type, profile)
-    SELECT rid, s.target_schema, s.target_table, p.key, format_type(a.atttypid, a.atttypmod),
-           (p.value #>> '{}')::vqc.profile
-      FROM jsonb_each(ev -> 'profiles') p
-      JOIN pg_attribute a ON a.attrelid = t AND a.attname = p.key;
+    INSERT INTO vqc_report.profile (run_id, target_schema, target_table, column_name, column_type, profile, target)
+    SELECT rid, run.target_schema, run.target_table, p.key, format_type(a.atttypid, a.atttypmod),
+           (p.value #>> '{}')::vqc.profile, run.target
+      FROM vqc_report.run
+      CROSS JOIN jsonb_each(ev -> 'profiles') p
+      JOIN pg_attribute a ON a.attrelid = run.target AND a.attname = p.key
+     WHERE run.run_id = rid;
 
-    RETURN QUERY
-    SELECT res.run_id, res.position, res.expectation_id, res.expectation_type, res.column_name,
-           res.status, res.success, res.observed_value, res.unexpected_count,
-           res.unexpected_percent, res.result
-      FROM vqc_report.result res
-     WHERE res.run_id = rid
-     ORDER BY res.position;
+    RETURN jsonb_build_object('run_id', rid, 'results', ev -> 'results');
 END
 $$;
-COMMENT ON FUNCTION vqc.run(text) IS
-    'Evaluates every expectation of a suite in one scan of its table, records the run in vqc_report and returns the results.';
+
+-- Writes one evaluated expectation r of run rid: its counts, its values
+-- and full result (row values: result_detail), samples and metrics.
+CREATE FUNCTION vqc._record_run_write_result(rid bigint, r jsonb, max_bytes integer)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    pos      integer := (r ->> 'position')::integer;
+    is_value boolean := coalesce(vqc._observed_is_value(r ->> 'type'), true);
+    run      vqc_report.run;
+BEGIN
+    SELECT * INTO run FROM vqc_report.run WHERE run_id = rid;
+    INSERT INTO vqc_report.result (run_id, position, expectation_id, expectation_type, column_name,
+                                   kwargs, status, success, element_count, missing_count,
+                                   missing_percent, unexpected_count, unexpected_percent, error_message)
+    VALUES (rid, pos, (r ->> 'id')::bigint, r ->> 'type', r ->> 'column',
+            vqc._clip_json(r -> 'kwargs', max_bytes, 20), r ->> 'status', (r ->> 'success')::boolean,
+            (r -> 'result' ->> 'element_count')::bigint,
+            (r -> 'result' ->> 'missing_count')::bigint,
+            (r -> 'result' ->> 'missing_percent')::float8,
+            (r -> 'result' ->> 'unexpected_count')::bigint,
+            (r -> 'result' ->> 'unexpected_percent')::float8,
+            r ->> 'error');
+
+    INSERT INTO vqc_report.result_detail (run_id, position, target, target_schema, target_table,
+                                          observed_value, result)
+    VALUES (rid, pos, run.target, run.target_schema, run.target_table,
+            vqc._clip_json(r -> 'result' -> 'observed_value', max_bytes, 1000),
+            vqc._clip_json(vqc._ge_result(r), max_bytes, 1000000));
+
+    INSERT INTO vqc_report.unexpected (run_id, position, ordinality, target_schema, target_table,
+                                       column_name, value, value_clipped, row_key, target)
+    SELECT rid, pos, o, run.target_schema, run.target_table, r ->> 'column',
+           smp ->> 'value', coalesce((smp ->> 'clipped')::boolean, false), smp -> 'row_key', run.target
+      FROM jsonb_array_elements(r -> 'samples') WITH ORDINALITY AS x(smp, o);
+
+    INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
+                                   column_name, metric_name, value, recorded_at, target, is_value)
+    SELECT rid, pos, run.suite_name, run.target_schema, run.target_table,
+           r ->> 'column', m.key, (m.value #>> '{}')::float8, run.started_at, run.target,
+           m.key = 'observed_value' AND is_value
+      FROM jsonb_each(r -> 'result') m
+     WHERE m.key IN ('observed_value', 'element_count', 'missing_count', 'missing_percent',
+                     'unexpected_count', 'unexpected_percent')
+       AND jsonb_typeof(m.value) = 'number';
+END
+$$;
+
+-- What a pg_cron job of vqc.schedule() runs: the suite by id (a suite
+-- dropped and re-created under its name is another suite), as the job's
+-- role, which must be a member of the suite's owner.
+CREATE FUNCTION vqc._run_scheduled(suite_id bigint)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    s vqc.suite := vqc._suite_by_id(suite_id);
+BEGIN
+    IF NOT pg_has_role(s.owner, 'MEMBER') THEN
+        RAISE EXCEPTION 'scheduled run of suite "%" must run as its owner %, not as %', s.name, s.owner, current_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Schedule it again with vqc.schedule().';
+    END IF;
+    RETURN jsonb_array_length(vqc._record_run(s.suite_id) -> 'results');
+END
+$$;
 
 -- The plan of a suite's scan, for a person who wants to see what vqc.run() does.
 CREATE FUNCTION vqc.explain(suite text, with_analyze boolean DEFAULT false)

@@ -12,7 +12,7 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     qcol   text := quote_ident(colname);
-    p      text := format('($1->%s)', pidx);
+    p      text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
     qr     jsonb;
     qs     jsonb;
     ranges jsonb;
@@ -63,12 +63,20 @@ BEGIN
         FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
             -- one collector for all quantiles: the planner computes identical aggregates once
             items := items || jsonb_build_object(format('q%s_%s', pidx, j),
-                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), (%s->''quantile_ranges''->''quantiles''->>%s)::float8)',
+                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), '
+                       '(%s OPERATOR(pg_catalog.->) ''quantile_ranges'' OPERATOR(pg_catalog.->) ''quantiles'' '
+                       'OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8)',
                        vqc._quantile_arg(qcol, type_sql), p, j));
         END LOOP;
+        IF vqc._may_overflow(target) THEN
+            -- brackets for one exact pass should the collector overflow
+            items := items || jsonb_build_object(format('k:%s', colname),
+                                                 format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, type_sql)));
+        END IF;
         RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
                                   'overflow_item', format('o:%s', colname),
-                                  'count_item', format('qn:%s', colname), 'items', items);
+                                  'count_item', format('qn:%s', colname), 'items', items,
+                                  'sketch_item', CASE WHEN items ? format('k:%s', colname) THEN format('k:%s', colname) END);
 
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
@@ -78,7 +86,7 @@ BEGIN
         RETURN jsonb_build_object(
             'statistic', CASE WHEN etype LIKE '%proportion%' THEN 'unique_proportion' ELSE 'unique_count' END,
             'items', jsonb_build_object(
-                format('nn:%s', colname), format('count(%s)', qcol),
+                format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
                 format('d:%s', colname), format('vqc.hash_set_distinct_hashes(vqc.hash_set_agg(%s))', qcol)),
             'nonnull', format('nn:%s', colname),
             'distinct_item', format('d:%s', colname),
@@ -110,9 +118,12 @@ BEGIN
         PERFORM vqc._require_opclass(etype, type_sql, 'btree');
         RETURN jsonb_build_object(
             'statistic', CASE WHEN etype LIKE '%most_common%' THEN 'mode' ELSE 'distinct_values' END,
-            'ties_okay', vqc._kw_bool(etype, kwargs, 'ties_okay', false),
-            'profile_item', format('p:%s', colname),
-            'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)));
+            'ties_okay', vqc._kw_bool(etype, kwargs, 'ties_okay', false)) ||
+            -- a type profiles do not take (citext, say) is answered by a second pass
+            CASE WHEN vqc._profiles_type(type_sql::regtype) THEN jsonb_build_object(
+                'profile_item', format('p:%s', colname),
+                'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)))
+                 ELSE '{}' END;
     END CASE;
 END
 $$;
@@ -153,11 +164,13 @@ AS $$
 BEGIN
     extra := 0;
     IF prof IS NOT NULL AND vqc.is_exact(prof) AND vqc._profile_values_exact(prof, type_sql) THEN
-        EXECUTE format('SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM (SELECT DISTINCT t.value::%s AS v FROM vqc.top_values($1, 2147483647) t) d',
+        EXECUTE format('SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}'') '
+                       'FROM (SELECT DISTINCT t.value::%s AS v FROM vqc.top_values($1, 2147483647) t) d',
                        type_sql)
             INTO vals USING prof;
     ELSE
-        EXECUTE format('SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM (SELECT DISTINCT %1$s AS v FROM %2$s WHERE %1$s IS NOT NULL) d',
+        EXECUTE format('SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}'') '
+                       'FROM (SELECT DISTINCT %1$s AS v FROM %2$s WHERE %1$s IS NOT NULL) d',
                        quote_ident(colname), target)
             INTO vals;
         extra := 1;
@@ -183,8 +196,9 @@ BEGIN
             RETURN;
         END IF;
         IF vqc.is_exact(prof) THEN
-            EXECUTE format('SELECT array_agg(t.value::%s::text ORDER BY t.value::%s) FROM vqc.top_values($1, 2147483647) t WHERE t.count = $2',
-                           type_sql, type_sql)
+            EXECUTE format('SELECT pg_catalog.array_agg(t.value::%1$s::pg_catalog.text ORDER BY t.value::%1$s) '
+                           'FROM vqc.top_values($1, 2147483647) t WHERE t.count OPERATOR(pg_catalog.=) $2',
+                           type_sql)
                 INTO vals USING prof, top.count;
             RETURN;
         END IF;
@@ -196,12 +210,13 @@ BEGIN
           INTO rival
           FROM vqc.top_values(prof, 64) t;
         IF top.count > rival THEN
-            EXECUTE format('SELECT ARRAY[$1::%s::text]', type_sql) INTO vals USING top.value;
+            EXECUTE format('SELECT ARRAY[$1::%s::pg_catalog.text]', type_sql) INTO vals USING top.value;
             RETURN;
         END IF;
     END IF;
-    EXECUTE format('WITH c AS (SELECT %1$s AS v, count(*) AS n FROM %2$s WHERE %1$s IS NOT NULL GROUP BY %1$s) '
-                   'SELECT coalesce(array_agg(v::text ORDER BY v), ''{}'') FROM c WHERE n = (SELECT max(n) FROM c)',
+    EXECUTE format('WITH c AS (SELECT %1$s AS v, pg_catalog.count(*) AS n FROM %2$s WHERE %1$s IS NOT NULL GROUP BY %1$s) '
+                   'SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}'') FROM c '
+                   'WHERE n OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(n) FROM c)',
                    quote_ident(colname), target)
         INTO vals;
     extra := 1;
@@ -217,7 +232,8 @@ AS $$
 DECLARE
     out jsonb;
 BEGIN
-    EXECUTE format('SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY o), ''[]'') FROM unnest($1::%s[]) WITH ORDINALITY AS u(x, o)',
+    EXECUTE format('SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(x) ORDER BY o), ''[]'') '
+                   'FROM pg_catalog.unnest($1::%s[]) WITH ORDINALITY AS u(x, o)',
                    type_sql)
         INTO out USING vals;
     RETURN out;
@@ -266,7 +282,8 @@ BEGIN
             -- past vqc.exact_memory_limit: exact percentile_disc by passes
             SELECT x.vals, x.passes INTO qvals, extra
               FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs,
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, true) x;
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, true,
+                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
         ELSE
             qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
                              FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
@@ -286,7 +303,7 @@ BEGIN
         distinct_count := (vals ->> (plan ->> 'distinct_item'))::bigint;
         IF distinct_count IS NULL THEN
             -- the hash screen outgrew vqc.exact_memory_limit: count exactly in a second pass
-            EXECUTE format('SELECT count(DISTINCT %s) FROM %s', quote_ident(colname), target) INTO distinct_count;
+            EXECUTE format('SELECT pg_catalog.count(DISTINCT %s) FROM %s', quote_ident(colname), target) INTO distinct_count;
             extra := 1;
         END IF;
         observed := CASE WHEN plan ->> 'statistic' = 'unique_count' THEN to_jsonb(distinct_count)
@@ -296,7 +313,8 @@ BEGIN
     WHEN 'mode' THEN
         res := vqc._modes(target, colname, type_sql, prof);
         extra := res.extra;
-        EXECUTE format('SELECT count(*) FROM unnest($1::%1$s[]) m WHERE m = ANY (vqc._jsonb_text_array($2)::%1$s[])', type_sql)
+        EXECUTE format('SELECT pg_catalog.count(*) FROM pg_catalog.unnest($1::%s[]) m WHERE %s', type_sql,
+                       vqc._compare_sql(type_sql::regtype, 'm', '=', format('vqc._jsonb_text_array($2)::%s[]', type_sql), true))
             INTO j USING res.vals, kwargs -> 'value_set';
         success := CASE WHEN (plan ->> 'ties_okay')::boolean THEN j > 0
                         ELSE cardinality(res.vals) = 1 AND j = 1 END;
@@ -323,9 +341,12 @@ BEGIN
         extra := res.extra;
         setvals := vqc._jsonb_text_array(kwargs -> 'value_set');
         -- compare as the column's type: values outside the set, set members not found
-        EXECUTE format('SELECT ARRAY(SELECT d::text FROM unnest($1::%1$s[]) d WHERE (d = ANY ($2::%1$s[])) IS NOT TRUE), '
-                       '       ARRAY(SELECT s::text FROM unnest($2::%1$s[]) s WHERE s IS NOT NULL AND (s = ANY ($1::%1$s[])) IS NOT TRUE)',
-                       type_sql)
+        EXECUTE format('SELECT ARRAY(SELECT d::pg_catalog.text FROM pg_catalog.unnest($1::%1$s[]) d WHERE (%2$s) IS NOT TRUE), '
+                       '       ARRAY(SELECT s::pg_catalog.text FROM pg_catalog.unnest($2::%1$s[]) s '
+                       '              WHERE s IS NOT NULL AND (%3$s) IS NOT TRUE)',
+                       type_sql,
+                       vqc._compare_sql(type_sql::regtype, 'd', '=', format('$2::%s[]', type_sql), true),
+                       vqc._compare_sql(type_sql::regtype, 's', '=', format('$1::%s[]', type_sql), true))
             INTO found, setvals USING res.vals, setvals;
         success := CASE etype
             WHEN 'expect_column_distinct_values_to_be_in_set' THEN cardinality(found) = 0
@@ -372,10 +393,12 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     qcol   text := quote_ident(colname);
-    p      text := format('($1->%s->''partition_object'')', pidx);
+    p      text := format('($1 OPERATOR(pg_catalog.->) %s OPERATOR(pg_catalog.->) ''partition_object'')', pidx);
     po     jsonb := vqc._kw(etype, kwargs, 'partition_object', '{object}');
     w      jsonb := po -> 'weights';
-    items  jsonb := jsonb_build_object(format('nn:%s', colname), format('count(%s)', qcol));
+    items  jsonb := jsonb_build_object(format('nn:%s', colname), format('pg_catalog.count(%s)', qcol));
+    bin_sql text := format('(%s OPERATOR(pg_catalog.->) ''bins'' OPERATOR(pg_catalog.->>) %%s)::pg_catalog.float8', p);
+    x_sql  text := format('%s::pg_catalog.float8', qcol);
     k      integer;
     i      integer;
     h_in   numeric := coalesce((vqc._kw(etype, kwargs, 'internal_weight_holdout', '{number}'))::numeric, 0);
@@ -404,12 +427,12 @@ BEGIN
         END IF;
         FOR i IN 0 .. k - 1 LOOP
             items := items || jsonb_build_object(format('kl%s_%s', pidx, i),
-                format('count(*) FILTER (WHERE %1$s::float8 >= (%2$s->''bins''->>%3$s)::float8 AND %1$s::float8 %4$s (%2$s->''bins''->>%5$s)::float8)',
-                       qcol, p, i, CASE WHEN i = k - 1 THEN '<=' ELSE '<' END, i + 1));
+                format('pg_catalog.count(*) FILTER (WHERE %1$s OPERATOR(pg_catalog.>=) %2$s AND %1$s OPERATOR(pg_catalog.%3$s) %4$s)',
+                       x_sql, format(bin_sql, i), CASE WHEN i = k - 1 THEN '<=' ELSE '<' END, format(bin_sql, i + 1)));
         END LOOP;
         items := items || jsonb_build_object(
-            format('kl%s_below', pidx), format('count(*) FILTER (WHERE %1$s::float8 < (%2$s->''bins''->>0)::float8)', qcol, p),
-            format('kl%s_above', pidx), format('count(*) FILTER (WHERE %1$s::float8 > (%2$s->''bins''->>%3$s)::float8)', qcol, p, k));
+            format('kl%s_below', pidx), format('pg_catalog.count(*) FILTER (WHERE %s OPERATOR(pg_catalog.<) %s)', x_sql, format(bin_sql, 0)),
+            format('kl%s_above', pidx), format('pg_catalog.count(*) FILTER (WHERE %s OPERATOR(pg_catalog.>) %s)', x_sql, format(bin_sql, k)));
     ELSIF po ? 'values' THEN
         IF jsonb_typeof(po -> 'values') <> 'array' OR jsonb_array_length(po -> 'values') <> k THEN
             PERFORM vqc._bad_kwarg(etype, 'partition_object "values" must have one weight each');
@@ -417,7 +440,10 @@ BEGIN
         PERFORM vqc._check_value_set(etype, po -> 'values', type_sql);
         FOR i IN 0 .. k - 1 LOOP
             items := items || jsonb_build_object(format('kl%s_%s', pidx, i),
-                format('count(*) FILTER (WHERE %1$s = (%2$s->''values''->>%3$s)::%4$s)', qcol, p, i, type_sql));
+                format('pg_catalog.count(*) FILTER (WHERE %s)',
+                       vqc._compare_sql(type_sql::regtype, qcol, '=',
+                                        format('(%s OPERATOR(pg_catalog.->) ''values'' OPERATOR(pg_catalog.->>) %s)::%s',
+                                               p, i, type_sql))));
         END LOOP;
     ELSE
         PERFORM vqc._bad_kwarg(etype, 'partition_object needs "bins" or "values"');
@@ -474,9 +500,11 @@ BEGIN
         IF n - inside > 0 THEN
             IF h_in > 0 THEN
                 -- the unexpected values, exactly, and the holdout spread over them
-                EXECUTE format('SELECT array_agg(c::float8) FROM (SELECT count(*) AS c FROM %1$s WHERE %2$s IS NOT NULL '
-                               'AND %2$s <> ALL (vqc._jsonb_text_array($1)::%3$s[]) GROUP BY %2$s) g',
-                               target, quote_ident(plan ->> 'column'), plan ->> 'type_sql')
+                EXECUTE format('SELECT pg_catalog.array_agg(c::pg_catalog.float8) FROM (SELECT pg_catalog.count(*) AS c '
+                               'FROM %1$s WHERE %2$s IS NOT NULL AND NOT %3$s GROUP BY %2$s) g',
+                               target, quote_ident(plan ->> 'column'),
+                               vqc._compare_sql((plan ->> 'type_sql')::regtype, quote_ident(plan ->> 'column'), '=',
+                                                format('vqc._jsonb_text_array($1)::%s[]', plan ->> 'type_sql'), true))
                     INTO others USING po -> 'values';
                 extra := 1;
                 expct := ARRAY(SELECT e * (1 - h_in) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o)

@@ -9,6 +9,9 @@ every method through psql, and computes the same scores here.
 Agreement: |vqc - reference| <= 1e-9 * max(1, |reference|), that is absolute
 for values up to 1 (all p-values) and relative above.  Prints one summary line
 per method and exits non-zero on any mismatch or failed detection check.
+Binned scores take raw proportions; psi and kl first give empty bins
+Evidently's small proportion (filled()).  A case's "textbook" scores are
+closed-form values that both vqc and scipy must give.
 
 `drift_vs_scipy.py --generate` rewrites drift_vectors.json (seeded; only
 needed if the cases change).
@@ -33,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, "drift_vectors.json")
 DB = "vqc_oracle"
 TOL = 1e-9
-EPS = 1e-4  # smoothing added to every bin proportion before renormalizing
+EMPTY_BIN = 1e-4  # Evidently's proportion for an empty bin (psi, kl)
 
 NUMERIC_METHODS = ["ks", "wasserstein", "wasserstein_normed", "psi", "kl", "js",
                    "hellinger", "tv", "auto"]
@@ -96,6 +99,20 @@ def generate():
         {"name": "cat_mid_moves_5000", "kind": "text",
          "baseline": cats(5000, ["R", "G", "B"], [0.5, 0.3, 0.2]),
          "current": cats(5000, ["R", "G", "B"], [0.4, 0.4, 0.2])},
+        # no empty bin, so no smoothing: the textbook values
+        {"name": "textbook_psi_4_10", "kind": "text",
+         "baseline": ["a", "b", "c", "d"],
+         "current": ["a"] + ["b"] * 2 + ["c"] * 3 + ["d"] * 4,
+         "textbook": {"psi": -0.15 * math.log(0.4) - 0.05 * math.log(0.8)
+                             + 0.05 * math.log(1.2) + 0.15 * math.log(1.6)}},
+        # JS is finite with an empty bin: sqrt(3/4 ln(4/3)), unsmoothed
+        {"name": "textbook_js_2_2", "kind": "text",
+         "baseline": ["x", "x"], "current": ["x", "y"],
+         "textbook": {"js": math.sqrt(0.75 * math.log(4 / 3))}},
+        # empty bins whose side has a proportion <= 1e-4: filled with that / 10**6
+        {"name": "cat_rare_empty_20000", "kind": "text",
+         "baseline": ["a"] * 12000 + ["b"] * 7999 + ["c"],
+         "current": ["a"] * 10000 + ["b"] * 9999 + ["d"]},
     ]
     with open(VECTORS, "w") as f:
         json.dump({"seed": 20240611, "cases": cases}, f, separators=(",", ":"))
@@ -106,18 +123,24 @@ def generate():
 # reference computations
 # ---------------------------------------------------------------------------
 
-def smoothed(counts, n):
-    p = np.asarray(counts, dtype=float) / n + EPS
-    return p / p.sum()
+def filled(p):
+    """Evidently's get_binned_data(feel_zeroes=True): an empty bin gets 1e-4,
+    or the smallest nonzero proportion / 10**6 when that is at most 1e-4; no
+    renormalization."""
+    p = p.copy()
+    least = p[p != 0].min()
+    np.place(p, p == 0, least / 10**6 if least <= EMPTY_BIN else EMPTY_BIN)
+    return p
 
 
 def binned_scores(bc, cc, nb, nc):
-    b = smoothed(bc, nb)
-    c = smoothed(cc, nc)
+    b = np.asarray(bc, dtype=float) / nb
+    c = np.asarray(cc, dtype=float) / nc
+    fb, fc = filled(b), filled(c)
     return {
-        "psi": float(np.sum((c - b) * np.log(c / b))),
-        "kl": float(stats.entropy(b, c)),                 # KL(baseline || current)
-        "js": float(distance.jensenshannon(b, c)),        # natural log
+        "psi": float(np.sum((fc - fb) * np.log(fc / fb))),  # Evidently's psi
+        "kl": float(stats.entropy(fb, fc)),                 # KL(baseline || current), as Evidently
+        "js": float(distance.jensenshannon(b, c)),          # natural log, unsmoothed
         "hellinger": float(np.sqrt(np.sum((np.sqrt(b) - np.sqrt(c)) ** 2) / 2)),
         "tv": float(0.5 * np.sum(np.abs(b - c))),
     }
@@ -291,6 +314,11 @@ def main():
             s["err"] = max(s["err"], e)
             if not e <= TOL:
                 errs.append(f"p_value {r['p_value']!r} != {p!r}")
+        book = case.get("textbook", {}).get(m)
+        if book is not None and not opts:
+            for who, v in (("vqc", r["score"]), ("scipy", score)):
+                if not abs(v - book) <= TOL * max(1.0, abs(book)):
+                    errs.append(f"{who} score {v!r} != textbook {book!r}")
         if r["n_baseline"] != len(case["baseline"]) or r["n_current"] != len(case["current"]):
             errs.append("counts differ")
         thr = DEFAULT_THRESHOLD[used]

@@ -38,7 +38,7 @@ SELECT is((SELECT error_expectations FROM vqc_report.run WHERE suite_name = 'tap
 SELECT is((SELECT success FROM vqc_report.run WHERE suite_name = 'tap_suite' ORDER BY run_id DESC LIMIT 1), false,
           'a run with an error does not succeed');
 SELECT is((SELECT (result -> 'exception_info' ->> 'raised_exception')::boolean FROM vqc_report.latest_results l
-             JOIN vqc_report.result r USING (run_id, position) WHERE l.suite_name = 'tap_suite' AND l.position = 2), true,
+             JOIN vqc_report.results r USING (run_id, position) WHERE l.suite_name = 'tap_suite' AND l.position = 2), true,
           'the GE result carries exception_info');
 
 SELECT * FROM finish();

@@ -10,7 +10,8 @@ SELECT throws_ok($$SELECT vqc.schedule('tap_sched_suite', '0 3 * * *')$$, '55000
 CREATE EXTENSION pg_cron;
 SELECT lives_ok($$SELECT vqc.schedule('tap_sched_suite', '0 3 * * *')$$, 'with pg_cron, a suite is scheduled');
 SELECT is((SELECT schedule || ' ' || command FROM cron.job WHERE jobname = 'vqc:tap_sched_suite'),
-          '0 3 * * * SELECT count(*) FROM vqc.run(''tap_sched_suite'')', 'as a named job running the suite');
+          '0 3 * * * SELECT vqc._run_scheduled(' || (SELECT suite_id FROM vqc.suite WHERE name = 'tap_sched_suite') || ')',
+          'as a named job running the suite by id');
 SELECT lives_ok($$SELECT vqc.schedule('tap_sched_suite', '30 4 * * *')$$, 'scheduling again');
 SELECT is((SELECT count(*)::int FROM cron.job WHERE jobname = 'vqc:tap_sched_suite'), 1, 'replaces the job');
 SELECT is(vqc.unschedule('tap_sched_suite'), true, 'unschedule removes it');
