@@ -537,7 +537,9 @@ vqc_profile_transfn(PG_FUNCTION_ARGS)
 	/* checked once per call site: profile_input_type() caches in fn_extra */
 	if (unlikely(fcinfo->flinfo->fn_extra == NULL) &&
 		!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_profile_transfn called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("vqc.profile_transfn must be called by an aggregate")));
 
 	in = profile_input_type(fcinfo);
 	typid = in->typid;
@@ -750,7 +752,9 @@ vqc_profile_combinefn(PG_FUNCTION_ARGS)
 	ProfileState *r;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_profile_combinefn called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("vqc.profile_combinefn must be called by an aggregate")));
 
 	l = (ProfileState *) vqc_state_writable(PG_GETARG_DATUM(0));
 	r = profile_get_arg(fcinfo, 1);

@@ -382,7 +382,9 @@ vec8_transition_arg(FunctionCallInfo fcinfo, int argno)
 	int64		capacity;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "vqc state transition called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("vqc's transition and combine functions must be called by an aggregate")));
 
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
 		(e = vec8_as_expanded(d)) != NULL)

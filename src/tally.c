@@ -340,7 +340,9 @@ vqc_tally_transfn(PG_FUNCTION_ARGS)
 	TallyState *s;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_tally_transfn called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("vqc.tally_transfn must be called by an aggregate")));
 
 	if (!PG_ARGISNULL(3) && PG_GETARG_INT32(3) < 0)
 		ereport(ERROR,
@@ -403,7 +405,9 @@ vqc_tally_combinefn(PG_FUNCTION_ARGS)
 	int32		i;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "vqc_tally_combinefn called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("vqc.tally_combinefn must be called by an aggregate")));
 
 	l = (TallyState *) vqc_state_writable(PG_GETARG_DATUM(0));
 	r = (TallyState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
