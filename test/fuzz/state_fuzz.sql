@@ -51,7 +51,13 @@ SELECT 'exact quantile', 'vqc.exact_quantile_state', decode(vqc.exact_quantile_a
   FROM (VALUES (1.5::float8), ('NaN'), (-2), (7), ('-Infinity')) v(x)
 UNION ALL
 SELECT 'hash set', 'vqc.hash_set_state', decode(vqc.hash_set_agg(g % 5)::text, 'hex')
-  FROM generate_series(1, 9) g;
+  FROM generate_series(1, 9) g
+UNION ALL
+-- a bitmap of the integers -70 to 70 with -70 and 5 repeated (taken under a 1 kB limit)
+SELECT 'hash set bitmap', 'vqc.hash_set_state',
+       decode('5651434800018002000000000000008f000000000000000bffffffffffffff8000000000000000'
+              '07fc00000000000000ffffffffffffffffffffffffffffffff000000000000007f00000000000000'
+              '0000000000000000000000000000000000ffffffffffffffba0000000000000005', 'hex');
 
 -- a position biased towards the first 200 and the last 1200 bytes
 CREATE FUNCTION fuzz.position(n int) RETURNS int LANGUAGE sql VOLATILE AS $$
