@@ -8,7 +8,8 @@
  *	  hash (seed 0, input collation).  The accessors radix-sort a copy once:
  *	  no repeated word proves all values distinct; a repeated hash means
  *	  values MAY repeat (the caller confirms with a second pass).  Past the
- *	  memory limit only the count is kept.
+ *	  memory limit integers whose range fits go on as a bitmap
+ *	  (hash_set_dense.c); otherwise only the count is kept.
  *
  *-------------------------------------------------------------------------
  */
