@@ -76,14 +76,15 @@ SELECT vqc.hash_set_agg(point(i, i)) FROM generate_series(1, 3) i;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set VERBOSITY terse
 
--- over the memory limit: only the count; duplicate answers are NULL
+-- over the memory limit: only the count; duplicate answers are NULL (these
+-- integers spread too wide for a bitmap: sql/hash_set_dense.sql)
 CREATE TABLE hs_big AS SELECT i FROM generate_series(1, 100000) i;
 ANALYZE hs_big;
 SET vqc.exact_memory_limit = 64;
 SELECT vqc.hash_set_overflowed(s), vqc.hash_set_count(s),
        vqc.hash_set_has_duplicates(s) IS NULL AS dup_null,
        vqc.hash_set_distinct_hashes(s) IS NULL AS distinct_null
-FROM (SELECT vqc.hash_set_agg(i) s FROM hs_big) b;
+FROM (SELECT vqc.hash_set_agg(i * 1000) s FROM hs_big) b;
 RESET vqc.exact_memory_limit;
 
 -- combine through a parallel plan equals the serial plan
@@ -116,7 +117,7 @@ SELECT vqc.hash_set_agg(n_dup) AS s FROM hs_data WHERE i <= 5
 UNION ALL SELECT vqc.hash_set_agg(t_unique) FROM hs_data
 UNION ALL SELECT vqc.hash_set_agg(i) FROM hs_data WHERE false;
 SET vqc.exact_memory_limit = 1;
-INSERT INTO hs_states SELECT vqc.hash_set_agg(i) FROM hs_data;
+INSERT INTO hs_states SELECT vqc.hash_set_agg(i * 1000) FROM hs_data;
 RESET vqc.exact_memory_limit;
 SELECT count(*) AS states,
        bool_and(s::text::vqc.hash_set_state::text = s::text) AS text_rt,

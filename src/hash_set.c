@@ -8,7 +8,8 @@
  *	  hash (seed 0, input collation).  The accessors radix-sort a copy once:
  *	  no repeated word proves all values distinct; a repeated hash means
  *	  values MAY repeat (the caller confirms with a second pass).  Past the
- *	  memory limit only the count is kept.
+ *	  memory limit integers whose range fits go on as a bitmap
+ *	  (hash_set_dense.c); otherwise only the count is kept.
  *
  *-------------------------------------------------------------------------
  */
@@ -25,6 +26,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include "hash_set_dense.h"
 #include "state_io.h"
 
 #define TYPNAME "vqc.hash_set_state"
@@ -73,15 +75,21 @@ StaticAssertDecl(FirstNormalObjectId == 0x4000, "built-in OIDs fit in 14 bits");
 static uint16
 hash_set_binding(Oid identity_typid, Oid hashproc)
 {
-	Oid			tag = OidIsValid(identity_typid) ? 1 : Min(hashproc, 0x3FFF);
+	Oid			tag = Min(hashproc, 0x3FFF);
 
+	if (OidIsValid(identity_typid))
+		return HASH_SET_BINDING_INTEGERS;
 	return (uint16) (tag << 1);
 }
 
 Datum
 vqc_hash_set_state_in(PG_FUNCTION_ARGS)
 {
-	return vec8_type_in(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
+	Datum		d = vec8_type_in(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
+
+	hash_set_dense_validate((Vec8State *) DatumGetPointer(d),
+							ERRCODE_INVALID_TEXT_REPRESENTATION, TYPNAME);
+	return d;
 }
 
 Datum
@@ -93,7 +101,11 @@ vqc_hash_set_state_out(PG_FUNCTION_ARGS)
 Datum
 vqc_hash_set_state_recv(PG_FUNCTION_ARGS)
 {
-	return vec8_type_recv(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
+	Datum		d = vec8_type_recv(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
+
+	hash_set_dense_validate((Vec8State *) DatumGetPointer(d),
+							ERRCODE_INVALID_BINARY_REPRESENTATION, TYPNAME);
+	return d;
 }
 
 Datum
@@ -173,17 +185,28 @@ hash_set_hash(FunctionCallInfo fcinfo, HashSetCache *cache, Datum value)
 
 /*
  * Transition: strict (NULL inputs never arrive), INITCOND is the empty
- * state.  Hashes with the type's extended hash support function.
+ * state.  Hashes with the type's extended hash support function.  A full
+ * list of integers may go on as a bitmap (hash_set_dense.c).
  */
 Datum
 vqc_hash_set_transfn(PG_FUNCTION_ARGS)
 {
 	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
 	HashSetCache *cache = hash_set_hasher(fcinfo, 1);
+	uint64		word;
+	Vec8State  *s;
 
 	if (unlikely((e->vec->flags & VEC8_BINDING_MASK) != cache->binding))
 		vec8_bind(e->vec, cache->binding);
-	vec8_append(e, hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1)));
+	word = hash_set_hash(fcinfo, cache, PG_GETARG_DATUM(1));
+	s = e->vec;
+	if (s->flags & VEC8_DENSE)
+		hash_set_dense_add(e, word);
+	else if (unlikely(s->nvalues >= VEC8_CAPACITY(s)) &&
+			 OidIsValid(cache->identity_typid) && !(s->flags & VEC8_OVERFLOW))
+		hash_set_list_full(e, word);
+	else
+		vec8_append(e, word);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
@@ -204,7 +227,7 @@ vqc_hash_set_combinefn(PG_FUNCTION_ARGS)
 {
 	Vec8Expanded *l = vec8_transition_arg(fcinfo, 0);
 
-	vec8_combine(l, vec8_get_arg(fcinfo, 1));
+	hash_set_combine(l, vec8_get_arg(fcinfo, 1));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&l->hdr));
 }
 
@@ -385,6 +408,9 @@ distinct_hashes(const Vec8State *s)
 	int64		distinct;
 	int64		i;
 
+	/* the bitmap form: every value but the repeats is distinct */
+	if (s->flags & VEC8_DENSE)
+		return s->count - DENSE_NREPEATS(s);
 	if (n == 0)
 		return 0;
 	h = sorted_words(s->values, n);
@@ -406,7 +432,7 @@ vqc_hash_set_has_duplicates(PG_FUNCTION_ARGS)
 
 	if (s->flags & VEC8_OVERFLOW)
 		PG_RETURN_NULL();
-	PG_RETURN_BOOL(distinct_hashes(s) < s->nvalues);
+	PG_RETURN_BOOL(distinct_hashes(s) < s->count);
 }
 
 Datum
@@ -431,9 +457,11 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 {
 	Vec8State  *s = vec8_get_arg(fcinfo, 0);
 	int32		max_hashes = PG_GETARG_INT32(1);
+	const uint64 *words = s->values;
+	int64		n = s->nvalues;
+	int			extra = 0;
 	uint64	   *h;
 	Datum	   *out;
-	int64		n = s->nvalues;
 	int64		nout = 0;
 	int64		i;
 	int			dims[2];
@@ -445,11 +473,19 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 				 errmsg("max_hashes must not be negative")));
 	if (s->flags & VEC8_OVERFLOW)
 		PG_RETURN_NULL();
+	/* the bitmap form: a value stored k times has k - 1 repeats */
+	if (s->flags & VEC8_DENSE)
+	{
+		words = DENSE_REPEATS(s);
+		n = DENSE_NREPEATS(s);
+		extra = 1;
+	}
 	if (n == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT8OID));
 
-	h = sorted_words(s->values, n);
-	out = palloc(sizeof(Datum) * 2 * Max(1, Min(n / 2 + 1, (int64) max_hashes + 1)));
+	h = sorted_words(words, n);
+	/* rows: at most one per two words of a list, one per repeat of a bitmap */
+	out = palloc(sizeof(Datum) * 2 * Max(1, Min(extra ? n : n / 2 + 1, (int64) max_hashes + 1)));
 
 	for (i = 0; i < n;)
 	{
@@ -459,12 +495,12 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 			end++;
 		if ((i >> 20) != (end >> 20))
 			CHECK_FOR_INTERRUPTS();
-		if (end - i > 1)
+		if (end - i + extra > 1)
 		{
 			if (nout == max_hashes)
 				PG_RETURN_NULL();
 			out[2 * nout] = Int64GetDatum((int64) h[i]);
-			out[2 * nout + 1] = Int64GetDatum(end - i);
+			out[2 * nout + 1] = Int64GetDatum(end - i + extra);
 			nout++;
 		}
 		i = end;

@@ -249,7 +249,7 @@ vqc_grow_capacity(Size cur, Size need, Size max)
 #define VEC8_START_WORDS		16
 
 /* most words a state may hold: the exact memory limit, and what palloc takes */
-static int64
+int64
 vec8_max_words(void)
 {
 	Size		bytes = vqc_exact_memory_limit_bytes();
@@ -404,10 +404,10 @@ vec8_transition_arg(FunctionCallInfo fcinfo, int argno)
 }
 
 /* Drops the stored words and keeps counting. */
-static void
+void
 vec8_set_overflowed(Vec8Expanded *e, int64 count)
 {
-	e->vec->flags |= VEC8_OVERFLOW;
+	e->vec->flags = (e->vec->flags | VEC8_OVERFLOW) & ~VEC8_DENSE;
 	e->vec->count = count;
 	e->vec->nvalues = 0;
 	e->vec = repalloc(e->vec, VEC8_HDRSZ);
@@ -415,7 +415,7 @@ vec8_set_overflowed(Vec8Expanded *e, int64 count)
 }
 
 /* Room for need words, or false when that is past the memory limit. */
-static bool
+bool
 vec8_reserve(Vec8Expanded *e, int64 need)
 {
 	int64		maxwords = vec8_max_words();
@@ -529,7 +529,7 @@ vec8_parse(const char *data, Size len, uint32 magic, int errcode,
 
 	vqc_reader_init(&r, data, len, errcode, typname);
 	flags = vqc_read_header(&r, magic);
-	if (flags & ~(VEC8_OVERFLOW | (magic == VQC_MAGIC_HASH_SET ? VEC8_BINDING_MASK : 0)))
+	if (flags & ~(VEC8_OVERFLOW | (magic == VQC_MAGIC_HASH_SET ? VEC8_BINDING_MASK | VEC8_DENSE : 0)))
 		vqc_bad_state(&r, "The state has unknown flag bits set.");
 	count = vqc_read_i64(&r);
 	nvalues = vqc_read_i64(&r);
@@ -540,7 +540,7 @@ vec8_parse(const char *data, Size len, uint32 magic, int errcode,
 		if (nvalues != 0)
 			vqc_bad_state(&r, "An overflowed state must store no values.");
 	}
-	else if (nvalues != count)
+	else if (nvalues != count && !(flags & VEC8_DENSE))
 		vqc_bad_state(&r, "The number of stored values does not match the count.");
 	if ((uint64) nvalues > vqc_reader_remaining(&r) / sizeof(uint64))
 		vqc_bad_state(&r, "The state is truncated: it claims more values than it holds.");

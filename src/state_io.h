@@ -98,6 +98,11 @@ extern Size vqc_grow_capacity(Size cur, Size need, Size max);
  * States of different bindings neither take each other's inputs nor merge.
  */
 #define VEC8_BINDING_MASK		0x7FFE
+/*
+ * hash_set of integers only: the words are a bitmap over a range plus the
+ * repeated words (hash_set_dense.c has the layout); nvalues counts them all.
+ */
+#define VEC8_DENSE				0x8000
 
 typedef struct Vec8State
 {
@@ -122,6 +127,9 @@ typedef struct Vec8Expanded
 extern Vec8State *vec8_new(int64 capacity);
 extern Vec8Expanded *vec8_transition_arg(FunctionCallInfo fcinfo, int argno);
 extern void vec8_append_slow(Vec8Expanded *e, uint64 word);
+extern int64 vec8_max_words(void);
+extern bool vec8_reserve(Vec8Expanded *e, int64 need);
+extern void vec8_set_overflowed(Vec8Expanded *e, int64 count);
 extern void vec8_combine(Vec8Expanded *l, const Vec8State *r);
 extern void vec8_bind(Vec8State *s, uint16 binding);
 extern Vec8State *vec8_get_arg(FunctionCallInfo fcinfo, int argno);

@@ -1,0 +1,29 @@
+/*-------------------------------------------------------------------------
+ *
+ * hash_set_dense.h
+ *	  The dense form of a vqc.hash_set_state of integers: a bitmap over the
+ *	  values' range plus the repeated values (see hash_set_dense.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef VQC_HASH_SET_DENSE_H
+#define VQC_HASH_SET_DENSE_H
+
+#include "state_io.h"
+
+/* the binding of integers stored as themselves (see hash_set.c) */
+#define HASH_SET_BINDING_INTEGERS	0x0002
+
+/* the words values[0] and values[1], then the bitmap, then the repeats */
+#define DENSE_HDR_WORDS			2
+#define DENSE_NBITWORDS(s)		((int64) (s)->values[1])
+#define DENSE_BITS(s)			((s)->values + DENSE_HDR_WORDS)
+#define DENSE_REPEATS(s)		(DENSE_BITS(s) + DENSE_NBITWORDS(s))
+#define DENSE_NREPEATS(s)		((s)->nvalues - DENSE_HDR_WORDS - DENSE_NBITWORDS(s))
+
+extern void hash_set_dense_add(Vec8Expanded *e, uint64 word);
+extern void hash_set_list_full(Vec8Expanded *e, uint64 word);
+extern void hash_set_combine(Vec8Expanded *l, const Vec8State *r);
+extern void hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname);
+
+#endif							/* VQC_HASH_SET_DENSE_H */
