@@ -28,10 +28,13 @@ vqc_install_packages() {
     fi
 }
 
+# Builds vqc in a source tree (default: this one) against the PostgreSQL in
+# PGBIN and installs it there.
 vqc_build_install() {
+    local dir=${1:-$VQC_ROOT}
     vqc_log "building and installing vqc"
-    make -C "$VQC_ROOT" -s -j2 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
-    make -C "$VQC_ROOT" -s install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
+    make -C "$dir" -s -j2 PG_CONFIG="$PGBIN/pg_config" >/dev/null
+    make -C "$dir" -s install PG_CONFIG="$PGBIN/pg_config" >/dev/null
 }
 
 # Picks a free TCP port on loopback.
@@ -48,6 +51,8 @@ vqc_pg_ctl() {
 }
 
 # Starts a throwaway cluster; sets PGHOST PGPORT PGUSER PGDATABASE VQC_CLUSTER_DIR.
+# Arguments are passed on to pg_ctl start; VQC_PRELOAD overrides
+# shared_preload_libraries (default pg_cron).
 vqc_start_cluster() {
     VQC_CLUSTER_DIR="$(mktemp -d /tmp/vqc-cluster.XXXXXX)"
     chown postgres: "$VQC_CLUSTER_DIR"
@@ -64,18 +69,38 @@ vqc_start_cluster() {
 listen_addresses = ''
 port = $PGPORT
 unix_socket_directories = '$VQC_CLUSTER_DIR'
-shared_preload_libraries = 'pg_cron'
+shared_preload_libraries = '${VQC_PRELOAD-pg_cron}'
 cron.database_name = 'vqc_tap'
 max_worker_processes = 16
 fsync = off
 CONF
-    vqc_pg_ctl start -l "$VQC_CLUSTER_DIR/server.log" >/dev/null
+    vqc_pg_ctl start -l "$VQC_CLUSTER_DIR/server.log" "$@" >/dev/null
 }
 
+# Stops and removes the throwaway cluster; its server log is kept as
+# VQC_KEEP_LOG when that is set.
 vqc_stop_cluster() {
     if [[ -n "${VQC_CLUSTER_DIR:-}" && -d "$VQC_CLUSTER_DIR/data" ]]; then
         vqc_log "stopping the throwaway cluster"
         vqc_pg_ctl stop -m fast >/dev/null || true
+        if [[ -n ${VQC_KEEP_LOG:-} ]]; then cp "$VQC_CLUSTER_DIR/server.log" "$VQC_KEEP_LOG" || true; fi
         rm -rf "$VQC_CLUSTER_DIR"
     fi
+}
+
+# One round of the three fuzzers (test/fuzz) in a fresh database vqc_fuzz:
+# prints their summaries, fails unless all three passed.
+#   vqc_fuzz_round <iterations> [source tree, default this one]
+vqc_fuzz_round() {
+    local iterations=$1 dir=${2:-$VQC_ROOT} out="" fuzzer
+    psql -q -X -c 'DROP DATABASE IF EXISTS vqc_fuzz' -c 'CREATE DATABASE vqc_fuzz' >/dev/null 2>&1
+    psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
+    for fuzzer in state kwargs functions; do
+        out+=$(cd "$dir" && psql -q -X -d vqc_fuzz -v iterations="$iterations" -v seed=0.42 \
+                   -f "test/fuzz/${fuzzer}_fuzz.sql" 2>&1 | grep -v 'NOTICE\|DETAIL\|^drop cascades' || true)
+        out+=$'\n'
+    done
+    echo "$out"
+    grep -q '^ fuzz: PASS' <<<"$out" && grep -q '^ kwargs fuzz: PASS' <<<"$out" \
+        && grep -q '^ functions fuzz: PASS' <<<"$out"
 }

@@ -41,21 +41,7 @@ if compgen -G 'test/pgtap/*.sql' >/dev/null; then
 fi
 
 vqc_log "fuzzing states, expectation arguments and input functions, short runs (test/fuzz/run.sh runs long ones)"
-psql -q -X -c 'DROP DATABASE IF EXISTS vqc_fuzz' -c 'CREATE DATABASE vqc_fuzz' >/dev/null 2>&1
-psql -q -X -d vqc_fuzz -c 'CREATE EXTENSION vqc' >/dev/null
-fuzz_out=$(psql -q -X -d vqc_fuzz -v iterations=5000 -v seed=0.42 -f test/fuzz/state_fuzz.sql 2>&1 \
-           | grep -v 'NOTICE\|DETAIL\|^drop cascades' || true)
-fuzz_out+=$'\n'$(psql -q -X -d vqc_fuzz -v iterations=5000 -v seed=0.42 -f test/fuzz/kwargs_fuzz.sql 2>&1 \
-           | grep -v 'NOTICE\|DETAIL\|^drop cascades' || true)
-fuzz_out+=$'\n'$(psql -q -X -d vqc_fuzz -v iterations=5000 -v seed=0.42 -f test/fuzz/functions_fuzz.sql 2>&1 \
-           | grep -v 'NOTICE\|DETAIL\|^drop cascades' || true)
-echo "$fuzz_out"
-if grep -q '^ fuzz: PASS' <<<"$fuzz_out" && grep -q '^ kwargs fuzz: PASS' <<<"$fuzz_out" \
-        && grep -q '^ functions fuzz: PASS' <<<"$fuzz_out"; then
-    stage_result 0
-else
-    stage_result 1
-fi
+if vqc_fuzz_round 5000; then stage_result 0; else stage_result 1; fi
 
 if [[ -d test/oracle ]]; then
     vqc_log "statistics against the scipy oracle"
