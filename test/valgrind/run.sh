@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs vqc's regression tests and a short fuzz round under valgrind, against a
 # PostgreSQL 15 built from Debian's source package with assertions and
-# USE_VALGRIND (so palloc'd memory is tracked and pq_sendbytes / XLogInsert
-# check that what they write is defined).  Not part of scripts/test.sh: the
-# first run builds that PostgreSQL (tens of minutes); later runs reuse it.
+# USE_VALGRIND (so palloc'd memory is tracked, and the bytes of a tuple stored
+# in a page or sent to a client are checked to be defined).  Not part of
+# scripts/test.sh: the first run builds that PostgreSQL (3 to 4 min); later
+# runs reuse it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
@@ -15,9 +16,10 @@ Builds (once) a PostgreSQL 15 with --enable-cassert and -DUSE_VALGRIND into
 DIR/pg15, builds and installs vqc into it, runs a throwaway cluster whose
 postmaster runs under valgrind, runs pg_regress (sql/*.sql) and the fuzzers
 (test/fuzz/*.sql, N iterations each), then counts valgrind errors.
-Exits non-zero when any error's stack passes through vqc.
+Exits non-zero when any error's stack passes through vqc, or when a server
+process crashed or failed an assertion.
 
-  --skip-build          do not rebuild vqc; reuse the one installed in DIR/pg15
+  --skip-build          build nothing: reuse the PostgreSQL and vqc in DIR/pg15
   --build-only          build the valgrind PostgreSQL if missing, then stop
   --fuzz-iterations N   iterations per fuzzer (default 200; scripts/test.sh uses 5000)
   --root DIR            where the PostgreSQL source, build and runs live
@@ -213,8 +215,13 @@ vqc_log "valgrind's verdict"
 verdict=0
 python3 "$(dirname "${BASH_SOURCE[0]}")/summarize.py" "$RUN_DIR/valgrind" "$VQC_COPY" "$(pg_source_dir)" \
     | tee "$RUN_DIR/summary.txt" || verdict=1
+# failed assertions (vqc's own too: it is built with the cassert headers) and crashes
+crashes=$(grep -E 'TRAP: |terminated by signal' "$RUN_DIR/server.log" || true)
+if [[ -n $crashes ]]; then verdict=1; fi
 elapsed=$((SECONDS - started))
 {
+    echo "failed assertions and crashes in the server log: $(grep -c . <<<"$crashes" || true)"
+    if [[ -n $crashes ]]; then echo "$crashes" | head -n 20; fi
     echo "pg_regress + isolation: $regress$([[ -f $RUN_DIR/regression.diffs ]] && echo " (diffs: $RUN_DIR/regression.diffs)")"
     echo "fuzz ($fuzz_iterations iterations each): $fuzz"
     echo "run took $((elapsed / 60)) min $((elapsed % 60)) s; logs in $RUN_DIR"
