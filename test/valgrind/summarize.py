@@ -77,12 +77,15 @@ def main():
 
     logs = sorted(glob.glob(os.path.join(log_dir, '*.log')))
     total = 0
+    unsymbolised = collections.Counter()
     groups = collections.OrderedDict()
     for path in logs:
         for block in read_errors(path):
             total += 1
             kind, parts = stacks(block)
             vqc_frames = [f for _, frames in parts for f in frames if is_vqc(f)]
+            if not vqc_frames and parts and all(f == '???' for f in parts[0][1]):
+                unsymbolised[kind] += 1
             if not vqc_frames:
                 continue
             top = parts[0][1][0] if parts else '?'
@@ -92,6 +95,12 @@ def main():
             groups[key][0] += 1
     n_vqc = sum(count for count, _, _ in groups.values())
     print(f'valgrind errors: {total} in total, {n_vqc} through vqc, in {len(logs)} process logs')
+    if unsymbolised:
+        # no frame has a symbol: code generated at run time, such as PCRE2's
+        # JIT-compiled patterns, whose 16-byte reads of the subject memcheck flags
+        print(f'{sum(unsymbolised.values())} of the others in code without symbols (JIT-compiled '
+              f'code, such as PCRE2\'s), not attributable: '
+              + ', '.join(f'{n}x {k}' for k, n in unsymbolised.most_common()))
     if not groups:
         return 0
     print('\ncount  kind / top frame / first vqc frame')
