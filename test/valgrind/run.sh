@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 usage() {
     cat <<USAGE
-usage: $0 [--skip-build] [--build-only] [--fuzz-iterations N] [--root DIR]
+usage: $0 [--skip-build] [--build-only] [--fuzz-iterations N] [--regress "T ..."] [--root DIR]
 
 Builds (once) a PostgreSQL 15 with --enable-cassert and -DUSE_VALGRIND into
 DIR/pg15, builds and installs vqc into it, runs a throwaway cluster whose
@@ -22,6 +22,7 @@ process crashed or failed an assertion.
   --skip-build          build nothing: reuse the PostgreSQL and vqc in DIR/pg15
   --build-only          build the valgrind PostgreSQL if missing, then stop
   --fuzz-iterations N   iterations per fuzzer (default 200; scripts/test.sh uses 5000)
+  --regress "T ..."     only these pg_regress tests (names in sql/), for a quick look
   --root DIR            where the PostgreSQL source, build and runs live
                         (default /opt/vqc-valgrind, or \$VQC_VALGRIND_ROOT)
 USAGE
@@ -31,11 +32,13 @@ VG_ROOT=${VQC_VALGRIND_ROOT:-/opt/vqc-valgrind}
 skip_build=0
 build_only=0
 fuzz_iterations=200
+regress_tests=
 while (($#)); do
     case $1 in
         --skip-build) skip_build=1 ;;
         --build-only) build_only=1 ;;
         --fuzz-iterations) fuzz_iterations=${2:?--fuzz-iterations needs a number}; shift ;;
+        --regress) regress_tests=${2:?--regress needs test names}; shift ;;
         --root) VG_ROOT=${2:?--root needs a directory}; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
@@ -158,8 +161,8 @@ WRAPPER
 run_regress() {
     vqc_log "pg_regress and isolation tests under valgrind (make installcheck)"
     local rc=0
-    make -C "$VQC_COPY" -s installcheck PG_CONFIG="$PGBIN/pg_config" 2>&1 | tee "$RUN_DIR/installcheck.out" \
-        || rc=$?
+    make -C "$VQC_COPY" -s installcheck PG_CONFIG="$PGBIN/pg_config" ${regress_tests:+REGRESS="$regress_tests"} \
+        2>&1 | tee "$RUN_DIR/installcheck.out" || rc=$?
     for f in regression.diffs output_iso/regression.diffs; do
         if [[ -f $VQC_COPY/$f ]]; then cp "$VQC_COPY/$f" "$RUN_DIR/${f//\//-}"; fi
     done
@@ -222,7 +225,7 @@ elapsed=$((SECONDS - started))
 {
     echo "failed assertions and crashes in the server log: $(grep -c . <<<"$crashes" || true)"
     if [[ -n $crashes ]]; then echo "$crashes" | head -n 20; fi
-    echo "pg_regress + isolation: $regress$([[ -f $RUN_DIR/regression.diffs ]] && echo " (diffs: $RUN_DIR/regression.diffs)")"
+    echo "pg_regress${regress_tests:+ ($regress_tests)} + isolation: $regress$([[ -f $RUN_DIR/regression.diffs ]] && echo " (diffs: $RUN_DIR/regression.diffs)")"
     echo "fuzz ($fuzz_iterations iterations each): $fuzz"
     echo "run took $((elapsed / 60)) min $((elapsed % 60)) s; logs in $RUN_DIR"
 } | tee -a "$RUN_DIR/summary.txt"
