@@ -28,10 +28,13 @@ vqc_install_packages() {
     fi
 }
 
+# Builds vqc in a source tree (default: this one) against the PostgreSQL in
+# PGBIN and installs it there.
 vqc_build_install() {
+    local dir=${1:-$VQC_ROOT}
     vqc_log "building and installing vqc"
-    make -C "$VQC_ROOT" -s -j2 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
-    make -C "$VQC_ROOT" -s install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
+    make -C "$dir" -s -j2 PG_CONFIG="$PGBIN/pg_config" >/dev/null
+    make -C "$dir" -s install PG_CONFIG="$PGBIN/pg_config" >/dev/null
 }
 
 # Picks a free TCP port on loopback.
@@ -54,6 +57,8 @@ vqc_pg_ctl() {
 }
 
 # Starts a throwaway cluster; sets PGHOST PGPORT PGUSER PGDATABASE VQC_CLUSTER_DIR.
+# Arguments are passed on to pg_ctl start; VQC_PRELOAD overrides
+# shared_preload_libraries (default pg_cron).
 vqc_start_cluster() {
     VQC_CLUSTER_DIR="$(mktemp -d /tmp/vqc-cluster.XXXXXX)"
     chown postgres: "$VQC_CLUSTER_DIR"
@@ -70,18 +75,21 @@ vqc_start_cluster() {
 listen_addresses = ''
 port = $PGPORT
 unix_socket_directories = '$VQC_CLUSTER_DIR'
-shared_preload_libraries = 'pg_cron'
+shared_preload_libraries = '${VQC_PRELOAD-pg_cron}'
 cron.database_name = 'vqc_tap'
 max_worker_processes = 16
 fsync = off
 CONF
-    vqc_pg_ctl start -l "$VQC_CLUSTER_DIR/server.log" >/dev/null
+    vqc_pg_ctl start -l "$VQC_CLUSTER_DIR/server.log" "$@" >/dev/null
 }
 
+# Stops and removes the throwaway cluster; its server log is kept as
+# VQC_KEEP_LOG when that is set.
 vqc_stop_cluster() {
     if [[ -n "${VQC_CLUSTER_DIR:-}" && -d "$VQC_CLUSTER_DIR/data" ]]; then
         vqc_log "stopping the throwaway cluster"
         vqc_pg_ctl stop -m fast >/dev/null || true
+        if [[ -n ${VQC_KEEP_LOG:-} ]]; then cp "$VQC_CLUSTER_DIR/server.log" "$VQC_KEEP_LOG" || true; fi
         rm -rf "$VQC_CLUSTER_DIR"
     fi
 }
