@@ -253,11 +253,13 @@ $jobs$;
 -- read): the privilege relay and its check and write halves (issue #9),
 -- generated SQL that names no object through the search_path (#9),
 -- volatilities that match the code (#16), exact uniqueness suggestions
+-- and exact quantiles past vqc.exact_memory_limit in one bracketed pass
 -- (#10).  Bodies are checked when called, as pg_dump's scripts do, since
 -- some SQL functions call functions created after them here.
 -- ------------------------------------------------------------------------
 SET check_function_bodies = false;
 
+DROP FUNCTION vqc._exact_quantiles_by_passes(regclass,text,double precision[],bigint,boolean);
 CREATE OR REPLACE FUNCTION vqc._add_expectation_check(suite text, expectation_type text, kwargs jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -573,7 +575,8 @@ BEGIN
             -- more values than vqc.exact_memory_limit: the exact median by passes
             SELECT x.vals[1]::text, x.passes INTO observed, extra
               FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}',
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, false) x;
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, false,
+                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
         END IF;
         RETURN jsonb_build_object(
             'success', vqc._within_bounds(plan, observed),
@@ -764,7 +767,8 @@ BEGIN
             -- past vqc.exact_memory_limit: exact percentile_disc by passes
             SELECT x.vals, x.passes INTO qvals, extra
               FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs,
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, true) x;
+                                                  (vals ->> (plan ->> 'count_item'))::bigint, true,
+                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
         ELSE
             qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
                              FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
@@ -855,6 +859,53 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._exact_fit()
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT greatest(CASE WHEN pg_catalog.current_setting('vqc.exact_memory_limit') = '-1'
+                          THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
+                          ELSE pg_catalog.pg_size_bytes(pg_catalog.current_setting('vqc.exact_memory_limit')) END / 8, 1)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._exact_quantiles_by_passes(target regclass, value_sql text, qs double precision[], n bigint, disc boolean, sketch vqc.profile, OUT vals double precision[], OUT passes integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    ranks bigint[];       -- the distinct ranks needed, ascending
+    got   float8[];       -- their values
+    tried integer := 0;   -- the bracketed pass, when it ran and missed
+BEGIN
+    IF n IS NULL OR n = 0 THEN
+        vals := array_fill(NULL::float8, ARRAY[cardinality(qs)]);
+        passes := 0;
+        RETURN;
+    END IF;
+    SELECT array_agg(DISTINCT r ORDER BY r) INTO ranks
+      FROM unnest(qs) q,
+           LATERAL (VALUES (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE floor(q * (n - 1))::bigint END),
+                           (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE ceil(q * (n - 1))::bigint END)) v(r);
+    IF sketch IS NOT NULL THEN
+        got := vqc._exact_ranks_bracketed(target, value_sql, ranks, n, sketch);
+        tried := CASE WHEN got IS NULL THEN 0 ELSE 1 END;
+        passes := 1;
+    END IF;
+    IF got IS NULL OR array_position(got, NULL) IS NOT NULL THEN
+        SELECT x.vals, x.passes + tried INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
+    END IF;
+    vals := ARRAY(SELECT CASE WHEN disc THEN got[array_position(ranks, greatest(ceil(q * n)::bigint, 1) - 1)]
+                              ELSE vqc.quantile_interpolate(got[array_position(ranks, floor(q * (n - 1))::bigint)],
+                                                            got[array_position(ranks, ceil(q * (n - 1))::bigint)], q, n) END
+                    FROM unnest(qs) WITH ORDINALITY u(q, o) ORDER BY o);
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._exact_ranks(target regclass, value_sql text, ranks bigint[], OUT vals double precision[], OUT passes integer)
  RETURNS record
  LANGUAGE plpgsql
@@ -921,6 +972,83 @@ BEGIN
     EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM %s', items, target) INTO vals;
     passes := passes + 1;
 END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._exact_ranks_bracketed(target regclass, value_sql text, ranks bigint[], n bigint, sketch vqc.profile)
+ RETURNS double precision[]
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    fit     bigint := vqc._exact_fit();
+    j       jsonb := vqc.profile_to_jsonb(sketch);
+    -- the sketch ranks the numbers (not NaN) among themselves
+    m       bigint := (j ->> 'rows')::bigint - (j ->> 'nulls')::bigint - coalesce((j ->> 'nan')::bigint, 0);
+    eps     float8 := coalesce((j #>> '{quantiles,rank_error}')::float8, 0);
+    half    float8 := least(greatest(1.5 * eps, 0.005), 0.45 * fit / n);
+    nan_key bigint := vqc.value_key('NaN'::float8);
+    nr      int := cardinality(ranks);
+    lo      bigint[];
+    hi      bigint[];
+    grp     int[] := '{}';
+    glo     bigint[] := '{}';
+    ghi     bigint[] := '{}';
+    i       int;
+    items   text;
+    got     float8[];
+BEGIN
+    IF half < eps / 2 OR m IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- NaN ranks last; the sketch's quantiles 0 and 1 are the exact min and max
+    SELECT array_agg(CASE WHEN r >= m THEN nan_key
+                          ELSE vqc.value_key(vqc.quantile(sketch, greatest((r + 0.5) / m - half, 0))) END ORDER BY o),
+           array_agg(CASE WHEN r >= m THEN nan_key
+                          ELSE vqc.value_key(vqc.quantile(sketch, least((r + 0.5) / m + half, 1))) END ORDER BY o)
+      INTO lo, hi
+      FROM unnest(ranks) WITH ORDINALITY u(r, o);
+    -- ascending ranks have ascending brackets: overlapping ones share a collector
+    FOR i IN 1 .. nr LOOP
+        IF i > 1 AND lo[i] <= ghi[cardinality(ghi)] THEN
+            ghi[cardinality(ghi)] := greatest(ghi[cardinality(ghi)], hi[i]);
+        ELSE
+            glo := glo || lo[i];
+            ghi := ghi || hi[i];
+        END IF;
+        grp := grp || cardinality(glo);
+    END LOOP;
+    -- per group g: b<g> values below, s<g> those inside; per rank, its value
+    -- when the counts put it inside, else NULL
+    SELECT string_agg(format('pg_catalog.count(*) FILTER (WHERE k OPERATOR(pg_catalog.<) %1$L::pg_catalog.int8) AS b%3$s, '
+                             'vqc.exact_quantile_agg(v) FILTER (WHERE k OPERATOR(pg_catalog.>=) %1$L::pg_catalog.int8 '
+                             'AND k OPERATOR(pg_catalog.<=) %2$L::pg_catalog.int8) AS s%3$s', glo[g], ghi[g], g), ', ' ORDER BY g)
+      INTO items FROM generate_series(1, cardinality(glo)) g;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM (SELECT %s FROM '
+                   '(SELECT v, vqc.value_key(v) AS k FROM (SELECT %s AS v FROM %s) x WHERE v IS NOT NULL) y) z',
+                   (SELECT string_agg(format('CASE WHEN %1$s::pg_catalog.int8 OPERATOR(pg_catalog.>=) b%2$s '
+                                             'AND %1$s::pg_catalog.int8 OPERATOR(pg_catalog.<) (b%2$s OPERATOR(pg_catalog.+) vqc.exact_quantile_count(s%2$s)) '
+                                             'THEN %3$s END',
+                                             ranks[i2], grp[i2],
+                                             CASE WHEN glo[grp[i2]] = ghi[grp[i2]] THEN format('vqc.key_value(%L::pg_catalog.int8)', glo[grp[i2]])
+                                                  ELSE format('vqc.exact_kth(s%s, (%s::pg_catalog.int8 OPERATOR(pg_catalog.-) b%s))', grp[i2], ranks[i2], grp[i2]) END),
+                                      ', ' ORDER BY i2)
+                      FROM generate_series(1, nr) i2),
+                   items, value_sql, target)
+        INTO got;
+    RETURN got;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._may_overflow(target regclass)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT coalesce((SELECT c.reltuples < 0 OR c.reltuples > vqc._exact_fit() / 2
+                       FROM pg_catalog.pg_class c WHERE c.oid = target), true)
 $function$
 ;
 
@@ -1128,10 +1256,17 @@ BEGIN
                                              format('o%s', pidx),
                                              format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
                                                     vqc._quantile_arg(qcol, col.type_sql)))
+                     ELSE '{}' END ||
+                     -- brackets for one exact pass should the collector overflow
+                     CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target) THEN
+                          jsonb_build_object(format('k%s', pidx),
+                                             format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, col.type_sql)))
                      ELSE '{}' END,
             'value_item', format('s%s', pidx),
             'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
             'count_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('c%s', pidx) END,
+            'sketch_item', CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target)
+                                THEN format('k%s', pidx) END,
             'statistic', etype,
             'compare_type', bound_type,
             'min_value', lo, 'max_value', hi,
@@ -1485,9 +1620,15 @@ BEGIN
                        'OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8)',
                        vqc._quantile_arg(qcol, type_sql), p, j));
         END LOOP;
+        IF vqc._may_overflow(target) THEN
+            -- brackets for one exact pass should the collector overflow
+            items := items || jsonb_build_object(format('k:%s', colname),
+                                                 format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, type_sql)));
+        END IF;
         RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
                                   'overflow_item', format('o:%s', colname),
-                                  'count_item', format('qn:%s', colname), 'items', items);
+                                  'count_item', format('qn:%s', colname), 'items', items,
+                                  'sketch_item', CASE WHEN items ? format('k:%s', colname) THEN format('k:%s', colname) END);
 
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
@@ -2569,755 +2710,6 @@ BEGIN
 END
 $function$
 ;
-
-RESET check_function_bodies;
-
--- ------------------------------------------------------------------------
--- Exact quantiles past vqc.exact_memory_limit in one extra pass (issue #10):
--- when the table may overflow the collector, the scan also takes a profile
--- of the column, whose sketch brackets each wanted rank for one pass
--- (vqc._exact_ranks_bracketed); the key passes remain the fallback.
--- ------------------------------------------------------------------------
-SET check_function_bodies = false;
-
-CREATE OR REPLACE FUNCTION vqc._exact_fit()
-RETURNS bigint
-LANGUAGE sql STABLE
-AS $$
-    SELECT greatest(CASE WHEN pg_catalog.current_setting('vqc.exact_memory_limit') = '-1'
-                          THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
-                          ELSE pg_catalog.pg_size_bytes(pg_catalog.current_setting('vqc.exact_memory_limit')) END / 8, 1)
-$$;
-
-CREATE OR REPLACE FUNCTION vqc._may_overflow(target regclass)
-RETURNS boolean
-LANGUAGE sql STABLE
-AS $$
-    SELECT coalesce((SELECT c.reltuples < 0 OR c.reltuples > vqc._exact_fit() / 2
-                       FROM pg_catalog.pg_class c WHERE c.oid = target), true)
-$$;
-
-CREATE OR REPLACE FUNCTION vqc._exact_ranks_bracketed(target regclass, value_sql text, ranks bigint[], n bigint,
-                                           sketch vqc.profile)
-RETURNS float8[]
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    fit     bigint := vqc._exact_fit();
-    j       jsonb := vqc.profile_to_jsonb(sketch);
-    -- the sketch ranks the numbers (not NaN) among themselves
-    m       bigint := (j ->> 'rows')::bigint - (j ->> 'nulls')::bigint - coalesce((j ->> 'nan')::bigint, 0);
-    eps     float8 := coalesce((j #>> '{quantiles,rank_error}')::float8, 0);
-    half    float8 := least(greatest(1.5 * eps, 0.005), 0.45 * fit / n);
-    nan_key bigint := vqc.value_key('NaN'::float8);
-    nr      int := cardinality(ranks);
-    lo      bigint[];
-    hi      bigint[];
-    grp     int[] := '{}';
-    glo     bigint[] := '{}';
-    ghi     bigint[] := '{}';
-    i       int;
-    items   text;
-    got     float8[];
-BEGIN
-    IF half < eps / 2 OR m IS NULL THEN
-        RETURN NULL;
-    END IF;
-    -- NaN ranks last; the sketch's quantiles 0 and 1 are the exact min and max
-    SELECT array_agg(CASE WHEN r >= m THEN nan_key
-                          ELSE vqc.value_key(vqc.quantile(sketch, greatest((r + 0.5) / m - half, 0))) END ORDER BY o),
-           array_agg(CASE WHEN r >= m THEN nan_key
-                          ELSE vqc.value_key(vqc.quantile(sketch, least((r + 0.5) / m + half, 1))) END ORDER BY o)
-      INTO lo, hi
-      FROM unnest(ranks) WITH ORDINALITY u(r, o);
-    -- ascending ranks have ascending brackets: overlapping ones share a collector
-    FOR i IN 1 .. nr LOOP
-        IF i > 1 AND lo[i] <= ghi[cardinality(ghi)] THEN
-            ghi[cardinality(ghi)] := greatest(ghi[cardinality(ghi)], hi[i]);
-        ELSE
-            glo := glo || lo[i];
-            ghi := ghi || hi[i];
-        END IF;
-        grp := grp || cardinality(glo);
-    END LOOP;
-    -- per group g: b<g> values below, s<g> those inside; per rank, its value
-    -- when the counts put it inside, else NULL
-    SELECT string_agg(format('pg_catalog.count(*) FILTER (WHERE k OPERATOR(pg_catalog.<) %1$L::pg_catalog.int8) AS b%3$s, '
-                             'vqc.exact_quantile_agg(v) FILTER (WHERE k OPERATOR(pg_catalog.>=) %1$L::pg_catalog.int8 '
-                             'AND k OPERATOR(pg_catalog.<=) %2$L::pg_catalog.int8) AS s%3$s', glo[g], ghi[g], g), ', ' ORDER BY g)
-      INTO items FROM generate_series(1, cardinality(glo)) g;
-    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM (SELECT %s FROM '
-                   '(SELECT v, vqc.value_key(v) AS k FROM (SELECT %s AS v FROM %s) x WHERE v IS NOT NULL) y) z',
-                   (SELECT string_agg(format('CASE WHEN %1$s::pg_catalog.int8 OPERATOR(pg_catalog.>=) b%2$s '
-                                             'AND %1$s::pg_catalog.int8 OPERATOR(pg_catalog.<) (b%2$s OPERATOR(pg_catalog.+) vqc.exact_quantile_count(s%2$s)) '
-                                             'THEN %3$s END',
-                                             ranks[i2], grp[i2],
-                                             CASE WHEN glo[grp[i2]] = ghi[grp[i2]] THEN format('vqc.key_value(%L::pg_catalog.int8)', glo[grp[i2]])
-                                                  ELSE format('vqc.exact_kth(s%s, (%s::pg_catalog.int8 OPERATOR(pg_catalog.-) b%s))', grp[i2], ranks[i2], grp[i2]) END),
-                                      ', ' ORDER BY i2)
-                      FROM generate_series(1, nr) i2),
-                   items, value_sql, target)
-        INTO got;
-    RETURN got;
-END
-$$;
-
-DROP FUNCTION vqc._exact_quantiles_by_passes(regclass, text, float8[], bigint, boolean);
-
-CREATE FUNCTION vqc._exact_quantiles_by_passes(target regclass, value_sql text, qs float8[], n bigint,
-                                               disc boolean, sketch vqc.profile,
-                                               OUT vals float8[], OUT passes integer)
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    ranks bigint[];       -- the distinct ranks needed, ascending
-    got   float8[];       -- their values
-    tried integer := 0;   -- the bracketed pass, when it ran and missed
-BEGIN
-    IF n IS NULL OR n = 0 THEN
-        vals := array_fill(NULL::float8, ARRAY[cardinality(qs)]);
-        passes := 0;
-        RETURN;
-    END IF;
-    SELECT array_agg(DISTINCT r ORDER BY r) INTO ranks
-      FROM unnest(qs) q,
-           LATERAL (VALUES (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE floor(q * (n - 1))::bigint END),
-                           (CASE WHEN disc THEN greatest(ceil(q * n)::bigint, 1) - 1 ELSE ceil(q * (n - 1))::bigint END)) v(r);
-    IF sketch IS NOT NULL THEN
-        got := vqc._exact_ranks_bracketed(target, value_sql, ranks, n, sketch);
-        tried := CASE WHEN got IS NULL THEN 0 ELSE 1 END;
-        passes := 1;
-    END IF;
-    IF got IS NULL OR array_position(got, NULL) IS NOT NULL THEN
-        SELECT x.vals, x.passes + tried INTO got, passes FROM vqc._exact_ranks(target, value_sql, ranks) x;
-    END IF;
-    vals := ARRAY(SELECT CASE WHEN disc THEN got[array_position(ranks, greatest(ceil(q * n)::bigint, 1) - 1)]
-                              ELSE vqc.quantile_interpolate(got[array_position(ranks, floor(q * (n - 1))::bigint)],
-                                                            got[array_position(ranks, ceil(q * (n - 1))::bigint)], q, n) END
-                    FROM unnest(qs) WITH ORDINALITY u(q, o) ORDER BY o);
-END
-$$;
-
-CREATE OR REPLACE FUNCTION vqc._evaluate(target regclass, plan jsonb, vals jsonb, rf jsonb)
-RETURNS jsonb
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    kind      text := plan ->> 'kind';
-    etype     text := plan ->> 'type';
-    observed  text;
-    element   bigint;
-    nonnull   bigint;
-    t         vqc.tally;
-    dups      bigint[];
-    samples   jsonb := '[]';
-    extra     integer := 0;
-    category  "char";
-    res       jsonb;
-    qcol      text := quote_ident(plan ->> 'column');
-    eq        record;
-BEGIN
-    IF kind = 'schema' THEN
-        res := plan -> 'result_now';
-        RETURN jsonb_build_object('success', (res ->> 'success')::boolean,
-                                  'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
-                                                 ELSE res -> 'result' END,
-                                  'samples', samples, 'extra_scans', 0);
-    END IF;
-
-    IF kind = 'statistic' THEN
-        res := vqc._evaluate_statistic(target, plan, vals, rf);
-        RETURN res || jsonb_build_object('samples', samples);
-    END IF;
-
-    IF kind IN ('table', 'aggregate') THEN
-        observed := vals ->> (plan ->> 'value_item');
-        IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- more values than vqc.exact_memory_limit: the exact median by passes
-            SELECT x.vals[1]::text, x.passes INTO observed, extra
-              FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}',
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, false,
-                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
-        END IF;
-        RETURN jsonb_build_object(
-            'success', vqc._within_bounds(plan, observed),
-            'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
-                           ELSE jsonb_build_object('observed_value', vqc._observed_json(plan, observed)) END,
-            'samples', samples, 'extra_scans', extra);
-    END IF;
-
-    -- map
-    SELECT typcategory INTO category FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
-    element := (vals ->> 'n')::bigint;
-    nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
-
-    IF plan ? 'unique_by_index' THEN
-        t := NULL;
-    ELSIF plan ? 'hash_item' THEN
-        -- The screen's repeated words ({word, occurrences} rows): none proves
-        -- all values distinct.  Integers are their own words, so when the row
-        -- key is the column itself the repeats are the failing rows; otherwise
-        -- a second pass reads just the rows with those words.  NULL (the
-        -- screen outgrew its memory, or too many repeats): a GROUP BY pass.
-        dups := (vals ->> (plan ->> 'hash_item'))::bigint[];
-        IF dups = '{}' THEN
-            t := NULL;
-        ELSIF dups IS NOT NULL AND (plan ->> 'keys_from_values')::boolean THEN
-            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY i) FROM '
-                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM pg_catalog.generate_subscripts($1, 1) AS i, '
-                           '        pg_catalog.generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
-                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
-                INTO t USING dups;
-        ELSIF dups IS NOT NULL THEN
-            -- samples ascending by value, then by row key: the same order whatever the plan
-            EXECUTE format('SELECT vqc.tally(v::pg_catalog.text, k, %3$s ORDER BY v, k) FROM '
-                           '(SELECT %1$s AS v, %2$s AS k, pg_catalog.count(*) OVER (PARTITION BY %1$s) AS c '
-                           '   FROM %4$s WHERE vqc.hash_value(%1$s) OPERATOR(pg_catalog.=) ANY ($1)) AS candidates '
-                           'WHERE c OPERATOR(pg_catalog.>) 1',
-                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
-                INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
-            extra := 1;
-        ELSE
-            -- samples in the hash screen's order, by value, then by row key
-            eq := vqc._type_operator((plan ->> 'type_sql')::regtype, '=');
-            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY %1$s, %2$s) FROM %4$s '
-                           'WHERE (%1$s)%5$s %6$s ANY (SELECT (%1$s)%5$s FROM %4$s WHERE %1$s IS NOT NULL '
-                           'GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)',
-                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target,
-                           eq.operand_cast, eq.operator_sql)
-                INTO t;
-            extra := 1;
-        END IF;
-    ELSE
-        t := (vals ->> (plan ->> 'tally'))::vqc.tally;
-    END IF;
-    IF t IS NOT NULL THEN
-        samples := vqc._tally_samples_json(t);
-    END IF;
-    res := vqc._map_result(plan, rf, element, nonnull, coalesce(vqc.tally_count(t), 0), samples, category);
-    RETURN res || jsonb_build_object('samples', samples, 'extra_scans', extra);
-END
-$$;
-
-CREATE OR REPLACE FUNCTION vqc._evaluate_statistic(target regclass, plan jsonb, vals jsonb, rf jsonb)
-RETURNS jsonb
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    etype    text := plan ->> 'type';
-    kwargs   jsonb := plan -> 'kwargs';
-    colname  text := plan ->> 'column';
-    type_sql text := plan ->> 'type_sql';
-    category "char";
-    prof     vqc.profile;
-    observed jsonb;
-    details  jsonb := '{}';
-    success  boolean;
-    extra    integer := 0;
-    qvals    float8[];
-    qs       float8[];
-    oks      boolean[];
-    j        integer;
-    distinct_count bigint;
-    nonnull  bigint;
-    setvals  text[];
-    found    text[];
-    res      record;
-BEGIN
-    SELECT typcategory INTO category FROM pg_type WHERE oid = type_sql::regtype;
-    IF plan ? 'profile_item' THEN
-        prof := (vals ->> (plan ->> 'profile_item'))::vqc.profile;
-    END IF;
-
-    CASE plan ->> 'statistic'
-    WHEN 'quantiles' THEN
-        qs := ARRAY(SELECT (x)::float8 FROM jsonb_array_elements_text(kwargs -> 'quantile_ranges' -> 'quantiles') x);
-        IF (plan ->> 'approximate')::boolean THEN
-            qvals := vqc.quantiles(prof, qs);
-            details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
-                                          'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
-        ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- past vqc.exact_memory_limit: exact percentile_disc by passes
-            SELECT x.vals, x.passes INTO qvals, extra
-              FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs,
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, true,
-                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
-        ELSE
-            qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
-                             FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
-        END IF;
-        oks := ARRAY(SELECT qvals[g] IS NOT NULL
-                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 0 IS NULL
-                                 OR qvals[g] >= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 0)::float8)
-                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 1 IS NULL
-                                 OR qvals[g] <= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 1)::float8)
-                       FROM generate_series(1, cardinality(qs)) g ORDER BY g);
-        success := coalesce(bool_and(x), false) FROM unnest(oks) x;
-        observed := jsonb_build_object('quantiles', to_jsonb(qs), 'values', to_jsonb(qvals));
-        details := details || jsonb_build_object('success_details', to_jsonb(oks));
-
-    WHEN 'unique_count', 'unique_proportion' THEN
-        nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
-        distinct_count := (vals ->> (plan ->> 'distinct_item'))::bigint;
-        IF distinct_count IS NULL THEN
-            -- the hash screen outgrew vqc.exact_memory_limit: count exactly in a second pass
-            EXECUTE format('SELECT pg_catalog.count(DISTINCT %s) FROM %s', quote_ident(colname), target) INTO distinct_count;
-            extra := 1;
-        END IF;
-        observed := CASE WHEN plan ->> 'statistic' = 'unique_count' THEN to_jsonb(distinct_count)
-                         WHEN nonnull > 0 THEN to_jsonb(distinct_count::float8 / nonnull) END;
-        success := vqc._within_bounds(plan, observed #>> '{}');
-
-    WHEN 'mode' THEN
-        res := vqc._modes(target, colname, type_sql, prof);
-        extra := res.extra;
-        EXECUTE format('SELECT pg_catalog.count(*) FROM pg_catalog.unnest($1::%s[]) m WHERE %s', type_sql,
-                       vqc._compare_sql(type_sql::regtype, 'm', '=', format('vqc._jsonb_text_array($2)::%s[]', type_sql), true))
-            INTO j USING res.vals, kwargs -> 'value_set';
-        success := CASE WHEN (plan ->> 'ties_okay')::boolean THEN j > 0
-                        ELSE cardinality(res.vals) = 1 AND j = 1 END;
-        observed := vqc._typed_json_array(res.vals, type_sql);
-
-    WHEN 'drift' THEN
-        details := vqc.drift(vqc._baseline_profile(target, kwargs ->> 'baseline', colname), prof,
-                             coalesce(kwargs ->> 'method', 'auto'),
-                             coalesce(kwargs -> 'options', '{}') ||
-                             CASE WHEN kwargs ? 'threshold' THEN jsonb_build_object('threshold', kwargs -> 'threshold')
-                                  ELSE '{}' END);
-        success := NOT coalesce((details ->> 'drifted')::boolean, true);
-        observed := details -> 'score';
-
-    WHEN 'kl' THEN
-        res := vqc._evaluate_kl(target, plan, vals);
-        success := res.success;
-        observed := res.observed;
-        details := res.details;
-        extra := res.extra;
-
-    WHEN 'distinct_values' THEN
-        res := vqc._distinct_values(target, colname, type_sql, prof);
-        extra := res.extra;
-        setvals := vqc._jsonb_text_array(kwargs -> 'value_set');
-        -- compare as the column's type: values outside the set, set members not found
-        EXECUTE format('SELECT ARRAY(SELECT d::pg_catalog.text FROM pg_catalog.unnest($1::%1$s[]) d WHERE (%2$s) IS NOT TRUE), '
-                       '       ARRAY(SELECT s::pg_catalog.text FROM pg_catalog.unnest($2::%1$s[]) s '
-                       '              WHERE s IS NOT NULL AND (%3$s) IS NOT TRUE)',
-                       type_sql,
-                       vqc._compare_sql(type_sql::regtype, 'd', '=', format('$2::%s[]', type_sql), true),
-                       vqc._compare_sql(type_sql::regtype, 's', '=', format('$1::%s[]', type_sql), true))
-            INTO found, setvals USING res.vals, setvals;
-        success := CASE etype
-            WHEN 'expect_column_distinct_values_to_be_in_set' THEN cardinality(found) = 0
-            WHEN 'expect_column_distinct_values_to_contain_set' THEN cardinality(setvals) = 0
-            ELSE cardinality(found) = 0 AND cardinality(setvals) = 0 END;
-        observed := vqc._typed_json_array(res.vals, type_sql);
-        IF NOT success THEN
-            details := CASE etype
-                WHEN 'expect_column_distinct_values_to_be_in_set' THEN
-                    jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql))
-                WHEN 'expect_column_distinct_values_to_contain_set' THEN
-                    jsonb_build_object('missing_values', vqc._typed_json_array(setvals, type_sql))
-                ELSE jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql),
-                                        'missing_values', vqc._typed_json_array(setvals, type_sql)) END;
-        END IF;
-    END CASE;
-
-    RETURN jsonb_build_object(
-        'success', coalesce(success, false),
-        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
-                       WHEN details = '{}' THEN jsonb_build_object('observed_value', observed)
-                       ELSE jsonb_build_object('observed_value', observed, 'details', details) END,
-        'extra_scans', extra);
-END
-$$;
-
-CREATE OR REPLACE FUNCTION vqc._plan(target regclass, etype text, kwargs jsonb, pidx integer,
-                          key_columns text[], sample_cap integer)
-RETURNS jsonb
-LANGUAGE plpgsql STABLE
-AS $$
-DECLARE
-    entry     vqc.expectation_catalog := vqc._check_kwargs(etype, kwargs);
-    p         text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
-    col       record;
-    colname   text := vqc._kw_text(etype, kwargs, 'column');
-    qcol      text;
-    plan      jsonb;
-    expected  text;          -- SQL: the row is as expected (map kind)
-    value_sql text;
-    lo        jsonb;
-    hi        jsonb;
-    strict_lo boolean := vqc._kw_bool(etype, kwargs, 'strict_min', false);
-    strict_hi boolean := vqc._kw_bool(etype, kwargs, 'strict_max', false);
-    mostly    numeric;
-    skip_missing boolean := false;
-    bound_type text;
-    v         jsonb;
-    pat       text;
-    conds     text[] := '{}';
-    stat_sql  text;
-    i         integer;
-BEGIN
-    plan := jsonb_build_object('kind', entry.kind, 'type', etype, 'kwargs', kwargs,
-                               'position', pidx);
-    IF kwargs ? 'column' AND etype <> 'expect_column_to_exist' THEN
-        SELECT * INTO col FROM vqc._column(target, colname);
-        qcol := quote_ident(colname);
-        plan := plan || jsonb_build_object('column', colname, 'type_sql', col.type_sql);
-    END IF;
-
-    -- ---------------------------------------------------------- schema
-    IF entry.kind = 'schema' THEN
-        RETURN plan || jsonb_build_object('result_now', vqc._plan_schema(target, etype, kwargs));
-    END IF;
-
-    -- ---------------------------------------------------------- table
-    IF entry.kind = 'table' THEN
-        IF etype = 'expect_table_row_count_to_equal' THEN
-            lo := vqc._kw(etype, kwargs, 'value', '{number}');
-            IF lo::numeric < 0 OR lo::numeric <> trunc(lo::numeric) THEN
-                PERFORM vqc._bad_kwarg(etype, 'argument "value" must be a non-negative integer');
-            END IF;
-            hi := lo;
-        ELSE
-            SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
-            IF lo::numeric > hi::numeric THEN
-                PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
-            END IF;
-        END IF;
-        RETURN plan || jsonb_build_object('items', jsonb_build_object('n', 'pg_catalog.count(*)'),
-                                          'value_item', 'n', 'compare_type', 'numeric',
-                                          'min_value', lo, 'max_value', hi);
-    END IF;
-
-    -- ---------------------------------------------------------- aggregate
-    IF entry.kind = 'aggregate' THEN
-        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
-        IF etype IN ('expect_column_min_to_be_between', 'expect_column_max_to_be_between') THEN
-            bound_type := col.type_sql;
-            PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
-            -- a btree order is not enough: jsonb, for one, has no min() or max()
-            stat_sql := vqc._minmax_sql(col.type_sql::regtype,
-                                        CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min' ELSE 'max' END,
-                                        qcol);
-            IF stat_sql IS NULL THEN
-                RAISE EXCEPTION '% needs a column whose type has min() and max(); column "%" is of type %',
-                                etype, colname, col.type_sql
-                    USING ERRCODE = 'datatype_mismatch';
-            END IF;
-        ELSE
-            IF col.category <> 'N' THEN
-                RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, col.type_sql
-                    USING ERRCODE = 'datatype_mismatch';
-            END IF;
-            bound_type := 'numeric';
-            stat_sql := CASE etype
-                WHEN 'expect_column_mean_to_be_between'   THEN format('pg_catalog.avg(%s)::pg_catalog.float8', qcol)
-                WHEN 'expect_column_stdev_to_be_between'  THEN format('pg_catalog.stddev_samp(%s)::pg_catalog.float8', qcol)
-                WHEN 'expect_column_sum_to_be_between'    THEN format('pg_catalog.sum(%s)', qcol)
-                -- the planner computes the two identical aggregate calls once
-                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile(vqc.exact_quantile_agg(%s), 0.5)',
-                                                                      vqc._quantile_arg(qcol, col.type_sql))
-            END;
-        END IF;
-        PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
-        RETURN plan || jsonb_build_object(
-            'items', jsonb_build_object(format('s%s', pidx), stat_sql) ||
-                     CASE WHEN etype = 'expect_column_median_to_be_between' THEN
-                          jsonb_build_object(format('c%s', pidx),
-                                             format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))',
-                                                    vqc._quantile_arg(qcol, col.type_sql)),
-                                             format('o%s', pidx),
-                                             format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
-                                                    vqc._quantile_arg(qcol, col.type_sql)))
-                     ELSE '{}' END ||
-                     -- brackets for one exact pass should the collector overflow
-                     CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target) THEN
-                          jsonb_build_object(format('k%s', pidx),
-                                             format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, col.type_sql)))
-                     ELSE '{}' END,
-            'value_item', format('s%s', pidx),
-            'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
-            'count_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('c%s', pidx) END,
-            'sketch_item', CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target)
-                                THEN format('k%s', pidx) END,
-            'statistic', etype,
-            'compare_type', bound_type,
-            'min_value', lo, 'max_value', hi,
-            'strict_min', strict_lo, 'strict_max', strict_hi);
-    END IF;
-
-    -- ---------------------------------------------------------- statistic
-    IF entry.kind = 'statistic' THEN
-        RETURN plan || vqc._plan_statistic(target, etype, kwargs, pidx, colname, col.type_sql, col.category);
-    END IF;
-
-    -- ---------------------------------------------------------- map
-    mostly := vqc._kw_mostly(etype, kwargs);
-    value_sql := format('%s::pg_catalog.text', qcol);
-
-    CASE etype
-    WHEN 'expect_column_values_to_not_be_null' THEN
-        expected := format('%s IS NOT NULL', qcol);
-        value_sql := 'NULL::pg_catalog.text';
-        skip_missing := true;
-    WHEN 'expect_column_values_to_be_null' THEN
-        expected := format('%s IS NULL', qcol);
-        skip_missing := true;
-    WHEN 'expect_column_values_to_be_unique' THEN
-        expected := NULL;     -- answered from a hash screen; see vqc._evaluate
-    WHEN 'expect_column_values_to_be_between' THEN
-        PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
-        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
-        PERFORM vqc._check_bounds(etype, lo, hi, col.type_sql);
-        IF lo IS NOT NULL THEN
-            conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_lo THEN '>' ELSE '>=' END,
-                                               format('(%s OPERATOR(pg_catalog.->>) ''min_value'')::%s', p, col.type_sql));
-        END IF;
-        IF hi IS NOT NULL THEN
-            conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_hi THEN '<' ELSE '<=' END,
-                                               format('(%s OPERATOR(pg_catalog.->>) ''max_value'')::%s', p, col.type_sql));
-        END IF;
-        expected := array_to_string(conds, ' AND ');
-    WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
-        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
-        IF etype = 'expect_column_value_lengths_to_equal' THEN
-            lo := vqc._kw(etype, kwargs, 'value', '{number}');
-            hi := lo;
-            p := p || ' OPERATOR(pg_catalog.->) ''value''';
-            conds := ARRAY[format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.=) (%s)::pg_catalog.numeric', qcol, p)];
-        ELSE
-            SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
-            PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
-            IF lo IS NOT NULL THEN
-                conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
-                                         '(%s OPERATOR(pg_catalog.->>) ''min_value'')::pg_catalog.numeric', qcol,
-                                         CASE WHEN strict_lo THEN '>' ELSE '>=' END, p);
-            END IF;
-            IF hi IS NOT NULL THEN
-                conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
-                                         '(%s OPERATOR(pg_catalog.->>) ''max_value'')::pg_catalog.numeric', qcol,
-                                         CASE WHEN strict_hi THEN '<' ELSE '<=' END, p);
-            END IF;
-        END IF;
-        IF lo::numeric < 0 OR hi::numeric < 0 THEN
-            PERFORM vqc._bad_kwarg(etype, 'lengths cannot be negative');
-        END IF;
-        expected := array_to_string(conds, ' AND ');
-    WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
-        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
-        PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));
-        expected := format('%svqc.regex_match(%s, %s OPERATOR(pg_catalog.->>) ''regex'')',
-                           CASE WHEN etype LIKE '%not_match%' THEN 'NOT ' ELSE '' END, qcol, p);
-    WHEN 'expect_column_values_to_match_regex_list', 'expect_column_values_to_not_match_regex_list' THEN
-        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
-        v := vqc._kw(etype, kwargs, 'regex_list', '{array}');
-        IF jsonb_array_length(v) = 0 THEN
-            PERFORM vqc._bad_kwarg(etype, 'regex_list must not be empty');
-        END IF;
-        FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
-            IF jsonb_typeof(v -> i) <> 'string' THEN
-                PERFORM vqc._bad_kwarg(etype, 'regex_list must hold strings');
-            END IF;
-            PERFORM vqc.regex_validate(v ->> i);
-            conds := conds || format('vqc.regex_match(%s, %s OPERATOR(pg_catalog.->) ''regex_list'' OPERATOR(pg_catalog.->>) %s)',
-                                     qcol, p, i);
-        END LOOP;
-        pat := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
-        IF pat NOT IN ('any', 'all') THEN
-            PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
-        END IF;
-        IF etype LIKE '%not_match%' THEN
-            expected := format('NOT (%s)', array_to_string(conds, ' OR '));
-        ELSE
-            expected := format('(%s)', array_to_string(conds, CASE pat WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
-        END IF;
-    WHEN 'expect_column_values_to_match_strftime_format' THEN
-        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
-        PERFORM vqc.strftime_validate(vqc._kw_text(etype, kwargs, 'strftime_format'));
-        expected := format('vqc.matches_strftime(%s, %s OPERATOR(pg_catalog.->>) ''strftime_format'')', qcol, p);
-    WHEN 'expect_column_values_to_be_iso8601' THEN
-        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
-        pat := coalesce(vqc._kw_text(etype, kwargs, 'kind'), 'date');
-        IF pat NOT IN ('date', 'datetime') THEN
-            PERFORM vqc._bad_kwarg(etype, 'kind must be "date" or "datetime"');
-        END IF;
-        expected := format('vqc.is_iso8601_%s(%s)', pat, qcol);
-    WHEN 'expect_column_values_to_be_valid_email' THEN
-        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
-        expected := format('vqc.is_email(%s)', qcol);
-    WHEN 'expect_column_values_to_be_in_set', 'expect_column_values_to_not_be_in_set' THEN
-        PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), col.type_sql);
-        expected := format('%s%s', CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
-                           vqc._compare_sql(col.type_sql::regtype, qcol, '=',
-                                            format('vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[]',
-                                                   p, col.type_sql), true));
-    END CASE;
-
-    IF etype = 'expect_column_values_to_be_unique' THEN
-        IF vqc._has_unique_index(target, colname) THEN
-            -- the database already guarantees it: count, don't screen
-            RETURN plan || jsonb_build_object(
-                'items', jsonb_build_object('n', 'pg_catalog.count(*)', format('nn:%s', colname),
-                                            format('pg_catalog.count(%s)', qcol)),
-                'nonnull', format('nn:%s', colname),
-                'unique_by_index', true,
-                'mostly', mostly);
-        END IF;
-        PERFORM vqc._require_opclass(etype, col.type_sql, 'hash');
-        RETURN plan || jsonb_build_object(
-            'items', jsonb_build_object('n', 'pg_catalog.count(*)',
-                                        format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
-                                        format('h%s', pidx), format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s), 100000)', qcol)),
-            'nonnull', format('nn:%s', colname),
-            'hash_item', format('h%s', pidx),
-            'mostly', mostly,
-            'row_key_sql', vqc._row_key_sql(target, key_columns),
-            -- the screen stores integers themselves: when the row key is
-            -- the column too, the repeats alone give values and keys
-            'keys_from_values', coalesce(key_columns = ARRAY[colname], false)
-                                AND vqc._base_type(col.type_sql::regtype)
-                                    IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype),
-            'sample_cap', sample_cap);
-    END IF;
-
-    RETURN plan || jsonb_build_object(
-        'items', jsonb_build_object(
-            'n', 'pg_catalog.count(*)',
-            format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
-            format('t%s', pidx),
-            format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
-                   vqc._row_key_sql(target, key_columns), sample_cap,
-                   CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
-                        ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END)),
-        'tally', format('t%s', pidx),
-        'nonnull', CASE WHEN skip_missing THEN NULL ELSE format('nn:%s', colname) END,
-        'mostly', mostly);
-END
-$$;
-
-CREATE OR REPLACE FUNCTION vqc._plan_statistic(target regclass, etype text, kwargs jsonb, pidx integer,
-                                    colname text, type_sql text, category "char")
-RETURNS jsonb
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    qcol   text := quote_ident(colname);
-    p      text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
-    qr     jsonb;
-    qs     jsonb;
-    ranges jsonb;
-    lo     jsonb;
-    hi     jsonb;
-    items  jsonb;
-    j      integer;
-    approx boolean;
-BEGIN
-    CASE etype
-    WHEN 'expect_column_quantile_values_to_be_between' THEN
-        IF category <> 'N' THEN
-            RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, type_sql
-                USING ERRCODE = 'datatype_mismatch';
-        END IF;
-        qr := vqc._kw(etype, kwargs, 'quantile_ranges', '{object}');
-        qs := qr -> 'quantiles';
-        ranges := qr -> 'value_ranges';
-        IF jsonb_typeof(qs) IS DISTINCT FROM 'array' OR jsonb_typeof(ranges) IS DISTINCT FROM 'array'
-           OR jsonb_array_length(qs) <> jsonb_array_length(ranges) OR jsonb_array_length(qs) = 0 THEN
-            PERFORM vqc._bad_kwarg(etype, 'quantile_ranges needs "quantiles" and "value_ranges" arrays of the same, non-zero length');
-        END IF;
-        FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
-            IF jsonb_typeof(qs -> j) <> 'number' OR (qs ->> j)::numeric NOT BETWEEN 0 AND 1 THEN
-                PERFORM vqc._bad_kwarg(etype, 'quantiles must be numbers between 0 and 1');
-            END IF;
-            IF jsonb_typeof(ranges -> j) <> 'array' OR jsonb_array_length(ranges -> j) <> 2
-               OR EXISTS (SELECT 1 FROM jsonb_array_elements(ranges -> j) b WHERE jsonb_typeof(b) NOT IN ('number', 'null')) THEN
-                PERFORM vqc._bad_kwarg(etype, 'each value range must be [min, max] with numbers or nulls');
-            END IF;
-            IF (ranges -> j ->> 0)::numeric > (ranges -> j ->> 1)::numeric THEN
-                PERFORM vqc._bad_kwarg(etype, 'a value range has min greater than max');
-            END IF;
-        END LOOP;
-        approx := vqc._kw_bool(etype, kwargs, 'allow_relative_error', false);
-        IF approx THEN
-            RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', true,
-                                      'profile_item', format('p:%s', colname),
-                                      'items', jsonb_build_object(format('p:%s', colname),
-                                                                  format('vqc.profile_agg(%s)', qcol)));
-        END IF;
-        items := jsonb_build_object(format('o:%s', colname),
-                                    format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
-                                           vqc._quantile_arg(qcol, type_sql)),
-                                    format('qn:%s', colname),
-                                    format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))',
-                                           vqc._quantile_arg(qcol, type_sql)));
-        FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
-            -- one collector for all quantiles: the planner computes identical aggregates once
-            items := items || jsonb_build_object(format('q%s_%s', pidx, j),
-                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), '
-                       '(%s OPERATOR(pg_catalog.->) ''quantile_ranges'' OPERATOR(pg_catalog.->) ''quantiles'' '
-                       'OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8)',
-                       vqc._quantile_arg(qcol, type_sql), p, j));
-        END LOOP;
-        IF vqc._may_overflow(target) THEN
-            -- brackets for one exact pass should the collector overflow
-            items := items || jsonb_build_object(format('k:%s', colname),
-                                                 format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, type_sql)));
-        END IF;
-        RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
-                                  'overflow_item', format('o:%s', colname),
-                                  'count_item', format('qn:%s', colname), 'items', items,
-                                  'sketch_item', CASE WHEN items ? format('k:%s', colname) THEN format('k:%s', colname) END);
-
-    WHEN 'expect_column_unique_value_count_to_be_between',
-         'expect_column_proportion_of_unique_values_to_be_between' THEN
-        PERFORM vqc._require_opclass(etype, type_sql, 'hash');
-        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
-        PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
-        RETURN jsonb_build_object(
-            'statistic', CASE WHEN etype LIKE '%proportion%' THEN 'unique_proportion' ELSE 'unique_count' END,
-            'items', jsonb_build_object(
-                format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
-                format('d:%s', colname), format('vqc.hash_set_distinct_hashes(vqc.hash_set_agg(%s))', qcol)),
-            'nonnull', format('nn:%s', colname),
-            'distinct_item', format('d:%s', colname),
-            'compare_type', 'numeric',
-            'min_value', lo, 'max_value', hi,
-            'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
-            'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
-
-    WHEN 'expect_column_drift_to_be_less_than' THEN
-        PERFORM vqc._baseline_profile(target, vqc._kw_text(etype, kwargs, 'baseline'), colname);
-        IF vqc._kw(etype, kwargs, 'options', '{object}') ? 'threshold' AND kwargs ? 'threshold' THEN
-            PERFORM vqc._bad_kwarg(etype, 'give threshold once, as an argument or in options');
-        END IF;
-        PERFORM vqc._kw(etype, kwargs, 'threshold', '{number}');
-        PERFORM vqc._kw_text(etype, kwargs, 'method');
-        RETURN jsonb_build_object(
-            'statistic', 'drift',
-            'profile_item', format('p:%s', colname),
-            'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)));
-
-    WHEN 'expect_column_kl_divergence_to_be_less_than' THEN
-        RETURN vqc._plan_kl(etype, kwargs, pidx, colname, type_sql, category);
-
-    WHEN 'expect_column_most_common_value_to_be_in_set',
-         'expect_column_distinct_values_to_be_in_set',
-         'expect_column_distinct_values_to_contain_set',
-         'expect_column_distinct_values_to_equal_set' THEN
-        PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), type_sql);
-        PERFORM vqc._require_opclass(etype, type_sql, 'btree');
-        RETURN jsonb_build_object(
-            'statistic', CASE WHEN etype LIKE '%most_common%' THEN 'mode' ELSE 'distinct_values' END,
-            'ties_okay', vqc._kw_bool(etype, kwargs, 'ties_okay', false)) ||
-            -- a type profiles do not take (citext, say) is answered by a second pass
-            CASE WHEN vqc._profiles_type(type_sql::regtype) THEN jsonb_build_object(
-                'profile_item', format('p:%s', colname),
-                'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)))
-                 ELSE '{}' END;
-    END CASE;
-END
-$$;
 
 RESET check_function_bodies;
 
