@@ -129,6 +129,25 @@ build_postgres() {
     vqc_log "PostgreSQL built in $((elapsed / 60)) min $((elapsed % 60)) s"
 }
 
+# The contrib modules the regression tests use (citext: search_path_attack;
+# pageinspect: state_safety), built from the kept build tree into the prefix
+# when missing, staged like the server.
+build_contrib() {
+    local m stage=$VG_ROOT/stage
+    for m in citext pageinspect; do
+        [[ -f $PG_PREFIX/share/extension/$m.control ]] && continue
+        vqc_log "building contrib/$m into $PG_PREFIX"
+        rm -rf "$stage"
+        nice make -C "$VG_ROOT/build/contrib/$m" -s install DESTDIR="$stage" >>"$VG_ROOT/build/make.log" 2>&1 \
+            || { echo "contrib/$m build failed; see $VG_ROOT/build/make.log" >&2; exit 1; }
+        if [[ -n $(find "$stage" -type f ! -path "$stage$PG_PREFIX/*" | head -n 1) ]]; then
+            echo "contrib/$m installs outside $PG_PREFIX, not installing it" >&2; exit 1
+        fi
+        cp -a "$stage$PG_PREFIX/." "$PG_PREFIX/"
+        rm -rf "$stage"
+    done
+}
+
 # A copy of this source tree, built against the valgrind PostgreSQL: building
 # here would mix its objects with those for the system PostgreSQL.
 copy_sources() {
@@ -179,6 +198,7 @@ if ((skip_build)); then
     [[ -x $PG_PREFIX/bin/postgres ]] || { echo "--skip-build: no PostgreSQL in $PG_PREFIX yet" >&2; exit 1; }
 else
     build_postgres
+    build_contrib
 fi
 if ((build_only)); then exit 0; fi
 
