@@ -52,6 +52,26 @@ PG_SRC_PARENT=$VG_ROOT/src
 # What the Debian package we mirror is: the installed postgresql-15.
 PG_DEB_VERSION=$(dpkg-query -W -f='${Version}' postgresql-15)
 
+# apt-get source needs deb-src entries: when apt knows no source of
+# postgresql-15, they are made from the machine's own deb entries (deb822
+# files and sources.list), so they name the same archives.
+ensure_deb_src() {
+    local f out=/etc/apt/sources.list.d/vqc-deb-src.sources
+    apt-cache showsrc postgresql-15 2>/dev/null | grep -q '^Version:' && return
+    vqc_log "adding deb-src entries for the machine's deb archives ($out)"
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [[ $f == "$out" ]] && continue
+        grep -q '^Types:.*\bdeb\b' "$f" || continue
+        sed 's/^Types:.*/Types: deb-src/' "$f"
+        echo
+    done > "$out.new"
+    if [[ -f /etc/apt/sources.list ]]; then
+        sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list > /etc/apt/sources.list.d/vqc-deb-src.list
+    fi
+    mv "$out.new" "$out"
+    apt-get update -q >/dev/null
+}
+
 # The PostgreSQL source tree, fetched with apt-get source (needs deb-src
 # lines).  The installed version first; a mirror may not carry its source
 # (debian-security's often lacks it), so then the newest older one that is
@@ -61,6 +81,7 @@ pg_source_dir() {
     dir=$(find "$PG_SRC_PARENT" -maxdepth 1 -type d -name 'postgresql-15-*' 2>/dev/null | head -n 1)
     if [[ -n $dir ]]; then echo "$dir"; return; fi
     mkdir -p "$PG_SRC_PARENT"
+    ensure_deb_src
     for version in $( (echo "$PG_DEB_VERSION"; apt-cache showsrc postgresql-15 | awk '/^Version:/ {print $2}' | sort -rV) \
                       | awk '!seen[$0]++'); do
         vqc_log "fetching the source of postgresql-15 $version"
@@ -70,7 +91,7 @@ pg_source_dir() {
             return
         fi
     done
-    echo "apt-get source postgresql-15 failed: add deb-src lines for the suites in" \
+    echo "apt-get source postgresql-15 failed: check the deb-src entries for the suites in" \
          "'apt-cache policy postgresql-15' and run apt-get update" >&2
     exit 1
 }
