@@ -1854,7 +1854,7 @@ DECLARE
     started   timestamptz := (ev ->> 'started')::timestamptz;
     max_bytes integer := (SELECT setting::integer FROM pg_settings WHERE name = 'vqc.sample_value_max_bytes');
     r         jsonb;
-    rid       bigint;
+    run       vqc_report.run;
     ok_count  integer;
     err_count integer;
     total     integer;
@@ -1879,35 +1879,32 @@ BEGIN
            caller::text, c.oid, s.suite_id, (ev ->> 'row_security')::boolean
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.oid = s.target
-    RETURNING rr.run_id INTO rid;
-    IF rid IS NULL THEN
+    RETURNING rr.* INTO run;
+    IF run.run_id IS NULL THEN
         PERFORM vqc._suite_target(s);
     END IF;
 
     FOR r IN SELECT x FROM jsonb_array_elements(ev -> 'results') x LOOP
-        PERFORM vqc._record_run_write_result(rid, r, max_bytes);
+        PERFORM vqc._record_run_write_result(run, r, max_bytes);
     END LOOP;
 
     INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
                                    column_name, metric_name, value, recorded_at, target, is_value)
-    SELECT rid, NULL, run.suite_name, run.target_schema, run.target_table, NULL, 'row_count',
-           (ev ->> 'rows')::float8, started, run.target, false
-      FROM vqc_report.run WHERE run.run_id = rid;
+    VALUES (run.run_id, NULL, run.suite_name, run.target_schema, run.target_table, NULL, 'row_count',
+            (ev ->> 'rows')::float8, started, run.target, false);
 
     INSERT INTO vqc_report.profile (run_id, target_schema, target_table, column_name, column_type, profile, target)
-    SELECT rid, run.target_schema, run.target_table, p.key, format_type(a.atttypid, a.atttypmod),
+    SELECT run.run_id, run.target_schema, run.target_table, p.key, format_type(a.atttypid, a.atttypmod),
            (p.value #>> '{}')::vqc.profile, run.target
-      FROM vqc_report.run
-      CROSS JOIN jsonb_each(ev -> 'profiles') p
-      JOIN pg_attribute a ON a.attrelid = run.target AND a.attname = p.key
-     WHERE run.run_id = rid;
+      FROM jsonb_each(ev -> 'profiles') p
+      JOIN pg_attribute a ON a.attrelid = run.target AND a.attname = p.key;
 
-    RETURN jsonb_build_object('run_id', rid, 'results', ev -> 'results');
+    RETURN jsonb_build_object('run_id', run.run_id, 'results', ev -> 'results');
 END
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION vqc._record_run_write_result(rid bigint, r jsonb, max_bytes integer)
+CREATE OR REPLACE FUNCTION vqc._record_run_write_result(run vqc_report.run, r jsonb, max_bytes integer)
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
@@ -1915,9 +1912,8 @@ AS $function$
 DECLARE
     pos      integer := (r ->> 'position')::integer;
     is_value boolean := coalesce(vqc._observed_is_value(r ->> 'type'), true);
-    run      vqc_report.run;
+    rid      bigint := run.run_id;
 BEGIN
-    SELECT * INTO run FROM vqc_report.run WHERE run_id = rid;
     INSERT INTO vqc_report.result (run_id, position, expectation_id, expectation_type, column_name,
                                    kwargs, status, success, element_count, missing_count,
                                    missing_percent, unexpected_count, unexpected_percent, error_message)

@@ -106,7 +106,7 @@ SELECT throws_ok($$UPDATE vqc_report.result SET success = true$$, '42501', NULL,
 SELECT throws_ok($$DELETE FROM vqc_report.run$$, '42501', NULL, 'nor deletes runs');
 SELECT throws_ok($$SELECT vqc._record_run_write('tap_owner', '{"suite_id": 1, "results": []}', 1)$$, '42501', NULL,
                  'nor calls the run''s writer');
-SELECT throws_ok($$SELECT vqc._record_run_write_result(1, '{}', 10)$$, '42501', NULL, 'nor the result''s writer');
+SELECT throws_ok($$SELECT vqc._record_run_write_result(NULL::vqc_report.run, '{}', 10)$$, '42501', NULL, 'nor the result''s writer');
 SELECT throws_ok($$SELECT vqc._create_suite_write('tap_owner', NULL, 'x', 'public.sec_plain', NULL, NULL)$$, '42501', NULL,
                  'nor the suites'' writer');
 RESET ROLE;
