@@ -2,7 +2,7 @@
 # running server (scripts/test.sh does all of it on a throwaway cluster).
 
 EXTENSION    = vqc
-EXTVERSION   = 0.2.0
+EXTVERSION   = 0.3.0
 MODULE_big   = vqc
 
 # C sources, one concern per file.
@@ -32,12 +32,16 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/schedule.sql \
                src/sql/search_path.sql
 
-DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql
 # Released install scripts stay frozen; each release adds one upgrade script
 # from the one before (src/release), so ALTER EXTENSION vqc UPDATE works from any.
 DATA         = src/release/vqc--0.1.0.sql \
-               src/release/vqc--0.1.0--0.2.0.sql
-EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
+               src/release/vqc--0.1.0--0.2.0.sql \
+               src/release/vqc--0.2.0.sql
+# The upgrade to the version being made is joined from one file per change,
+# in name order (00-head.sql first, 99-tail.sql last).
+UPGRADE_PARTS = $(sort $(wildcard src/release/upgrade-0.3.0/*.sql))
+EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=vqc
@@ -55,6 +59,9 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@
+
+$(EXTENSION)--0.2.0--0.3.0.sql: $(UPGRADE_PARTS)
 	cat $^ > $@
 
 # PGXS tracks no header dependencies: a changed struct in a header must

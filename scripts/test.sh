@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds vqc with -Werror, starts a
 # throwaway cluster, then runs pg_regress (make installcheck, which includes the
-# isolation specs), the pgTAP suite with pg_prove, the upgrade from 0.1.0 and
+# isolation specs), the pgTAP suite with pg_prove, the upgrade from each release and
 # pg_dump / restore (test/upgrade/run.sh), short fuzzing runs (state types,
 # expectation arguments, input functions, state formats at their limits,
 # aggregates of the user's over vqc's transition functions, byte determinism
@@ -43,7 +43,7 @@ if compgen -G 'test/pgtap/*.sql' >/dev/null; then
     if pg_prove -d vqc_tap --ext .sql -r test/pgtap; then stage_result 0; else stage_result 1; fi
 fi
 
-vqc_log "upgrade from 0.1.0, catalog against a fresh install, pg_dump and restore (test/upgrade/run.sh)"
+vqc_log "upgrade from 0.1.0 and 0.2.0, catalog against a fresh install, pg_dump and restore (test/upgrade/run.sh)"
 if test/upgrade/run.sh; then stage_result 0; else stage_result 1; fi
 
 vqc_log "fuzzing, short runs (test/fuzz/run.sh runs long ones)"

@@ -1,5 +1,5 @@
 -- after.sql: after ALTER EXTENSION vqc UPDATE, the data before.sql made under
--- 0.1.0 still works: profiles 0.1.0's C code stored read as they did (or are
+-- a released version still works: profiles 0.1.0's C code stored read as they did (or are
 -- refused with the hint to take them again), the suite runs with the same
 -- results, the profiles in vqc's tables read, drift reports run.
 \set ON_ERROR_STOP 1

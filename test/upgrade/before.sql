@@ -1,5 +1,5 @@
--- before.sql: vqc data made under release 0.1.0 (run.sh has just created the
--- extension at version 0.1.0 and loaded test/fixtures/people.sql into schema
+-- before.sql: vqc data made under a released version (run.sh has just created the
+-- extension at that version and loaded test/fixtures/people.sql into schema
 -- upgrade_data): a suite with its runs, results and profiles, baselines and a
 -- drift report, and baselines stored by 0.1.0's C code (fixture-0.1.0.sql).
 \set ON_ERROR_STOP 1

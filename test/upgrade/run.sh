@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The upgrade path and dumps, against the running throwaway cluster of
 # scripts/test.sh (PGHOST, PGPORT; the current vqc installed):
-#  1. vqc 0.1.0 (its frozen install script), with suites, runs, results,
-#     baselines, drift reports and profiles stored by 0.1.0's C code
-#     (before.sql); ALTER EXTENSION vqc UPDATE; the old data still works
+#  1. for each released version (0.1.0, 0.2.0; their frozen install scripts):
+#     suites, runs, results, baselines, drift reports and profiles stored by
+#     0.1.0's C code (before.sql); ALTER EXTENSION vqc UPDATE, through every
+#     upgrade script to the current version; the old data still works
 #     (after.sql);
 #  2. pg_dump -Fc of that database restored into a new one: the same data,
 #     profiles read the same, sequences continue;
 #  3. the README's way to keep the history across DROP EXTENSION works;
-#  4. the upgraded catalog equals a fresh install's (catalog.sql, then a
+#  4. each upgraded catalog equals a fresh install's (catalog.sql, then a
 #     schema-only pg_dump of each), and the comparison does report each
 #     deliberate difference of tweak.sql.
 # Prints ok / not ok per check; exits non-zero when one fails.
@@ -18,7 +19,9 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 work=$(mktemp -d /tmp/vqc-upgrade.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 failed=0
-dbs=(vqc_upgrade vqc_fresh vqc_tweak vqc_restore)
+# the released versions, oldest first: each is installed and upgraded
+released=(0.1.0 0.2.0)
+dbs=(vqc_upgrade vqc_upgrade_0_2_0 vqc_fresh vqc_tweak vqc_restore)
 
 # check <description> <command...>: runs it, prints ok or not ok (and its output)
 check() {
@@ -71,17 +74,24 @@ for db in "${dbs[@]}"; do
     q -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 done
 
-# 1. 0.1.0, its data, the upgrade
-check "CREATE EXTENSION vqc VERSION '0.1.0' (the frozen install script)" \
-    q -d vqc_upgrade -c "CREATE EXTENSION vqc VERSION '0.1.0'" -c 'CREATE SCHEMA upgrade_data' \
-      -f "$here/summary.sql"
-check "0.1.0 data: suite, runs, baselines, drift report, profiles stored by 0.1.0's C code" \
-    env PGOPTIONS='-c search_path=upgrade_data' psql -X -q -v ON_ERROR_STOP=1 -d vqc_upgrade \
-        -v rows=12000 -f "$here/../fixtures/people.sql" -f "$here/before.sql"
-check "ALTER EXTENSION vqc UPDATE" q -d vqc_upgrade -c 'ALTER EXTENSION vqc UPDATE'
-check "after the upgrade: the suite runs as before, old profiles read, drift reports run" \
-    psql_to "$work/after.out" -d vqc_upgrade -f "$here/after.sql"
-sed -n 's/^psql.*NOTICE: */    /p' "$work/after.out"
+# upgrade_db <version>: the database that starts at that release
+# (vqc_upgrade for the oldest, which parts 2 and 3 then use)
+upgrade_db() { [[ $1 == "${released[0]}" ]] && echo vqc_upgrade || echo "vqc_upgrade_${1//./_}"; }
+
+# 1. each release, its data, the upgrade
+for v in "${released[@]}"; do
+    db=$(upgrade_db "$v")
+    check "CREATE EXTENSION vqc VERSION '$v' (the frozen install script)" \
+        q -d "$db" -c "CREATE EXTENSION vqc VERSION '$v'" -c 'CREATE SCHEMA upgrade_data' \
+          -f "$here/summary.sql"
+    check "$v data: suite, runs, baselines, drift report, profiles stored by 0.1.0's C code" \
+        env PGOPTIONS='-c search_path=upgrade_data' psql -X -q -v ON_ERROR_STOP=1 -d "$db" \
+            -v rows=12000 -f "$here/../fixtures/people.sql" -f "$here/before.sql"
+    check "ALTER EXTENSION vqc UPDATE from $v" q -d "$db" -c 'ALTER EXTENSION vqc UPDATE'
+    check "after the upgrade from $v: the suite runs as before, old profiles read, drift reports run" \
+        psql_to "$work/after.out" -d "$db" -f "$here/after.sql"
+    sed -n 's/^psql.*NOTICE: */    /p' "$work/after.out"
+done
 
 # 2. pg_dump -Fc and pg_restore
 check "pg_dump -Fc of the upgraded database" "$PGBIN/pg_dump" -Fc -d vqc_upgrade -f "$work/vqc.dump"
@@ -112,9 +122,11 @@ check "CREATE EXTENSION vqc (fresh), and a copy of that database" \
     q -d vqc_fresh -c 'CREATE EXTENSION vqc' \
       -c '\c postgres' -c 'DROP DATABASE vqc_tweak' -c 'CREATE DATABASE vqc_tweak TEMPLATE vqc_fresh'
 catalog_of vqc_fresh "$work/fresh.txt"
-catalog_of vqc_upgrade "$work/upgrade.txt"
-check "the upgraded catalog equals a fresh install's (catalog.sql + pg_dump --schema-only)" \
-    same_catalog "$work/fresh.txt" "$work/upgrade.txt"
+for v in "${released[@]}"; do
+    catalog_of "$(upgrade_db "$v")" "$work/upgrade-$v.txt"
+    check "the catalog upgraded from $v equals a fresh install's (catalog.sql + pg_dump --schema-only)" \
+        same_catalog "$work/fresh.txt" "$work/upgrade-$v.txt"
+done
 check "tweak.sql applies to a copy of a fresh install" q -d vqc_tweak -f "$here/tweak.sql"
 catalog_of vqc_tweak "$work/tweak.txt"
 diff -u "$work/fresh.txt" "$work/tweak.txt" > "$work/tweak.diff"
