@@ -11,7 +11,8 @@ export PGBIN
 # Debian packages the project needs; installed only when missing.
 VQC_PACKAGES=(postgresql-15 postgresql-server-dev-15 libpcre2-dev pkg-config make gcc
               postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-cron
-              python3 python3-numpy python3-scipy postgresql-15-tdigest postgresql-15-hll)
+              python3 python3-numpy python3-scipy python3-sklearn python3-statsmodels python3-nltk
+              postgresql-15-tdigest postgresql-15-hll)
 
 vqc_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
