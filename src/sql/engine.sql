@@ -418,26 +418,14 @@ BEGIN
             END;
         END IF;
         PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
+        IF etype = 'expect_column_median_to_be_between' THEN
+            -- its collector's count and overflow flag, and its way past the limit
+            plan := plan || vqc._exact_quantile_items(target, colname, vqc._quantile_arg(qcol, col.type_sql), '{0.5}', false,
+                                                      pidx::text, pidx::text);
+        END IF;
         RETURN plan || jsonb_build_object(
-            'items', jsonb_build_object(format('s%s', pidx), stat_sql) ||
-                     CASE WHEN etype = 'expect_column_median_to_be_between' THEN
-                          jsonb_build_object(format('c%s', pidx),
-                                             format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))',
-                                                    vqc._quantile_arg(qcol, col.type_sql)),
-                                             format('o%s', pidx),
-                                             format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
-                                                    vqc._quantile_arg(qcol, col.type_sql)))
-                     ELSE '{}' END ||
-                     -- brackets for one exact pass should the collector overflow
-                     CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target) THEN
-                          jsonb_build_object(format('k%s', pidx),
-                                             format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, col.type_sql)))
-                     ELSE '{}' END,
+            'items', coalesce(plan -> 'items', '{}') || jsonb_build_object(format('s%s', pidx), stat_sql),
             'value_item', format('s%s', pidx),
-            'overflow_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('o%s', pidx) END,
-            'count_item', CASE WHEN etype = 'expect_column_median_to_be_between' THEN format('c%s', pidx) END,
-            'sketch_item', CASE WHEN etype = 'expect_column_median_to_be_between' AND vqc._may_overflow(target)
-                                THEN format('k%s', pidx) END,
             'statistic', etype,
             'compare_type', bound_type,
             'min_value', lo, 'max_value', hi,

@@ -276,9 +276,7 @@ CREATE FUNCTION vqc._exact_ranks(target regclass, value_sql text, ranks bigint[]
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    lim     text := current_setting('vqc.exact_memory_limit');
-    fit     bigint := greatest(CASE WHEN lim = '-1' THEN pg_size_bytes(current_setting('work_mem'))
-                                    ELSE pg_size_bytes(lim) END / 8, 1);
+    fit     bigint := vqc._exact_fit();
     key_sql text := format('vqc.value_key(%s)', value_sql);
     nr      int := cardinality(ranks);
     lo      bigint[] := array_fill(-9223372036854775808, ARRAY[nr]);
@@ -343,9 +341,12 @@ CREATE FUNCTION vqc._exact_fit()
 RETURNS bigint
 LANGUAGE sql STABLE
 AS $$
-    SELECT greatest(CASE WHEN pg_catalog.current_setting('vqc.exact_memory_limit') = '-1'
-                          THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
-                          ELSE pg_catalog.pg_size_bytes(pg_catalog.current_setting('vqc.exact_memory_limit')) END / 8, 1)
+    -- Until vqc's library is loaded the setting is unknown (its default
+    -- then), or a placeholder holding what the user wrote: a bare number is kB.
+    SELECT greatest(CASE WHEN lim = '-1' THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
+                         WHEN lim OPERATOR(pg_catalog.~) '^\s*\d+\s*$' THEN lim::pg_catalog.int8 OPERATOR(pg_catalog.*) 1024
+                         ELSE pg_catalog.pg_size_bytes(lim) END / 8, 1)
+      FROM (SELECT coalesce(pg_catalog.current_setting('vqc.exact_memory_limit', true), '-1') AS lim) s
 $$;
 
 -- May the table hold more values than one exact collector keeps?  From the
@@ -510,11 +511,11 @@ BEGIN
     IF kind IN ('table', 'aggregate') THEN
         observed := vals ->> (plan ->> 'value_item');
         IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- more values than vqc.exact_memory_limit: the exact median by passes
-            SELECT x.vals[1]::text, x.passes INTO observed, extra
-              FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}',
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, false,
-                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
+            -- more values than vqc.exact_memory_limit: the exact median from
+            -- the scan's brackets, or by passes
+            SELECT x.quantiles[1]::text, x.passes INTO observed, extra
+              FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}', false,
+                                             plan, vals) x;
         END IF;
         RETURN jsonb_build_object(
             'success', vqc._within_bounds(plan, observed),

@@ -19,6 +19,7 @@ DECLARE
     lo     jsonb;
     hi     jsonb;
     items  jsonb;
+    plan   jsonb;
     j      integer;
     approx boolean;
 BEGIN
@@ -54,29 +55,20 @@ BEGIN
                                       'items', jsonb_build_object(format('p:%s', colname),
                                                                   format('vqc.profile_agg(%s)', qcol)));
         END IF;
-        items := jsonb_build_object(format('o:%s', colname),
-                                    format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))',
-                                           vqc._quantile_arg(qcol, type_sql)),
-                                    format('qn:%s', colname),
-                                    format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))',
-                                           vqc._quantile_arg(qcol, type_sql)));
+        -- one collector for all quantiles (the planner computes identical
+        -- aggregates once), its count and overflow flag, its way past the limit
+        plan := vqc._exact_quantile_items(target, colname, vqc._quantile_arg(qcol, type_sql),
+                                          ARRAY(SELECT (x)::float8 FROM jsonb_array_elements_text(qs) x), true,
+                                          ':' || colname, pidx::text);
+        items := plan -> 'items';
         FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
-            -- one collector for all quantiles: the planner computes identical aggregates once
             items := items || jsonb_build_object(format('q%s_%s', pidx, j),
                 format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), '
                        '(%s OPERATOR(pg_catalog.->) ''quantile_ranges'' OPERATOR(pg_catalog.->) ''quantiles'' '
                        'OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8)',
                        vqc._quantile_arg(qcol, type_sql), p, j));
         END LOOP;
-        IF vqc._may_overflow(target) THEN
-            -- brackets for one exact pass should the collector overflow
-            items := items || jsonb_build_object(format('k:%s', colname),
-                                                 format('vqc.profile_agg(%s)', vqc._quantile_arg(qcol, type_sql)));
-        END IF;
-        RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', false,
-                                  'overflow_item', format('o:%s', colname),
-                                  'count_item', format('qn:%s', colname), 'items', items,
-                                  'sketch_item', CASE WHEN items ? format('k:%s', colname) THEN format('k:%s', colname) END);
+        RETURN plan || jsonb_build_object('statistic', 'quantiles', 'approximate', false, 'items', items);
 
     WHEN 'expect_column_unique_value_count_to_be_between',
          'expect_column_proportion_of_unique_values_to_be_between' THEN
@@ -279,11 +271,11 @@ BEGIN
             details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
                                           'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
         ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- past vqc.exact_memory_limit: exact percentile_disc by passes
-            SELECT x.vals, x.passes INTO qvals, extra
-              FROM vqc._exact_quantiles_by_passes(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs,
-                                                  (vals ->> (plan ->> 'count_item'))::bigint, true,
-                                                  (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
+            -- past vqc.exact_memory_limit: exact percentile_disc from the
+            -- scan's brackets, or by passes
+            SELECT x.quantiles, x.passes INTO qvals, extra
+              FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs, true,
+                                             plan, vals) x;
         ELSE
             qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
                              FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);

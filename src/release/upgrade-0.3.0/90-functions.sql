@@ -1,0 +1,940 @@
+-- ------------------------------------------------------------------------
+-- Every function whose definition differs from 0.2.0's, as it is in 0.3.0:
+-- new ones and changed ones, drafted by `test/upgrade/draft_functions.sh
+-- 0.2.0` from a fresh install, then read.  After the files of each change,
+-- which create the types, aggregates, tables and catalogue rows the
+-- functions use (and drop what 0.3.0 no longer has).
+--   * exact quantiles past the limit in the one scan, bracketed by the
+--     planner's statistics (src/sql/stats_brackets.sql; issue #10);
+--     vqc._exact_fit reads a setting placed before vqc's library loaded.
+-- ------------------------------------------------------------------------
+SET check_function_bodies = false;
+
+CREATE OR REPLACE FUNCTION vqc._bracketed_rank_sql(value_sql text, bracket jsonb, rank_sql text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT format('vqc.exact_kth(vqc.exact_quantile_agg(%1$s) FILTER (WHERE (%1$s)::pg_catalog.float8 OPERATOR(pg_catalog.>=) %2$L::pg_catalog.float8 '
+                  'AND (%1$s)::pg_catalog.float8 OPERATOR(pg_catalog.<=) %3$L::pg_catalog.float8), '
+                  '(%4$s) OPERATOR(pg_catalog.-) pg_catalog.count(*) FILTER (WHERE (%1$s)::pg_catalog.float8 OPERATOR(pg_catalog.<) %2$L::pg_catalog.float8))',
+                  value_sql, bracket ->> 'lo', bracket ->> 'hi', rank_sql)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate(target regclass, plan jsonb, vals jsonb, rf jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    kind      text := plan ->> 'kind';
+    etype     text := plan ->> 'type';
+    observed  text;
+    element   bigint;
+    nonnull   bigint;
+    t         vqc.tally;
+    dups      bigint[];
+    samples   jsonb := '[]';
+    extra     integer := 0;
+    category  "char";
+    res       jsonb;
+    qcol      text := quote_ident(plan ->> 'column');
+    eq        record;
+BEGIN
+    IF kind = 'schema' THEN
+        res := plan -> 'result_now';
+        RETURN jsonb_build_object('success', (res ->> 'success')::boolean,
+                                  'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                                                 ELSE res -> 'result' END,
+                                  'samples', samples, 'extra_scans', 0);
+    END IF;
+
+    IF kind = 'statistic' THEN
+        res := vqc._evaluate_statistic(target, plan, vals, rf);
+        RETURN res || jsonb_build_object('samples', samples);
+    END IF;
+
+    IF kind IN ('table', 'aggregate') THEN
+        observed := vals ->> (plan ->> 'value_item');
+        IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- more values than vqc.exact_memory_limit: the exact median from
+            -- the scan's brackets, or by passes
+            SELECT x.quantiles[1]::text, x.passes INTO observed, extra
+              FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}', false,
+                                             plan, vals) x;
+        END IF;
+        RETURN jsonb_build_object(
+            'success', vqc._within_bounds(plan, observed),
+            'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                           ELSE jsonb_build_object('observed_value', vqc._observed_json(plan, observed)) END,
+            'samples', samples, 'extra_scans', extra);
+    END IF;
+
+    -- map
+    SELECT typcategory INTO category FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
+    element := (vals ->> 'n')::bigint;
+    nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
+
+    IF plan ? 'unique_by_index' THEN
+        t := NULL;
+    ELSIF plan ? 'hash_item' THEN
+        -- The screen's repeated words ({word, occurrences} rows): none proves
+        -- all values distinct.  Integers are their own words, so when the row
+        -- key is the column itself the repeats are the failing rows; otherwise
+        -- a second pass reads just the rows with those words.  NULL (the
+        -- screen outgrew its memory, or too many repeats): a GROUP BY pass.
+        dups := (vals ->> (plan ->> 'hash_item'))::bigint[];
+        IF dups = '{}' THEN
+            t := NULL;
+        ELSIF dups IS NOT NULL AND (plan ->> 'keys_from_values')::boolean THEN
+            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY i) FROM '
+                           '(SELECT i, ($1)[i][1]::%4$s AS %1$s FROM pg_catalog.generate_subscripts($1, 1) AS i, '
+                           '        pg_catalog.generate_series(1, ($1)[i][2]) AS occurrence) AS repeats',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
+                INTO t USING dups;
+        ELSIF dups IS NOT NULL THEN
+            -- samples ascending by value, then by row key: the same order whatever the plan
+            EXECUTE format('SELECT vqc.tally(v::pg_catalog.text, k, %3$s ORDER BY v, k) FROM '
+                           '(SELECT %1$s AS v, %2$s AS k, pg_catalog.count(*) OVER (PARTITION BY %1$s) AS c '
+                           '   FROM %4$s WHERE vqc.hash_value(%1$s) OPERATOR(pg_catalog.=) ANY ($1)) AS candidates '
+                           'WHERE c OPERATOR(pg_catalog.>) 1',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
+                INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
+            extra := 1;
+        ELSE
+            -- samples in the hash screen's order, by value, then by row key
+            eq := vqc._type_operator((plan ->> 'type_sql')::regtype, '=');
+            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY %1$s, %2$s) FROM %4$s '
+                           'WHERE (%1$s)%5$s %6$s ANY (SELECT (%1$s)%5$s FROM %4$s WHERE %1$s IS NOT NULL '
+                           'GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)',
+                           qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target,
+                           eq.operand_cast, eq.operator_sql)
+                INTO t;
+            extra := 1;
+        END IF;
+    ELSE
+        t := (vals ->> (plan ->> 'tally'))::vqc.tally;
+    END IF;
+    IF t IS NOT NULL THEN
+        samples := vqc._tally_samples_json(t);
+    END IF;
+    res := vqc._map_result(plan, rf, element, nonnull, coalesce(vqc.tally_count(t), 0), samples, category);
+    RETURN res || jsonb_build_object('samples', samples, 'extra_scans', extra);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate_statistic(target regclass, plan jsonb, vals jsonb, rf jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype    text := plan ->> 'type';
+    kwargs   jsonb := plan -> 'kwargs';
+    colname  text := plan ->> 'column';
+    type_sql text := plan ->> 'type_sql';
+    category "char";
+    prof     vqc.profile;
+    observed jsonb;
+    details  jsonb := '{}';
+    success  boolean;
+    extra    integer := 0;
+    qvals    float8[];
+    qs       float8[];
+    oks      boolean[];
+    j        integer;
+    distinct_count bigint;
+    nonnull  bigint;
+    setvals  text[];
+    found    text[];
+    res      record;
+BEGIN
+    SELECT typcategory INTO category FROM pg_type WHERE oid = type_sql::regtype;
+    IF plan ? 'profile_item' THEN
+        prof := (vals ->> (plan ->> 'profile_item'))::vqc.profile;
+    END IF;
+
+    CASE plan ->> 'statistic'
+    WHEN 'quantiles' THEN
+        qs := ARRAY(SELECT (x)::float8 FROM jsonb_array_elements_text(kwargs -> 'quantile_ranges' -> 'quantiles') x);
+        IF (plan ->> 'approximate')::boolean THEN
+            qvals := vqc.quantiles(prof, qs);
+            details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
+                                          'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
+        ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- past vqc.exact_memory_limit: exact percentile_disc from the
+            -- scan's brackets, or by passes
+            SELECT x.quantiles, x.passes INTO qvals, extra
+              FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs, true,
+                                             plan, vals) x;
+        ELSE
+            qvals := ARRAY(SELECT (vals ->> format('q%s_%s', plan ->> 'position', g))::float8
+                             FROM generate_series(0, cardinality(qs) - 1) g ORDER BY g);
+        END IF;
+        oks := ARRAY(SELECT qvals[g] IS NOT NULL
+                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 0 IS NULL
+                                 OR qvals[g] >= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 0)::float8)
+                            AND (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 1 IS NULL
+                                 OR qvals[g] <= (kwargs -> 'quantile_ranges' -> 'value_ranges' -> (g - 1) ->> 1)::float8)
+                       FROM generate_series(1, cardinality(qs)) g ORDER BY g);
+        success := coalesce(bool_and(x), false) FROM unnest(oks) x;
+        observed := jsonb_build_object('quantiles', to_jsonb(qs), 'values', to_jsonb(qvals));
+        details := details || jsonb_build_object('success_details', to_jsonb(oks));
+
+    WHEN 'unique_count', 'unique_proportion' THEN
+        nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
+        distinct_count := (vals ->> (plan ->> 'distinct_item'))::bigint;
+        IF distinct_count IS NULL THEN
+            -- the hash screen outgrew vqc.exact_memory_limit: count exactly in a second pass
+            EXECUTE format('SELECT pg_catalog.count(DISTINCT %s) FROM %s', quote_ident(colname), target) INTO distinct_count;
+            extra := 1;
+        END IF;
+        observed := CASE WHEN plan ->> 'statistic' = 'unique_count' THEN to_jsonb(distinct_count)
+                         WHEN nonnull > 0 THEN to_jsonb(distinct_count::float8 / nonnull) END;
+        success := vqc._within_bounds(plan, observed #>> '{}');
+
+    WHEN 'mode' THEN
+        res := vqc._modes(target, colname, type_sql, prof);
+        extra := res.extra;
+        EXECUTE format('SELECT pg_catalog.count(*) FROM pg_catalog.unnest($1::%s[]) m WHERE %s', type_sql,
+                       vqc._compare_sql(type_sql::regtype, 'm', '=', format('vqc._jsonb_text_array($2)::%s[]', type_sql), true))
+            INTO j USING res.vals, kwargs -> 'value_set';
+        success := CASE WHEN (plan ->> 'ties_okay')::boolean THEN j > 0
+                        ELSE cardinality(res.vals) = 1 AND j = 1 END;
+        observed := vqc._typed_json_array(res.vals, type_sql);
+
+    WHEN 'drift' THEN
+        details := vqc.drift(vqc._baseline_profile(target, kwargs ->> 'baseline', colname), prof,
+                             coalesce(kwargs ->> 'method', 'auto'),
+                             coalesce(kwargs -> 'options', '{}') ||
+                             CASE WHEN kwargs ? 'threshold' THEN jsonb_build_object('threshold', kwargs -> 'threshold')
+                                  ELSE '{}' END);
+        success := NOT coalesce((details ->> 'drifted')::boolean, true);
+        observed := details -> 'score';
+
+    WHEN 'kl' THEN
+        res := vqc._evaluate_kl(target, plan, vals);
+        success := res.success;
+        observed := res.observed;
+        details := res.details;
+        extra := res.extra;
+
+    WHEN 'distinct_values' THEN
+        res := vqc._distinct_values(target, colname, type_sql, prof);
+        extra := res.extra;
+        setvals := vqc._jsonb_text_array(kwargs -> 'value_set');
+        -- compare as the column's type: values outside the set, set members not found
+        EXECUTE format('SELECT ARRAY(SELECT d::pg_catalog.text FROM pg_catalog.unnest($1::%1$s[]) d WHERE (%2$s) IS NOT TRUE), '
+                       '       ARRAY(SELECT s::pg_catalog.text FROM pg_catalog.unnest($2::%1$s[]) s '
+                       '              WHERE s IS NOT NULL AND (%3$s) IS NOT TRUE)',
+                       type_sql,
+                       vqc._compare_sql(type_sql::regtype, 'd', '=', format('$2::%s[]', type_sql), true),
+                       vqc._compare_sql(type_sql::regtype, 's', '=', format('$1::%s[]', type_sql), true))
+            INTO found, setvals USING res.vals, setvals;
+        success := CASE etype
+            WHEN 'expect_column_distinct_values_to_be_in_set' THEN cardinality(found) = 0
+            WHEN 'expect_column_distinct_values_to_contain_set' THEN cardinality(setvals) = 0
+            ELSE cardinality(found) = 0 AND cardinality(setvals) = 0 END;
+        observed := vqc._typed_json_array(res.vals, type_sql);
+        IF NOT success THEN
+            details := CASE etype
+                WHEN 'expect_column_distinct_values_to_be_in_set' THEN
+                    jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql))
+                WHEN 'expect_column_distinct_values_to_contain_set' THEN
+                    jsonb_build_object('missing_values', vqc._typed_json_array(setvals, type_sql))
+                ELSE jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql),
+                                        'missing_values', vqc._typed_json_array(setvals, type_sql)) END;
+        END IF;
+    END CASE;
+
+    RETURN jsonb_build_object(
+        'success', coalesce(success, false),
+        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                       WHEN details = '{}' THEN jsonb_build_object('observed_value', observed)
+                       ELSE jsonb_build_object('observed_value', observed, 'details', details) END,
+        'extra_scans', extra);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._exact_fit()
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    -- Until vqc's library is loaded the setting is unknown (its default
+    -- then), or a placeholder holding what the user wrote: a bare number is kB.
+    SELECT greatest(CASE WHEN lim = '-1' THEN pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))
+                         WHEN lim OPERATOR(pg_catalog.~) '^\s*\d+\s*$' THEN lim::pg_catalog.int8 OPERATOR(pg_catalog.*) 1024
+                         ELSE pg_catalog.pg_size_bytes(lim) END / 8, 1)
+      FROM (SELECT coalesce(pg_catalog.current_setting('vqc.exact_memory_limit', true), '-1') AS lim) s
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._exact_quantile_items(target regclass, colname name, qarg text, qs double precision[], disc boolean, suffix text, bracket_suffix text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    count_sql text := format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))', qarg);
+    plan      jsonb;
+    brackets  jsonb;
+    pairs     jsonb := '[]';
+    i         int;
+    first     text;
+    second    text;
+BEGIN
+    plan := jsonb_build_object(
+        'items', jsonb_build_object('o' || suffix, format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))', qarg),
+                                    'c' || suffix, count_sql),
+        'overflow_item', 'o' || suffix, 'count_item', 'c' || suffix);
+    IF NOT vqc._may_overflow(target) THEN
+        RETURN plan;
+    END IF;
+    brackets := vqc._stats_brackets(target, colname, qs);
+    IF brackets IS NULL THEN
+        RETURN jsonb_set(plan, '{items}', (plan -> 'items') || jsonb_build_object('k' || suffix, format('vqc.profile_agg(%s)', qarg)))
+               || jsonb_build_object('sketch_item', 'k' || suffix);
+    END IF;
+    FOR i IN 1 .. cardinality(qs) LOOP
+        first := format('r%s_%s', bracket_suffix, i);
+        second := CASE WHEN disc THEN first ELSE format('R%s_%s', bracket_suffix, i) END;
+        plan := jsonb_set(plan, '{items}', (plan -> 'items')
+                          || jsonb_build_object(first, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, false)))
+                          || jsonb_build_object(second, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, NOT disc))));
+        pairs := pairs || jsonb_build_array(jsonb_build_array(first, second));
+    END LOOP;
+    RETURN plan || jsonb_build_object('bracket_items', pairs);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._exact_ranks(target regclass, value_sql text, ranks bigint[], OUT vals double precision[], OUT passes integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    fit     bigint := vqc._exact_fit();
+    key_sql text := format('vqc.value_key(%s)', value_sql);
+    nr      int := cardinality(ranks);
+    lo      bigint[] := array_fill(-9223372036854775808, ARRAY[nr]);
+    hi      bigint[] := array_fill(9223372036854775807, ARRAY[nr]);
+    rk      bigint[] := ranks;
+    cnt     bigint[] := array_fill(NULL::bigint, ARRAY[nr]);   -- NULL: more than fit
+    shift   int;
+    i       int;
+    j       int;
+    before  bigint;
+    bs      bigint[];
+    cs      bigint[];
+    open    text;
+    items   text;
+BEGIN
+    passes := 0;
+    FOREACH shift IN ARRAY ARRAY[48, 32, 16, 0] LOOP
+        SELECT string_agg(DISTINCT format('k OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                          'AND k OPERATOR(pg_catalog.<=) %L::pg_catalog.int8', lo[g], hi[g]), ' OR ')
+          INTO open FROM generate_series(1, nr) g WHERE cnt[g] IS NULL OR cnt[g] > fit;
+        EXIT WHEN open IS NULL;
+        EXECUTE format('SELECT pg_catalog.array_agg(b ORDER BY b), pg_catalog.array_agg(c ORDER BY b) FROM '
+                       '(SELECT k OPERATOR(pg_catalog.>>) %s AS b, pg_catalog.count(*) AS c '
+                       '   FROM (SELECT %s AS k FROM %s WHERE (%s) IS NOT NULL) s '
+                       '  WHERE %s GROUP BY 1) g', shift, key_sql, target, value_sql, open)
+            INTO bs, cs;
+        passes := passes + 1;
+        FOR i IN 1 .. nr LOOP
+            CONTINUE WHEN cnt[i] <= fit;
+            before := 0;
+            FOR j IN 1 .. coalesce(cardinality(bs), 0) LOOP
+                CONTINUE WHEN (bs[j] << shift) NOT BETWEEN lo[i] AND hi[i];
+                IF before + cs[j] > rk[i] THEN
+                    lo[i] := bs[j] << shift;
+                    hi[i] := lo[i] + ((1::bigint << shift) - 1);
+                    rk[i] := rk[i] - before;
+                    cnt[i] := cs[j];
+                    EXIT;
+                END IF;
+                before := before + cs[j];
+            END LOOP;
+            IF cnt[i] IS NULL THEN
+                RAISE EXCEPTION 'rank % is beyond the column''s values', ranks[i]
+                    USING ERRCODE = 'internal_error';
+            END IF;
+        END LOOP;
+    END LOOP;
+
+    -- a range still too big after the last level is one key: one value
+    SELECT string_agg(CASE WHEN cnt[g] > fit THEN format('vqc.key_value(%L::pg_catalog.int8)', lo[g])
+                           ELSE format('vqc.exact_kth(vqc.exact_quantile_agg(%s) FILTER (WHERE %s OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                       'AND %s OPERATOR(pg_catalog.<=) %L::pg_catalog.int8), %s)',
+                                       value_sql, key_sql, lo[g], key_sql, hi[g], rk[g]) END, ', ' ORDER BY g)
+      INTO items FROM generate_series(1, nr) g;
+    EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM %s', items, target) INTO vals;
+    passes := passes + 1;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._hist_fraction(hist double precision[], x double precision)
+ RETURNS double precision
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE WHEN b < 2 OR i = 0 THEN 0
+                WHEN i >= b THEN 1
+                ELSE (i - 1 + coalesce((x - hist[i]) / nullif(hist[i + 1] - hist[i], 0), 0)) / (b - 1) END
+      FROM (SELECT cardinality(hist) AS b, width_bucket(x, hist) AS i) s
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._overflowed_quantiles(target regclass, qarg text, qs double precision[], disc boolean, plan jsonb, vals jsonb, OUT quantiles double precision[], OUT passes integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    n bigint := (vals ->> (plan ->> 'count_item'))::bigint;
+BEGIN
+    IF plan ? 'bracket_items' THEN
+        quantiles := ARRAY(SELECT CASE WHEN disc THEN (vals ->> (p ->> 0))::float8
+                                       ELSE vqc.quantile_interpolate((vals ->> (p ->> 0))::float8,
+                                                                     (vals ->> (p ->> 1))::float8, qs[o::int], n) END
+                             FROM jsonb_array_elements(plan -> 'bracket_items') WITH ORDINALITY b(p, o)
+                            ORDER BY o);
+        passes := 0;
+        IF array_position(quantiles, NULL) IS NULL THEN
+            RETURN;
+        END IF;
+    END IF;
+    SELECT x.vals, x.passes INTO quantiles, passes
+      FROM vqc._exact_quantiles_by_passes(target, qarg, qs, n, disc, (vals ->> (plan ->> 'sketch_item'))::vqc.profile) x;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan(target regclass, etype text, kwargs jsonb, pidx integer, key_columns text[], sample_cap integer)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    entry     vqc.expectation_catalog := vqc._check_kwargs(etype, kwargs);
+    p         text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
+    col       record;
+    colname   text := vqc._kw_text(etype, kwargs, 'column');
+    qcol      text;
+    plan      jsonb;
+    expected  text;          -- SQL: the row is as expected (map kind)
+    value_sql text;
+    lo        jsonb;
+    hi        jsonb;
+    strict_lo boolean := vqc._kw_bool(etype, kwargs, 'strict_min', false);
+    strict_hi boolean := vqc._kw_bool(etype, kwargs, 'strict_max', false);
+    mostly    numeric;
+    skip_missing boolean := false;
+    bound_type text;
+    v         jsonb;
+    pat       text;
+    conds     text[] := '{}';
+    stat_sql  text;
+    i         integer;
+BEGIN
+    plan := jsonb_build_object('kind', entry.kind, 'type', etype, 'kwargs', kwargs,
+                               'position', pidx);
+    IF kwargs ? 'column' AND etype <> 'expect_column_to_exist' THEN
+        SELECT * INTO col FROM vqc._column(target, colname);
+        qcol := quote_ident(colname);
+        plan := plan || jsonb_build_object('column', colname, 'type_sql', col.type_sql);
+    END IF;
+
+    -- ---------------------------------------------------------- schema
+    IF entry.kind = 'schema' THEN
+        RETURN plan || jsonb_build_object('result_now', vqc._plan_schema(target, etype, kwargs));
+    END IF;
+
+    -- ---------------------------------------------------------- table
+    IF entry.kind = 'table' THEN
+        IF etype = 'expect_table_row_count_to_equal' THEN
+            lo := vqc._kw(etype, kwargs, 'value', '{number}');
+            IF lo::numeric < 0 OR lo::numeric <> trunc(lo::numeric) THEN
+                PERFORM vqc._bad_kwarg(etype, 'argument "value" must be a non-negative integer');
+            END IF;
+            hi := lo;
+        ELSE
+            SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+            IF lo::numeric > hi::numeric THEN
+                PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
+            END IF;
+        END IF;
+        RETURN plan || jsonb_build_object('items', jsonb_build_object('n', 'pg_catalog.count(*)'),
+                                          'value_item', 'n', 'compare_type', 'numeric',
+                                          'min_value', lo, 'max_value', hi);
+    END IF;
+
+    -- ---------------------------------------------------------- aggregate
+    IF entry.kind = 'aggregate' THEN
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
+        IF etype IN ('expect_column_min_to_be_between', 'expect_column_max_to_be_between') THEN
+            bound_type := col.type_sql;
+            PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
+            -- a btree order is not enough: jsonb, for one, has no min() or max()
+            stat_sql := vqc._minmax_sql(col.type_sql::regtype,
+                                        CASE etype WHEN 'expect_column_min_to_be_between' THEN 'min' ELSE 'max' END,
+                                        qcol);
+            IF stat_sql IS NULL THEN
+                RAISE EXCEPTION '% needs a column whose type has min() and max(); column "%" is of type %',
+                                etype, colname, col.type_sql
+                    USING ERRCODE = 'datatype_mismatch';
+            END IF;
+        ELSE
+            IF col.category <> 'N' THEN
+                RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, col.type_sql
+                    USING ERRCODE = 'datatype_mismatch';
+            END IF;
+            bound_type := 'numeric';
+            stat_sql := CASE etype
+                WHEN 'expect_column_mean_to_be_between'   THEN format('pg_catalog.avg(%s)::pg_catalog.float8', qcol)
+                WHEN 'expect_column_stdev_to_be_between'  THEN format('pg_catalog.stddev_samp(%s)::pg_catalog.float8', qcol)
+                WHEN 'expect_column_sum_to_be_between'    THEN format('pg_catalog.sum(%s)', qcol)
+                -- the planner computes the two identical aggregate calls once
+                WHEN 'expect_column_median_to_be_between' THEN format('vqc.exact_quantile(vqc.exact_quantile_agg(%s), 0.5)',
+                                                                      vqc._quantile_arg(qcol, col.type_sql))
+            END;
+        END IF;
+        PERFORM vqc._check_bounds(etype, lo, hi, bound_type);
+        IF etype = 'expect_column_median_to_be_between' THEN
+            -- its collector's count and overflow flag, and its way past the limit
+            plan := plan || vqc._exact_quantile_items(target, colname, vqc._quantile_arg(qcol, col.type_sql), '{0.5}', false,
+                                                      pidx::text, pidx::text);
+        END IF;
+        RETURN plan || jsonb_build_object(
+            'items', coalesce(plan -> 'items', '{}') || jsonb_build_object(format('s%s', pidx), stat_sql),
+            'value_item', format('s%s', pidx),
+            'statistic', etype,
+            'compare_type', bound_type,
+            'min_value', lo, 'max_value', hi,
+            'strict_min', strict_lo, 'strict_max', strict_hi);
+    END IF;
+
+    -- ---------------------------------------------------------- statistic
+    IF entry.kind = 'statistic' THEN
+        RETURN plan || vqc._plan_statistic(target, etype, kwargs, pidx, colname, col.type_sql, col.category);
+    END IF;
+
+    -- ---------------------------------------------------------- map
+    mostly := vqc._kw_mostly(etype, kwargs);
+    value_sql := format('%s::pg_catalog.text', qcol);
+
+    CASE etype
+    WHEN 'expect_column_values_to_not_be_null' THEN
+        expected := format('%s IS NOT NULL', qcol);
+        value_sql := 'NULL::pg_catalog.text';
+        skip_missing := true;
+    WHEN 'expect_column_values_to_be_null' THEN
+        expected := format('%s IS NULL', qcol);
+        skip_missing := true;
+    WHEN 'expect_column_values_to_be_unique' THEN
+        expected := NULL;     -- answered from a hash screen; see vqc._evaluate
+    WHEN 'expect_column_values_to_be_between' THEN
+        PERFORM vqc._require_opclass(etype, col.type_sql, 'btree');
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number,string}') b;
+        PERFORM vqc._check_bounds(etype, lo, hi, col.type_sql);
+        IF lo IS NOT NULL THEN
+            conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_lo THEN '>' ELSE '>=' END,
+                                               format('(%s OPERATOR(pg_catalog.->>) ''min_value'')::%s', p, col.type_sql));
+        END IF;
+        IF hi IS NOT NULL THEN
+            conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_hi THEN '<' ELSE '<=' END,
+                                               format('(%s OPERATOR(pg_catalog.->>) ''max_value'')::%s', p, col.type_sql));
+        END IF;
+        expected := array_to_string(conds, ' AND ');
+    WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        IF etype = 'expect_column_value_lengths_to_equal' THEN
+            lo := vqc._kw(etype, kwargs, 'value', '{number}');
+            hi := lo;
+            p := p || ' OPERATOR(pg_catalog.->) ''value''';
+            conds := ARRAY[format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.=) (%s)::pg_catalog.numeric', qcol, p)];
+        ELSE
+            SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+            PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+            IF lo IS NOT NULL THEN
+                conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
+                                         '(%s OPERATOR(pg_catalog.->>) ''min_value'')::pg_catalog.numeric', qcol,
+                                         CASE WHEN strict_lo THEN '>' ELSE '>=' END, p);
+            END IF;
+            IF hi IS NOT NULL THEN
+                conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
+                                         '(%s OPERATOR(pg_catalog.->>) ''max_value'')::pg_catalog.numeric', qcol,
+                                         CASE WHEN strict_hi THEN '<' ELSE '<=' END, p);
+            END IF;
+        END IF;
+        IF lo::numeric < 0 OR hi::numeric < 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'lengths cannot be negative');
+        END IF;
+        expected := array_to_string(conds, ' AND ');
+    WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));
+        expected := format('%svqc.regex_match(%s, %s OPERATOR(pg_catalog.->>) ''regex'')',
+                           CASE WHEN etype LIKE '%not_match%' THEN 'NOT ' ELSE '' END, qcol, p);
+    WHEN 'expect_column_values_to_match_regex_list', 'expect_column_values_to_not_match_regex_list' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        v := vqc._kw(etype, kwargs, 'regex_list', '{array}');
+        IF jsonb_array_length(v) = 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'regex_list must not be empty');
+        END IF;
+        FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+            IF jsonb_typeof(v -> i) <> 'string' THEN
+                PERFORM vqc._bad_kwarg(etype, 'regex_list must hold strings');
+            END IF;
+            PERFORM vqc.regex_validate(v ->> i);
+            conds := conds || format('vqc.regex_match(%s, %s OPERATOR(pg_catalog.->) ''regex_list'' OPERATOR(pg_catalog.->>) %s)',
+                                     qcol, p, i);
+        END LOOP;
+        pat := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
+        IF pat NOT IN ('any', 'all') THEN
+            PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
+        END IF;
+        IF etype LIKE '%not_match%' THEN
+            expected := format('NOT (%s)', array_to_string(conds, ' OR '));
+        ELSE
+            expected := format('(%s)', array_to_string(conds, CASE pat WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
+        END IF;
+    WHEN 'expect_column_values_to_match_strftime_format' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        PERFORM vqc.strftime_validate(vqc._kw_text(etype, kwargs, 'strftime_format'));
+        expected := format('vqc.matches_strftime(%s, %s OPERATOR(pg_catalog.->>) ''strftime_format'')', qcol, p);
+    WHEN 'expect_column_values_to_be_iso8601' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        pat := coalesce(vqc._kw_text(etype, kwargs, 'kind'), 'date');
+        IF pat NOT IN ('date', 'datetime') THEN
+            PERFORM vqc._bad_kwarg(etype, 'kind must be "date" or "datetime"');
+        END IF;
+        expected := format('vqc.is_iso8601_%s(%s)', pat, qcol);
+    WHEN 'expect_column_values_to_be_valid_email' THEN
+        PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
+        expected := format('vqc.is_email(%s)', qcol);
+    WHEN 'expect_column_values_to_be_in_set', 'expect_column_values_to_not_be_in_set' THEN
+        PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), col.type_sql);
+        expected := format('%s%s', CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
+                           vqc._compare_sql(col.type_sql::regtype, qcol, '=',
+                                            format('vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[]',
+                                                   p, col.type_sql), true));
+    END CASE;
+
+    IF etype = 'expect_column_values_to_be_unique' THEN
+        IF vqc._has_unique_index(target, colname) THEN
+            -- the database already guarantees it: count, don't screen
+            RETURN plan || jsonb_build_object(
+                'items', jsonb_build_object('n', 'pg_catalog.count(*)', format('nn:%s', colname),
+                                            format('pg_catalog.count(%s)', qcol)),
+                'nonnull', format('nn:%s', colname),
+                'unique_by_index', true,
+                'mostly', mostly);
+        END IF;
+        PERFORM vqc._require_opclass(etype, col.type_sql, 'hash');
+        RETURN plan || jsonb_build_object(
+            'items', jsonb_build_object('n', 'pg_catalog.count(*)',
+                                        format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
+                                        format('h%s', pidx), format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s), 100000)', qcol)),
+            'nonnull', format('nn:%s', colname),
+            'hash_item', format('h%s', pidx),
+            'mostly', mostly,
+            'row_key_sql', vqc._row_key_sql(target, key_columns),
+            -- the screen stores integers themselves: when the row key is
+            -- the column too, the repeats alone give values and keys
+            'keys_from_values', coalesce(key_columns = ARRAY[colname], false)
+                                AND vqc._base_type(col.type_sql::regtype)
+                                    IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype),
+            'sample_cap', sample_cap);
+    END IF;
+
+    RETURN plan || jsonb_build_object(
+        'items', jsonb_build_object(
+            'n', 'pg_catalog.count(*)',
+            format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
+            format('t%s', pidx),
+            format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
+                   vqc._row_key_sql(target, key_columns), sample_cap,
+                   CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
+                        ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END)),
+        'tally', format('t%s', pidx),
+        'nonnull', CASE WHEN skip_missing THEN NULL ELSE format('nn:%s', colname) END,
+        'mostly', mostly);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan_statistic(target regclass, etype text, kwargs jsonb, pidx integer, colname text, type_sql text, category "char")
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    qcol   text := quote_ident(colname);
+    p      text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
+    qr     jsonb;
+    qs     jsonb;
+    ranges jsonb;
+    lo     jsonb;
+    hi     jsonb;
+    items  jsonb;
+    plan   jsonb;
+    j      integer;
+    approx boolean;
+BEGIN
+    CASE etype
+    WHEN 'expect_column_quantile_values_to_be_between' THEN
+        IF category <> 'N' THEN
+            RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        qr := vqc._kw(etype, kwargs, 'quantile_ranges', '{object}');
+        qs := qr -> 'quantiles';
+        ranges := qr -> 'value_ranges';
+        IF jsonb_typeof(qs) IS DISTINCT FROM 'array' OR jsonb_typeof(ranges) IS DISTINCT FROM 'array'
+           OR jsonb_array_length(qs) <> jsonb_array_length(ranges) OR jsonb_array_length(qs) = 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'quantile_ranges needs "quantiles" and "value_ranges" arrays of the same, non-zero length');
+        END IF;
+        FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
+            IF jsonb_typeof(qs -> j) <> 'number' OR (qs ->> j)::numeric NOT BETWEEN 0 AND 1 THEN
+                PERFORM vqc._bad_kwarg(etype, 'quantiles must be numbers between 0 and 1');
+            END IF;
+            IF jsonb_typeof(ranges -> j) <> 'array' OR jsonb_array_length(ranges -> j) <> 2
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(ranges -> j) b WHERE jsonb_typeof(b) NOT IN ('number', 'null')) THEN
+                PERFORM vqc._bad_kwarg(etype, 'each value range must be [min, max] with numbers or nulls');
+            END IF;
+            IF (ranges -> j ->> 0)::numeric > (ranges -> j ->> 1)::numeric THEN
+                PERFORM vqc._bad_kwarg(etype, 'a value range has min greater than max');
+            END IF;
+        END LOOP;
+        approx := vqc._kw_bool(etype, kwargs, 'allow_relative_error', false);
+        IF approx THEN
+            RETURN jsonb_build_object('statistic', 'quantiles', 'approximate', true,
+                                      'profile_item', format('p:%s', colname),
+                                      'items', jsonb_build_object(format('p:%s', colname),
+                                                                  format('vqc.profile_agg(%s)', qcol)));
+        END IF;
+        -- one collector for all quantiles (the planner computes identical
+        -- aggregates once), its count and overflow flag, its way past the limit
+        plan := vqc._exact_quantile_items(target, colname, vqc._quantile_arg(qcol, type_sql),
+                                          ARRAY(SELECT (x)::float8 FROM jsonb_array_elements_text(qs) x), true,
+                                          ':' || colname, pidx::text);
+        items := plan -> 'items';
+        FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
+            items := items || jsonb_build_object(format('q%s_%s', pidx, j),
+                format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), '
+                       '(%s OPERATOR(pg_catalog.->) ''quantile_ranges'' OPERATOR(pg_catalog.->) ''quantiles'' '
+                       'OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8)',
+                       vqc._quantile_arg(qcol, type_sql), p, j));
+        END LOOP;
+        RETURN plan || jsonb_build_object('statistic', 'quantiles', 'approximate', false, 'items', items);
+
+    WHEN 'expect_column_unique_value_count_to_be_between',
+         'expect_column_proportion_of_unique_values_to_be_between' THEN
+        PERFORM vqc._require_opclass(etype, type_sql, 'hash');
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+        PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+        RETURN jsonb_build_object(
+            'statistic', CASE WHEN etype LIKE '%proportion%' THEN 'unique_proportion' ELSE 'unique_count' END,
+            'items', jsonb_build_object(
+                format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
+                format('d:%s', colname), format('vqc.hash_set_distinct_hashes(vqc.hash_set_agg(%s))', qcol)),
+            'nonnull', format('nn:%s', colname),
+            'distinct_item', format('d:%s', colname),
+            'compare_type', 'numeric',
+            'min_value', lo, 'max_value', hi,
+            'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+            'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+
+    WHEN 'expect_column_drift_to_be_less_than' THEN
+        PERFORM vqc._baseline_profile(target, vqc._kw_text(etype, kwargs, 'baseline'), colname);
+        IF vqc._kw(etype, kwargs, 'options', '{object}') ? 'threshold' AND kwargs ? 'threshold' THEN
+            PERFORM vqc._bad_kwarg(etype, 'give threshold once, as an argument or in options');
+        END IF;
+        PERFORM vqc._kw(etype, kwargs, 'threshold', '{number}');
+        PERFORM vqc._kw_text(etype, kwargs, 'method');
+        RETURN jsonb_build_object(
+            'statistic', 'drift',
+            'profile_item', format('p:%s', colname),
+            'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)));
+
+    WHEN 'expect_column_kl_divergence_to_be_less_than' THEN
+        RETURN vqc._plan_kl(etype, kwargs, pidx, colname, type_sql, category);
+
+    WHEN 'expect_column_most_common_value_to_be_in_set',
+         'expect_column_distinct_values_to_be_in_set',
+         'expect_column_distinct_values_to_contain_set',
+         'expect_column_distinct_values_to_equal_set' THEN
+        PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), type_sql);
+        PERFORM vqc._require_opclass(etype, type_sql, 'btree');
+        RETURN jsonb_build_object(
+            'statistic', CASE WHEN etype LIKE '%most_common%' THEN 'mode' ELSE 'distinct_values' END,
+            'ties_okay', vqc._kw_bool(etype, kwargs, 'ties_okay', false)) ||
+            -- a type profiles do not take (citext, say) is answered by a second pass
+            CASE WHEN vqc._profiles_type(type_sql::regtype) THEN jsonb_build_object(
+                'profile_item', format('p:%s', colname),
+                'items', jsonb_build_object(format('p:%s', colname), format('vqc.profile_agg(%s)', qcol)))
+                 ELSE '{}' END;
+    END CASE;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._rank_sql(count_sql text, q double precision, disc boolean, second boolean)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE WHEN disc THEN format('GREATEST(pg_catalog.ceil(%L::pg_catalog.float8 OPERATOR(pg_catalog.*) %s)::pg_catalog.int8, 1) OPERATOR(pg_catalog.-) 1',
+                                      q, count_sql)
+                ELSE format('pg_catalog.%s(%L::pg_catalog.float8 OPERATOR(pg_catalog.*) (%s OPERATOR(pg_catalog.-) 1))::pg_catalog.int8',
+                            CASE WHEN second THEN 'ceil' ELSE 'floor' END, q, count_sql) END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._stats_brackets(target regclass, colname name, qs double precision[])
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    d       record;
+    rows    float8;
+    margin  float8;
+    lo      float8;
+    hi      float8;
+    q       float8;
+    out     jsonb := '[]';
+BEGIN
+    -- rows inserted since the last ANALYZE count too
+    SELECT greatest(c.reltuples, s.n_live_tup) INTO rows
+      FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
+     WHERE c.oid = target;
+    IF rows IS NULL OR rows <= 0 THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO d FROM vqc._stats_distribution(target, colname);
+    IF d.xs IS NULL THEN
+        RETURN NULL;
+    END IF;
+    margin := 0.7 * vqc._exact_fit() / (rows * d.nonnull) / cardinality(qs) / 2;
+    IF margin < 4 * d.sigma THEN
+        RETURN NULL;
+    END IF;
+    FOREACH q IN ARRAY qs LOOP
+        lo := vqc._stats_inverse(d.xs, d.below, d.upto, q - margin);
+        hi := vqc._stats_inverse(d.xs, d.below, d.upto, q + margin);
+        IF (SELECT max(d.upto[i] - d.below[i]) FROM generate_series(1, cardinality(d.xs)) i
+             WHERE d.xs[i] BETWEEN lo AND hi) > margin / 4 THEN
+            RETURN NULL;
+        END IF;
+        out := out || jsonb_build_object('lo', lo, 'hi', hi);
+    END LOOP;
+    RETURN out;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._stats_distribution(target regclass, colname name, OUT xs double precision[], OUT below double precision[], OUT upto double precision[], OUT nonnull double precision, OUT sigma double precision)
+ RETURNS record
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    st       record;
+    mcv      float8[];
+    hist     float8[];
+    histpart float8;   -- the share of all rows the histogram describes
+    stat_target int;
+BEGIN
+    -- pg_stats shows a role only the columns it may read; a table with
+    -- inheritance children is read with them, as its inherited statistics say
+    SELECT s.null_frac, s.most_common_vals::text AS mcv, s.most_common_freqs AS mcf,
+           s.histogram_bounds::text AS hist
+      INTO st
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
+     WHERE c.oid = target AND s.attname = colname
+     ORDER BY s.inherited DESC
+     LIMIT 1;
+    IF NOT FOUND OR st.null_frac >= 1 THEN
+        RETURN;
+    END IF;
+    BEGIN
+        mcv := coalesce(st.mcv::float8[], '{}');
+        hist := coalesce(st.hist::float8[], '{}');
+    EXCEPTION WHEN data_exception OR invalid_text_representation THEN
+        RETURN;
+    END;
+    -- NaN and the infinities have no place on a line: the finite bounds
+    -- describe the rest well enough for a bracket
+    hist := ARRAY(SELECT h FROM unnest(hist) h WHERE h NOT IN ('NaN', 'Infinity', '-Infinity'));
+    IF cardinality(hist) = 1 OR (cardinality(hist) = 0 AND cardinality(mcv) = 0) THEN
+        RETURN;
+    END IF;
+    nonnull := 1 - st.null_frac;
+    histpart := greatest(nonnull - coalesce((SELECT sum(f) FROM unnest(st.mcf) f), 0), 0);
+    -- each point: the most common values' mass below and at it, plus the
+    -- histogram's part up to it
+    WITH pts AS (
+        SELECT x, sum(f) AS mass FROM (
+            SELECT m.x, m.f FROM unnest(mcv, st.mcf) m(x, f)
+            UNION ALL
+            SELECT h.x, 0 FROM unnest(hist) h(x)) p
+         WHERE x NOT IN ('NaN', 'Infinity', '-Infinity')
+         GROUP BY x),
+    cum AS (
+        SELECT x, mass,
+               coalesce(sum(mass) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS mcv_below,
+               vqc._hist_fraction(hist, x) AS h
+          FROM pts)
+    SELECT array_agg(x ORDER BY x),
+           array_agg(least((mcv_below + histpart * h) / nonnull, 1) ORDER BY x),
+           array_agg(least((mcv_below + mass + histpart * h) / nonnull, 1) ORDER BY x)
+      INTO xs, below, upto
+      FROM cum;
+    -- ANALYZE samples 300 rows per unit of the column's statistics target
+    SELECT coalesce(nullif(a.attstattarget, -1), pg_catalog.current_setting('default_statistics_target')::int)
+      INTO stat_target
+      FROM pg_catalog.pg_attribute a WHERE a.attrelid = target AND a.attname = colname;
+    sigma := sqrt(0.25 / greatest(300.0 * stat_target, 1));
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._stats_inverse(xs double precision[], below double precision[], upto double precision[], p double precision)
+ RETURNS double precision
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE WHEN p <= 0 THEN '-Infinity'::float8
+                WHEN p >= 1 OR p > upto[cardinality(upto)] THEN 'Infinity'::float8
+                ELSE (SELECT CASE WHEN i = 1 OR p >= below[i] THEN xs[i]
+                                  -- between point i - 1 and i the share rises linearly
+                                  ELSE xs[i - 1] + (xs[i] - xs[i - 1]) * (p - upto[i - 1]) / nullif(below[i] - upto[i - 1], 0) END
+                        FROM generate_series(1, cardinality(xs)) i
+                       WHERE upto[i] >= p
+                       ORDER BY i LIMIT 1) END
+$function$
+;
+
+
+RESET check_function_bodies;
+
