@@ -5,7 +5,9 @@
  *	  costs 8 bytes a value; a bitmap over the values' range costs one bit
  *	  per integer in the range, so ten million keys in a range of ten
  *	  million fit in 1.25 MB.  When the list would outgrow the exact memory
- *	  limit and the range fits, the state turns into (flag VEC8_DENSE):
+ *	  limit and the range fits, or sooner, when a list of DENSE_EARLY_WORDS
+ *	  integers or more must grow and its bitmap would take a quarter of its
+ *	  words or less, the state turns into (flag VEC8_DENSE):
  *
  *		values[0]	the lowest integer of the bitmap's range, a multiple of 64
  *		values[1]	nbits, the number of bitmap words
@@ -242,13 +244,33 @@ dense_from_list(Vec8Expanded *e, uint64 lo, uint64 hi)
 }
 
 /*
- * The list of integers is full and may not grow: go dense if the range
- * fits, else overflow as a list does.
+ * Whether a full list of many integers is narrow enough that its bitmap
+ * would take at most a quarter of the list's words: then the list goes
+ * dense before it grows, even with memory to spare (less memory to fill,
+ * to ship from parallel workers and to sort for repeats).
+ */
+static bool
+list_is_narrow(const Vec8State *list)
+{
+	uint64		lo = 1;
+	uint64		hi = 0;
+
+	if (list->nvalues < DENSE_EARLY_WORDS)
+		return false;
+	list_range(list, &lo, &hi);
+	return lo <= hi && (hi - lo + 1) <= (uint64) list->nvalues / 4;
+}
+
+/*
+ * The list of integers is full: go dense if it is narrow, or may not grow
+ * and its range fits; else grow, or overflow as a list does.
  */
 void
 hash_set_list_full(Vec8Expanded *e, uint64 word)
 {
-	if (vec8_reserve(e, e->vec->nvalues + 1) ||
+	bool		narrow = list_is_narrow(e->vec);
+
+	if ((!narrow && vec8_reserve(e, e->vec->nvalues + 1)) ||
 		!dense_from_list(e, key_of(word) >> 6, key_of(word) >> 6))
 	{
 		vec8_append(e, word);

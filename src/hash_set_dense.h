@@ -21,6 +21,9 @@
 #define DENSE_REPEATS(s)		(DENSE_BITS(s) + DENSE_NBITWORDS(s))
 #define DENSE_NREPEATS(s)		((s)->nvalues - DENSE_HDR_WORDS - DENSE_NBITWORDS(s))
 
+/* a list this long whose range is narrow goes dense before it grows */
+#define DENSE_EARLY_WORDS		65536
+
 extern void hash_set_dense_add(Vec8Expanded *e, uint64 word);
 extern void hash_set_list_full(Vec8Expanded *e, uint64 word);
 extern void hash_set_combine(Vec8Expanded *l, const Vec8State *r);

@@ -422,9 +422,13 @@ BEGIN
             -- its collector's count and overflow flag, and its way past the limit
             plan := plan || vqc._exact_quantile_items(target, colname, vqc._quantile_arg(qcol, col.type_sql), '{0.5}', false,
                                                       pidx::text, pidx::text);
+            IF plan ? 'bracket_items' THEN
+                stat_sql := NULL;   -- no collector of the whole column
+            END IF;
         END IF;
         RETURN plan || jsonb_build_object(
-            'items', coalesce(plan -> 'items', '{}') || jsonb_build_object(format('s%s', pidx), stat_sql),
+            'items', coalesce(plan -> 'items', '{}')
+                     || CASE WHEN stat_sql IS NULL THEN '{}' ELSE jsonb_build_object(format('s%s', pidx), stat_sql) END,
             'value_item', format('s%s', pidx),
             'statistic', etype,
             'compare_type', bound_type,

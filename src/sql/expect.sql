@@ -510,9 +510,10 @@ BEGIN
 
     IF kind IN ('table', 'aggregate') THEN
         observed := vals ->> (plan ->> 'value_item');
-        IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- more values than vqc.exact_memory_limit: the exact median from
-            -- the scan's brackets, or by passes
+        IF plan ? 'bracket_items' OR (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- bracketed in the scan, or more values than
+            -- vqc.exact_memory_limit: the exact median from the scan's
+            -- brackets, or by passes
             SELECT x.quantiles[1]::text, x.passes INTO observed, extra
               FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}', false,
                                              plan, vals) x;

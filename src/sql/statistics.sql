@@ -62,6 +62,7 @@ BEGIN
                                           ':' || colname, pidx::text);
         items := plan -> 'items';
         FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
+            EXIT WHEN plan ? 'bracket_items';   -- no collector of the whole column
             items := items || jsonb_build_object(format('q%s_%s', pidx, j),
                 format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), '
                        '(%s OPERATOR(pg_catalog.->) ''quantile_ranges'' OPERATOR(pg_catalog.->) ''quantiles'' '
@@ -270,9 +271,9 @@ BEGIN
             qvals := vqc.quantiles(prof, qs);
             details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
                                           'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
-        ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- past vqc.exact_memory_limit: exact percentile_disc from the
-            -- scan's brackets, or by passes
+        ELSIF plan ? 'bracket_items' OR (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- bracketed in the scan, or past vqc.exact_memory_limit: exact
+            -- percentile_disc from the scan's brackets, or by passes
             SELECT x.quantiles, x.passes INTO qvals, extra
               FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs, true,
                                              plan, vals) x;

@@ -118,10 +118,10 @@ $$;
 
 -- For each quantile q, a bracket {"lo", "hi"} of the non-null values
 -- around it, from the column's statistics: q's share plus and minus a
--- margin, the widest that keeps the brackets of all quantiles together
--- within 70 % of one collector (vqc._exact_fit()) for the rows the table
--- has now, with no single value inside heavier than a quarter of the
--- margin.  NULL when the statistics cannot give that (none, or a margin
+-- margin of ten times ANALYZE's sampling error, or less to keep the brackets
+-- of all quantiles together within 70 % of one collector
+-- (vqc._exact_fit()) for the rows the table has now; with no single value
+-- inside heavier than a quarter of the margin.  NULL when the statistics cannot give that (none, or a margin
 -- under four times ANALYZE's sampling error: a table too big for the
 -- collector); the caller then brackets by a profile taken in the scan
 -- instead.  Statistics that are out of date cost passes, not exactness.
@@ -149,7 +149,9 @@ BEGIN
     IF d.xs IS NULL THEN
         RETURN NULL;
     END IF;
-    margin := 0.7 * vqc._exact_fit() / (rows * d.nonnull) / cardinality(qs) / 2;
+    -- ten times the sampling error is wide enough: a bracket holds no more
+    -- values than it must
+    margin := least(0.7 * vqc._exact_fit() / (rows * d.nonnull) / cardinality(qs) / 2, 10 * d.sigma);
     IF margin < 4 * d.sigma THEN
         RETURN NULL;
     END IF;
@@ -193,14 +195,19 @@ AS $$
                             CASE WHEN second THEN 'ceil' ELSE 'floor' END, q, count_sql) END
 $$;
 
--- The items an exact quantile check adds to the scan beside its collector
--- (vqc.exact_quantile_agg(qarg)): the collector's count and overflow flag
--- and, when the table may outgrow the collector, either the values at the
--- wanted ranks from brackets of the statistics (found in this same scan)
--- or a profile of the column to bracket one more pass.  Returns {"items",
--- "overflow_item", "count_item", "sketch_item", "bracket_items": one [item
--- of the lower rank, item of the upper rank] per q}; the item names end in
--- suffix, the brackets' in bracket_suffix (they depend on the quantiles).
+-- The items an exact quantile check adds to the scan, in one of two ways.
+-- On a table of a million rows or more, or one that may outgrow the
+-- collector, whose statistics bracket every wanted quantile: the count of
+-- non-null values and, per quantile, the values at its ranks from the
+-- brackets' filtered collectors ("bracket_items": one [item of the lower
+-- rank, item of the upper rank] per q); collecting the whole column would
+-- cost more and prove nothing more.  Otherwise the caller's collector
+-- (vqc.exact_quantile_agg(qarg), whose answers the caller adds) with its
+-- count and overflow flag, and, when the table may outgrow it, a profile of
+-- the column ("sketch_item") to bracket one more pass.  Returns {"items",
+-- "count_item", "overflow_item" or "bracket_items", "sketch_item"}; the
+-- item names end in suffix, the brackets' in bracket_suffix (they depend on
+-- the quantiles).
 CREATE FUNCTION vqc._exact_quantile_items(target regclass, colname name, qarg text, qs float8[], disc boolean,
                                           suffix text, bracket_suffix text)
 RETURNS jsonb
@@ -208,41 +215,44 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     count_sql text := format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))', qarg);
-    plan      jsonb;
+    overflow  boolean := vqc._may_overflow(target);
     brackets  jsonb;
+    items     jsonb := '{}';
     pairs     jsonb := '[]';
     i         int;
     first     text;
     second    text;
 BEGIN
-    plan := jsonb_build_object(
-        'items', jsonb_build_object('o' || suffix, format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))', qarg),
-                                    'c' || suffix, count_sql),
-        'overflow_item', 'o' || suffix, 'count_item', 'c' || suffix);
-    IF NOT vqc._may_overflow(target) THEN
-        RETURN plan;
+    IF overflow OR (SELECT c.reltuples >= 1e6 FROM pg_catalog.pg_class c WHERE c.oid = target) THEN
+        brackets := vqc._stats_brackets(target, colname, qs);
     END IF;
-    brackets := vqc._stats_brackets(target, colname, qs);
     IF brackets IS NULL THEN
-        RETURN jsonb_set(plan, '{items}', (plan -> 'items') || jsonb_build_object('k' || suffix, format('vqc.profile_agg(%s)', qarg)))
-               || jsonb_build_object('sketch_item', 'k' || suffix);
+        RETURN jsonb_build_object(
+            'items', jsonb_build_object('o' || suffix, format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))', qarg),
+                                        'c' || suffix, count_sql)
+                     || CASE WHEN overflow THEN jsonb_build_object('k' || suffix, format('vqc.profile_agg(%s)', qarg)) ELSE '{}' END,
+            'overflow_item', 'o' || suffix, 'count_item', 'c' || suffix,
+            'sketch_item', CASE WHEN overflow THEN 'k' || suffix END);
     END IF;
+    count_sql := format('pg_catalog.count(%s)', qarg);
     FOR i IN 1 .. cardinality(qs) LOOP
         first := format('r%s_%s', bracket_suffix, i);
         second := CASE WHEN disc THEN first ELSE format('R%s_%s', bracket_suffix, i) END;
-        plan := jsonb_set(plan, '{items}', (plan -> 'items')
-                          || jsonb_build_object(first, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, false)))
-                          || jsonb_build_object(second, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, NOT disc))));
+        items := items
+                 || jsonb_build_object(first, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, false)))
+                 || jsonb_build_object(second, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, NOT disc)));
         pairs := pairs || jsonb_build_array(jsonb_build_array(first, second));
     END LOOP;
-    RETURN plan || jsonb_build_object('bracket_items', pairs);
+    RETURN jsonb_build_object('items', items || jsonb_build_object('n' || suffix, count_sql),
+                              'count_item', 'n' || suffix, 'bracket_items', pairs);
 END
 $$;
 
--- percentile_cont(q) (disc: percentile_disc(q)) for each q of qs after the
--- scan's collector overflowed: from the scan's brackets when every wanted
--- rank fell inside them (no pass), else by vqc._exact_quantiles_by_passes
--- (with the scan's profile when it took one).  plan is what
+-- percentile_cont(q) (disc: percentile_disc(q)) for each q of qs when the
+-- scan's collector overflowed or the scan bracketed them instead: from the
+-- scan's brackets when every wanted rank fell inside them (no pass), else
+-- by vqc._exact_quantiles_by_passes (with the scan's profile when it took
+-- one).  plan is what
 -- vqc._exact_quantile_items returned, vals the scan's values.
 CREATE FUNCTION vqc._overflowed_quantiles(target regclass, qarg text, qs float8[], disc boolean,
                                           plan jsonb, vals jsonb, OUT quantiles float8[], OUT passes integer)
@@ -251,7 +261,7 @@ AS $$
 DECLARE
     n bigint := (vals ->> (plan ->> 'count_item'))::bigint;
 BEGIN
-    IF plan ? 'bracket_items' THEN
+    IF plan ? 'bracket_items' AND n > 0 THEN
         quantiles := ARRAY(SELECT CASE WHEN disc THEN (vals ->> (p ->> 0))::float8
                                        ELSE vqc.quantile_interpolate((vals ->> (p ->> 0))::float8,
                                                                      (vals ->> (p ->> 1))::float8, qs[o::int], n) END

@@ -58,9 +58,10 @@ BEGIN
 
     IF kind IN ('table', 'aggregate') THEN
         observed := vals ->> (plan ->> 'value_item');
-        IF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- more values than vqc.exact_memory_limit: the exact median from
-            -- the scan's brackets, or by passes
+        IF plan ? 'bracket_items' OR (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- bracketed in the scan, or more values than
+            -- vqc.exact_memory_limit: the exact median from the scan's
+            -- brackets, or by passes
             SELECT x.quantiles[1]::text, x.passes INTO observed, extra
               FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(qcol, plan ->> 'type_sql'), '{0.5}', false,
                                              plan, vals) x;
@@ -164,9 +165,9 @@ BEGIN
             qvals := vqc.quantiles(prof, qs);
             details := jsonb_build_object('approximate', NOT vqc.is_exact(prof),
                                           'rank_error', vqc.profile_to_jsonb(prof) #> '{quantiles,rank_error}');
-        ELSIF (vals ->> (plan ->> 'overflow_item'))::boolean THEN
-            -- past vqc.exact_memory_limit: exact percentile_disc from the
-            -- scan's brackets, or by passes
+        ELSIF plan ? 'bracket_items' OR (vals ->> (plan ->> 'overflow_item'))::boolean THEN
+            -- bracketed in the scan, or past vqc.exact_memory_limit: exact
+            -- percentile_disc from the scan's brackets, or by passes
             SELECT x.quantiles, x.passes INTO qvals, extra
               FROM vqc._overflowed_quantiles(target, vqc._quantile_arg(quote_ident(colname), plan ->> 'type_sql'), qs, true,
                                              plan, vals) x;
@@ -283,34 +284,36 @@ CREATE OR REPLACE FUNCTION vqc._exact_quantile_items(target regclass, colname na
 AS $function$
 DECLARE
     count_sql text := format('vqc.exact_quantile_count(vqc.exact_quantile_agg(%s))', qarg);
-    plan      jsonb;
+    overflow  boolean := vqc._may_overflow(target);
     brackets  jsonb;
+    items     jsonb := '{}';
     pairs     jsonb := '[]';
     i         int;
     first     text;
     second    text;
 BEGIN
-    plan := jsonb_build_object(
-        'items', jsonb_build_object('o' || suffix, format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))', qarg),
-                                    'c' || suffix, count_sql),
-        'overflow_item', 'o' || suffix, 'count_item', 'c' || suffix);
-    IF NOT vqc._may_overflow(target) THEN
-        RETURN plan;
+    IF overflow OR (SELECT c.reltuples >= 1e6 FROM pg_catalog.pg_class c WHERE c.oid = target) THEN
+        brackets := vqc._stats_brackets(target, colname, qs);
     END IF;
-    brackets := vqc._stats_brackets(target, colname, qs);
     IF brackets IS NULL THEN
-        RETURN jsonb_set(plan, '{items}', (plan -> 'items') || jsonb_build_object('k' || suffix, format('vqc.profile_agg(%s)', qarg)))
-               || jsonb_build_object('sketch_item', 'k' || suffix);
+        RETURN jsonb_build_object(
+            'items', jsonb_build_object('o' || suffix, format('vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(%s))', qarg),
+                                        'c' || suffix, count_sql)
+                     || CASE WHEN overflow THEN jsonb_build_object('k' || suffix, format('vqc.profile_agg(%s)', qarg)) ELSE '{}' END,
+            'overflow_item', 'o' || suffix, 'count_item', 'c' || suffix,
+            'sketch_item', CASE WHEN overflow THEN 'k' || suffix END);
     END IF;
+    count_sql := format('pg_catalog.count(%s)', qarg);
     FOR i IN 1 .. cardinality(qs) LOOP
         first := format('r%s_%s', bracket_suffix, i);
         second := CASE WHEN disc THEN first ELSE format('R%s_%s', bracket_suffix, i) END;
-        plan := jsonb_set(plan, '{items}', (plan -> 'items')
-                          || jsonb_build_object(first, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, false)))
-                          || jsonb_build_object(second, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, NOT disc))));
+        items := items
+                 || jsonb_build_object(first, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, false)))
+                 || jsonb_build_object(second, vqc._bracketed_rank_sql(qarg, brackets -> (i - 1), vqc._rank_sql(count_sql, qs[i], disc, NOT disc)));
         pairs := pairs || jsonb_build_array(jsonb_build_array(first, second));
     END LOOP;
-    RETURN plan || jsonb_build_object('bracket_items', pairs);
+    RETURN jsonb_build_object('items', items || jsonb_build_object('n' || suffix, count_sql),
+                              'count_item', 'n' || suffix, 'bracket_items', pairs);
 END
 $function$
 ;
@@ -404,7 +407,7 @@ AS $function$
 DECLARE
     n bigint := (vals ->> (plan ->> 'count_item'))::bigint;
 BEGIN
-    IF plan ? 'bracket_items' THEN
+    IF plan ? 'bracket_items' AND n > 0 THEN
         quantiles := ARRAY(SELECT CASE WHEN disc THEN (vals ->> (p ->> 0))::float8
                                        ELSE vqc.quantile_interpolate((vals ->> (p ->> 0))::float8,
                                                                      (vals ->> (p ->> 1))::float8, qs[o::int], n) END
@@ -516,9 +519,13 @@ BEGIN
             -- its collector's count and overflow flag, and its way past the limit
             plan := plan || vqc._exact_quantile_items(target, colname, vqc._quantile_arg(qcol, col.type_sql), '{0.5}', false,
                                                       pidx::text, pidx::text);
+            IF plan ? 'bracket_items' THEN
+                stat_sql := NULL;   -- no collector of the whole column
+            END IF;
         END IF;
         RETURN plan || jsonb_build_object(
-            'items', coalesce(plan -> 'items', '{}') || jsonb_build_object(format('s%s', pidx), stat_sql),
+            'items', coalesce(plan -> 'items', '{}')
+                     || CASE WHEN stat_sql IS NULL THEN '{}' ELSE jsonb_build_object(format('s%s', pidx), stat_sql) END,
             'value_item', format('s%s', pidx),
             'statistic', etype,
             'compare_type', bound_type,
@@ -733,6 +740,7 @@ BEGIN
                                           ':' || colname, pidx::text);
         items := plan -> 'items';
         FOR j IN 0 .. jsonb_array_length(qs) - 1 LOOP
+            EXIT WHEN plan ? 'bracket_items';   -- no collector of the whole column
             items := items || jsonb_build_object(format('q%s_%s', pidx, j),
                 format('vqc.exact_quantile_disc(vqc.exact_quantile_agg(%s), '
                        '(%s OPERATOR(pg_catalog.->) ''quantile_ranges'' OPERATOR(pg_catalog.->) ''quantiles'' '
@@ -831,7 +839,9 @@ BEGIN
     IF d.xs IS NULL THEN
         RETURN NULL;
     END IF;
-    margin := 0.7 * vqc._exact_fit() / (rows * d.nonnull) / cardinality(qs) / 2;
+    -- ten times the sampling error is wide enough: a bracket holds no more
+    -- values than it must
+    margin := least(0.7 * vqc._exact_fit() / (rows * d.nonnull) / cardinality(qs) / 2, 10 * d.sigma);
     IF margin < 4 * d.sigma THEN
         RETURN NULL;
     END IF;
