@@ -2,7 +2,8 @@
 # Runs every test: installs what is missing, builds vqc with -Werror, starts a
 # throwaway cluster, then runs pg_regress (make installcheck, which includes the
 # isolation specs), the pgTAP suite with pg_prove, the upgrade from each release and
-# pg_dump / restore (test/upgrade/run.sh), short fuzzing runs (state types,
+# pg_dump / restore (test/upgrade/run.sh), the HTML pages in headless
+# Chromium (test/browser/run.sh), short fuzzing runs (state types,
 # expectation arguments, input functions, state formats at their limits,
 # aggregates of the user's over vqc's transition functions, byte determinism
 # of stored states), and the scipy oracles.  Exits non-zero on any failure.
@@ -46,6 +47,9 @@ fi
 vqc_log "upgrade from 0.1.0 and 0.2.0, catalog against a fresh install, pg_dump and restore (test/upgrade/run.sh)"
 if test/upgrade/run.sh; then stage_result 0; else stage_result 1; fi
 
+vqc_log "pages in headless Chromium (test/browser/run.sh; artifacts in test/browser/artifacts)"
+if test/browser/run.sh; then stage_result 0; else stage_result 1; fi
+
 vqc_log "fuzzing, short runs (test/fuzz/run.sh runs long ones)"
 if vqc_fuzz_round short "$VQC_ROOT" 0.42 600; then stage_result 0; else stage_result 1; fi
 
@@ -61,6 +65,6 @@ fi
 vqc_stop_cluster
 trap - EXIT
 if ((status)); then vqc_log "FAILED"; else vqc_log "all tests passed"; fi
-# stages: pg_regress + isolation, pgTAP, upgrade, fuzzing, each oracle script
+# stages: pg_regress + isolation, pgTAP, upgrade, browser, fuzzing, each oracle script
 echo "stages: $passed passed, $failed failed"
 exit $status

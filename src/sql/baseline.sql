@@ -66,11 +66,15 @@ CREATE TABLE vqc_report.drift_detail (
     target_schema  name NOT NULL,
     target_table   name NOT NULL,
     result         jsonb,
+    baseline_profile vqc.profile,
+    current_profile  vqc.profile,
     PRIMARY KEY (drift_run_id, column_name),
     FOREIGN KEY (drift_run_id, column_name) REFERENCES vqc_report.drift_result ON DELETE CASCADE
 );
 COMMENT ON TABLE vqc_report.drift_detail IS
     'vqc.drift()''s full answer per column of a drift report; visible only where vqc_report.may_read_values() holds.';
+COMMENT ON COLUMN vqc_report.drift_detail.current_profile IS
+    'The column''s profile the report compared with baseline_profile (reports made before 0.3.0: NULL).';
 ALTER TABLE vqc_report.drift_detail ENABLE ROW LEVEL SECURITY;
 CREATE POLICY drift_detail_readers ON vqc_report.drift_detail FOR SELECT
     USING (vqc_report.may_read_values(target, target_schema, target_table));
@@ -295,7 +299,9 @@ BEGIN
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
             END;
         END IF;
-        results := results || jsonb_build_array(jsonb_build_object('column', base.column_name, 'drift', d, 'error', msg));
+        results := results || jsonb_build_array(jsonb_build_object('column', base.column_name, 'drift', d, 'error', msg,
+                                                                   'baseline_profile', base.profile::text,
+                                                                   'current_profile', scan.profiles ->> base.column_name));
     END LOOP;
     RETURN jsonb_build_object('started', started, 'finished', clock_timestamp(),
                               'rows', scan.rows_scanned, 'results', results);
@@ -332,11 +338,15 @@ BEGIN
            (x -> 'drift' ->> 'drifted')::boolean, (x -> 'drift' ->> 'exact')::boolean, x ->> 'error'
       FROM jsonb_array_elements(computed -> 'results') x;
 
-    INSERT INTO vqc_report.drift_detail (drift_run_id, column_name, target, target_schema, target_table, result)
-    SELECT rid, x ->> 'column', r.target, r.target_schema, r.target_table, x -> 'drift'
+    INSERT INTO vqc_report.drift_detail (drift_run_id, column_name, target, target_schema, target_table, result,
+                                         baseline_profile, current_profile)
+    SELECT rid, x ->> 'column', r.target, r.target_schema, r.target_table, x -> 'drift',
+           (x ->> 'baseline_profile')::vqc.profile, (x ->> 'current_profile')::vqc.profile
       FROM vqc_report.drift_run r, jsonb_array_elements(computed -> 'results') x
      WHERE r.drift_run_id = rid;
 
-    RETURN jsonb_build_object('drift_run_id', rid, 'results', computed -> 'results');
+    RETURN jsonb_build_object('drift_run_id', rid,
+                              'results', (SELECT jsonb_agg(x - '{baseline_profile,current_profile}'::text[] ORDER BY o)
+                                            FROM jsonb_array_elements(computed -> 'results') WITH ORDINALITY e(x, o)));
 END
 $$;
