@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, builds and installs vqc, starts a
 # throwaway cluster, loads the sample table (100 000 rows with planted
-# defects), defines the sample suite, runs it and prints the report.
+# defects), defines the sample suite, runs it, prints the report and writes
+# the run's HTML page to vqc-demo-report.html in the clone.
 #
 #   scripts/demo.sh [--rows N] [--keep]
 #     --rows N   sample size (default 100000)
@@ -41,6 +42,12 @@ vqc_log "defining the suite people_daily"
 psql -q -X -v ON_ERROR_STOP=1 -f test/fixtures/people_suite.sql >/dev/null
 vqc_log "running the suite: SELECT * FROM vqc.run('people_daily')"
 psql -X -v ON_ERROR_STOP=1 -f scripts/demo_report.sql
+
+# the run's page, beside the clone (open it in any browser: no network needed)
+page="$VQC_ROOT/vqc-demo-report.html"
+psql -X -q -At -v ON_ERROR_STOP=1 -o "$page" \
+     -c "SELECT vqc.report_html(max(run_id)) FROM vqc_report.run WHERE suite_name = 'people_daily'"
+vqc_log "the run's page: $page ($(stat -c %s "$page") bytes; SELECT vqc.report_html(run_id) makes it)"
 
 if ((keep)); then
     cat <<MSG

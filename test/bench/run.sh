@@ -17,7 +17,7 @@ while (($#)); do
         --rows) rows=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --settings) settings=$2; shift 2 ;;
-        *) echo "usage: $0 [--rows N] [--only suite|profile|drift|groups] [--settings tuned|stock|both]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--rows N] [--only suite|profile|drift|groups|html] [--settings tuned|stock|both]" >&2; exit 2 ;;
     esac
 done
 
@@ -29,8 +29,8 @@ case $settings in
 esac
 
 bench_start
-if [[ $only == groups ]]; then
-    # groups_bench.sql builds its own table
+if [[ $only == groups || $only == html ]]; then
+    # groups_bench.sql and html_bench.sql build their own tables
     psql -q -X -c 'CREATE DATABASE vqc_bench' >/dev/null
     export PGDATABASE=vqc_bench
     psql -q -X -c 'CREATE EXTENSION vqc' >/dev/null

@@ -8,3 +8,5 @@ ALTER TABLE vqc_report.drift_detail ADD COLUMN current_profile vqc.profile;
 COMMENT ON COLUMN vqc_report.drift_detail.current_profile IS
     'The column''s profile the report compared with baseline_profile (reports made before 0.3.0: NULL).';
 
+-- (the view vqc_report.pages needs the page functions: it is created by
+-- 95-html-view.sql, after 90-functions.sql)
