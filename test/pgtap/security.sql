@@ -8,7 +8,7 @@
 --                 security to tenant 'a', and on the report
 -- Each finding of the security review is a case here.
 BEGIN;
-SELECT plan(85);
+SELECT plan(90);
 
 CREATE ROLE tap_owner LOGIN;   -- pg_cron runs jobs only as roles that may log in
 CREATE ROLE tap_deputy IN ROLE tap_owner;
@@ -64,6 +64,11 @@ SELECT ok((SELECT count(*) FROM vqc_report.metric WHERE NOT is_value) > 0, 'but 
 SELECT is((SELECT count(*)::int FROM vqc_report.profile), 0, 'no profile');
 SELECT is((SELECT count(*)::int FROM vqc_report.latest_profiles), 0, 'nor through latest_profiles');
 SELECT is((SELECT count(*)::int FROM vqc.suite), 0, 'and not the suites of tables it may not read');
+SELECT ok((SELECT html FROM vqc_report.pages WHERE kind = 'run' ORDER BY at DESC LIMIT 1) LIKE '%10 unexpected%',
+          'its page of the run shows the counts');
+SELECT ok((SELECT html FROM vqc_report.pages WHERE kind = 'run' ORDER BY at DESC LIMIT 1) NOT LIKE '%example.com%',
+          'but no failing sample nor observed value');
+SELECT is((SELECT count(*)::int FROM vqc_report.pages WHERE kind = 'suite'), 0, 'and no page of the suite');
 RESET ROLE;
 
 SET ROLE tap_analyst;
@@ -74,6 +79,8 @@ SELECT is((SELECT jsonb_array_length(result -> 'result' -> 'unexpected_list') FR
             WHERE position = 1), 10, 'and GE''s full result');
 SELECT is((SELECT count(*)::int FROM vqc_report.metric WHERE is_value), 1, 'and the metrics that are values');
 SELECT is((SELECT count(*)::int FROM vqc_report.profile), 1, 'and the profiles');
+SELECT ok((SELECT html FROM vqc_report.pages WHERE kind = 'run' ORDER BY at DESC LIMIT 1) LIKE '%user9@example.com%',
+          'and the failing samples on the page of the run');
 SELECT is((SELECT count(*)::int FROM vqc.suite), 1, 'and the suite on its table');
 SELECT lives_ok($$SELECT * FROM vqc.run('sec_suite')$$, 'it may run the owner''s suite');
 SELECT is((SELECT run_by::text FROM vqc_report.run WHERE suite_name = 'sec_suite' ORDER BY run_id DESC LIMIT 1),
@@ -83,6 +90,7 @@ RESET ROLE;
 SET ROLE tap_outsider;
 SELECT throws_ok($$SELECT count(*) FROM vqc_report.run$$, '42501', NULL, 'an outsider reads nothing of the report');
 SELECT throws_ok($$SELECT count(*) FROM vqc_report.results$$, '42501', NULL, 'nor of its views');
+SELECT throws_ok($$SELECT vqc.report_html(max(run_id)) FROM vqc_report.run$$, '42501', NULL, 'nor its pages');
 SELECT is((SELECT count(*)::int FROM vqc.suite), 0, 'nor sees the suite');
 SELECT is((SELECT count(*)::int FROM vqc.suite_expectation), 0, 'nor its expectations');
 SELECT throws_ok($$SELECT * FROM vqc.run('sec_suite')$$, '42704', NULL, 'nor runs it');
