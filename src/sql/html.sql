@@ -329,11 +329,37 @@ BEGIN
 END
 $$;
 
+-- The drift expectations of a run as cards: score and status, and the
+-- baseline's and this run's distributions over each other when the run
+-- profiled the column (the suite's profile_columns) and the baseline is
+-- still there; NULL when the run has none.
+CREATE FUNCTION vqc._html_run_drift(run_id bigint, target regclass)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT string_agg(
+               '<div class="card"><h3>' || vqc._html_text(res.column_name, 120) || ' ' || vqc._html_status(res.status)
+               || '</h3><div class="muted">against baseline <b>' || vqc._html_text(res.kwargs ->> 'baseline', 200) || '</b>'
+               || CASE WHEN jsonb_typeof(d.observed_value) = 'number'
+                       THEN ', score ' || vqc._html_num((d.observed_value #>> '{}')::float8) ELSE '' END
+               || '</div>'
+               || CASE WHEN b.profile IS NOT NULL AND p.profile IS NOT NULL THEN vqc._html_overlay(b.profile, p.profile)
+                       ELSE '<p class="muted">Profile the column in the suite (profile_columns) to draw both distributions here.</p>' END
+               || '</div>', '' ORDER BY res.position)
+      FROM vqc_report.result res
+      LEFT JOIN vqc_report.result_detail d ON d.run_id = res.run_id AND d.position = res.position
+      LEFT JOIN vqc_report.profile p ON p.run_id = res.run_id AND p.column_name = res.column_name
+      LEFT JOIN vqc.baseline b ON b.target = _html_run_drift.target AND b.label = res.kwargs ->> 'baseline'
+                              AND b.column_name = res.column_name
+     WHERE res.run_id = _html_run_drift.run_id AND res.expectation_type = 'expect_column_drift_to_be_less_than'
+$$;
+
 -- The page of one run: the suite, table, time, duration and scans; a
 -- summary; every expectation with its kwargs, status, observed value and
 -- bounds; failing samples with their row keys (and GE's query for the
 -- failing rows, where the result has one); the profiles taken in the run;
--- the trend of each expectation over the suite's last 30 runs.
+-- its drift expectations; the trend of each expectation over the suite's
+-- last 30 runs.
 CREATE FUNCTION vqc.report_html(run_id bigint)
 RETURNS text
 LANGUAGE plpgsql STABLE STRICT
@@ -400,6 +426,7 @@ BEGIN
     IF profiles IS NOT NULL THEN
         body := body || '<h2>Profiles taken in the run</h2><div class="cards">' || profiles || '</div>';
     END IF;
+    body := body || coalesce('<h2>Drift</h2><div class="cards">' || vqc._html_run_drift(r.run_id, r.target) || '</div>', '');
     body := body || coalesce('<h2>Trends</h2><div class="cards">' || nullif(vqc._html_trends(r.suite_name, r.run_id), '') || '</div>', '');
     RETURN vqc._html_page(format('vqc: %s, run %s', r.suite_name, r.run_id), body);
 END

@@ -51,12 +51,19 @@ echo "browser: the demo's run page renders in SQL in $(q -At -c '\timing on' \
     -c "SELECT length(vqc.report_html(max(run_id))) FROM vqc_report.run WHERE suite_name = 'people_daily'" |
     sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p') ms, $(stat -c %s "$out/run.html") bytes"
 
+# what the run page's trends must show: a point per result of the suite's
+# runs, an anomaly per failed result
+read -r results failures < <(q -At -F ' ' -c "SELECT count(*), count(*) FILTER (WHERE status = 'failure')
+                                                FROM vqc_report.result JOIN vqc_report.run USING (run_id)
+                                               WHERE suite_name = 'people_daily'")
 cd "$here" && node pages.js "$out/run.html" "$out/suite.html" "$out/drift.html" "$out/hostile.html" "$out/hostile-suite.html" \
-    --expect 'run.html=tr[id^="e"]:12' \
-    --expect 'run.html=.card svg.chart:15' \
-    --expect 'run.html=svg.trend:12' \
-    --expect 'run.html=svg.trend circle.point:48' \
-    --expect 'suite.html=svg.trend:12' \
+    --expect 'run.html=tr[id^="e"]:13' \
+    --expect 'run.html=.card svg.chart:17' \
+    --expect 'run.html=svg.trend:13' \
+    --expect "run.html=svg.trend circle.point:$results" \
+    --expect "run.html=svg.trend circle.anomaly:$failures" \
+    --expect 'run.html=rect.current:20' \
+    --expect 'suite.html=svg.trend:13' \
     --expect 'drift.html=svg.chart:4' \
     --expect 'drift.html=rect.baseline:65' \
     --expect 'drift.html=rect.current:65' \

@@ -566,6 +566,30 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._html_run_drift(run_id bigint, target regclass)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT string_agg(
+               '<div class="card"><h3>' || vqc._html_text(res.column_name, 120) || ' ' || vqc._html_status(res.status)
+               || '</h3><div class="muted">against baseline <b>' || vqc._html_text(res.kwargs ->> 'baseline', 200) || '</b>'
+               || CASE WHEN jsonb_typeof(d.observed_value) = 'number'
+                       THEN ', score ' || vqc._html_num((d.observed_value #>> '{}')::float8) ELSE '' END
+               || '</div>'
+               || CASE WHEN b.profile IS NOT NULL AND p.profile IS NOT NULL THEN vqc._html_overlay(b.profile, p.profile)
+                       ELSE '<p class="muted">Profile the column in the suite (profile_columns) to draw both distributions here.</p>' END
+               || '</div>', '' ORDER BY res.position)
+      FROM vqc_report.result res
+      LEFT JOIN vqc_report.result_detail d ON d.run_id = res.run_id AND d.position = res.position
+      LEFT JOIN vqc_report.profile p ON p.run_id = res.run_id AND p.column_name = res.column_name
+      LEFT JOIN vqc.baseline b ON b.target = _html_run_drift.target AND b.label = res.kwargs ->> 'baseline'
+                              AND b.column_name = res.column_name
+     WHERE res.run_id = _html_run_drift.run_id AND res.expectation_type = 'expect_column_drift_to_be_less_than'
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._html_status(status text)
  RETURNS text
  LANGUAGE sql
@@ -1479,6 +1503,7 @@ BEGIN
     IF profiles IS NOT NULL THEN
         body := body || '<h2>Profiles taken in the run</h2><div class="cards">' || profiles || '</div>';
     END IF;
+    body := body || coalesce('<h2>Drift</h2><div class="cards">' || vqc._html_run_drift(r.run_id, r.target) || '</div>', '');
     body := body || coalesce('<h2>Trends</h2><div class="cards">' || nullif(vqc._html_trends(r.suite_name, r.run_id), '') || '</div>', '');
     RETURN vqc._html_page(format('vqc: %s, run %s', r.suite_name, r.run_id), body);
 END
