@@ -315,7 +315,8 @@ BEGIN
         'result_format', level,
         'partial_unexpected_count', least(n::numeric, 1000000)::int,
         'unexpected_index_column_names', CASE WHEN jsonb_typeof(cols) = 'array' THEN cols END,
-        'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false));
+        'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false),
+        'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true));
 END
 $$;
 
@@ -341,6 +342,7 @@ DECLARE
     qcol      text;
     plan      jsonb;
     expected  text;          -- SQL: the row is as expected (map kind)
+    fails     text;          -- SQL: the row is counted unexpected (map kind)
     value_sql text;
     lo        jsonb;
     hi        jsonb;
@@ -559,6 +561,7 @@ BEGIN
                                             format('pg_catalog.count(%s)', qcol)),
                 'nonnull', format('nn:%s', colname),
                 'unique_by_index', true,
+                'key_columns', to_jsonb(key_columns),
                 'mostly', mostly);
         END IF;
         PERFORM vqc._require_opclass(etype, col.type_sql, 'hash');
@@ -570,6 +573,7 @@ BEGIN
             'hash_item', format('h%s', pidx),
             'mostly', mostly,
             'row_key_sql', vqc._row_key_sql(target, key_columns),
+            'key_columns', to_jsonb(key_columns),
             -- the screen stores integers themselves: when the row key is
             -- the column too, the repeats alone give values and keys
             'keys_from_values', coalesce(key_columns = ARRAY[colname], false)
@@ -578,15 +582,17 @@ BEGIN
             'sample_cap', sample_cap);
     END IF;
 
+    fails := CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
+                ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END;
     RETURN plan || jsonb_build_object(
         'items', jsonb_build_object(
             'n', 'pg_catalog.count(*)',
             format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
             format('t%s', pidx),
             format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
-                   vqc._row_key_sql(target, key_columns), sample_cap,
-                   CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
-                        ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END)),
+                   vqc._row_key_sql(target, key_columns), sample_cap, fails)),
+        'fails_sql', fails,
+        'key_columns', to_jsonb(key_columns),
         'tally', format('t%s', pidx),
         'nonnull', CASE WHEN skip_missing THEN NULL ELSE format('nn:%s', colname) END,
         'mostly', mostly);

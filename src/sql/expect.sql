@@ -572,6 +572,7 @@ BEGIN
         samples := vqc._tally_samples_json(t);
     END IF;
     res := vqc._map_result(plan, rf, element, nonnull, coalesce(vqc.tally_count(t), 0), samples, category);
+    res := vqc._ge_map_extras(target, plan, rf, res);
     RETURN res || jsonb_build_object('samples', samples, 'extra_scans', extra);
 END
 $$;
