@@ -116,16 +116,14 @@ BEGIN
 END
 $$;
 
--- min_value and max_value, of the JSON types allowed; at least one of them.
+-- min_value and max_value, of the JSON types allowed; both may be null
+-- (GE: vacuously true, any value is within no bounds).
 CREATE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     lo := vqc._kw(etype, kwargs, 'min_value', allowed);
     hi := vqc._kw(etype, kwargs, 'max_value', allowed);
-    IF lo IS NULL AND hi IS NULL THEN
-        PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-    END IF;
 END
 $$;
 
@@ -477,7 +475,7 @@ BEGIN
             conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_hi THEN '<' ELSE '<=' END,
                                                format('(%s OPERATOR(pg_catalog.->>) ''max_value'')::%s', p, col.type_sql));
         END IF;
-        expected := array_to_string(conds, ' AND ');
+        expected := coalesce(nullif(array_to_string(conds, ' AND '), ''), 'true');
     WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         IF etype = 'expect_column_value_lengths_to_equal' THEN
@@ -486,8 +484,8 @@ BEGIN
             p := p || ' OPERATOR(pg_catalog.->) ''value''';
             conds := ARRAY[format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.=) (%s)::pg_catalog.numeric', qcol, p)];
         ELSE
+            -- min_value > max_value is no error here: every length fails (as GE)
             SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
-            PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
             IF lo IS NOT NULL THEN
                 conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
                                          '(%s OPERATOR(pg_catalog.->>) ''min_value'')::pg_catalog.numeric', qcol,
@@ -502,7 +500,7 @@ BEGIN
         IF lo::numeric < 0 OR hi::numeric < 0 THEN
             PERFORM vqc._bad_kwarg(etype, 'lengths cannot be negative');
         END IF;
-        expected := array_to_string(conds, ' AND ');
+        expected := coalesce(nullif(array_to_string(conds, ' AND '), ''), 'true');
     WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));
@@ -549,7 +547,7 @@ BEGIN
         PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), col.type_sql);
         expected := format('%s%s', CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
                            vqc._compare_sql(col.type_sql::regtype, qcol, '=',
-                                            format('vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[]',
+                                            format('pg_catalog.array_remove(vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[], NULL)',
                                                    p, col.type_sql), true));
     END CASE;
 
