@@ -22,7 +22,8 @@ GRANT SELECT ON vqc.expectation_catalog TO PUBLIC;
 -- kwargs every expectation accepts (GE's common ones)
 CREATE FUNCTION vqc._common_kwargs() RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT ARRAY['result_format', 'include_config', 'catch_exceptions', 'meta', 'notes'] $$;
+AS $$ SELECT ARRAY['result_format', 'include_config', 'catch_exceptions', 'meta', 'notes',
+                    'row_condition', 'condition_parser'] $$;
 
 INSERT INTO vqc.expectation_catalog VALUES
 ('expect_column_to_exist', 'schema', '{column}', '{column_index}',

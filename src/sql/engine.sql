@@ -355,6 +355,9 @@ DECLARE
     stat_sql  text;
     i         integer;
 BEGIN
+    IF kwargs ? 'row_condition' OR kwargs ? 'condition_parser' THEN
+        RETURN vqc._plan_row_condition(target, etype, kwargs, pidx, key_columns, sample_cap);
+    END IF;
     plan := jsonb_build_object('kind', entry.kind, 'type', etype, 'kwargs', kwargs,
                                'position', pidx);
     IF kwargs ? 'column' AND etype <> 'expect_column_to_exist' THEN

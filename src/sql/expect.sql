@@ -526,7 +526,7 @@ BEGIN
 
     -- map
     SELECT typcategory INTO category FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
-    element := (vals ->> 'n')::bigint;
+    element := (vals ->> coalesce(plan ->> 'element_item', 'n'))::bigint;
     nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
 
     IF plan ? 'unique_by_index' THEN
