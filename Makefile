@@ -32,6 +32,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/schedule.sql \
                src/sql/ge_result.sql \
                src/sql/row_condition.sql \
+               src/sql/suite_parameters.sql \
                src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql

@@ -112,17 +112,8 @@ RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    s       vqc.suite := vqc._suite_by_id(suite_id);
-    t       regclass := vqc._suite_target(s);
-    started timestamptz := clock_timestamp();
-    inputs  record := vqc._suite_inputs(s, t);
-    ev      jsonb;
 BEGIN
-    ev := vqc._evaluate_all(t, inputs.expectations, inputs.key_columns, 20, '"BASIC"', false,
-                            inputs.profile_columns);
-    RETURN ev || jsonb_build_object('suite_id', s.suite_id, 'started', started,
-                                    'finished', clock_timestamp(),
-                                    'row_security', row_security_active(t));
+    RETURN vqc._record_run_check(suite_id, NULL::jsonb);
 END
 $$;
 
