@@ -72,7 +72,8 @@ DECLARE
     eq    record;
 BEGIN
     SELECT string_agg(quote_ident(k), ', ' ORDER BY o) INTO cols
-      FROM jsonb_array_elements_text(coalesce(plan -> 'key_columns', '[]')) WITH ORDINALITY AS x(k, o)
+      FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(plan -> 'key_columns') = 'array'
+                                          THEN plan -> 'key_columns' ELSE '[]' END) WITH ORDINALITY AS x(k, o)
      WHERE k IS DISTINCT FROM plan ->> 'column';
     cols := concat_ws(', ', cols, qcol);
     IF plan ? 'fails_sql' THEN
