@@ -1449,7 +1449,9 @@ BEGIN
         next := i + 1;
     ELSIF kinds[i] = 'id' AND texts[i] = 'date' AND kinds[i + 1] = '(' AND kinds[i + 2] = 'str' AND kinds[i + 3] = ')' THEN
         BEGIN
-            val := texts[i + 2]::date::text;
+            -- written back in ISO form, which reads the same under any DateStyle
+            val := CASE WHEN isfinite(texts[i + 2]::date) THEN to_char(texts[i + 2]::date, 'YYYY-MM-DD BC')
+                        ELSE texts[i + 2]::date::text END;
         EXCEPTION WHEN data_exception THEN
             PERFORM vqc._row_condition_error(format('date() at token %s does not hold a date.', i));
         END;
