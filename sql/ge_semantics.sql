@@ -96,17 +96,17 @@ SELECT stmt, try(stmt) FROM (VALUES
 ) x(stmt);
 
 -- suites: one scan with and without conditions; add_expectation refuses a bad condition
-SELECT vqc.create_suite('ge_sem_suite', 't');
-SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_be_between', '{"column": "n", "max_value": 6, "row_condition": "col(\"s\") == \"CN\""}');
-SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_be_between', '{"column": "n", "max_value": 6}');
-SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_not_be_null', '{"column": "we\"ird", "row_condition": "col(\"n\") >= 5"}');
+SELECT vqc.create_suite('ge_sem_suite', 't') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_be_between', '{"column": "n", "max_value": 6, "row_condition": "col(\"s\") == \"CN\""}') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_be_between', '{"column": "n", "max_value": 6}') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_not_be_null', '{"column": "we\"ird", "row_condition": "col(\"n\") >= 5"}') > 0 AS ok;
 SELECT try($$SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_not_be_null', '{"column": "n", "row_condition": "col(\"zz\") == 1"}')$$);
 SELECT position, status, unexpected_count, (result -> 'result' ->> 'element_count')::int AS element_count FROM vqc.run('ge_sem_suite');
 SELECT scans FROM vqc_report.run WHERE suite_name = 'ge_sem_suite';
 
 -- suite parameters: values at run time, a missing one named
-SELECT vqc.create_suite('ge_sem_params', 't');
-SELECT vqc.add_expectation('ge_sem_params', 'expect_column_values_to_be_between', '{"column": "n", "max_value": {"$PARAMETER": "top"}}');
+SELECT vqc.create_suite('ge_sem_params', 't') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_params', 'expect_column_values_to_be_between', '{"column": "n", "max_value": {"$PARAMETER": "top"}}') > 0 AS ok;
 SELECT try($$SELECT vqc.add_expectation('ge_sem_params', 'expect_column_values_to_be_between', '{"column": "n", "max_value": {"$PARAMETER": 7}}')$$);
 SELECT position, status, unexpected_count FROM vqc.run('ge_sem_params', '{"top": 7}');
 SELECT position, status, unexpected_count FROM vqc.run('ge_sem_params', '{"top": 9}');
@@ -114,5 +114,6 @@ SELECT try($$SELECT * FROM vqc.run('ge_sem_params', '{"bottom": 9}')$$);
 SELECT try($$SELECT * FROM vqc.run('ge_sem_params')$$);
 SELECT vqc.expect('t', 'expect_column_values_to_be_between', '{"column": "n", "max_value": {"$PARAMETER": "top"}}', 'BASIC', '{"top": 8}') -> 'result' -> 'unexpected_count';
 
+SELECT vqc.drop_suite('ge_sem_suite'), vqc.drop_suite('ge_sem_params');
 RESET search_path;
 DROP SCHEMA ge_sem CASCADE;
