@@ -1582,6 +1582,18 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.expect(regclass,text,jsonb,text,jsonb) IS 'vqc.expect with the values of {"$PARAMETER": "name"} kwargs.';
 
+CREATE OR REPLACE FUNCTION vqc.run(suite text)
+ RETURNS TABLE(run_id bigint, "position" integer, expectation_id bigint, expectation_type text, column_name text, status text, success boolean, observed_value jsonb, unexpected_count bigint, unexpected_percent double precision, result jsonb)
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+    -- a suite with no parameters (see suite_parameters.sql)
+    RETURN QUERY SELECT * FROM vqc.run(suite, NULL::jsonb);
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.run(suite text, suite_parameters jsonb)
  RETURNS TABLE(run_id bigint, "position" integer, expectation_id bigint, expectation_type text, column_name text, status text, success boolean, observed_value jsonb, unexpected_count bigint, unexpected_percent double precision, result jsonb)
  LANGUAGE plpgsql
