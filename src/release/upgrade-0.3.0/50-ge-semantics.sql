@@ -1548,11 +1548,17 @@ DECLARE
     fails text;
     eq    record;
 BEGIN
-    SELECT string_agg(quote_ident(k), ', ' ORDER BY o) INTO cols
-      FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(plan -> 'key_columns') = 'array'
-                                          THEN plan -> 'key_columns' ELSE '[]' END) WITH ORDINALITY AS x(k, o)
-     WHERE k IS DISTINCT FROM plan ->> 'column';
-    cols := concat_ws(', ', cols, qcol);
+    SELECT string_agg(quote_ident(k), ', ' ORDER BY part, o) INTO cols
+      FROM (SELECT k, o, 1 AS part
+              FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(plan -> 'key_columns') = 'array'
+                                                  THEN plan -> 'key_columns' ELSE '[]' END) WITH ORDINALITY AS x(k, o)
+            UNION ALL
+            SELECT k, o, 2
+              FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(plan -> 'columns') = 'array' THEN plan -> 'columns'
+                                                  ELSE jsonb_build_array(plan -> 'column') END) WITH ORDINALITY AS y(k, o)) c
+     WHERE part = 2 OR NOT k IN (SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(plan -> 'columns') = 'array'
+                                                                       THEN plan -> 'columns'
+                                                                       ELSE jsonb_build_array(plan -> 'column') END));
     IF plan ? 'fails_sql' THEN
         fails := vqc._inline_kwargs(plan ->> 'fails_sql', (plan ->> 'position')::integer, plan -> 'kwargs');
     ELSIF plan ? 'hash_item' OR plan ? 'unique_by_index' THEN
