@@ -92,16 +92,28 @@ SELECT stmt, try(stmt) FROM (VALUES
   ($$SELECT vqc.expect('t', 'expect_column_values_to_not_be_null', '{"column": "n", "row_condition": "(col(\"n\") > 2"}')$$),
   ($$SELECT vqc.expect('t', 'expect_column_values_to_not_be_null', '{"column": "n", "row_condition": "col(\"n\") > \"x\""}')$$),
   ($$SELECT vqc.expect('t', 'expect_column_values_to_not_be_null', '{"column": "n", "row_condition": "col(\"n\") > 2", "condition_parser": "sql"}')$$),
-  ($$SELECT vqc.expect('t', 'expect_column_mean_to_be_between', '{"column": "n", "row_condition": "col(\"n\") > 2"}')$$)
+  ($$SELECT vqc.expect('t', 'expect_column_median_to_be_between', '{"column": "n", "row_condition": "col(\"n\") > 2"}')$$),
+  ($$SELECT vqc.expect('t', 'expect_column_values_to_be_unique', '{"column": "n", "row_condition": "col(\"n\") > 2"}')$$),
+  ($$SELECT vqc.expect('t', 'expect_table_column_count_to_equal', '{"value": 5, "row_condition": "col(\"n\") > 2"}')$$)
 ) x(stmt);
+-- the row count and the aggregates mean, stdev, sum, min and max over the rows of the condition
+SELECT e, vqc.expect('t', e, '{"column": "n", "min_value": 0, "row_condition": "col(\"s\") == \"CN\" & col(\"n\") != 3"}') #>> '{result,observed_value}' AS observed
+  FROM unnest(ARRAY['expect_column_mean_to_be_between', 'expect_column_stdev_to_be_between', 'expect_column_sum_to_be_between',
+                    'expect_column_min_to_be_between', 'expect_column_max_to_be_between']) e;
+SELECT avg(n)::float8, stddev_samp(n)::float8, sum(n), min(n), max(n) FROM t WHERE s = 'CN' AND n <> 3;
+SELECT vqc.expect('t', 'expect_table_row_count_to_be_between', '{"max_value": 10, "row_condition": "col(\"s\") == \"CN\""}') -> 'result';
 
 -- suites: one scan with and without conditions; add_expectation refuses a bad condition
 SELECT vqc.create_suite('ge_sem_suite', 't') > 0 AS ok;
 SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_be_between', '{"column": "n", "max_value": 6, "row_condition": "col(\"s\") == \"CN\""}') > 0 AS ok;
 SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_be_between', '{"column": "n", "max_value": 6}') > 0 AS ok;
 SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_not_be_null', '{"column": "we\"ird", "row_condition": "col(\"n\") >= 5"}') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_mean_to_be_between', '{"column": "n", "max_value": 5, "row_condition": "col(\"s\") == \"CN\""}') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_mean_to_be_between', '{"column": "n", "max_value": 5}') > 0 AS ok;
+SELECT vqc.add_expectation('ge_sem_suite', 'expect_table_row_count_to_be_between', '{"max_value": 20, "row_condition": "col(\"s\") == \"CN\""}') > 0 AS ok;
 SELECT try($$SELECT vqc.add_expectation('ge_sem_suite', 'expect_column_values_to_not_be_null', '{"column": "n", "row_condition": "col(\"zz\") == 1"}')$$);
-SELECT position, status, unexpected_count, (result -> 'result' ->> 'element_count')::int AS element_count FROM vqc.run('ge_sem_suite');
+SELECT position, status, unexpected_count, (result -> 'result' ->> 'element_count')::int AS element_count, observed_value
+  FROM vqc.run('ge_sem_suite');
 SELECT scans FROM vqc_report.run WHERE suite_name = 'ge_sem_suite';
 
 -- suite parameters: values at run time, a missing one named

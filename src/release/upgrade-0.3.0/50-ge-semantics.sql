@@ -1020,45 +1020,56 @@ CREATE OR REPLACE FUNCTION vqc._plan_row_condition(target regclass, etype text, 
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 DECLARE
-    cond   text := vqc._kw_row_condition(target, etype, kwargs);
-    plan   jsonb := vqc._plan(target, etype, kwargs - 'row_condition' - 'condition_parser', pidx, key_columns, sample_cap);
-    suffix text;
-    fails  text := plan ->> 'fails_sql';
-    tally  text := plan -> 'items' ->> (plan ->> 'tally');
-    items  jsonb := '{}';
-    k      text;
-    v      text;
+    cond    text := vqc._kw_row_condition(target, etype, kwargs);
+    plan    jsonb := vqc._plan(target, etype, kwargs - 'row_condition' - 'condition_parser', pidx, key_columns, sample_cap);
+    kind    text := plan ->> 'kind';
+    suffix  text;
+    fails   text := plan ->> 'fails_sql';
+    qcol    text := quote_ident(plan ->> 'column');
+    items   jsonb := '{}';
+    k       text;
+    v       text;
+    w       text;
     renamed jsonb := '{}';
 BEGIN
     plan := plan || jsonb_build_object('kwargs', kwargs);
     IF cond IS NULL THEN
         RETURN plan;
     END IF;
-    -- map expectations counted by a tally: count, non-null count and the
-    -- failing rows' FILTER all take the condition
-    IF plan ->> 'kind' <> 'map' OR fails IS NULL OR tally IS NULL
-       OR right(tally, length(fails) + 8) <> format('(WHERE %s)', fails) THEN
-        RAISE EXCEPTION '% does not take a row_condition', etype
-            USING ERRCODE = 'feature_not_supported',
-                  HINT = 'row_condition applies to the expectations of row values (kind map), but not to uniqueness.';
-    END IF;
     suffix := '?' || left(md5(cond), 12);
-    FOR k, v IN SELECT key, value #>> '{}' FROM jsonb_each(plan -> 'items') LOOP
-        IF k = plan ->> 'tally' THEN
-            v := left(v, length(v) - length(fails) - 1) || format('(%s) AND %s)', cond, fails);
-        ELSE
-            v := format('%s FILTER (WHERE %s)', v, cond);
+    FOR k, v IN SELECT key, value #>> '{}' FROM jsonb_each(coalesce(plan -> 'items', '{}')) LOOP
+        w := NULL;
+        IF kind = 'map' AND k = plan ->> 'tally' AND fails IS NOT NULL
+           AND right(v, length(fails) + 8) = format('(WHERE %s)', fails) THEN
+            w := left(v, length(v) - length(fails) - 1) || format('(%s) AND %s)', cond, fails);
+        ELSIF kind IN ('map', 'table') AND k = 'n' AND v = 'pg_catalog.count(*)'
+              OR kind = 'map' AND k = format('nn:%s', plan ->> 'column') AND v = format('pg_catalog.count(%s)', qcol) THEN
+            w := format('%s FILTER (WHERE %s)', v, cond);
+        ELSIF kind = 'aggregate' AND k = plan ->> 'value_item'
+              AND v = vqc._row_condition_aggregate_sql(etype, plan ->> 'type_sql', qcol) THEN
+            w := vqc._row_condition_aggregate_sql(etype, plan ->> 'type_sql', format('(CASE WHEN %s THEN %s END)', cond, qcol));
         END IF;
-        items := items || jsonb_build_object(k || suffix, v);
+        IF w IS NULL THEN
+            RAISE EXCEPTION '% does not take a row_condition', etype
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'row_condition applies to map expectations but uniqueness, to the row count, and to mean, stdev, sum, min and max.';
+        END IF;
+        items := items || jsonb_build_object(k || suffix, w);
         renamed := renamed || jsonb_build_object(k, k || suffix);
     END LOOP;
-    RETURN plan || jsonb_build_object(
+    IF kind = 'map' AND (fails IS NULL OR NOT renamed ? (plan ->> 'tally')) OR items = '{}' THEN
+        RAISE EXCEPTION '% does not take a row_condition', etype
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'row_condition applies to map expectations but uniqueness, to the row count, and to mean, stdev, sum, min and max.';
+    END IF;
+    RETURN plan || jsonb_strip_nulls(jsonb_build_object(
         'items', items,
         'tally', renamed ->> (plan ->> 'tally'),
         'nonnull', renamed ->> (plan ->> 'nonnull'),
-        'element_item', renamed ->> 'n',
+        'value_item', renamed ->> (plan ->> 'value_item'),
+        'element_item', CASE WHEN kind = 'map' THEN renamed ->> 'n' END,
         'row_condition_sql', cond,
-        'fails_sql', format('(%s) AND %s', cond, fails));
+        'fails_sql', CASE WHEN fails IS NOT NULL THEN format('(%s) AND %s', cond, fails) END));
 END
 $function$
 ;
@@ -1303,6 +1314,22 @@ BEGIN
         'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false),
         'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true));
 END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._row_condition_aggregate_sql(etype text, type_sql text, arg text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE etype
+        WHEN 'expect_column_mean_to_be_between'  THEN format('pg_catalog.avg(%s)::pg_catalog.float8', arg)
+        WHEN 'expect_column_stdev_to_be_between' THEN format('pg_catalog.stddev_samp(%s)::pg_catalog.float8', arg)
+        WHEN 'expect_column_sum_to_be_between'   THEN format('pg_catalog.sum(%s)', arg)
+        WHEN 'expect_column_min_to_be_between'   THEN vqc._minmax_sql(type_sql::regtype, 'min', arg)
+        WHEN 'expect_column_max_to_be_between'   THEN vqc._minmax_sql(type_sql::regtype, 'max', arg)
+    END
 $function$
 ;
 
