@@ -4,15 +4,17 @@
 -- numbers, strings and date(), .notnull() / .isnull(), ~ & | and
 -- parentheses placed by precedence), each written beside an oracle: the
 -- same condition in plain SQL, with SQL's three-valued logic as GE's SQL
--- backends have it (a comparison with NULL selects no row, nor does its ~).  vqc's SQL must select exactly the rows the
--- oracle selects, and vqc.expect with the condition must count them as its
--- element_count.  The other half mutates such a condition (characters
--- deleted, doubled or inserted: quotes, semicolons, comment marks,
--- parentheses, backslashes, dollars, non-ASCII) or writes SQL outright: vqc
--- must answer with SQL that runs, or refuse with 42601 (syntax), 42703
--- (unknown column), 22023 (a value of the wrong type), 54000 (too long) or
--- 0A000; an internal error or any other failure is a failure, and so is a
--- change to the canary table that injected SQL would make.
+-- backends have it (a comparison with NULL selects no row, nor does its ~).
+-- vqc's SQL must select exactly the rows the oracle selects, and vqc.expect
+-- with the condition must count them as its element_count and sum their
+-- values as the oracle does.  The other half mutates such a condition
+-- (characters deleted, doubled or inserted: quotes, semicolons, comment
+-- marks, parentheses, backslashes, dollars, non-ASCII) or writes SQL
+-- outright: vqc must answer with SQL that runs, or refuse with 42601
+-- (syntax), 42703 (unknown column), 22023 (a value of the wrong type),
+-- 54000 (too long) or 0A000; an internal error or any other failure is a
+-- failure, and so is a change to the canary table that injected SQL would
+-- make.
 --   psql -v iterations=N -v seed=S -f test/fuzz/row_condition_fuzz.sql
 -- prints a summary and ends with "row_condition fuzz: PASS" or "row_condition fuzz: FAIL".
 \set ON_ERROR_STOP on
@@ -122,6 +124,7 @@ DECLARE
     got  int[];
     want int[];
     r    jsonb;
+    r2   jsonb;
 BEGIN
     EXECUTE format('SELECT array_agg(id ORDER BY id) FROM rcfuzz.t WHERE %s', sql) INTO got;
     IF oracle IS NOT NULL THEN
@@ -134,6 +137,13 @@ BEGIN
                         'COMPLETE');
         PERFORM fuzzlib.check((r #>> '{result,element_count}')::int = coalesce(cardinality(got), 0),
                               'vqc.expect counts other rows than the condition selects');
+    END IF;
+    IF oracle IS NOT NULL AND random() < 0.2 THEN
+        r := vqc.expect('rcfuzz.t', 'expect_column_sum_to_be_between',
+                        jsonb_build_object('column', 'i', 'row_condition', cond));
+        EXECUTE format('SELECT pg_catalog.to_jsonb(sum(i)) FROM rcfuzz.t WHERE %s', oracle) INTO r2;
+        PERFORM fuzzlib.check(coalesce(r #> '{result,observed_value}', 'null') = coalesce(r2, 'null'),
+                              'the sum under the condition differs from the oracle''s');
     END IF;
     PERFORM fuzzlib.check((SELECT count(*) = 1 FROM rcfuzz.canary), 'the canary table changed');
 EXCEPTION WHEN syntax_error OR undefined_column OR invalid_parameter_value OR program_limit_exceeded
