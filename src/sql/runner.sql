@@ -104,8 +104,8 @@ CREATE FUNCTION vqc._record_run_check(suite_id bigint)
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
-DECLARE
 BEGIN
+    -- a run with no suite parameters (see suite_parameters.sql)
     RETURN vqc._record_run_check(suite_id, NULL::jsonb);
 END
 $$;

@@ -1176,8 +1176,8 @@ CREATE OR REPLACE FUNCTION vqc._record_run_check(suite_id bigint)
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-DECLARE
 BEGIN
+    -- a run with no suite parameters (see suite_parameters.sql)
     RETURN vqc._record_run_check(suite_id, NULL::jsonb);
 END
 $function$
