@@ -58,6 +58,12 @@ SELECT x.stmt, (vqc.expect('t', x.etype, x.kwargs::jsonb)) -> 'success' AS succe
   ('null in not_in_set', 'expect_column_values_to_not_be_in_set', '{"column": "n", "value_set": [null, 11]}')
 ) x(stmt, etype, kwargs);
 SELECT vqc.expect('t', 'expect_table_columns_to_match_set', '{"column_set": ["id", "n", "zz"], "exact_match": false}') -> 'result' -> 'details';
+-- the median of a text column without values is none (GE); with values, an error
+CREATE TABLE empty_text (s text);
+INSERT INTO empty_text VALUES (NULL), (NULL);
+SELECT vqc.expect('empty_text', 'expect_column_median_to_be_between', '{"column": "s", "min_value": 0, "max_value": 0}') -> 'result';
+SELECT vqc.expect('empty_text', 'expect_column_median_to_be_between', '{"column": "s", "min_value": 0, "max_value": 0}') -> 'success';
+SELECT try($$SELECT vqc.expect('t', 'expect_column_median_to_be_between', '{"column": "s", "min_value": 0}')$$);
 SELECT vqc.expect('t', 'expect_column_distinct_values_to_be_in_set', '{"column": "s", "value_set": ["CN"]}') -> 'result';
 
 -- KL divergence as GE: infinite end bins are the tails, tail_weights, holdouts

@@ -126,3 +126,17 @@ BEGIN
     RETURN res;
 END
 $$;
+
+-- Has the column no non-null value?  (Read as the caller; stops at the
+-- first value.)
+CREATE FUNCTION vqc._column_is_empty(target regclass, colname text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    empty boolean;
+BEGIN
+    EXECUTE format('SELECT NOT EXISTS (SELECT FROM %s WHERE %I IS NOT NULL)', target, colname) INTO empty;
+    RETURN empty;
+END
+$$;
