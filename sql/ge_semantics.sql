@@ -39,6 +39,13 @@ SELECT vqc.expect('t', 'expect_column_values_to_be_between',
 SELECT vqc.expect('t', 'expect_column_values_to_be_between',
                   '{"column": "n", "max_value": 8, "result_format": {"result_format": "BASIC", "unexpected_index_column_names": ["id"]}}')
        -> 'result' -> 'unexpected_index_column_names';
+SELECT jsonb_object_keys(vqc.expect('t', 'expect_column_values_to_be_between',
+                  '{"column": "n", "max_value": 8, "result_format": {"result_format": "COMPLETE", "exclude_unexpected_values": true}}')
+       -> 'result') AS keys_without_values ORDER BY 1;
+SELECT vqc.expect('t', 'expect_column_values_to_be_between',
+                  '{"column": "n", "max_value": 7, "result_format": {"result_format": "COMPLETE", "exclude_unexpected_values": true,
+                                                                     "unexpected_index_column_names": ["id"]}}')
+       #> '{result,unexpected_index_list}';
 -- the parameter is inlined only outside quotes
 SELECT vqc._inline_kwargs($q$f("$1 OPERATOR(pg_catalog.->) 0", '$1 OPERATOR(pg_catalog.->) 0', E'\'$1', $1 OPERATOR(pg_catalog.->) 0, $1 OPERATOR(pg_catalog.->) 01)$q$,
                           0, '{"a": "it''s"}');

@@ -314,7 +314,8 @@ BEGIN
         'partial_unexpected_count', least(n::numeric, 1000000)::int,
         'unexpected_index_column_names', CASE WHEN jsonb_typeof(cols) = 'array' THEN cols END,
         'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false),
-        'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true));
+        'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true),
+        'exclude_unexpected_values', coalesce((spec ->> 'exclude_unexpected_values')::boolean, false));
 END
 $$;
 

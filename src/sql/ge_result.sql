@@ -103,16 +103,33 @@ $$;
 
 -- GE's extra keys of a map result: unexpected_index_column_names when the
 -- result_format names them (BASIC and up), unexpected_index_query
--- (COMPLETE, unless return_unexpected_index_query is false).
+-- (COMPLETE, unless return_unexpected_index_query is false); and without
+-- the failing values when exclude_unexpected_values is true (the index
+-- lists then become GE's one object of key lists, {"id": [3, 7]}).
 CREATE FUNCTION vqc._ge_map_extras(target regclass, plan jsonb, rf jsonb, res jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     q text;
+    k text;
 BEGIN
     IF rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN
         RETURN res;
+    END IF;
+    IF (rf ->> 'exclude_unexpected_values')::boolean THEN
+        res := jsonb_set(res, '{result}', (res -> 'result') - '{partial_unexpected_list,unexpected_list,partial_unexpected_counts}'::text[]);
+        FOREACH k IN ARRAY ARRAY['partial_unexpected_index_list', 'unexpected_index_list'] LOOP
+            CONTINUE WHEN jsonb_typeof(res -> 'result' -> k) IS DISTINCT FROM 'array'
+                          OR jsonb_array_length(res -> 'result' -> k) = 0;
+            res := jsonb_set(res, ARRAY['result', k], jsonb_build_array(
+                (SELECT jsonb_object_agg(key, vals)
+                   FROM (SELECT x.key, jsonb_agg(x.value ORDER BY o) AS vals
+                           FROM jsonb_array_elements(res -> 'result' -> k) WITH ORDINALITY AS e(entry, o),
+                                jsonb_each(e.entry) AS x
+                          WHERE x.key IS DISTINCT FROM plan ->> 'column'
+                          GROUP BY x.key) g)));
+        END LOOP;
     END IF;
     IF jsonb_typeof(rf -> 'unexpected_index_column_names') = 'array' THEN
         res := jsonb_set(res, '{result,unexpected_index_column_names}', rf -> 'unexpected_index_column_names');

@@ -478,9 +478,24 @@ CREATE OR REPLACE FUNCTION vqc._ge_map_extras(target regclass, plan jsonb, rf js
 AS $function$
 DECLARE
     q text;
+    k text;
 BEGIN
     IF rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN
         RETURN res;
+    END IF;
+    IF (rf ->> 'exclude_unexpected_values')::boolean THEN
+        res := jsonb_set(res, '{result}', (res -> 'result') - '{partial_unexpected_list,unexpected_list,partial_unexpected_counts}'::text[]);
+        FOREACH k IN ARRAY ARRAY['partial_unexpected_index_list', 'unexpected_index_list'] LOOP
+            CONTINUE WHEN jsonb_typeof(res -> 'result' -> k) IS DISTINCT FROM 'array'
+                          OR jsonb_array_length(res -> 'result' -> k) = 0;
+            res := jsonb_set(res, ARRAY['result', k], jsonb_build_array(
+                (SELECT jsonb_object_agg(key, vals)
+                   FROM (SELECT x.key, jsonb_agg(x.value ORDER BY o) AS vals
+                           FROM jsonb_array_elements(res -> 'result' -> k) WITH ORDINALITY AS e(entry, o),
+                                jsonb_each(e.entry) AS x
+                          WHERE x.key IS DISTINCT FROM plan ->> 'column'
+                          GROUP BY x.key) g)));
+        END LOOP;
     END IF;
     IF jsonb_typeof(rf -> 'unexpected_index_column_names') = 'array' THEN
         res := jsonb_set(res, '{result,unexpected_index_column_names}', rf -> 'unexpected_index_column_names');
@@ -1330,7 +1345,8 @@ BEGIN
         'partial_unexpected_count', least(n::numeric, 1000000)::int,
         'unexpected_index_column_names', CASE WHEN jsonb_typeof(cols) = 'array' THEN cols END,
         'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false),
-        'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true));
+        'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true),
+        'exclude_unexpected_values', coalesce((spec ->> 'exclude_unexpected_values')::boolean, false));
 END
 $function$
 ;
