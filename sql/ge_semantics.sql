@@ -52,7 +52,6 @@ SELECT vqc._inline_kwargs($q$f("$1 OPERATOR(pg_catalog.->) 0", '$1 OPERATOR(pg_c
 
 -- GE's vacuous truths and optional arguments
 SELECT x.stmt, (vqc.expect('t', x.etype, x.kwargs::jsonb)) -> 'success' AS success FROM (VALUES
-  ('both bounds null', 'expect_column_values_to_be_between', '{"column": "n", "min_value": null, "max_value": null}'),
   ('no bounds, mean', 'expect_column_mean_to_be_between', '{"column": "n"}'),
   ('no bounds, row count', 'expect_table_row_count_to_be_between', '{}'),
   ('no bounds, column count', 'expect_table_column_count_to_be_between', '{}'),
@@ -65,6 +64,9 @@ SELECT x.stmt, (vqc.expect('t', x.etype, x.kwargs::jsonb)) -> 'success' AS succe
   ('null in not_in_set', 'expect_column_values_to_not_be_in_set', '{"column": "n", "value_set": [null, 11]}')
 ) x(stmt, etype, kwargs);
 SELECT vqc.expect('t', 'expect_table_columns_to_match_set', '{"column_set": ["id", "n", "zz"], "exact_match": false}') -> 'result' -> 'details';
+-- but bounds of values and lengths, both null, are an error (as GE)
+SELECT try($$SELECT vqc.expect('t', 'expect_column_values_to_be_between', '{"column": "n", "min_value": null, "max_value": null}')$$);
+SELECT try($$SELECT vqc.expect('t', 'expect_column_value_lengths_to_be_between', '{"column": "s"}')$$);
 -- the median of a text column without values is none (GE); with values, an error
 CREATE TABLE empty_text (s text);
 INSERT INTO empty_text VALUES (NULL), (NULL);

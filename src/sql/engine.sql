@@ -116,14 +116,19 @@ BEGIN
 END
 $$;
 
--- min_value and max_value, of the JSON types allowed; both may be null
--- (GE: vacuously true, any value is within no bounds).
+-- min_value and max_value, of the JSON types allowed.  Both null is
+-- vacuously true for aggregates, statistics and counts, but an error for the
+-- map expectations of values and lengths between bounds, as in GE.
 CREATE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     lo := vqc._kw(etype, kwargs, 'min_value', allowed);
     hi := vqc._kw(etype, kwargs, 'max_value', allowed);
+    IF lo IS NULL AND hi IS NULL
+       AND etype IN ('expect_column_values_to_be_between', 'expect_column_value_lengths_to_be_between') THEN
+        PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+    END IF;
 END
 $$;
 
@@ -482,7 +487,7 @@ BEGIN
             conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_hi THEN '<' ELSE '<=' END,
                                                format('(%s OPERATOR(pg_catalog.->>) ''max_value'')::%s', p, col.type_sql));
         END IF;
-        expected := coalesce(nullif(array_to_string(conds, ' AND '), ''), 'true');
+        expected := array_to_string(conds, ' AND ');
     WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         IF etype = 'expect_column_value_lengths_to_equal' THEN
@@ -507,7 +512,7 @@ BEGIN
         IF lo::numeric < 0 OR hi::numeric < 0 THEN
             PERFORM vqc._bad_kwarg(etype, 'lengths cannot be negative');
         END IF;
-        expected := coalesce(nullif(array_to_string(conds, ' AND '), ''), 'true');
+        expected := array_to_string(conds, ' AND ');
     WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));

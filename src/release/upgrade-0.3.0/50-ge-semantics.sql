@@ -634,6 +634,10 @@ AS $function$
 BEGIN
     lo := vqc._kw(etype, kwargs, 'min_value', allowed);
     hi := vqc._kw(etype, kwargs, 'max_value', allowed);
+    IF lo IS NULL AND hi IS NULL
+       AND etype IN ('expect_column_values_to_be_between', 'expect_column_value_lengths_to_be_between') THEN
+        PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
+    END IF;
 END
 $function$
 ;
@@ -817,7 +821,7 @@ BEGIN
             conds := conds || vqc._compare_sql(col.type_sql::regtype, qcol, CASE WHEN strict_hi THEN '<' ELSE '<=' END,
                                                format('(%s OPERATOR(pg_catalog.->>) ''max_value'')::%s', p, col.type_sql));
         END IF;
-        expected := coalesce(nullif(array_to_string(conds, ' AND '), ''), 'true');
+        expected := array_to_string(conds, ' AND ');
     WHEN 'expect_column_value_lengths_to_be_between', 'expect_column_value_lengths_to_equal' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         IF etype = 'expect_column_value_lengths_to_equal' THEN
@@ -842,7 +846,7 @@ BEGIN
         IF lo::numeric < 0 OR hi::numeric < 0 THEN
             PERFORM vqc._bad_kwarg(etype, 'lengths cannot be negative');
         END IF;
-        expected := coalesce(nullif(array_to_string(conds, ' AND '), ''), 'true');
+        expected := array_to_string(conds, ' AND ');
     WHEN 'expect_column_values_to_match_regex', 'expect_column_values_to_not_match_regex' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.regex_validate(vqc._kw_text(etype, kwargs, 'regex'));
