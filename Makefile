@@ -31,6 +31,9 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \
                src/sql/schedule.sql \
+               src/sql/ge_result.sql \
+               src/sql/row_condition.sql \
+               src/sql/suite_parameters.sql \
                src/sql/html.sql \
                src/sql/search_path.sql
 

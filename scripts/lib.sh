@@ -130,6 +130,7 @@ VQC_FUZZERS=(
     "limits_fuzz|limits fuzz|5000"
     "aggregates_fuzz|aggregates fuzz|2000"
     "determinism_fuzz|determinism fuzz|400"
+    "row_condition_fuzz|row_condition fuzz|2000"
 )
 
 # Runs one fuzzer of the source tree dir in database vqc_fuzz and prints

@@ -88,7 +88,7 @@ INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
     (49, 'expect_column_kl_divergence_to_be_less_than',
          '{"column": "score", "partition_object": {"bins": [0, 20, 50], "weights": [0.5, 0.5]}, "threshold": 1}'),
     (50, 'expect_column_kl_divergence_to_be_less_than',
-         '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.4, 0.3, 0.3]}, "internal_weight_holdout": 0.1}');
+         '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.4, 0.3, 0.3]}, "tail_weight_holdout": 0.1}');
 SELECT expectation_type AS not_covered FROM vqc.expectation_catalog EXCEPT SELECT etype FROM sp_attack.cases;
 -- a larger table, checked with and without the memory for exact collectors:
 -- the SQL of the second passes (exact medians and quantiles by passes,
@@ -108,7 +108,7 @@ INSERT INTO sp_attack.cases VALUES
     (107, 'sp_attack.big', 'expect_column_unique_value_count_to_be_between', '{"column": "q", "min_value": 150, "max_value": 150}'),
     (108, 'sp_attack.big', 'expect_column_distinct_values_to_contain_set', '{"column": "t", "value_set": ["V1", "v139"]}'),
     (109, 'sp_attack.big', 'expect_column_kl_divergence_to_be_less_than',
-          '{"column": "t", "partition_object": {"values": ["v1", "v2"], "weights": [0.5, 0.5]}, "internal_weight_holdout": 0.5}');
+          '{"column": "t", "partition_object": {"values": ["v1", "v2"], "weights": [0.5, 0.5]}, "tail_weight_holdout": 0.5}');
 SET vqc.exact_memory_limit = 1;
 SELECT vqc.exact_quantile_overflowed(vqc.exact_quantile_agg(x)) AS quantiles_overflow,
        vqc.hash_set_overflowed(vqc.hash_set_agg(q)) AS hashes_overflow,

@@ -127,7 +127,7 @@ SELECT k, r -> 'success' AS success, round((r #>> '{result,observed_value}')::nu
   FROM (VALUES
     ('{"column": "n", "threshold": 0.01, "partition_object": {"values": [0, 1, 2, 3, 4, 5, 6], "weights": [0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.1428571428571429]}}'::jsonb),
     ('{"column": "n", "threshold": 0.5, "partition_object": {"values": [0, 1, 2, 3, 4, 5], "weights": [0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666666, 0.1666666666666666]}}'),
-    ('{"column": "n", "threshold": 0.5, "internal_weight_holdout": 0.2, "partition_object": {"values": [0, 1, 2, 3, 4, 5], "weights": [0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666666, 0.1666666666666666]}}'),
+    ('{"column": "n", "threshold": 0.5, "tail_weight_holdout": 0.2, "partition_object": {"values": [0, 1, 2, 3, 4, 5], "weights": [0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666666, 0.1666666666666666]}}'),
     ('{"column": "x", "threshold": 0.01, "partition_object": {"bins": [0, 50, 100], "weights": [0.5, 0.5]}}'),
     ('{"column": "x", "threshold": 0.1, "partition_object": {"bins": [10, 50, 100], "weights": [0.5, 0.5]}}'),
     ('{"column": "x", "threshold": 0.1, "tail_weight_holdout": 0.1, "partition_object": {"bins": [10, 50, 100], "weights": [0.5, 0.5]}}'),

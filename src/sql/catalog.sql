@@ -22,14 +22,15 @@ GRANT SELECT ON vqc.expectation_catalog TO PUBLIC;
 -- kwargs every expectation accepts (GE's common ones)
 CREATE FUNCTION vqc._common_kwargs() RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT ARRAY['result_format', 'include_config', 'catch_exceptions', 'meta', 'notes'] $$;
+AS $$ SELECT ARRAY['result_format', 'include_config', 'catch_exceptions', 'meta', 'notes',
+                    'row_condition', 'condition_parser'] $$;
 
 INSERT INTO vqc.expectation_catalog VALUES
 ('expect_column_to_exist', 'schema', '{column}', '{column_index}',
  'The column exists (at column_index, zero-based as in GE, when given).'),
-('expect_table_columns_to_match_set', 'schema', '{column_set}', '{exact_match}',
+('expect_table_columns_to_match_set', 'schema', '{}', '{column_set,exact_match}',
  'The table''s columns are column_set (exact_match, default true) or include it.'),
-('expect_table_columns_to_match_ordered_list', 'schema', '{column_list}', '{}',
+('expect_table_columns_to_match_ordered_list', 'schema', '{}', '{column_list}',
  'The table''s columns are column_list, in that order.'),
 ('expect_table_column_count_to_equal', 'schema', '{value}', '{}',
  'The table has exactly value columns.'),
@@ -37,7 +38,7 @@ INSERT INTO vqc.expectation_catalog VALUES
  'The table''s column count is within [min_value, max_value].'),
 ('expect_column_values_to_be_of_type', 'schema', '{column,type_}', '{}',
  'The column''s declared type is type_ (a PostgreSQL type name such as INTEGER or TEXT).'),
-('expect_column_values_to_be_in_type_list', 'schema', '{column,type_list}', '{}',
+('expect_column_values_to_be_in_type_list', 'schema', '{column}', '{type_list}',
  'The column''s declared type is one of type_list.'),
 ('expect_table_row_count_to_be_between', 'table', '{}', '{min_value,max_value}',
  'The number of rows is within [min_value, max_value].'),
@@ -93,7 +94,7 @@ INSERT INTO vqc.expectation_catalog VALUES
  'Distinct values / non-null values is within bounds.'),
 ('expect_column_most_common_value_to_be_in_set', 'statistic', '{column,value_set}', '{ties_okay}',
  'The most common value (all of them when tied) is in value_set; with ties_okay, one of them.'),
-('expect_column_distinct_values_to_be_in_set', 'statistic', '{column,value_set}', '{}',
+('expect_column_distinct_values_to_be_in_set', 'statistic', '{column}', '{value_set}',
  'Every distinct non-null value is in value_set.'),
 ('expect_column_distinct_values_to_contain_set', 'statistic', '{column,value_set}', '{}',
  'Every value of value_set occurs in the column.'),
@@ -101,6 +102,6 @@ INSERT INTO vqc.expectation_catalog VALUES
  'The distinct non-null values are exactly value_set.'),
 ('expect_column_drift_to_be_less_than', 'statistic', '{column,baseline}', '{method,threshold,options}',
  'vqc extension: the drift score against a stored baseline profile (vqc.set_baseline) stays under the method''s threshold.'),
-('expect_column_kl_divergence_to_be_less_than', 'statistic', '{column,partition_object}',
- '{threshold,internal_weight_holdout,tail_weight_holdout,bucketize_data}',
+('expect_column_kl_divergence_to_be_less_than', 'statistic', '{column}',
+ '{partition_object,threshold,internal_weight_holdout,tail_weight_holdout,bucketize_data}',
  'KL(observed || expected) of the column against partition_object (bins or values with weights) is at most threshold.');

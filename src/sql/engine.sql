@@ -116,14 +116,17 @@ BEGIN
 END
 $$;
 
--- min_value and max_value, of the JSON types allowed; at least one of them.
+-- min_value and max_value, of the JSON types allowed.  Both null is
+-- vacuously true for aggregates, statistics and counts, but an error for the
+-- map expectations of values and lengths between bounds, as in GE.
 CREATE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     lo := vqc._kw(etype, kwargs, 'min_value', allowed);
     hi := vqc._kw(etype, kwargs, 'max_value', allowed);
-    IF lo IS NULL AND hi IS NULL THEN
+    IF lo IS NULL AND hi IS NULL
+       AND etype IN ('expect_column_values_to_be_between', 'expect_column_value_lengths_to_be_between') THEN
         PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
     END IF;
 END
@@ -315,7 +318,9 @@ BEGIN
         'result_format', level,
         'partial_unexpected_count', least(n::numeric, 1000000)::int,
         'unexpected_index_column_names', CASE WHEN jsonb_typeof(cols) = 'array' THEN cols END,
-        'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false));
+        'include_unexpected_rows', coalesce((spec ->> 'include_unexpected_rows')::boolean, false),
+        'return_unexpected_index_query', coalesce((spec ->> 'return_unexpected_index_query')::boolean, true),
+        'exclude_unexpected_values', coalesce((spec ->> 'exclude_unexpected_values')::boolean, false));
 END
 $$;
 
@@ -341,6 +346,7 @@ DECLARE
     qcol      text;
     plan      jsonb;
     expected  text;          -- SQL: the row is as expected (map kind)
+    fails     text;          -- SQL: the row is counted unexpected (map kind)
     value_sql text;
     lo        jsonb;
     hi        jsonb;
@@ -355,6 +361,9 @@ DECLARE
     stat_sql  text;
     i         integer;
 BEGIN
+    IF kwargs ? 'row_condition' OR kwargs ? 'condition_parser' THEN
+        RETURN vqc._plan_row_condition(target, etype, kwargs, pidx, key_columns, sample_cap);
+    END IF;
     plan := jsonb_build_object('kind', entry.kind, 'type', etype, 'kwargs', kwargs,
                                'position', pidx);
     IF kwargs ? 'column' AND etype <> 'expect_column_to_exist' THEN
@@ -403,7 +412,10 @@ BEGIN
                     USING ERRCODE = 'datatype_mismatch';
             END IF;
         ELSE
-            IF col.category <> 'N' THEN
+            -- GE's median is the middle of the sorted values: of a text column
+            -- with none (all NULL, as GE loads an empty column), none
+            IF col.category <> 'N' AND NOT (etype = 'expect_column_median_to_be_between' AND col.category = 'S'
+                                             AND vqc._column_is_empty(target, colname)) THEN
                 RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, col.type_sql
                     USING ERRCODE = 'datatype_mismatch';
             END IF;
@@ -476,8 +488,8 @@ BEGIN
             p := p || ' OPERATOR(pg_catalog.->) ''value''';
             conds := ARRAY[format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.=) (%s)::pg_catalog.numeric', qcol, p)];
         ELSE
+            -- min_value > max_value is no error here: every length fails (as GE)
             SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
-            PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
             IF lo IS NOT NULL THEN
                 conds := conds || format('pg_catalog.char_length(%s) OPERATOR(pg_catalog.%s) '
                                          '(%s OPERATOR(pg_catalog.->>) ''min_value'')::pg_catalog.numeric', qcol,
@@ -539,7 +551,7 @@ BEGIN
         PERFORM vqc._check_value_set(etype, vqc._kw(etype, kwargs, 'value_set', '{array}'), col.type_sql);
         expected := format('%s%s', CASE WHEN etype LIKE '%not_be_in_set' THEN 'NOT ' ELSE '' END,
                            vqc._compare_sql(col.type_sql::regtype, qcol, '=',
-                                            format('vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[]',
+                                            format('pg_catalog.array_remove(vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[], NULL)',
                                                    p, col.type_sql), true));
     END CASE;
 
@@ -551,6 +563,7 @@ BEGIN
                                             format('pg_catalog.count(%s)', qcol)),
                 'nonnull', format('nn:%s', colname),
                 'unique_by_index', true,
+                'key_columns', to_jsonb(key_columns),
                 'mostly', mostly);
         END IF;
         PERFORM vqc._require_opclass(etype, col.type_sql, 'hash');
@@ -562,6 +575,7 @@ BEGIN
             'hash_item', format('h%s', pidx),
             'mostly', mostly,
             'row_key_sql', vqc._row_key_sql(target, key_columns),
+            'key_columns', to_jsonb(key_columns),
             -- the screen stores integers themselves: when the row key is
             -- the column too, the repeats alone give values and keys
             'keys_from_values', coalesce(key_columns = ARRAY[colname], false)
@@ -570,15 +584,17 @@ BEGIN
             'sample_cap', sample_cap);
     END IF;
 
+    fails := CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
+                ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END;
     RETURN plan || jsonb_build_object(
         'items', jsonb_build_object(
             'n', 'pg_catalog.count(*)',
             format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
             format('t%s', pidx),
             format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
-                   vqc._row_key_sql(target, key_columns), sample_cap,
-                   CASE WHEN skip_missing THEN format('(%s) IS NOT TRUE', expected)
-                        ELSE format('%s IS NOT NULL AND (%s) IS NOT TRUE', qcol, expected) END)),
+                   vqc._row_key_sql(target, key_columns), sample_cap, fails)),
+        'fails_sql', fails,
+        'key_columns', to_jsonb(key_columns),
         'tally', format('t%s', pidx),
         'nonnull', CASE WHEN skip_missing THEN NULL ELSE format('nn:%s', colname) END,
         'mostly', mostly);

@@ -57,15 +57,18 @@ BEGIN
         wanted := vqc._jsonb_text_array(v);
         result := jsonb_build_object('observed_value', to_jsonb(actual));
         IF etype LIKE '%set' THEN
+            -- no column_set is the empty set (GE); only non-empty lists are shown
+            wanted := coalesce(wanted, '{}');
             success := wanted <@ actual
                        AND (NOT vqc._kw_bool(etype, kwargs, 'exact_match', true) OR actual <@ wanted);
             IF NOT success THEN
-                result := result || jsonb_build_object('details', jsonb_build_object('mismatched', jsonb_build_object(
-                    'unexpected', to_jsonb(ARRAY(SELECT c FROM unnest(actual) c WHERE NOT c = ANY (wanted))),
-                    'missing', to_jsonb(ARRAY(SELECT c FROM unnest(wanted) c WHERE NOT c = ANY (actual))))));
+                result := result || jsonb_build_object('details', jsonb_build_object('mismatched', jsonb_strip_nulls(jsonb_build_object(
+                    'unexpected', to_jsonb(nullif(ARRAY(SELECT c FROM unnest(actual) c WHERE NOT c = ANY (wanted)), '{}')),
+                    'missing', to_jsonb(nullif(ARRAY(SELECT c FROM unnest(wanted) c WHERE NOT c = ANY (actual)), '{}'))))));
             END IF;
         ELSE
-            success := actual = wanted;
+            -- no column_list: vacuously true (GE)
+            success := wanted IS NULL OR actual = wanted;
             IF NOT success THEN
                 result := result || jsonb_build_object('details', jsonb_build_object('mismatched',
                     (SELECT coalesce(jsonb_agg(jsonb_build_object('Expected Column Position', i - 1,
@@ -82,9 +85,6 @@ BEGIN
         ELSE
             lo := (vqc._kw(etype, kwargs, 'min_value', '{number}'))::numeric;
             hi := (vqc._kw(etype, kwargs, 'max_value', '{number}'))::numeric;
-            IF lo IS NULL AND hi IS NULL THEN
-                PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
-            END IF;
             IF lo > hi THEN
                 PERFORM vqc._bad_kwarg(etype, 'min_value is greater than max_value');
             END IF;
@@ -104,7 +104,8 @@ BEGIN
             END IF;
             wanted := vqc._jsonb_text_array(v);
         END IF;
-        success := EXISTS (
+        -- no type_list: vacuously true (GE)
+        success := wanted IS NULL OR EXISTS (
             SELECT 1 FROM unnest(wanted) w
              WHERE vqc._resolve_type(etype, w) IN (coltype, (SELECT typbasetype::regtype FROM pg_type WHERE oid = coltype)));
         result := jsonb_build_object('observed_value', upper(format_type(coltype, NULL)));
@@ -527,7 +528,7 @@ BEGIN
 
     -- map
     SELECT typcategory INTO category FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
-    element := (vals ->> 'n')::bigint;
+    element := (vals ->> coalesce(plan ->> 'element_item', 'n'))::bigint;
     nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
 
     IF plan ? 'unique_by_index' THEN
@@ -574,6 +575,7 @@ BEGIN
         samples := vqc._tally_samples_json(t);
     END IF;
     res := vqc._map_result(plan, rf, element, nonnull, coalesce(vqc.tally_count(t), 0), samples, category);
+    res := vqc._ge_map_extras(target, plan, rf, res);
     RETURN res || jsonb_build_object('samples', samples, 'extra_scans', extra);
 END
 $$;

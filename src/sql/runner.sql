@@ -84,16 +84,9 @@ RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expecta
                unexpected_count bigint, unexpected_percent double precision, result jsonb)
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    done jsonb := vqc._record_run((vqc._suite(suite)).suite_id);
 BEGIN
-    RETURN QUERY
-    SELECT (done ->> 'run_id')::bigint, (r ->> 'position')::integer, (r ->> 'id')::bigint, r ->> 'type',
-           r ->> 'column', r ->> 'status', (r ->> 'success')::boolean, r -> 'result' -> 'observed_value',
-           (r -> 'result' ->> 'unexpected_count')::bigint, (r -> 'result' ->> 'unexpected_percent')::float8,
-           vqc._ge_result(r)
-      FROM jsonb_array_elements(done -> 'results') r
-     ORDER BY (r ->> 'position')::integer;
+    -- a suite with no parameters (see suite_parameters.sql)
+    RETURN QUERY SELECT * FROM vqc.run(suite, NULL::jsonb);
 END
 $$;
 COMMENT ON FUNCTION vqc.run(text) IS
@@ -111,18 +104,9 @@ CREATE FUNCTION vqc._record_run_check(suite_id bigint)
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    s       vqc.suite := vqc._suite_by_id(suite_id);
-    t       regclass := vqc._suite_target(s);
-    started timestamptz := clock_timestamp();
-    inputs  record := vqc._suite_inputs(s, t);
-    ev      jsonb;
 BEGIN
-    ev := vqc._evaluate_all(t, inputs.expectations, inputs.key_columns, 20, '"BASIC"', false,
-                            inputs.profile_columns);
-    RETURN ev || jsonb_build_object('suite_id', s.suite_id, 'started', started,
-                                    'finished', clock_timestamp(),
-                                    'row_security', row_security_active(t));
+    -- a run with no suite parameters (see suite_parameters.sql)
+    RETURN vqc._record_run_check(suite_id, NULL::jsonb);
 END
 $$;
 

@@ -152,20 +152,32 @@ $$;
 -- order), exactly: from an exact profile, else from a second pass.
 CREATE FUNCTION vqc._distinct_values(target regclass, colname text, type_sql text, prof vqc.profile,
                                      OUT vals text[], OUT extra integer)
+LANGUAGE sql
+AS $$
+    SELECT d.vals, d.extra FROM vqc._distinct_value_counts(target, colname, type_sql, prof) d
+$$;
+
+-- The distinct non-null values, ascending, with how often each occurs: from
+-- an exact profile, else from a GROUP BY pass.
+CREATE FUNCTION vqc._distinct_value_counts(target regclass, colname text, type_sql text, prof vqc.profile,
+                                           OUT vals text[], OUT counts bigint[], OUT extra integer)
 LANGUAGE plpgsql
 AS $$
 BEGIN
     extra := 0;
     IF prof IS NOT NULL AND vqc.is_exact(prof) AND vqc._profile_values_exact(prof, type_sql) THEN
-        EXECUTE format('SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}'') '
-                       'FROM (SELECT DISTINCT t.value::%s AS v FROM vqc.top_values($1, 2147483647) t) d',
+        EXECUTE format('SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}''), '
+                       '       coalesce(pg_catalog.array_agg(c ORDER BY v), ''{}'') '
+                       'FROM (SELECT t.value::%s AS v, pg_catalog.sum(t.count)::pg_catalog.int8 AS c '
+                       '        FROM vqc.top_values($1, 2147483647) t GROUP BY 1) d',
                        type_sql)
-            INTO vals USING prof;
+            INTO vals, counts USING prof;
     ELSE
-        EXECUTE format('SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}'') '
-                       'FROM (SELECT DISTINCT %1$s AS v FROM %2$s WHERE %1$s IS NOT NULL) d',
+        EXECUTE format('SELECT coalesce(pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), ''{}''), '
+                       '       coalesce(pg_catalog.array_agg(c ORDER BY v), ''{}'') '
+                       'FROM (SELECT %1$s AS v, pg_catalog.count(*) AS c FROM %2$s WHERE %1$s IS NOT NULL GROUP BY 1) d',
                        quote_ident(colname), target)
-            INTO vals;
+            INTO vals, counts;
         extra := 1;
     END IF;
 END
@@ -330,7 +342,7 @@ BEGIN
         extra := res.extra;
 
     WHEN 'distinct_values' THEN
-        res := vqc._distinct_values(target, colname, type_sql, prof);
+        res := vqc._distinct_value_counts(target, colname, type_sql, prof);
         extra := res.extra;
         setvals := vqc._jsonb_text_array(kwargs -> 'value_set');
         -- compare as the column's type: values outside the set, set members not found
@@ -342,12 +354,19 @@ BEGIN
                        vqc._compare_sql(type_sql::regtype, 's', '=', format('$1::%s[]', type_sql), true))
             INTO found, setvals USING res.vals, setvals;
         success := CASE etype
-            WHEN 'expect_column_distinct_values_to_be_in_set' THEN cardinality(found) = 0
+            -- no value_set is the universal set (GE)
+            WHEN 'expect_column_distinct_values_to_be_in_set' THEN kwargs -> 'value_set' IS NULL
+                                                                   OR jsonb_typeof(kwargs -> 'value_set') = 'null'
+                                                                   OR cardinality(found) = 0
             WHEN 'expect_column_distinct_values_to_contain_set' THEN cardinality(setvals) = 0
             ELSE cardinality(found) = 0 AND cardinality(setvals) = 0 END;
         observed := vqc._typed_json_array(res.vals, type_sql);
+        -- GE's column.value_counts, ascending by value
+        details := jsonb_build_object('value_counts',
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('value', v, 'count', res.counts[o]) ORDER BY o), '[]')
+               FROM jsonb_array_elements(observed) WITH ORDINALITY x(v, o)));
         IF NOT success THEN
-            details := CASE etype
+            details := details || CASE etype
                 WHEN 'expect_column_distinct_values_to_be_in_set' THEN
                     jsonb_build_object('unexpected_values', vqc._typed_json_array(found, type_sql))
                 WHEN 'expect_column_distinct_values_to_contain_set' THEN
@@ -367,19 +386,21 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
--- expect_column_kl_divergence_to_be_less_than, as Great Expectations defines it:
--- KL(observed || expected) = sum o ln(o / e) over the partition, where the
--- observed weights are exact counts from the scan (one count per bin or
--- value, in the same SELECT) over the non-null values.
---   bins:   [b0, b1), ..., [b(k-1), bk] as numpy.histogram; values outside the
---           range make the divergence infinite unless tail_weight_holdout
---           gives the tails that much expected weight (half each).
---   values: a value outside the partition makes it infinite unless
---           internal_weight_holdout spreads that much expected weight evenly
---           over the unexpected values (counted exactly in a second pass).
---   internal_weight_holdout with bins: spread evenly over zero-weight bins.
--- An infinite divergence fails with observed_value null; without threshold
--- the expectation only reports.
+-- expect_column_kl_divergence_to_be_less_than, as Great Expectations defines it
+-- (its _validate, step by step): KL = scipy.stats.entropy(observed, expected),
+-- both normalized, where the observed weights are exact counts from the scan
+-- (one count per bin or value, in the same SELECT) over the non-null values.
+--   bins:   [b0, b1), ..., [b(k-1), bk] as GE's SQL histogram; an infinite
+--           end bin is the partition's tail (its weight is the tail weight);
+--           values outside finite ends meet tail_weights, or
+--           tail_weight_holdout (half each), or weight 0 (infinite KL).
+--           internal_weight_holdout is spread evenly over zero-weight bins.
+--   values: values outside the partition (listed by a second pass) share
+--           tail_weight_holdout, or have weight 0; internal_weight_holdout
+--           is an error, as in GE.
+--   no partition_object: the column's own partition, so KL is 0.
+-- An infinite or undefined divergence has observed_value null; without
+-- threshold the expectation only reports (and succeeds).
 CREATE FUNCTION vqc._plan_kl(etype text, kwargs jsonb, pidx integer, colname text, type_sql text, category "char")
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -389,34 +410,68 @@ DECLARE
     p      text := format('($1 OPERATOR(pg_catalog.->) %s OPERATOR(pg_catalog.->) ''partition_object'')', pidx);
     po     jsonb := vqc._kw(etype, kwargs, 'partition_object', '{object}');
     w      jsonb := po -> 'weights';
+    tw     jsonb := po -> 'tail_weights';
+    bins   float8[];
     items  jsonb := jsonb_build_object(format('nn:%s', colname), format('pg_catalog.count(%s)', qcol));
     bin_sql text := format('(%s OPERATOR(pg_catalog.->) ''bins'' OPERATOR(pg_catalog.->>) %%s)::pg_catalog.float8', p);
     x_sql  text := format('%s::pg_catalog.float8', qcol);
     k      integer;
     i      integer;
+    total  numeric;
     h_in   numeric := coalesce((vqc._kw(etype, kwargs, 'internal_weight_holdout', '{number}'))::numeric, 0);
     h_tail numeric := coalesce((vqc._kw(etype, kwargs, 'tail_weight_holdout', '{number}'))::numeric, 0);
 BEGIN
-    PERFORM vqc._kw(etype, kwargs, 'threshold', '{number}');
-    PERFORM vqc._kw_bool(etype, kwargs, 'bucketize_data', true);
-    IF h_in < 0 OR h_in >= 1 OR h_tail < 0 OR h_tail >= 1 THEN
-        PERFORM vqc._bad_kwarg(etype, 'holdouts must be in [0, 1)');
+    IF (vqc._kw(etype, kwargs, 'threshold', '{number}'))::numeric < 0 THEN
+        PERFORM vqc._bad_kwarg(etype, 'threshold must not be negative');
+    END IF;
+    IF h_in < 0 OR h_in > 1 OR h_tail < 0 OR h_tail > 1 THEN
+        PERFORM vqc._bad_kwarg(etype, 'holdouts must be between 0 and 1');
+    END IF;
+    IF po IS NULL THEN
+        -- GE partitions the column itself: the divergence from itself is 0
+        RETURN jsonb_build_object('statistic', 'kl', 'nonnull', format('nn:%s', colname),
+                                  'partition_kind', 'own', 'items', items);
     END IF;
     IF jsonb_typeof(w) IS DISTINCT FROM 'array' OR jsonb_array_length(w) = 0
-       OR EXISTS (SELECT 1 FROM jsonb_array_elements(w) x WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0)
-       OR abs((SELECT sum(x::numeric) FROM jsonb_array_elements(w) x) - 1) > 1e-6 THEN
-        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "weights": non-negative numbers summing to 1');
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(w) x WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "weights": non-negative numbers');
+    END IF;
+    IF tw IS NOT NULL AND (NOT po ? 'bins' OR jsonb_typeof(tw) <> 'array' OR jsonb_array_length(tw) <> 2
+                           OR EXISTS (SELECT 1 FROM jsonb_array_elements(tw) x
+                                       WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0)) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object "tail_weights" must be two non-negative numbers, beside "bins"');
     END IF;
     k := jsonb_array_length(w);
+    total := (SELECT sum(x::numeric) FROM jsonb_array_elements(w) x)
+             + coalesce((SELECT sum(x::numeric) FROM jsonb_array_elements(tw) x), 0);
+    -- numpy.allclose(sum, 1), as GE's is_valid_partition_object
+    IF abs(total - 1) > 1e-8 + 1e-5 THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object weights (with tail_weights) must sum to 1');
+    END IF;
     IF po ? 'bins' THEN
         IF category <> 'N' THEN
             RAISE EXCEPTION '% with bins needs a numeric column; column "%" is of type %', etype, colname, type_sql
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
-        IF jsonb_typeof(po -> 'bins') <> 'array' OR jsonb_array_length(po -> 'bins') <> k + 1
-           OR EXISTS (SELECT 1 FROM jsonb_array_elements(po -> 'bins') x WHERE jsonb_typeof(x) <> 'number')
-           OR EXISTS (SELECT 1 FROM generate_series(1, k) g WHERE (po -> 'bins' ->> g)::numeric <= (po -> 'bins' ->> (g - 1))::numeric) THEN
+        IF NOT vqc._kw_bool(etype, kwargs, 'bucketize_data', true) THEN
+            PERFORM vqc._bad_kwarg(etype, 'a partition_object with bins needs bucketize_data');
+        END IF;
+        bins := vqc._kl_bins(etype, po -> 'bins');
+        IF cardinality(bins) <> k + 1
+           OR EXISTS (SELECT 1 FROM generate_series(2, k + 1) g WHERE bins[g] <= bins[g - 1]) THEN
             PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must be k + 1 increasing numbers for k weights');
+        END IF;
+        IF (bins[1] = '-Infinity' OR bins[k + 1] = 'Infinity') AND tw IS NOT NULL THEN
+            PERFORM vqc._bad_kwarg(etype, 'a partition with an infinite end has no tail_weights');
+        END IF;
+        IF bins[1] = '-Infinity' AND bins[k + 1] = 'Infinity' AND h_tail > 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'tail_weight_holdout cannot be used for a partition with two infinite ends');
+        END IF;
+        IF (bins[1] = '-Infinity' OR bins[k + 1] = 'Infinity') AND k < 2 THEN
+            PERFORM vqc._bad_kwarg(etype, 'a partition with an infinite end needs at least two bins');
+        END IF;
+        IF tw IS NOT NULL AND h_tail > 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'tail_weight_holdout must be 0 with tail_weights');
         END IF;
         FOR i IN 0 .. k - 1 LOOP
             items := items || jsonb_build_object(format('kl%s_%s', pidx, i),
@@ -429,6 +484,9 @@ BEGIN
     ELSIF po ? 'values' THEN
         IF jsonb_typeof(po -> 'values') <> 'array' OR jsonb_array_length(po -> 'values') <> k THEN
             PERFORM vqc._bad_kwarg(etype, 'partition_object "values" must have one weight each');
+        END IF;
+        IF h_in > 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'internal_weight_holdout cannot be used with a partition of values');
         END IF;
         PERFORM vqc._check_value_set(etype, po -> 'values', type_sql);
         FOR i IN 0 .. k - 1 LOOP
@@ -447,6 +505,58 @@ BEGIN
 END
 $$;
 
+-- Bin edges as float8: JSON numbers, or the strings "Infinity" / "-Infinity"
+-- (JSON has no number for them; GE writes numpy's inf).
+CREATE FUNCTION vqc._kl_bins(etype text, bins jsonb)
+RETURNS float8[]
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    out float8[] := '{}';
+    b   jsonb;
+BEGIN
+    IF jsonb_typeof(bins) IS DISTINCT FROM 'array' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must be an array');
+    END IF;
+    FOR b IN SELECT x FROM jsonb_array_elements(bins) x LOOP
+        IF jsonb_typeof(b) = 'number' THEN
+            out := out || (b #>> '{}')::float8;
+        ELSIF jsonb_typeof(b) = 'string' AND lower(b #>> '{}') IN ('infinity', '-infinity', 'inf', '-inf') THEN
+            out := out || (b #>> '{}')::float8;
+        ELSE
+            PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must hold numbers (or "Infinity", "-Infinity")');
+        END IF;
+    END LOOP;
+    RETURN out;
+END
+$$;
+
+-- scipy.stats.entropy(pk, qk): both normalized; infinite where pk > 0 = qk,
+-- NULL (GE's NaN) when either sums to 0.
+CREATE FUNCTION vqc._kl_entropy(pk float8[], qk float8[])
+RETURNS float8
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    sp  float8 := (SELECT sum(x) FROM unnest(pk) x);
+    sq  float8 := (SELECT sum(x) FROM unnest(qk) x);
+    kl  float8 := 0;
+    i   integer;
+BEGIN
+    IF sp IS NULL OR sq IS NULL OR sp <= 0 OR sq <= 0 OR sp = 'NaN' OR sq = 'NaN' THEN
+        RETURN NULL;
+    END IF;
+    FOR i IN 1 .. cardinality(pk) LOOP
+        CONTINUE WHEN pk[i] = 0;
+        IF qk[i] = 0 THEN
+            RETURN 'Infinity';
+        END IF;
+        kl := kl + (pk[i] / sp) * ln((pk[i] / sp) / (qk[i] / sq));
+    END LOOP;
+    RETURN kl;
+END
+$$;
+
 CREATE FUNCTION vqc._evaluate_kl(target regclass, plan jsonb, vals jsonb,
                                  OUT success boolean, OUT observed jsonb, OUT details jsonb, OUT extra integer)
 LANGUAGE plpgsql
@@ -459,74 +569,112 @@ DECLARE
     k       integer := jsonb_array_length(po -> 'weights');
     h_in    float8 := coalesce((kwargs ->> 'internal_weight_holdout')::float8, 0);
     h_tail  float8 := coalesce((kwargs ->> 'tail_weight_holdout')::float8, 0);
-    obs     float8[] := '{}';
-    expct   float8[] := '{}';
+    threshold float8 := (kwargs ->> 'threshold')::float8;
+    bins    float8[];
+    obs     float8[] := '{}';     -- observed weights, count / n
+    expct   float8[] := '{}';     -- expected weights
+    comb_o  float8[];
+    comb_e  float8[];
+    tail_o  float8[];
+    tail_e  float8[];
+    below   float8;
+    above   float8;
     zeros   integer;
     inside  float8 := 0;
-    others  float8[];
-    kl      float8 := 0;
+    others  text[];
+    counts  float8[];
+    category "char";
+    kl      float8;
     i       integer;
-    threshold float8 := (kwargs ->> 'threshold')::float8;
 BEGIN
     extra := 0;
+    IF plan ->> 'partition_kind' = 'own' THEN
+        kl := CASE WHEN n > 0 THEN 0 END;
+        observed := coalesce(to_jsonb(kl), 'null');
+        success := threshold IS NULL OR kl <= threshold;
+        details := '{}';
+        RETURN;
+    END IF;
     FOR i IN 0 .. k - 1 LOOP
-        obs := obs || (vals ->> format('kl%s_%s', pidx, i))::float8;
+        obs := obs || (vals ->> format('kl%s_%s', pidx, i))::float8 / nullif(n, 0);
         expct := expct || (po -> 'weights' ->> i)::float8;
         inside := inside + (vals ->> format('kl%s_%s', pidx, i))::float8;
     END LOOP;
-    IF plan ->> 'partition_kind' = 'bins' THEN
+    IF plan ->> 'partition_kind' = 'values' THEN
+        details := jsonb_build_object('values', po -> 'values');
+        IF n - inside > 0 THEN
+            -- the values outside the partition, exactly, each with its count
+            EXECUTE format('SELECT pg_catalog.array_agg(v::pg_catalog.text ORDER BY v), '
+                           '       pg_catalog.array_agg(c::pg_catalog.float8 ORDER BY v) '
+                           'FROM (SELECT %2$s AS v, pg_catalog.count(*) AS c FROM %1$s '
+                           '       WHERE %2$s IS NOT NULL AND NOT %3$s GROUP BY %2$s) g',
+                           target, quote_ident(plan ->> 'column'),
+                           vqc._compare_sql((plan ->> 'type_sql')::regtype, quote_ident(plan ->> 'column'), '=',
+                                            format('vqc._jsonb_text_array($1)::%s[]', plan ->> 'type_sql'), true))
+                INTO others, counts USING po -> 'values';
+            extra := 1;
+            SELECT typcategory INTO category FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
+            details := jsonb_build_object('values', (po -> 'values') ||
+                (SELECT jsonb_agg(vqc._sample_json(v, category, false) ORDER BY o) FROM unnest(others) WITH ORDINALITY u(v, o)));
+            obs := obs || ARRAY(SELECT c / n FROM unnest(counts) WITH ORDINALITY u(c, o) ORDER BY o);
+            expct := ARRAY(SELECT e * (1 - h_tail) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o)
+                     || array_fill(h_tail / cardinality(others), ARRAY[cardinality(others)]);
+        END IF;
+        kl := vqc._kl_entropy(obs, expct);
+        details := jsonb_build_object(
+            'observed_partition', details || jsonb_build_object('weights', to_jsonb(obs)),
+            'expected_partition', details || jsonb_build_object('weights', to_jsonb(expct)));
+    ELSE
+        bins := vqc._kl_bins(plan ->> 'type', po -> 'bins');
+        below := (vals ->> format('kl%s_below', pidx))::float8 / nullif(n, 0);
+        above := (vals ->> format('kl%s_above', pidx))::float8 / nullif(n, 0);
+        expct := ARRAY(SELECT e * (1 - h_tail - h_in) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o);
         IF h_in > 0 THEN
             zeros := (SELECT count(*) FROM unnest(expct) e WHERE e = 0);
             IF zeros > 0 THEN
-                expct := ARRAY(SELECT CASE WHEN e = 0 THEN h_in / zeros ELSE e * (1 - h_in) END FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o);
+                expct := ARRAY(SELECT CASE WHEN e = 0 THEN h_in / zeros ELSE e END FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o);
             END IF;
         END IF;
-        IF h_tail > 0 THEN
-            expct := ARRAY[h_tail / 2] || ARRAY(SELECT e * (1 - h_tail) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o) || ARRAY[h_tail / 2];
-            obs := ARRAY[(vals ->> format('kl%s_below', pidx))::float8] || obs || ARRAY[(vals ->> format('kl%s_above', pidx))::float8];
+        IF bins[1] = '-Infinity' AND bins[k + 1] = 'Infinity' THEN
+            comb_e := expct;
+            comb_o := obs;
+            tail_e := ARRAY[expct[1], expct[k]];
+            tail_o := ARRAY[obs[1], obs[k]];
+            bins := bins[2:k];
+            expct := expct[2:k - 1];
+            obs := obs[2:k - 1];
+        ELSIF bins[1] = '-Infinity' THEN
+            comb_e := expct || h_tail;
+            comb_o := obs || above;
+            tail_e := ARRAY[expct[1], h_tail];
+            tail_o := ARRAY[obs[1], above];
+            bins := bins[2:k + 1];
+            expct := expct[2:k];
+            obs := obs[2:k];
+        ELSIF bins[k + 1] = 'Infinity' THEN
+            comb_e := h_tail || expct;
+            comb_o := below || obs;
+            tail_e := ARRAY[h_tail, expct[k]];
+            tail_o := ARRAY[below, obs[k]];
+            bins := bins[1:k];
+            expct := expct[1:k - 1];
+            obs := obs[1:k - 1];
         ELSE
-            -- mass outside the bins has no expected weight
-            obs := obs || ((vals ->> format('kl%s_below', pidx))::float8 + (vals ->> format('kl%s_above', pidx))::float8);
-            expct := expct || 0::float8;
+            tail_e := CASE WHEN po ? 'tail_weights' THEN ARRAY[(po -> 'tail_weights' ->> 0)::float8,
+                                                               (po -> 'tail_weights' ->> 1)::float8]
+                           ELSE ARRAY[h_tail / 2, h_tail / 2] END;
+            tail_o := ARRAY[below, above];
+            comb_e := tail_e[1] || expct || tail_e[2];
+            comb_o := below || obs || above;
         END IF;
-    ELSE
-        IF n - inside > 0 THEN
-            IF h_in > 0 THEN
-                -- the unexpected values, exactly, and the holdout spread over them
-                EXECUTE format('SELECT pg_catalog.array_agg(c::pg_catalog.float8) FROM (SELECT pg_catalog.count(*) AS c '
-                               'FROM %1$s WHERE %2$s IS NOT NULL AND NOT %3$s GROUP BY %2$s) g',
-                               target, quote_ident(plan ->> 'column'),
-                               vqc._compare_sql((plan ->> 'type_sql')::regtype, quote_ident(plan ->> 'column'), '=',
-                                                format('vqc._jsonb_text_array($1)::%s[]', plan ->> 'type_sql'), true))
-                    INTO others USING po -> 'values';
-                extra := 1;
-                expct := ARRAY(SELECT e * (1 - h_in) FROM unnest(expct) WITH ORDINALITY u(e, o) ORDER BY o)
-                         || array_fill(h_in / cardinality(others), ARRAY[cardinality(others)]);
-                obs := obs || others;
-            ELSE
-                obs := obs || (n - inside);
-                expct := expct || 0::float8;
-            END IF;
-        END IF;
-    END IF;
-
-    IF n = 0 THEN
-        kl := NULL;
-    ELSE
-        FOR i IN 1 .. cardinality(obs) LOOP
-            CONTINUE WHEN obs[i] = 0;
-            IF expct[i] = 0 THEN
-                kl := 'Infinity';
-                EXIT;
-            END IF;
-            kl := kl + (obs[i] / n) * ln((obs[i] / n) / expct[i]);
-        END LOOP;
+        kl := vqc._kl_entropy(comb_o, comb_e);
+        details := jsonb_build_object(
+            'observed_partition', jsonb_build_object('bins', to_jsonb(bins), 'weights', to_jsonb(obs),
+                                                     'tail_weights', to_jsonb(tail_o)),
+            'expected_partition', jsonb_build_object('bins', to_jsonb(bins), 'weights', to_jsonb(expct),
+                                                     'tail_weights', to_jsonb(tail_e)));
     END IF;
     observed := CASE WHEN kl IS NULL OR kl = 'Infinity' THEN 'null'::jsonb ELSE to_jsonb(kl) END;
-    success := kl IS NOT NULL AND kl <> 'Infinity' AND (threshold IS NULL OR kl <= threshold);
-    details := jsonb_build_object('observed_partition', jsonb_build_object('weights',
-                   to_jsonb(ARRAY(SELECT CASE WHEN n > 0 THEN x / n END FROM unnest(obs) WITH ORDINALITY u(x, o) ORDER BY o))),
-                                  'expected_partition', jsonb_build_object('weights', to_jsonb(expct)),
-                                  'infinite', kl = 'Infinity');
+    success := threshold IS NULL OR coalesce(kl <= threshold, false);
 END
 $$;

@@ -284,7 +284,14 @@ BEGIN
     kwargs := coalesce(kwargs, '{}');
     -- a bad request fails now, not at 3 a.m.
     PERFORM vqc._result_format(kwargs -> 'result_format');
-    PERFORM vqc._plan(t, expectation_type, kwargs, 0, coalesce(s.key_columns, vqc._primary_key(t)), 20);
+    IF vqc._has_suite_parameter(kwargs) THEN
+        -- the values come at run time: check what can be checked now
+        PERFORM vqc._check_kwargs(expectation_type, kwargs);
+        PERFORM vqc._resolve_suite_parameters(kwargs, (SELECT jsonb_object_agg(p #>> '{}', NULL)
+                                                         FROM jsonb_path_query(kwargs, 'strict $.**."$PARAMETER"') p));
+    ELSE
+        PERFORM vqc._plan(t, expectation_type, kwargs, 0, coalesce(s.key_columns, vqc._primary_key(t)), 20);
+    END IF;
     RETURN jsonb_build_object('suite_id', s.suite_id, 'kwargs', kwargs);
 END
 $$;

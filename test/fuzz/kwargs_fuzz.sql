@@ -32,6 +32,7 @@ INSERT INTO kwfuzz.pool VALUES
   ('{"result_format": "COMPLETE", "partial_unexpected_count": -5}'),
   ('{"result_format": "COMPLETE", "unexpected_index_column_names": ["nope"]}'),
   ('{"result_format": "COMPLETE", "unexpected_index_column_names": ["id"], "partial_unexpected_count": 3}'),
+  ('{"$PARAMETER": "p"}'), ('"col(\"i\") > 3 & ~col(\"s\").notnull()"'), ('"great_expectations"'),
   (to_jsonb(repeat('y', 5000)));
 CREATE TABLE kwfuzz.cols (c text);
 INSERT INTO kwfuzz.cols SELECT attname FROM pg_attribute WHERE attrelid = 'kwfuzz.t'::regclass AND attnum > 0;

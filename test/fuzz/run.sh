@@ -5,7 +5,9 @@
 # functions_fuzz.sql (patterns, formats, drift inputs), limits_fuzz.sql
 # (state formats at their structural limits), aggregates_fuzz.sql
 # (aggregates of the user's over vqc's transition and combine functions) and
-# determinism_fuzz.sql (stored states byte for byte, no leftover memory).
+# determinism_fuzz.sql (stored states byte for byte, no leftover memory),
+# row_condition_fuzz.sql (GE row conditions against an SQL oracle, mutated
+# and injected ones refused with a proper error).
 # Fails when a verdict is not PASS, naming any attempt that crashed the server.
 #   test/fuzz/run.sh [--iterations N] [--seed S]   default N = 200000 (the
 #   attempts of the fuzzers whose short run is 5000; the others in proportion), seed 0.42
