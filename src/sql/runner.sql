@@ -164,6 +164,8 @@ BEGIN
       FROM jsonb_each(ev -> 'profiles') p
       JOIN pg_attribute a ON a.attrelid = run.target AND a.attname = p.key;
 
+    -- NOTIFY vqc, and the suite's callback, in the run's transaction
+    PERFORM vqc._announce_run_write(s, run, ev);
     RETURN jsonb_build_object('run_id', run.run_id, 'results', ev -> 'results');
 END
 $$;

@@ -19,7 +19,8 @@ CREATE TABLE vqc.suite (
     profile_columns text[],               -- NULL: none; '{*}': every column a profile supports
     owner          regrole NOT NULL,
     created_at     timestamptz NOT NULL DEFAULT now(),
-    target         regclass NOT NULL
+    target         regclass NOT NULL,
+    callback       regprocedure           -- NULL: none (vqc.set_suite_callback)
 );
 COMMENT ON TABLE vqc.suite IS 'Expectation suites: a named list of expectations on one table.';
 COMMENT ON COLUMN vqc.suite.target IS 'The checked table, by OID (target_schema and target_table are its names when the suite was made).';

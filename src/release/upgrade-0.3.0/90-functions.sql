@@ -35,6 +35,26 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._announce_run_write(s vqc.suite, run vqc_report.run, ev jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    call text;
+BEGIN
+    PERFORM pg_notify('vqc', vqc._run_notice(run, ev));
+    IF s.callback IS NOT NULL THEN
+        PERFORM vqc._check_callback(s, s.callback);
+        SELECT format('SELECT %I.%I($1::pg_catalog.int8)', n.nspname, p.proname) INTO call
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE p.oid = s.callback;
+        EXECUTE call USING run.run_id;
+    END IF;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._bracketed_rank_sql(value_sql text, bracket jsonb, rank_sql text)
  RETURNS text
  LANGUAGE sql
@@ -45,6 +65,35 @@ AS $function$
                   'AND (%1$s)::pg_catalog.float8 OPERATOR(pg_catalog.<=) %3$L::pg_catalog.float8), '
                   '(%4$s) OPERATOR(pg_catalog.-) pg_catalog.count(*) FILTER (WHERE (%1$s)::pg_catalog.float8 OPERATOR(pg_catalog.<) %2$L::pg_catalog.float8))',
                   value_sql, bracket ->> 'lo', bracket ->> 'hi', rank_sql)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._check_callback(s vqc.suite, fn regprocedure)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    p pg_proc;
+BEGIN
+    SELECT * INTO p FROM pg_proc WHERE oid = fn;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'callback % of suite "%" does not exist', fn::oid, s.name USING ERRCODE = 'undefined_function';
+    END IF;
+    IF p.pronargs <> 1 OR p.proargtypes[0] <> 'bigint'::regtype OR p.prokind <> 'f' OR p.proretset THEN
+        RAISE EXCEPTION 'callback % must be a function of one bigint argument (the run''s id)', fn
+            USING ERRCODE = 'invalid_function_definition';
+    END IF;
+    IF NOT p.prosecdef OR NOT pg_has_role(s.owner, p.proowner, 'MEMBER') THEN
+        RAISE EXCEPTION 'callback % must be SECURITY DEFINER and owned by a role that % belongs to', fn, s.owner
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A callback runs with its owner''s rights, so that running another role''s suite never runs code of that role''s choosing with the runner''s rights.';
+    END IF;
+    IF NOT has_function_privilege(s.owner, fn, 'EXECUTE') THEN
+        RAISE EXCEPTION 'role % may not execute callback %', s.owner, fn USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
 $function$
 ;
 
@@ -597,6 +646,41 @@ BEGIN
       INTO items FROM generate_series(1, nr) g;
     EXECUTE format('SELECT ARRAY[%s]::pg_catalog.float8[] FROM %s', items, target) INTO vals;
     passes := passes + 1;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._gate_run(suite_id bigint, suite_parameters jsonb)
+ RETURNS jsonb
+ LANGUAGE c
+AS '$libdir/vqc', $function$vqc_with_caller$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._gate_run_check(suite_id bigint, suite_parameters jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc._record_run_check(suite_id, suite_parameters) $function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._gate_run_write(caller regrole, ev jsonb, suite_id bigint, suite_parameters jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    run_id bigint;
+BEGIN
+    PERFORM vqc._require_select(vqc._suite_target(vqc._suite_by_id(suite_id)), caller);
+    run_id := vqc._run_autonomous_write(caller, ev, suite_id);
+    RETURN (SELECT jsonb_build_object(
+                'run_id', run_id,
+                'success', bool_and(x ->> 'status' = 'success') IS NOT FALSE,
+                'evaluated', count(*),
+                'unsuccessful', count(*) FILTER (WHERE x ->> 'status' <> 'success'),
+                'failing', coalesce(string_agg(format('#%s %s', x ->> 'position', x ->> 'type'), ', ' ORDER BY (x ->> 'position')::int)
+                                    FILTER (WHERE x ->> 'status' <> 'success'), 'none'))
+              FROM jsonb_array_elements(ev -> 'results') x);
 END
 $function$
 ;
@@ -1891,6 +1975,68 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._record_run_write(caller regrole, ev jsonb, suite_id bigint)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    s         vqc.suite := vqc._suite_by_id(suite_id);
+    started   timestamptz := (ev ->> 'started')::timestamptz;
+    max_bytes integer := (SELECT setting::integer FROM pg_settings WHERE name = 'vqc.sample_value_max_bytes');
+    r         jsonb;
+    run       vqc_report.run;
+    ok_count  integer;
+    err_count integer;
+    total     integer;
+BEGIN
+    IF (ev ->> 'suite_id')::bigint IS DISTINCT FROM s.suite_id THEN
+        RAISE EXCEPTION 'run of suite % recorded under suite %', ev ->> 'suite_id', s.suite_id;
+    END IF;
+    SELECT count(*), count(*) FILTER (WHERE x ->> 'status' = 'success'),
+           count(*) FILTER (WHERE x ->> 'status' = 'error')
+      INTO total, ok_count, err_count
+      FROM jsonb_array_elements(ev -> 'results') x;
+
+    INSERT INTO vqc_report.run AS rr (suite_name, target_schema, target_table, started_at, finished_at,
+                                      rows_scanned, scans, success, evaluated_expectations,
+                                      successful_expectations, unsuccessful_expectations,
+                                      error_expectations, success_percent, run_by, target, suite_id,
+                                      row_security)
+    SELECT s.name, n.nspname, c.relname, started, (ev ->> 'finished')::timestamptz,
+           (ev ->> 'rows')::bigint, (ev ->> 'scans')::integer, ok_count = total, total,
+           ok_count, total - ok_count - err_count, err_count,
+           CASE WHEN total > 0 THEN ok_count::float8 / total * 100 END,
+           caller::text, c.oid, s.suite_id, (ev ->> 'row_security')::boolean
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = s.target
+    RETURNING rr.* INTO run;
+    IF run.run_id IS NULL THEN
+        PERFORM vqc._suite_target(s);
+    END IF;
+
+    FOR r IN SELECT x FROM jsonb_array_elements(ev -> 'results') x LOOP
+        PERFORM vqc._record_run_write_result(run, r, max_bytes);
+    END LOOP;
+
+    INSERT INTO vqc_report.metric (run_id, position, suite_name, target_schema, target_table,
+                                   column_name, metric_name, value, recorded_at, target, is_value)
+    VALUES (run.run_id, NULL, run.suite_name, run.target_schema, run.target_table, NULL, 'row_count',
+            (ev ->> 'rows')::float8, started, run.target, false);
+
+    INSERT INTO vqc_report.profile (run_id, target_schema, target_table, column_name, column_type, profile, target)
+    SELECT run.run_id, run.target_schema, run.target_table, p.key, format_type(a.atttypid, a.atttypmod),
+           (p.value #>> '{}')::vqc.profile, run.target
+      FROM jsonb_each(ev -> 'profiles') p
+      JOIN pg_attribute a ON a.attrelid = run.target AND a.attname = p.key;
+
+    -- NOTIFY vqc, and the suite's callback, in the run's transaction
+    PERFORM vqc._announce_run_write(s, run, ev);
+    RETURN jsonb_build_object('run_id', run.run_id, 'results', ev -> 'results');
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._record_run_write(caller regrole, ev jsonb, suite_id bigint, suite_parameters jsonb)
  RETURNS jsonb
  LANGUAGE sql
@@ -2247,6 +2393,76 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._run_autonomous_write(caller regrole, ev jsonb, suite_id bigint)
+ RETURNS bigint
+ LANGUAGE c
+ STRICT
+AS '$libdir/vqc', $function$vqc_run_autonomous_write$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._run_notice(run vqc_report.run, ev jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    failing jsonb := coalesce((SELECT jsonb_agg(jsonb_build_object('position', (x ->> 'position')::int, 'type', x ->> 'type',
+                                                                   'column', x ->> 'column', 'status', x ->> 'status')
+                                                ORDER BY (x ->> 'position')::int)
+                                 FROM jsonb_array_elements(ev -> 'results') x
+                                WHERE x ->> 'status' <> 'success'), '[]');
+    total   int := jsonb_array_length(failing);
+    payload jsonb;
+    kept    int := total;
+BEGIN
+    LOOP
+        payload := jsonb_build_object(
+            'run_id', run.run_id, 'suite', left(run.suite_name, 1000),
+            'table', format('%I.%I', run.target_schema, run.target_table),
+            'success', run.success, 'evaluated', run.evaluated_expectations,
+            'successful', run.successful_expectations, 'unsuccessful', run.unsuccessful_expectations,
+            'errors', run.error_expectations, 'scans', run.scans, 'rows', run.rows_scanned,
+            'failing', (SELECT coalesce(jsonb_agg(f ORDER BY o), '[]') FROM jsonb_array_elements(failing) WITH ORDINALITY a(f, o) WHERE o <= kept),
+            'more', total - kept);
+        EXIT WHEN octet_length(payload::text) < 7900 OR kept = 0;
+        kept := kept / 2;
+    END LOOP;
+    RETURN payload::text;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._set_suite_callback_check(suite text, callback regprocedure)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    s vqc.suite := vqc._suite_for_change(suite);
+BEGIN
+    RETURN jsonb_build_object('suite_id', s.suite_id);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._set_suite_callback_write(caller regrole, checked jsonb, suite text, callback regprocedure)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    s vqc.suite := vqc._suite_by_id((checked ->> 'suite_id')::bigint);
+BEGIN
+    PERFORM vqc._require_suite_owner(s, caller);
+    IF callback IS NOT NULL THEN
+        PERFORM vqc._check_callback(s, callback);
+    END IF;
+    UPDATE vqc.suite SET callback = _set_suite_callback_write.callback WHERE suite_id = s.suite_id;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._stats_brackets(target regclass, colname name, qs double precision[])
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2501,6 +2717,28 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.assert_suite(suite text, suite_parameters jsonb DEFAULT NULL::jsonb)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    done jsonb := vqc._gate_run((vqc._suite(suite)).suite_id, suite_parameters);
+BEGIN
+    IF NOT (done ->> 'success')::boolean THEN
+        RAISE EXCEPTION 'suite "%" failed: % of % expectations did not pass', suite,
+                        done ->> 'unsuccessful', done ->> 'evaluated'
+            USING ERRCODE = 'VQ001',
+                  DETAIL = format('Run %s is recorded in vqc_report in a transaction of its own; failing: %s.',
+                                  done ->> 'run_id', done ->> 'failing'),
+                  HINT = format('SELECT * FROM vqc_report.results WHERE run_id = %s;', done ->> 'run_id');
+    END IF;
+    RETURN (done ->> 'run_id')::bigint;
+END
+$function$
+;
+COMMENT ON FUNCTION vqc.assert_suite(text,jsonb) IS 'Quality gate: runs the suite, records the run in a transaction of its own, and raises SQLSTATE VQ001 when it failed (the caller''s transaction rolls back, the report stays).';
+
 CREATE OR REPLACE FUNCTION vqc.drift_html(drift_run_id bigint)
  RETURNS text
  LANGUAGE plpgsql
@@ -2674,6 +2912,13 @@ END
 $function$
 ;
 COMMENT ON FUNCTION vqc.run(text,jsonb) IS 'vqc.run(suite) with the values of the suite''s {"$PARAMETER": "name"} kwargs.';
+
+CREATE OR REPLACE FUNCTION vqc.set_suite_callback(suite text, callback regprocedure)
+ RETURNS void
+ LANGUAGE c
+AS '$libdir/vqc', $function$vqc_with_caller$function$
+;
+COMMENT ON FUNCTION vqc.set_suite_callback(text,regprocedure) IS 'Names the function (one bigint argument, SECURITY DEFINER, owned by the suite''s owner) each run of the suite calls with its run id, in the run''s transaction; NULL removes it.';
 
 CREATE OR REPLACE FUNCTION vqc.suite_html(suite text)
  RETURNS text
