@@ -340,6 +340,7 @@ DECLARE
     colname   text := vqc._kw_text(etype, kwargs, 'column');
     qcol      text;
     plan      jsonb;
+    other_plan jsonb;
     expected  text;          -- SQL: the row is as expected (map kind)
     value_sql text;
     lo        jsonb;
@@ -361,6 +362,12 @@ BEGIN
         SELECT * INTO col FROM vqc._column(target, colname);
         qcol := quote_ident(colname);
         plan := plan || jsonb_build_object('column', colname, 'type_sql', col.type_sql);
+    END IF;
+
+    -- pairs, several columns, z-scores, other tables (ge_types.sql)
+    other_plan := vqc._plan_ge_type(target, plan, pidx, key_columns, sample_cap);
+    IF other_plan IS NOT NULL THEN
+        RETURN plan || other_plan;
     END IF;
 
     -- ---------------------------------------------------------- schema
@@ -549,6 +556,9 @@ BEGIN
                            vqc._compare_sql(col.type_sql::regtype, qcol, '=',
                                             format('vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[]',
                                                    p, col.type_sql), true));
+    ELSE
+        -- SQL LIKE patterns (ge_types.sql)
+        expected := vqc._like_expected_sql(etype, kwargs, p, qcol, colname, col.category, col.type_sql);
     END CASE;
 
     IF etype = 'expect_column_values_to_be_unique' THEN
