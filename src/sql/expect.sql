@@ -592,11 +592,16 @@ CREATE FUNCTION vqc._scan_sql(target regclass, items jsonb, names text[])
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    -- items named join:* are joined to the table (their value stays NULL)
+    -- items named join:* are joined to the table (their value stays NULL);
+    -- a join hides the table's system columns, which row keys use, so the
+    -- table is then read through a subquery that names them (pulled up by
+    -- the planner: the same scan)
     SELECT format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s%s',
                   string_agg(CASE WHEN nm LIKE 'join:%' THEN 'NULL::pg_catalog.text'
                                   ELSE format('(%s)::pg_catalog.text', items ->> nm) END, ', ' ORDER BY o),
-                  target,
+                  CASE WHEN bool_or(nm LIKE 'join:%') AND (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'p', 'm')
+                       THEN format('(SELECT *, ctid, tableoid FROM %s) AS vqc_scan', target)
+                       ELSE target::text END,
                   coalesce(string_agg(' ' || (items ->> nm), '' ORDER BY o) FILTER (WHERE nm LIKE 'join:%'), ''))
       FROM unnest(names) WITH ORDINALITY AS x(nm, o)
 $$;

@@ -48,11 +48,34 @@ BEGIN
 END
 $$;
 
+-- The cross-type operator of role op for base types ba and bb in ba's
+-- default btree family (int4 with int8, date with timestamp), as
+-- OPERATOR(schema.name), or NULL.
+CREATE FUNCTION vqc._cross_type_operator(ba regtype, op text, bb regtype)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT format('OPERATOR(%s.%s)', quote_ident(n.nspname), o.oprname)
+      FROM pg_opclass c
+      JOIN pg_amop x ON x.amopfamily = c.opcfamily AND x.amoplefttype = ba AND x.amoprighttype = bb
+                    AND x.amopstrategy = array_position(ARRAY['<', '<=', '=', '>=', '>'], op)
+                    AND x.amopmethod = c.opcmethod
+      JOIN pg_operator o ON o.oid = x.amopopr
+      JOIN pg_namespace n ON n.oid = o.oprnamespace
+     WHERE c.oid = vqc._default_opclass(ba, 'btree')
+$$;
+
+-- Does src cast implicitly to dst?
+CREATE FUNCTION vqc._implicit_cast(src regtype, dst regtype)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$ SELECT EXISTS (SELECT 1 FROM pg_cast WHERE castsource = src AND casttarget = dst AND castcontext = 'i') $$;
+
 -- SQL comparing a (of type ta) with b (of type tb) by the operator of role
 -- op: the operator of ta's default btree class when tb is ta's type, its
--- family's cross-type operator (int4 with int8, date with timestamp), or,
--- when one side casts implicitly to the other's type, that type's operator.
--- Two types with none of these cannot be compared (42883), as in SQL.
+-- family's cross-type operator, or, when one side casts implicitly to the
+-- other's type, that type's operator (b's cast first).  Two types with none
+-- of these cannot be compared (42883), as in SQL.
 CREATE FUNCTION vqc._pair_compare_sql(ta regtype, a text, op text, tb regtype, b text)
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -60,28 +83,19 @@ AS $$
 DECLARE
     ba   regtype := vqc._base_type(ta);
     bb   regtype := vqc._base_type(tb);
-    sql  text;
+    opr  text;
 BEGIN
     IF ba = bb THEN
         RETURN vqc._compare_sql(ta, a, op, b);
     END IF;
-    SELECT format('(%s)::%s OPERATOR(%s.%s) (%s)::%s', a, format_type(ba, NULL), quote_ident(n.nspname),
-                  o.oprname, b, format_type(bb, NULL))
-      INTO sql
-      FROM pg_opclass c
-      JOIN pg_amop x ON x.amopfamily = c.opcfamily AND x.amoplefttype = ba AND x.amoprighttype = bb
-                    AND x.amopstrategy = array_position(ARRAY['<', '<=', '=', '>=', '>'], op)
-                    AND x.amopmethod = c.opcmethod
-      JOIN pg_operator o ON o.oid = x.amopopr
-      JOIN pg_namespace n ON n.oid = o.oprnamespace
-     WHERE c.oid = vqc._default_opclass(ba, 'btree');
-    IF sql IS NOT NULL THEN
-        RETURN sql;
+    opr := vqc._cross_type_operator(ba, op, bb);
+    IF opr IS NOT NULL THEN
+        RETURN format('(%s)::%s %s (%s)::%s', a, format_type(ba, NULL), opr, b, format_type(bb, NULL));
     END IF;
-    IF EXISTS (SELECT 1 FROM pg_cast WHERE castsource = bb AND casttarget = ba AND castcontext = 'i') THEN
+    IF vqc._implicit_cast(bb, ba) THEN
         RETURN vqc._compare_sql(ba, a, op, format('(%s)::%s', b, format_type(ba, NULL)));
     END IF;
-    IF EXISTS (SELECT 1 FROM pg_cast WHERE castsource = ba AND casttarget = bb AND castcontext = 'i') THEN
+    IF vqc._implicit_cast(ba, bb) THEN
         RETURN vqc._compare_sql(bb, format('(%s)::%s', a, format_type(bb, NULL)), op, b);
     END IF;
     RAISE EXCEPTION 'values of types % and % cannot be compared', format_type(ta, NULL), format_type(tb, NULL)
@@ -463,6 +477,9 @@ DECLARE
     other   regclass := vqc._kw_other_table(target, etype, kwargs, 'other_table');
     ocol    record := vqc._column(other, vqc._kw_text(etype, kwargs, 'other_column'));
     alias   text := format('vqc_in_%s', pidx);
+    ta      regtype;
+    tb      regtype;
+    ovalue  text;
     cmp     text;
 BEGIN
     -- the join's names must not hide a column of the table
@@ -474,14 +491,23 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     PERFORM vqc._require_opclass(etype, ocol.type_sql, 'hash');
-    cmp := vqc._pair_compare_sql((plan ->> 'type_sql')::regtype, qcol, '=', ocol.type_sql::regtype,
-                                 format('%I.%I', alias, alias));
+    -- distinct as compared: values cast to the column's type are made
+    -- distinct after the cast, so that a row meets at most one partner
+    ta := (plan ->> 'type_sql')::regtype;
+    tb := ocol.type_sql::regtype;
+    ovalue := quote_ident(ocol.attname);
+    IF vqc._base_type(ta) <> vqc._base_type(tb) AND vqc._cross_type_operator(vqc._base_type(ta), '=', vqc._base_type(tb)) IS NULL
+       AND vqc._implicit_cast(vqc._base_type(tb), vqc._base_type(ta)) THEN
+        ovalue := format('(%s)::%s', ovalue, format_type(vqc._base_type(ta), NULL));
+        tb := vqc._base_type(ta);
+    END IF;
+    cmp := vqc._pair_compare_sql(ta, qcol, '=', tb, format('%I.%I', alias, alias));
     RETURN jsonb_build_object(
         'items', jsonb_build_object(
             'n', 'pg_catalog.count(*)',
             format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
             format('join:%s', pidx),
-            format('LEFT JOIN (SELECT DISTINCT %2$I AS %1$I FROM %3$s) AS %1$I ON (%4$s)', alias, ocol.attname, other, cmp),
+            format('LEFT JOIN (SELECT DISTINCT %2$s AS %1$I FROM %3$s) AS %1$I ON (%4$s)', alias, ovalue, other, cmp),
             format('t%s', pidx),
             format('vqc.tally(%s::pg_catalog.text, %s, %s) FILTER (WHERE %s IS NOT NULL AND %I.%I IS NULL)',
                    qcol, vqc._row_key_sql(target, key_columns), sample_cap, qcol, alias, alias)),
@@ -543,11 +569,11 @@ BEGIN
         IF jsonb_typeof(v -> i) <> 'string' THEN
             PERFORM vqc._bad_kwarg(etype, 'like patterns must be strings');
         END IF;
-        BEGIN
-            PERFORM '' LIKE (v ->> i);
-        EXCEPTION WHEN data_exception THEN
-            PERFORM vqc._bad_kwarg(etype, 'invalid LIKE pattern', 'A LIKE pattern must not end with the escape character \.');
-        END;
+        -- LIKE refuses a pattern ending in its escape only when a match reaches it
+        IF (v ->> i) ~ '(^|[^\\])(\\\\)*\\$' THEN
+            PERFORM vqc._bad_kwarg(etype, 'a LIKE pattern must not end with the escape character',
+                                   'Double a final backslash to match a backslash.');
+        END IF;
         conds := conds || format('(%s)::pg_catalog.text OPERATOR(pg_catalog.~~) (%s%s)', qcol, p,
                                  CASE WHEN etype LIKE '%_list' THEN format(' OPERATOR(pg_catalog.->) ''like_pattern_list'' OPERATOR(pg_catalog.->>) %s', i)
                                       ELSE ' OPERATOR(pg_catalog.->>) ''like_pattern''' END);
