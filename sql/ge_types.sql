@@ -135,6 +135,35 @@ SELECT vqc.expect('t', 'unexpected_rows_expectation',
 SELECT vqc.expect('t', 'unexpected_rows_expectation',
                   '{"unexpected_rows_query": "SELECT * FROM {batch} WHERE a > 100"}') -> 'result' AS none;
 
+-- ---------------------------------------------------------------- the failing rows' condition
+-- each plan's fails_sql (for a query that selects the failing rows, its
+-- kwargs written in) selects as many rows as the result counts
+CREATE FUNCTION fails_count(tbl regclass, etype text, kwargs jsonb) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM %s WHERE %s', tbl,
+                   replace(vqc._plan(tbl, etype, kwargs, 0, '{id}', 20) ->> 'fails_sql',
+                           '$1 OPERATOR(pg_catalog.->) 0', quote_literal(kwargs) || '::jsonb'))
+        INTO n;
+    RETURN n;
+END $$;
+SELECT c.etype, fails_count(c.tbl, c.etype, c.kwargs) AS selected,
+       vqc.expect(c.tbl, c.etype, c.kwargs) #> '{result,unexpected_count}' AS counted
+  FROM (VALUES
+    ('t'::regclass, 'expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "a", "column_B": "b"}'::jsonb),
+    ('t', 'expect_column_pair_values_to_be_equal', '{"column_A": "a", "column_B": "c"}'),
+    ('t', 'expect_column_pair_values_to_be_in_set', '{"column_A": "x", "column_B": "y", "value_pairs_set": [[1, 2], [null, 7]]}'),
+    ('t', 'expect_multicolumn_sum_to_equal', '{"column_list": ["x", "y", "z"], "sum_total": 6}'),
+    ('t', 'expect_select_column_values_to_be_unique_within_record', '{"column_list": ["x", "y", "z"]}'),
+    ('t', 'expect_compound_columns_to_be_unique', '{"column_list": ["x", "y"]}'),
+    ('t', 'expect_compound_columns_to_be_unique', '{"column_list": ["x", "z"], "ignore_row_if": "never"}'),
+    ('zt', 'expect_column_value_z_scores_to_be_less_than', '{"column": "v", "threshold": 3}'),
+    ('zt', 'expect_column_value_z_scores_to_be_less_than', '{"column": "v", "threshold": 0.5, "double_sided": false}'),
+    ('t', 'expect_column_values_to_be_in_other_table', '{"column": "a", "other_table": "parent", "other_column": "id"}'),
+    ('t', 'expect_column_values_to_be_in_other_table', '{"column": "z", "other_table": "parent", "other_column": "amount"}')
+  ) AS c(tbl, etype, kwargs);
+
 -- ---------------------------------------------------------------- typed wrappers
 SELECT vqc.expect_column_values_to_match_like_pattern('t', 's', 'a%', mostly => 0.5) -> 'success' AS w1,
        vqc.expect_column_pair_values_a_to_be_greater_than_b('t', column_A => 'ts', column_B => 'd', or_equal => true) -> 'success' AS w2,

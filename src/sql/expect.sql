@@ -507,7 +507,7 @@ BEGIN
     END IF;
 
     IF plan ? 'evaluator' THEN
-        RETURN vqc._evaluate_ge_type(target, plan, vals, rf);      -- ge_types.sql
+        RETURN vqc._evaluate_ge_type(target, plan, vals, rf);      -- ge_types.sql: other tables' counts
     END IF;
 
     IF kind = 'statistic' THEN
@@ -538,6 +538,9 @@ BEGIN
 
     IF plan ? 'unique_by_index' THEN
         t := NULL;
+    ELSIF plan ? 'failures' THEN
+        -- z-scores, compound uniqueness (ge_types.sql): a pass when needed
+        SELECT x.t, x.passes INTO t, extra FROM vqc._ge_type_failures(target, plan, vals) x;
     ELSIF plan ? 'hash_item' THEN
         -- The screen's repeated words ({word, occurrences} rows): none proves
         -- all values distinct.  Integers are their own words, so when the row

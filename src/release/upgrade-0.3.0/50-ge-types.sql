@@ -71,7 +71,10 @@ AS $function$
         'tally', format('t%s', pidx),
         'nonnull', CASE WHEN keep IS NULL THEN 'n' ELSE format('k:%s', md5(keep)) END,
         'columns', to_jsonb(names),
-        'pair', pair)
+        'pair', pair,
+        -- the failing rows, for a query that selects them
+        'fails_sql', format('%s(%s) IS FALSE', CASE WHEN keep IS NULL THEN '' ELSE keep || ' AND ' END, expected),
+        'key_columns', to_jsonb(key_columns))
 $function$
 ;
 
@@ -106,6 +109,24 @@ BEGIN
     END IF;
     RETURN obj;
 END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._compound_fails_sql(target regclass, names text[], keep text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE WHEN (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'p', 'm')
+                THEN format('(tableoid, ctid) OPERATOR(pg_catalog.=) ANY (SELECT tableoid, ctid FROM (SELECT tableoid, ctid, '
+                            'pg_catalog.count(*) OVER (PARTITION BY %1$s) AS c FROM %2$s%3$s) AS w WHERE c OPERATOR(pg_catalog.>) 1)',
+                            cols, target, w)
+                ELSE format('(%1$s) IN (SELECT %1$s FROM %2$s%3$s GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)',
+                            cols, target, w) END
+      FROM (SELECT string_agg(quote_ident(c), ', ' ORDER BY o) AS cols,
+                   CASE WHEN keep IS NULL THEN '' ELSE ' WHERE ' || keep END AS w
+              FROM unnest(names) WITH ORDINALITY AS x(c, o)) AS parts
 $function$
 ;
 
@@ -198,7 +219,7 @@ BEGIN
     END IF;
 
     IF plan ? 'evaluator' THEN
-        RETURN vqc._evaluate_ge_type(target, plan, vals, rf);      -- ge_types.sql
+        RETURN vqc._evaluate_ge_type(target, plan, vals, rf);      -- ge_types.sql: other tables' counts
     END IF;
 
     IF kind = 'statistic' THEN
@@ -229,6 +250,9 @@ BEGIN
 
     IF plan ? 'unique_by_index' THEN
         t := NULL;
+    ELSIF plan ? 'failures' THEN
+        -- z-scores, compound uniqueness (ge_types.sql): a pass when needed
+        SELECT x.t, x.passes INTO t, extra FROM vqc._ge_type_failures(target, plan, vals) x;
     ELSIF plan ? 'hash_item' THEN
         -- The screen's repeated words ({word, occurrences} rows): none proves
         -- all values distinct.  Integers are their own words, so when the row
@@ -283,36 +307,13 @@ CREATE OR REPLACE FUNCTION vqc._evaluate_ge_type(target regclass, plan jsonb, va
 AS $function$
 DECLARE
     element  bigint := (vals ->> 'n')::bigint;
-    nonnull  bigint;
-    other    bigint;
-    t        vqc.tally;
-    samples  jsonb := '[]';
-    extra    integer := 0;
-    res      jsonb;
-    success  boolean;
+    other    bigint := (vals ->> (plan ->> 'other_item'))::bigint;
 BEGIN
-    IF plan ->> 'evaluator' = 'other_table_count' THEN
-        other := (vals ->> (plan ->> 'other_item'))::bigint;
-        success := abs(element - other) <= (plan ->> 'tolerance')::numeric * other;
-        RETURN jsonb_build_object(
-            'success', success,
-            'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
-                           ELSE jsonb_build_object('observed_value', jsonb_build_object('self', element, 'other', other)) END,
-            'samples', samples, 'extra_scans', 0);
-    END IF;
-
-    nonnull := (vals ->> (plan ->> 'nonnull'))::bigint;
-    IF plan ->> 'evaluator' = 'z_scores' THEN
-        SELECT x.t, x.passes INTO t, extra FROM vqc._z_score_failures(target, plan, vals) x;
-    ELSE
-        SELECT x.t, x.passes INTO t, extra FROM vqc._compound_repeats(target, plan, vals) x;
-    END IF;
-    IF t IS NOT NULL THEN
-        samples := vqc._tally_samples_json(t);
-    END IF;
-    res := vqc._map_result(plan, rf, element, nonnull, coalesce(vqc.tally_count(t), 0), samples,
-                           (SELECT typcategory FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype));
-    RETURN res || jsonb_build_object('samples', samples, 'extra_scans', extra);
+    RETURN jsonb_build_object(
+        'success', abs(element - other) <= (plan ->> 'tolerance')::numeric * other,
+        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                       ELSE jsonb_build_object('observed_value', jsonb_build_object('self', element, 'other', other)) END,
+        'samples', '[]'::jsonb, 'extra_scans', 0);
 END
 $function$
 ;
@@ -364,6 +365,21 @@ AS $function$
       FROM unnest(plans) WITH ORDINALITY AS x(p, i)
      WHERE p ? 'explain_note'
      ORDER BY i
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._ge_type_failures(target regclass, plan jsonb, vals jsonb, OUT t vqc.tally, OUT passes integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+    IF plan ->> 'failures' = 'z_scores' THEN
+        SELECT x.t, x.passes INTO t, passes FROM vqc._z_score_failures(target, plan, vals) x;
+    ELSE
+        SELECT x.t, x.passes INTO t, passes FROM vqc._compound_repeats(target, plan, vals) x;
+    END IF;
+END
 $function$
 ;
 
@@ -914,7 +930,8 @@ AS $function$
                           CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)) ||
                         CASE WHEN keep IS NULL THEN '{}'::jsonb
                              ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
-               'evaluator', 'compound_unique',
+               'failures', 'compound_unique',
+               'fails_sql', vqc._compound_fails_sql(target, names, keep),
                'hash_words', format('h%s', pidx),
                'keep', keep,
                'row_key_sql', vqc._row_key_sql(target, key_columns),
@@ -1104,7 +1121,10 @@ BEGIN
             format('vqc.tally(%s::pg_catalog.text, %s, %s) FILTER (WHERE %s IS NOT NULL AND %I.%I IS NULL)',
                    qcol, vqc._row_key_sql(target, key_columns), sample_cap, qcol, alias, alias)),
         'tally', format('t%s', pidx),
-        'nonnull', format('nn:%s', colname));
+        'nonnull', format('nn:%s', colname),
+        'fails_sql', format('%s IS NOT NULL AND NOT EXISTS (SELECT FROM (SELECT DISTINCT %s AS %I FROM %s) AS %I WHERE %s)',
+                            qcol, ovalue, alias, other, alias, cmp),
+        'key_columns', to_jsonb(key_columns));
 END
 $function$
 ;
@@ -1160,7 +1180,11 @@ BEGIN
             format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
             format('z:%s', colname),
             format('ARRAY[pg_catalog.avg(%1$s), pg_catalog.stddev_samp(%1$s), pg_catalog.min(%1$s), pg_catalog.max(%1$s)]', x)),
-        'evaluator', 'z_scores',
+        'failures', 'z_scores',
+        'fails_sql', vqc._z_fails_sql(x, format('(SELECT pg_catalog.avg(%s) FROM %s)', x, target),
+                                      format('(SELECT pg_catalog.stddev_samp(%s) FROM %s)', x, target),
+                                      (kwargs ->> 'threshold')::float8, vqc._kw_bool(etype, kwargs, 'double_sided', true)),
+        'key_columns', to_jsonb(key_columns),
         'moments_item', format('z:%s', colname),
         'nonnull', format('nn:%s', colname),
         'threshold', (kwargs ->> 'threshold')::float8,
