@@ -6,7 +6,8 @@
 -- everything still runs in the suite's one scan:
 --   * pair and multicolumn checks are row predicates, tallied like any other;
 --     their samples are JSON objects {column: value} (plan key "columns");
---   * compound uniqueness goes through the hash screen over the combinations;
+--   * compound uniqueness goes through the hash screen over the combinations
+--     (vqc.hash_row, src/hash_row.c);
 --   * z-scores take the mean, stdev, min and max from the scan; a second
 --     pass reads the failing rows only when the min or max is beyond the
 --     threshold (vqc.explain says so);
@@ -372,16 +373,22 @@ BEGIN
 END
 $$;
 
--- The hash screen's input for a combination of columns: the array of the
--- columns' own words (vqc.hash_value; a NULL stays NULL), which the screen
--- hashes again.  Equal combinations give equal words, so distinct words
--- prove distinct combinations.  (PostgreSQL does not hash an anonymous
--- ROW(...): the typcache does not promise its fields can be hashed.)
+-- One 64-bit word for a combination of values (src/hash_row.c): the hash
+-- screen's input for compound uniqueness.
+CREATE FUNCTION vqc.hash_row(VARIADIC "any")
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'vqc_hash_row'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION vqc.hash_row("any") IS
+    'A 64-bit word for a combination of values (each hashed by its type''s extended hash, NULLs alike, chained): equal combinations give equal words.';
+
+-- The hash screen's input for a combination of columns: vqc.hash_row of
+-- them, a bigint the screen stores as itself.
 CREATE FUNCTION vqc._compound_word_sql(names text[])
 RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$
-    SELECT format('ARRAY[%s]::pg_catalog.int8[]', string_agg(format('vqc.hash_value(%I)', c), ', ' ORDER BY o))
+    SELECT format('vqc.hash_row(%s)', string_agg(format('%I', c), ', ' ORDER BY o))
       FROM unnest(names) WITH ORDINALITY AS x(c, o)
 $$;
 
@@ -700,7 +707,7 @@ BEGIN
         RETURN;
     END IF;
     IF dups IS NOT NULL THEN
-        conds := conds || format('vqc.hash_value(%s) OPERATOR(pg_catalog.=) ANY ($1)',
+        conds := conds || format('%s OPERATOR(pg_catalog.=) ANY ($1)',
                                  vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')));
     END IF;
     -- samples ascending by value, then by row key: the same order whatever the plan

@@ -146,7 +146,7 @@ BEGIN
         RETURN;
     END IF;
     IF dups IS NOT NULL THEN
-        conds := conds || format('vqc.hash_value(%s) OPERATOR(pg_catalog.=) ANY ($1)',
+        conds := conds || format('%s OPERATOR(pg_catalog.=) ANY ($1)',
                                  vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')));
     END IF;
     -- samples ascending by value, then by row key: the same order whatever the plan
@@ -168,7 +168,7 @@ CREATE OR REPLACE FUNCTION vqc._compound_word_sql(names text[])
  IMMUTABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    SELECT format('ARRAY[%s]::pg_catalog.int8[]', string_agg(format('vqc.hash_value(%I)', c), ', ' ORDER BY o))
+    SELECT format('vqc.hash_row(%s)', string_agg(format('%I', c), ', ' ORDER BY o))
       FROM unnest(names) WITH ORDINALITY AS x(c, o)
 $function$
 ;
@@ -1426,6 +1426,14 @@ BEGIN
 END
 $function$
 ;
+
+CREATE OR REPLACE FUNCTION vqc.hash_row(VARIADIC "any")
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_hash_row$function$
+;
+COMMENT ON FUNCTION vqc.hash_row("any") IS 'A 64-bit word for a combination of values (each hashed by its type''s extended hash, NULLs alike, chained): equal combinations give equal words.';
 
 CREATE OR REPLACE FUNCTION vqc.unexpected_rows_expectation(target regclass, unexpected_rows_query text, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
