@@ -588,7 +588,6 @@ DECLARE
     v      jsonb;
     conds  text[] := '{}';
     i      integer;
-    match_on text;
 BEGIN
     IF etype NOT LIKE 'expect_column_values_to_%match_like_pattern%' THEN
         RAISE EXCEPTION 'no plan for expectation type "%"', etype USING ERRCODE = 'internal_error';
@@ -615,14 +614,7 @@ BEGIN
                                  CASE WHEN etype LIKE '%_list' THEN format(' OPERATOR(pg_catalog.->) ''like_pattern_list'' OPERATOR(pg_catalog.->>) %s', i)
                                       ELSE ' OPERATOR(pg_catalog.->>) ''like_pattern''' END);
     END LOOP;
-    match_on := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
-    IF match_on NOT IN ('any', 'all') THEN
-        PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
-    END IF;
-    IF etype LIKE '%not_match%' THEN
-        RETURN format('NOT (%s)', array_to_string(conds, ' OR '));
-    END IF;
-    RETURN format('(%s)', array_to_string(conds, CASE match_on WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
+    RETURN vqc._pattern_list_sql(etype, kwargs, conds);
 END
 $$;
 

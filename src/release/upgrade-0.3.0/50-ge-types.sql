@@ -495,7 +495,6 @@ DECLARE
     v      jsonb;
     conds  text[] := '{}';
     i      integer;
-    match_on text;
 BEGIN
     IF etype NOT LIKE 'expect_column_values_to_%match_like_pattern%' THEN
         RAISE EXCEPTION 'no plan for expectation type "%"', etype USING ERRCODE = 'internal_error';
@@ -522,14 +521,7 @@ BEGIN
                                  CASE WHEN etype LIKE '%_list' THEN format(' OPERATOR(pg_catalog.->) ''like_pattern_list'' OPERATOR(pg_catalog.->>) %s', i)
                                       ELSE ' OPERATOR(pg_catalog.->>) ''like_pattern''' END);
     END LOOP;
-    match_on := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
-    IF match_on NOT IN ('any', 'all') THEN
-        PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
-    END IF;
-    IF etype LIKE '%not_match%' THEN
-        RETURN format('NOT (%s)', array_to_string(conds, ' OR '));
-    END IF;
-    RETURN format('(%s)', array_to_string(conds, CASE match_on WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
+    RETURN vqc._pattern_list_sql(etype, kwargs, conds);
 END
 $function$
 ;
@@ -633,6 +625,26 @@ BEGIN
     RAISE EXCEPTION 'values of types % and % cannot be compared', format_type(ta, NULL), format_type(tb, NULL)
         USING ERRCODE = 'undefined_function',
               HINT = 'Cast one of the columns in a view to the other''s type.';
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._pattern_list_sql(etype text, kwargs jsonb, conds text[])
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    match_on text := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
+BEGIN
+    IF match_on NOT IN ('any', 'all') THEN
+        PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
+    END IF;
+    IF etype LIKE '%not_match%' THEN
+        RETURN format('NOT (%s)', array_to_string(conds, ' OR '));
+    END IF;
+    RETURN format('(%s)', array_to_string(conds, CASE match_on WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
 END
 $function$
 ;
@@ -837,15 +849,7 @@ BEGIN
             conds := conds || format('vqc.regex_match(%s, %s OPERATOR(pg_catalog.->) ''regex_list'' OPERATOR(pg_catalog.->>) %s)',
                                      qcol, p, i);
         END LOOP;
-        pat := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
-        IF pat NOT IN ('any', 'all') THEN
-            PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
-        END IF;
-        IF etype LIKE '%not_match%' THEN
-            expected := format('NOT (%s)', array_to_string(conds, ' OR '));
-        ELSE
-            expected := format('(%s)', array_to_string(conds, CASE pat WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
-        END IF;
+        expected := vqc._pattern_list_sql(etype, kwargs, conds);
     WHEN 'expect_column_values_to_match_strftime_format' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.strftime_validate(vqc._kw_text(etype, kwargs, 'strftime_format'));
