@@ -271,7 +271,19 @@ SET ROLE regress_vqc_ge_reader;
 SELECT brief(vqc.expect('ge_types_test.t', 'expect_column_values_to_be_in_other_table',
                         '{"column": "a", "other_table": "parent", "other_column": "id"}'));
 SELECT try($$SELECT vqc.expect('ge_types_test.t', 'expect_column_values_to_be_in_other_table', '{"column": "s", "other_table": "parent", "other_column": "code"}')$$);
+-- its own suite reading parent; once it may no longer read parent, a run by
+-- a role that may (here the superuser) is refused: the results would tell
+-- the owner what parent holds
+SELECT vqc.create_suite('ge_types_reader', 'ge_types_test.t') IS NOT NULL AS created;
+SELECT vqc.add_expectation('ge_types_reader', 'expect_column_values_to_be_in_other_table',
+                           '{"column": "a", "other_table": "parent", "other_column": "id"}') IS NOT NULL AS added;
 RESET ROLE;
+SELECT count(*) AS rows_before FROM vqc.run('ge_types_reader');
+REVOKE SELECT (id) ON parent FROM regress_vqc_ge_reader;
+SELECT try($$SELECT vqc.run('ge_types_reader')$$);
+SELECT count(*) AS runs FROM vqc_report.run WHERE suite_name = 'ge_types_reader';
+SELECT vqc.drop_suite('ge_types_reader');
+DELETE FROM vqc_report.run WHERE suite_name = 'ge_types_reader';
 
 SELECT vqc.drop_suite('ge_types_suite');
 SELECT vqc.drop_suite('ge_types_one_scan');

@@ -756,6 +756,47 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
+-- suites reading other tables
+
+-- A run reads a suite's other tables as the caller; the results (counts,
+-- the checked table's values missing from the other table) are stored for
+-- whoever may read the checked table, the owner among them.  So the suite's
+-- owner must be allowed to read them too: else a run by a role with more
+-- rights would tell the owner what the other table holds (42501).
+CREATE FUNCTION vqc._check_suite_other_tables(s vqc.suite, t regclass, expectations jsonb)
+RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    e     jsonb;
+    key   text;
+    other regclass;
+BEGIN
+    FOR e IN SELECT x FROM jsonb_array_elements(expectations) x
+              WHERE x ->> 'type' IN ('expect_column_values_to_be_in_other_table',
+                                     'expect_table_row_count_to_equal_other_table',
+                                     'expect_table_row_count_to_be_within_other_table_by') LOOP
+        key := CASE WHEN e ->> 'type' = 'expect_column_values_to_be_in_other_table' THEN 'other_table' ELSE 'other_table_name' END;
+        BEGIN
+            other := vqc._kw_other_table(t, e ->> 'type', e -> 'kwargs', key);
+        EXCEPTION WHEN invalid_parameter_value OR undefined_table THEN
+            CONTINUE;          -- the expectation reports it
+        END;
+        IF NOT has_any_column_privilege(s.owner, other, 'SELECT')
+           OR (key = 'other_table' AND EXISTS (
+                   SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = other AND a.attname = e -> 'kwargs' ->> 'other_column' AND a.attnum > 0
+                      AND NOT a.attisdropped AND NOT has_column_privilege(s.owner, other, a.attnum, 'SELECT'))) THEN
+            RAISE EXCEPTION 'suite "%" reads table %, which its owner % may not read', s.name, other, s.owner
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'A run stores what it learns of the other table where the suite''s owner can read it.',
+                      HINT = 'Grant the owner SELECT on it, or remove the expectation.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
 -- vqc.explain: why a check of this file may read the table again
 
 CREATE FUNCTION vqc._explain_notes(plans jsonb[])

@@ -5,7 +5,8 @@
 -- integrity as a join of the scan), unexpected_rows_expectation (vqc.expect
 -- only).  New: src/sql/ge_types.sql and its catalogue rows; the typed
 -- wrappers; hooks in vqc._plan, vqc._evaluate, vqc._map_result,
--- vqc._scan_sql, vqc.expect and vqc.explain (full new bodies below).
+-- vqc._scan_sql, vqc.expect, vqc.explain and vqc._record_run_check
+-- (full new bodies below).
 -- ------------------------------------------------------------------------
 
 -- Great Expectations types of several columns, z-scores, other tables (ge_types.sql)
@@ -40,6 +41,42 @@ INSERT INTO vqc.expectation_catalog VALUES
  'vqc extension: |rows - other''s rows| <= tolerance x other''s rows (a relative tolerance).'),
 ('unexpected_rows_expectation', 'table', '{unexpected_rows_query}', '{}',
  'The query ({batch} stands for the table) returns no rows; vqc.expect only, never in a suite.');
+
+CREATE OR REPLACE FUNCTION vqc._check_suite_other_tables(s vqc.suite, t regclass, expectations jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    e     jsonb;
+    key   text;
+    other regclass;
+BEGIN
+    FOR e IN SELECT x FROM jsonb_array_elements(expectations) x
+              WHERE x ->> 'type' IN ('expect_column_values_to_be_in_other_table',
+                                     'expect_table_row_count_to_equal_other_table',
+                                     'expect_table_row_count_to_be_within_other_table_by') LOOP
+        key := CASE WHEN e ->> 'type' = 'expect_column_values_to_be_in_other_table' THEN 'other_table' ELSE 'other_table_name' END;
+        BEGIN
+            other := vqc._kw_other_table(t, e ->> 'type', e -> 'kwargs', key);
+        EXCEPTION WHEN invalid_parameter_value OR undefined_table THEN
+            CONTINUE;          -- the expectation reports it
+        END;
+        IF NOT has_any_column_privilege(s.owner, other, 'SELECT')
+           OR (key = 'other_table' AND EXISTS (
+                   SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = other AND a.attname = e -> 'kwargs' ->> 'other_column' AND a.attnum > 0
+                      AND NOT a.attisdropped AND NOT has_column_privilege(s.owner, other, a.attnum, 'SELECT'))) THEN
+            RAISE EXCEPTION 'suite "%" reads table %, which its owner % may not read', s.name, other, s.owner
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'A run stores what it learns of the other table where the suite''s owner can read it.',
+                      HINT = 'Grant the owner SELECT on it, or remove the expectation.';
+        END IF;
+    END LOOP;
+END
+$function$
+;
 
 CREATE OR REPLACE FUNCTION vqc._columns_json_sql(names text[])
  RETURNS text
@@ -1197,6 +1234,28 @@ BEGIN
         'sample_cap', sample_cap,
         'explain_note', 'z-scores need the mean and stdev this scan computes: a second pass reads the failing rows, '
                         'only when the min or max is beyond the threshold');
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._record_run_check(suite_id bigint)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    s       vqc.suite := vqc._suite_by_id(suite_id);
+    t       regclass := vqc._suite_target(s);
+    started timestamptz := clock_timestamp();
+    inputs  record := vqc._suite_inputs(s, t);
+    ev      jsonb;
+BEGIN
+    PERFORM vqc._check_suite_other_tables(s, t, inputs.expectations);     -- ge_types.sql
+    ev := vqc._evaluate_all(t, inputs.expectations, inputs.key_columns, 20, '"BASIC"', false,
+                            inputs.profile_columns);
+    RETURN ev || jsonb_build_object('suite_id', s.suite_id, 'started', started,
+                                    'finished', clock_timestamp(),
+                                    'row_security', row_security_active(t));
 END
 $function$
 ;
