@@ -1,9 +1,12 @@
 -- ge_types.sql: the expectations of Great Expectations that look at more
 -- than one column of a row, or beyond the table: SQL LIKE patterns, column
 -- pairs, several columns of a row, z-scores, other tables, and GE 1.2's
--- unexpected_rows_expectation.  vqc._plan() and vqc._evaluate() call in
--- here (vqc._plan_ge_type, vqc._like_expected_sql, vqc._evaluate_ge_type);
--- everything still runs in the suite's one scan:
+-- unexpected_rows_expectation.  The shared code calls in here:
+-- vqc._plan (vqc._plan_ge_type, vqc._like_expected_sql), vqc._evaluate
+-- (vqc._evaluate_ge_type, vqc._ge_type_failures), vqc._map_result (the
+-- samples of several columns), vqc.expect (vqc._expect_unexpected_rows),
+-- vqc.explain (vqc._explain_notes) and a suite's run
+-- (vqc._check_suite_other_tables).  Everything still runs in the one scan:
 --   * pair and multicolumn checks are row predicates, tallied like any other;
 --     their samples are JSON objects {column: value} (plan key "columns");
 --   * compound uniqueness goes through the hash screen over the combinations
@@ -412,7 +415,7 @@ AS $$
 $$;
 
 -- Compound uniqueness: the hash screen over the combinations of the kept
--- rows; vqc._evaluate_ge_type reads back the rows of repeated words.
+-- rows; vqc._compound_repeats reads back the rows of repeated words.
 CREATE FUNCTION vqc._plan_compound_unique(target regclass, pidx integer, names text[], keep text,
                                           key_columns text[], sample_cap integer)
 RETURNS jsonb
