@@ -27,6 +27,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/statistics.sql \
                src/sql/suites.sql \
                src/sql/runner.sql \
+               src/sql/ge_types.sql \
                src/sql/wrappers.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \

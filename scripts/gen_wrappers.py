@@ -49,6 +49,27 @@ for kind, d in [('be_in_set', 'are all in value_set'), ('contain_set', 'contain 
     w('expect_column_distinct_values_to_%s' % kind, [COL, 'value_set anyarray'], [c, ('value_set', 'to_jsonb(value_set)')], "The distinct values %s." % d)
 w('expect_column_drift_to_be_less_than', [COL, 'baseline text', 'method text DEFAULT NULL', 'threshold float8 DEFAULT NULL', 'options jsonb DEFAULT NULL'], [c, ('baseline', 'baseline'), ('method', 'method'), ('threshold', 'threshold'), ('options', 'options')], "The drift against a stored baseline stays under the threshold.")
 w('expect_column_kl_divergence_to_be_less_than', [COL, 'partition_object jsonb', 'threshold float8 DEFAULT NULL', 'internal_weight_holdout float8 DEFAULT NULL', 'tail_weight_holdout float8 DEFAULT NULL'], [c, ('partition_object', 'partition_object'), ('threshold', 'threshold'), ('internal_weight_holdout', 'internal_weight_holdout'), ('tail_weight_holdout', 'tail_weight_holdout')], "KL(observed || expected partition) is at most threshold.")
+# ge_types.sql: LIKE patterns, column pairs, several columns, z-scores, other tables.
+# Other tables are regclass, resolved by the caller's search_path and passed
+# schema-qualified (the wrappers' own search_path is pinned).
+for neg in ('', 'not_'):
+    w('expect_column_values_to_%smatch_like_pattern' % neg, [COL, 'like_pattern text', MOST], [c, ('like_pattern', 'like_pattern'), m], "Values %s the SQL LIKE pattern." % ('do not match' if neg else 'match'))
+w('expect_column_values_to_match_like_pattern_list', [COL, 'like_pattern_list text[]', "match_on text DEFAULT NULL", MOST], [c, ('like_pattern_list', 'like_pattern_list'), ('match_on', 'match_on'), m], "Values match any (or all) of the SQL LIKE patterns.")
+w('expect_column_values_to_not_match_like_pattern_list', [COL, 'like_pattern_list text[]', MOST], [c, ('like_pattern_list', 'like_pattern_list'), m], "Values match none of the SQL LIKE patterns.")
+AB = ['column_a text', 'column_b text']; ABK = [('column_A', 'column_a'), ('column_B', 'column_b')]
+IG = 'ignore_row_if text DEFAULT NULL'; IGK = ('ignore_row_if', 'ignore_row_if')
+w('expect_column_pair_values_a_to_be_greater_than_b', AB + ['or_equal boolean DEFAULT NULL', IG, MOST], ABK + [('or_equal', 'or_equal'), IGK, m], "column_A is greater than (or equal to) column_B in each row.")
+w('expect_column_pair_values_to_be_equal', AB + [IG, MOST], ABK + [IGK, m], "column_A equals column_B in each row.")
+w('expect_column_pair_values_to_be_in_set', AB + ['value_pairs_set jsonb', IG, MOST], ABK + [('value_pairs_set', 'value_pairs_set'), IGK, m], "Each row''s (column_A, column_B) is one of value_pairs_set.")
+CL = 'column_list text[]'; CLK = ('column_list', 'column_list')
+w('expect_compound_columns_to_be_unique', [CL, IG, MOST], [CLK, IGK, m], "Each combination of the columns'' values occurs once.")
+w('expect_multicolumn_sum_to_equal', [CL, 'sum_total numeric', IG, MOST], [CLK, ('sum_total', 'sum_total'), IGK, m], "The columns sum to sum_total in each row.")
+w('expect_select_column_values_to_be_unique_within_record', [CL, IG, MOST], [CLK, IGK, m], "The columns'' values differ within each row.")
+w('expect_column_value_z_scores_to_be_less_than', [COL, 'threshold float8', 'double_sided boolean DEFAULT NULL', MOST], [c, ('threshold', 'threshold'), ('double_sided', 'double_sided'), m], "Each value''s z-score is below threshold.")
+w('expect_column_values_to_be_in_other_table', [COL, 'other_table regclass', 'other_column text', MOST], [c, ('other_table', 'other_table::text'), ('other_column', 'other_column'), m], "Every value occurs in other_table.other_column.")
+w('expect_table_row_count_to_equal_other_table', ['other_table_name regclass'], [('other_table_name', 'other_table_name::text')], "The table has as many rows as other_table_name.")
+w('expect_table_row_count_to_be_within_other_table_by', ['other_table_name regclass', 'tolerance float8'], [('other_table_name', 'other_table_name::text'), ('tolerance', 'tolerance')], "The row count is within a relative tolerance of other_table_name''s.")
+w('unexpected_rows_expectation', ['unexpected_rows_query text'], [('unexpected_rows_query', 'unexpected_rows_query')], "The query ({batch} stands for the table) returns no rows.")
 hdr = ("-- wrappers.sql: one typed SQL function per expectation, with Great Expectations'\n"
        "-- name and arguments, calling the same engine as vqc.expect().  COLUMN is a\n"
        "-- reserved word in SQL, so named notation spells it \"column\" => 'age'.\n"

@@ -89,6 +89,25 @@ INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
          '{"column": "score", "partition_object": {"bins": [0, 20, 50], "weights": [0.5, 0.5]}, "threshold": 1}'),
     (50, 'expect_column_kl_divergence_to_be_less_than',
          '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.4, 0.3, 0.3]}, "tail_weight_holdout": 0.1}');
+-- several columns, z-scores, other tables, a query (src/sql/ge_types.sql)
+INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
+    (81, 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@example.com"}'),
+    (82, 'expect_column_values_to_not_match_like_pattern', '{"column": "name", "like_pattern": "%o%"}'),
+    (83, 'expect_column_values_to_match_like_pattern_list', '{"column": "tag", "like_pattern_list": ["a%", "b%", "c%", "C%", "d%", "%e%"]}'),
+    (84, 'expect_column_values_to_not_match_like_pattern_list', '{"column": "day", "like_pattern_list": ["%-13-%", "y%"]}'),
+    (85, 'expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "qty", "column_B": "id", "or_equal": true}'),
+    (86, 'expect_column_pair_values_to_be_equal', '{"column_A": "score", "column_B": "qty", "mostly": 0.1}'),
+    (87, 'expect_column_pair_values_to_be_in_set', '{"column_A": "tag", "column_B": "qty", "value_pairs_set": [["APPLE", 3], ["apple", 5]]}'),
+    (88, 'expect_compound_columns_to_be_unique', '{"column_list": ["tag", "qty"]}'),
+    (89, 'expect_multicolumn_sum_to_equal', '{"column_list": ["qty", "id"], "sum_total": 10}'),
+    (90, 'expect_select_column_values_to_be_unique_within_record', '{"column_list": ["qty", "id", "score"]}'),
+    (91, 'expect_column_value_z_scores_to_be_less_than', '{"column": "ratio", "threshold": 1.6}'),
+    (92, 'expect_column_value_z_scores_to_be_less_than', '{"column": "score", "threshold": 1, "double_sided": true}'),
+    (93, 'expect_column_values_to_be_in_other_table', '{"column": "qty", "other_table": "people", "other_column": "id"}'),
+    (94, 'expect_column_values_to_be_in_other_table', '{"column": "tag", "other_table": "sp_attack.people", "other_column": "tag"}'),
+    (95, 'expect_table_row_count_to_equal_other_table', '{"other_table_name": "big"}'),
+    (96, 'expect_table_row_count_to_be_within_other_table_by', '{"other_table_name": "sp_attack.big", "tolerance": 0.99}'),
+    (97, 'unexpected_rows_expectation', '{"unexpected_rows_query": "SELECT id, tag FROM {batch} WHERE qty IS NULL"}');
 SELECT expectation_type AS not_covered FROM vqc.expectation_catalog EXCEPT SELECT etype FROM sp_attack.cases;
 -- a larger table, checked with and without the memory for exact collectors:
 -- the SQL of the second passes (exact medians and quantiles by passes,
@@ -119,7 +138,7 @@ RESET vqc.exact_memory_limit;
 SELECT vqc.set_baseline('sp_attack.people', 'sp_base') AS baselined_columns;
 SELECT vqc.create_suite('sp_suite', 'sp_attack.people', profile_columns => '{*}') > 0 AS created;
 SELECT count(vqc.add_expectation('sp_suite', etype, kwargs)) AS added
-  FROM sp_attack.cases WHERE target = 'sp_attack.people'::regclass;
+  FROM sp_attack.cases WHERE target = 'sp_attack.people'::regclass AND etype <> 'unexpected_rows_expectation';
 CREATE TABLE sp_attack.outcome (phase text, call text, case_id integer, result jsonb);
 
 -- before anything is planted

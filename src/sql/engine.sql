@@ -345,6 +345,7 @@ DECLARE
     colname   text := vqc._kw_text(etype, kwargs, 'column');
     qcol      text;
     plan      jsonb;
+    other_plan jsonb;
     expected  text;          -- SQL: the row is as expected (map kind)
     fails     text;          -- SQL: the row is counted unexpected (map kind)
     value_sql text;
@@ -370,6 +371,12 @@ BEGIN
         SELECT * INTO col FROM vqc._column(target, colname);
         qcol := quote_ident(colname);
         plan := plan || jsonb_build_object('column', colname, 'type_sql', col.type_sql);
+    END IF;
+
+    -- pairs, several columns, z-scores, other tables (ge_types.sql)
+    other_plan := vqc._plan_ge_type(target, plan, pidx, key_columns, sample_cap);
+    IF other_plan IS NOT NULL THEN
+        RETURN plan || other_plan;
     END IF;
 
     -- ---------------------------------------------------------- schema
@@ -524,15 +531,7 @@ BEGIN
             conds := conds || format('vqc.regex_match(%s, %s OPERATOR(pg_catalog.->) ''regex_list'' OPERATOR(pg_catalog.->>) %s)',
                                      qcol, p, i);
         END LOOP;
-        pat := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
-        IF pat NOT IN ('any', 'all') THEN
-            PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
-        END IF;
-        IF etype LIKE '%not_match%' THEN
-            expected := format('NOT (%s)', array_to_string(conds, ' OR '));
-        ELSE
-            expected := format('(%s)', array_to_string(conds, CASE pat WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
-        END IF;
+        expected := vqc._pattern_list_sql(etype, kwargs, conds);
     WHEN 'expect_column_values_to_match_strftime_format' THEN
         PERFORM vqc._require_text(etype, colname, col.category, col.type_sql);
         PERFORM vqc.strftime_validate(vqc._kw_text(etype, kwargs, 'strftime_format'));
@@ -553,6 +552,9 @@ BEGIN
                            vqc._compare_sql(col.type_sql::regtype, qcol, '=',
                                             format('pg_catalog.array_remove(vqc._jsonb_text_array(%s OPERATOR(pg_catalog.->) ''value_set'')::%s[], NULL)',
                                                    p, col.type_sql), true));
+    ELSE
+        -- SQL LIKE patterns (ge_types.sql)
+        expected := vqc._like_expected_sql(etype, kwargs, p, qcol, colname, col.category, col.type_sql);
     END CASE;
 
     IF etype = 'expect_column_values_to_be_unique' THEN
@@ -611,6 +613,26 @@ BEGIN
             USING ERRCODE = 'datatype_mismatch',
                   HINT = 'Cast the column in a view, or choose an expectation for its type.';
     END IF;
+END
+$$;
+
+-- The SQL that a value is as expected by a list of pattern matches (regex
+-- or LIKE lists): any of them (match_on "any", the default) or all, or for
+-- the not_match types none.
+CREATE FUNCTION vqc._pattern_list_sql(etype text, kwargs jsonb, conds text[])
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    match_on text := coalesce(vqc._kw_text(etype, kwargs, 'match_on'), 'any');
+BEGIN
+    IF match_on NOT IN ('any', 'all') THEN
+        PERFORM vqc._bad_kwarg(etype, 'match_on must be "any" or "all"');
+    END IF;
+    IF etype LIKE '%not_match%' THEN
+        RETURN format('NOT (%s)', array_to_string(conds, ' OR '));
+    END IF;
+    RETURN format('(%s)', array_to_string(conds, CASE match_on WHEN 'any' THEN ' OR ' ELSE ' AND ' END));
 END
 $$;
 

@@ -210,9 +210,13 @@ BEGIN
         RETURN jsonb_build_object('success', success, 'result', '{}'::jsonb);
     END IF;
 
-    SELECT coalesce(jsonb_agg(vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean) ORDER BY o), '[]'),
-           coalesce(jsonb_agg(CASE WHEN jsonb_typeof(s -> 'row_key') = 'object' THEN s -> 'row_key' ELSE '{}' END ||
-                              jsonb_build_object(col, vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean))
+    -- samples of several columns (plan "columns") are JSON objects {column: value}
+    SELECT coalesce(jsonb_agg(CASE WHEN plan ? 'columns' THEN vqc._columns_sample_value(plan, s)
+                                   ELSE vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean) END
+                              ORDER BY o), '[]'),
+           coalesce(jsonb_agg(CASE WHEN plan ? 'columns' THEN vqc._columns_sample_index(plan, s)
+                                   ELSE CASE WHEN jsonb_typeof(s -> 'row_key') = 'object' THEN s -> 'row_key' ELSE '{}' END ||
+                                        jsonb_build_object(col, vqc._sample_json(s ->> 'value', category, (s ->> 'clipped')::boolean)) END
                               ORDER BY o), '[]')
       INTO values_json, index_json
       FROM jsonb_array_elements(samples) WITH ORDINALITY AS x(s, o);
@@ -504,6 +508,10 @@ BEGIN
                                   'samples', samples, 'extra_scans', 0);
     END IF;
 
+    IF plan ? 'evaluator' THEN
+        RETURN vqc._evaluate_ge_type(target, plan, vals, rf);      -- ge_types.sql: other tables' counts
+    END IF;
+
     IF kind = 'statistic' THEN
         res := vqc._evaluate_statistic(target, plan, vals, rf);
         RETURN res || jsonb_build_object('samples', samples);
@@ -533,6 +541,9 @@ BEGIN
 
     IF plan ? 'unique_by_index' THEN
         t := NULL;
+    ELSIF plan ? 'failures' THEN
+        -- z-scores, compound uniqueness (ge_types.sql): a pass when needed
+        SELECT x.t, x.passes INTO t, extra FROM vqc._ge_type_failures(target, plan, vals) x;
     ELSIF plan ? 'hash_item' THEN
         -- The screen's repeated words ({word, occurrences} rows): none proves
         -- all values distinct.  Integers are their own words, so when the row
@@ -588,8 +599,17 @@ CREATE FUNCTION vqc._scan_sql(target regclass, items jsonb, names text[])
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s',
-                  string_agg(format('(%s)::pg_catalog.text', items ->> nm), ', ' ORDER BY o), target)
+    -- items named join:* are joined to the table (their value stays NULL);
+    -- a join hides the table's system columns, which row keys use, so the
+    -- table is then read through a subquery that names them (pulled up by
+    -- the planner: the same scan)
+    SELECT format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s%s',
+                  string_agg(CASE WHEN nm LIKE 'join:%' THEN 'NULL::pg_catalog.text'
+                                  ELSE format('(%s)::pg_catalog.text', items ->> nm) END, ', ' ORDER BY o),
+                  CASE WHEN bool_or(nm LIKE 'join:%') AND (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'p', 'm')
+                       THEN format('(SELECT *, ctid, tableoid FROM %s) AS vqc_scan', target)
+                       ELSE target::text END,
+                  coalesce(string_agg(' ' || (items ->> nm), '' ORDER BY o) FILTER (WHERE nm LIKE 'join:%'), ''))
       FROM unnest(names) WITH ORDINALITY AS x(nm, o)
 $$;
 
@@ -809,6 +829,9 @@ BEGIN
     END IF;
     IF kwargs IS NULL THEN
         kwargs := '{}';
+    END IF;
+    IF expectation_type = 'unexpected_rows_expectation' THEN
+        RETURN vqc._expect_unexpected_rows(target, kwargs, result_format);    -- ge_types.sql
     END IF;
     out := vqc._evaluate_all(target,
                              jsonb_build_array(jsonb_build_object('type', expectation_type, 'kwargs', kwargs)),

@@ -257,6 +257,7 @@ BEGIN
                                 CASE WHEN with_analyze THEN ', ANALYZE, TIMING OFF, SUMMARY OFF' ELSE '' END,
                                 vqc._scan_sql(t, planned.items, names))
         USING planned.kwargs_all;
+    RETURN QUERY SELECT vqc._explain_notes(planned.plans);     -- checks that may read again
 END
 $$;
 COMMENT ON FUNCTION vqc.explain(text, boolean) IS

@@ -95,6 +95,7 @@ DECLARE
     inputs  record := vqc._suite_inputs(s, t);
     ev      jsonb;
 BEGIN
+    PERFORM vqc._check_suite_other_tables(s, t, inputs.expectations);     -- ge_types.sql
     ev := vqc._evaluate_all(t, vqc._resolve_expectation_parameters(inputs.expectations, suite_parameters),
                             inputs.key_columns, 20, '"BASIC"', false, inputs.profile_columns);
     RETURN ev || jsonb_build_object('suite_id', s.suite_id, 'started', started,

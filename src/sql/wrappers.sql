@@ -236,3 +236,93 @@ RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_kl_divergence_to_be_less_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'threshold', threshold, 'internal_weight_holdout', internal_weight_holdout, 'tail_weight_holdout', tail_weight_holdout)), result_format) $$;
 COMMENT ON FUNCTION vqc.expect_column_kl_divergence_to_be_less_than IS 'KL(observed || expected partition) is at most threshold.';
+
+CREATE FUNCTION vqc.expect_column_values_to_match_like_pattern(target regclass, "column" text, like_pattern text, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_match_like_pattern', jsonb_strip_nulls(jsonb_build_object('column', "column", 'like_pattern', like_pattern, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_match_like_pattern IS 'Values match the SQL LIKE pattern.';
+
+CREATE FUNCTION vqc.expect_column_values_to_not_match_like_pattern(target regclass, "column" text, like_pattern text, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_not_match_like_pattern', jsonb_strip_nulls(jsonb_build_object('column', "column", 'like_pattern', like_pattern, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_not_match_like_pattern IS 'Values do not match the SQL LIKE pattern.';
+
+CREATE FUNCTION vqc.expect_column_values_to_match_like_pattern_list(target regclass, "column" text, like_pattern_list text[], match_on text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_match_like_pattern_list', jsonb_strip_nulls(jsonb_build_object('column', "column", 'like_pattern_list', like_pattern_list, 'match_on', match_on, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_match_like_pattern_list IS 'Values match any (or all) of the SQL LIKE patterns.';
+
+CREATE FUNCTION vqc.expect_column_values_to_not_match_like_pattern_list(target regclass, "column" text, like_pattern_list text[], mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_not_match_like_pattern_list', jsonb_strip_nulls(jsonb_build_object('column', "column", 'like_pattern_list', like_pattern_list, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_not_match_like_pattern_list IS 'Values match none of the SQL LIKE patterns.';
+
+CREATE FUNCTION vqc.expect_column_pair_values_a_to_be_greater_than_b(target regclass, column_a text, column_b text, or_equal boolean DEFAULT NULL, ignore_row_if text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_pair_values_a_to_be_greater_than_b', jsonb_strip_nulls(jsonb_build_object('column_A', column_a, 'column_B', column_b, 'or_equal', or_equal, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_pair_values_a_to_be_greater_than_b IS 'column_A is greater than (or equal to) column_B in each row.';
+
+CREATE FUNCTION vqc.expect_column_pair_values_to_be_equal(target regclass, column_a text, column_b text, ignore_row_if text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_pair_values_to_be_equal', jsonb_strip_nulls(jsonb_build_object('column_A', column_a, 'column_B', column_b, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_pair_values_to_be_equal IS 'column_A equals column_B in each row.';
+
+CREATE FUNCTION vqc.expect_column_pair_values_to_be_in_set(target regclass, column_a text, column_b text, value_pairs_set jsonb, ignore_row_if text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_pair_values_to_be_in_set', jsonb_strip_nulls(jsonb_build_object('column_A', column_a, 'column_B', column_b, 'value_pairs_set', value_pairs_set, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_pair_values_to_be_in_set IS 'Each row''s (column_A, column_B) is one of value_pairs_set.';
+
+CREATE FUNCTION vqc.expect_compound_columns_to_be_unique(target regclass, column_list text[], ignore_row_if text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_compound_columns_to_be_unique', jsonb_strip_nulls(jsonb_build_object('column_list', column_list, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_compound_columns_to_be_unique IS 'Each combination of the columns'' values occurs once.';
+
+CREATE FUNCTION vqc.expect_multicolumn_sum_to_equal(target regclass, column_list text[], sum_total numeric, ignore_row_if text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_multicolumn_sum_to_equal', jsonb_strip_nulls(jsonb_build_object('column_list', column_list, 'sum_total', sum_total, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_multicolumn_sum_to_equal IS 'The columns sum to sum_total in each row.';
+
+CREATE FUNCTION vqc.expect_select_column_values_to_be_unique_within_record(target regclass, column_list text[], ignore_row_if text DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_select_column_values_to_be_unique_within_record', jsonb_strip_nulls(jsonb_build_object('column_list', column_list, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_select_column_values_to_be_unique_within_record IS 'The columns'' values differ within each row.';
+
+CREATE FUNCTION vqc.expect_column_value_z_scores_to_be_less_than(target regclass, "column" text, threshold float8, double_sided boolean DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_value_z_scores_to_be_less_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'threshold', threshold, 'double_sided', double_sided, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_value_z_scores_to_be_less_than IS 'Each value''s z-score is below threshold.';
+
+CREATE FUNCTION vqc.expect_column_values_to_be_in_other_table(target regclass, "column" text, other_table regclass, other_column text, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_be_in_other_table', jsonb_strip_nulls(jsonb_build_object('column', "column", 'other_table', other_table::text, 'other_column', other_column, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_in_other_table IS 'Every value occurs in other_table.other_column.';
+
+CREATE FUNCTION vqc.expect_table_row_count_to_equal_other_table(target regclass, other_table_name regclass, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_table_row_count_to_equal_other_table', jsonb_strip_nulls(jsonb_build_object('other_table_name', other_table_name::text)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_table_row_count_to_equal_other_table IS 'The table has as many rows as other_table_name.';
+
+CREATE FUNCTION vqc.expect_table_row_count_to_be_within_other_table_by(target regclass, other_table_name regclass, tolerance float8, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_table_row_count_to_be_within_other_table_by', jsonb_strip_nulls(jsonb_build_object('other_table_name', other_table_name::text, 'tolerance', tolerance)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_table_row_count_to_be_within_other_table_by IS 'The row count is within a relative tolerance of other_table_name''s.';
+
+CREATE FUNCTION vqc.unexpected_rows_expectation(target regclass, unexpected_rows_query text, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'unexpected_rows_expectation', jsonb_strip_nulls(jsonb_build_object('unexpected_rows_query', unexpected_rows_query)), result_format) $$;
+COMMENT ON FUNCTION vqc.unexpected_rows_expectation IS 'The query ({batch} stands for the table) returns no rows.';

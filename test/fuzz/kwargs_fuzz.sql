@@ -38,12 +38,36 @@ CREATE TABLE kwfuzz.cols (c text);
 INSERT INTO kwfuzz.cols SELECT attname FROM pg_attribute WHERE attrelid = 'kwfuzz.t'::regclass AND attnum > 0;
 INSERT INTO kwfuzz.cols VALUES ('nope'), (''), ('ID'), ('i; DROP TABLE kwfuzz.t');
 
+-- values of the kwargs of several columns, patterns, pairs, other tables and queries
+CREATE TABLE kwfuzz.typed (k text, v jsonb);
+INSERT INTO kwfuzz.typed VALUES
+  ('ignore_row_if', '"both_values_are_missing"'), ('ignore_row_if', '"either_value_is_missing"'),
+  ('ignore_row_if', '"neither"'), ('ignore_row_if', '"all_values_are_missing"'),
+  ('ignore_row_if', '"any_value_is_missing"'), ('ignore_row_if', '"never"'), ('ignore_row_if', '"sometimes"'),
+  ('like_pattern', '"x%"'), ('like_pattern', '"%1_"'), ('like_pattern', '"\\\\"'), ('like_pattern', '"ab\\"'),
+  ('like_pattern', '"%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%x"'), ('like_pattern', '"_"'),
+  ('like_pattern_list', '["x%", "%3"]'), ('like_pattern_list', '["\\"]'), ('like_pattern_list', '[1, "x"]'),
+  ('value_pairs_set', '[[1, 1], [2, 2000006]]'), ('value_pairs_set', '[["x1", 1], [null, null]]'),
+  ('value_pairs_set', '[[1, 2, 3]]'), ('value_pairs_set', '[[[1], 2]]'), ('value_pairs_set', '[1, 2]'),
+  ('other_table', '"t"'), ('other_table', '"kwfuzz.t"'), ('other_table', '"pool"'), ('other_table', '"pg_class"'),
+  ('other_table', '"nope.t"'), ('other_table', '"a.b.c"'), ('other_table', '"\"t\""'), ('other_table', '"t; SELECT 1"'),
+  ('threshold', '3'), ('threshold', '-0.5'), ('threshold', '0'), ('sum_total', '6'), ('sum_total', '-1e308'),
+  ('tolerance', '0.1'), ('tolerance', '-1'), ('tolerance', '1e308'),
+  ('unexpected_rows_query', '"SELECT * FROM {batch} WHERE i > 3"'), ('unexpected_rows_query', '"SELECT 1 WHERE false"'),
+  ('unexpected_rows_query', '"{batch}"'), ('unexpected_rows_query', '"SELECT 1; DROP TABLE kwfuzz.t"'),
+  ('unexpected_rows_query', '"DELETE FROM {batch} RETURNING *"');
+INSERT INTO kwfuzz.typed SELECT 'other_table_name', v FROM kwfuzz.typed WHERE k = 'other_table';
+
 CREATE FUNCTION kwfuzz.pick(tbl text) RETURNS jsonb LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     out jsonb;
 BEGIN
     IF tbl = 'cols' THEN
         SELECT to_jsonb(c) INTO out FROM kwfuzz.cols ORDER BY random() LIMIT 1;
+    ELSIF tbl = 'column_list' THEN
+        SELECT jsonb_agg(c) INTO out FROM (SELECT c FROM kwfuzz.cols ORDER BY random() LIMIT 1 + (random() * 3)::int) x;
+    ELSIF EXISTS (SELECT 1 FROM kwfuzz.typed WHERE k = tbl) THEN
+        SELECT v INTO out FROM kwfuzz.typed WHERE k = tbl ORDER BY random() LIMIT 1;
     ELSE
         SELECT v INTO out FROM kwfuzz.pool ORDER BY random() LIMIT 1;
     END IF;
@@ -66,7 +90,9 @@ BEGIN
         FOREACH k IN ARRAY cat.required_kwargs || cat.optional_kwargs || vqc._common_kwargs() LOOP
             CONTINUE WHEN random() < CASE WHEN k = ANY (cat.required_kwargs) THEN 0.1 ELSE 0.6 END;
             kwargs := kwargs || jsonb_build_object(k,
-                CASE WHEN k IN ('column', 'column_A', 'column_B') AND random() < 0.8 THEN kwfuzz.pick('cols')
+                CASE WHEN k IN ('column', 'column_A', 'column_B', 'other_column') AND random() < 0.8 THEN kwfuzz.pick('cols')
+                     WHEN k = 'column_list' AND random() < 0.8 THEN kwfuzz.pick('column_list')
+                     WHEN random() < 0.7 AND k IN (SELECT typed.k FROM kwfuzz.typed) THEN kwfuzz.pick(k)
                      ELSE kwfuzz.pick('pool') END);
         END LOOP;
     END IF;

@@ -1,0 +1,58 @@
+-- The sample suite of suite_bench.sql against the same suite plus one check
+-- of the kinds issue #11 names: a column pair, a compound uniqueness (the
+-- hash screen) and a LIKE pattern (target: still one scan, at most 1.3 x
+-- the sample suite's time); and alone, a z-score and a referential check
+-- joined to the scan.  Run by test/bench/run.sh on the
+-- people table.
+\set ON_ERROR_STOP on
+\o /dev/null
+\i test/bench/bench_timer.sql
+TRUNCATE bench.timing;
+
+CREATE TABLE IF NOT EXISTS bench.users AS SELECT g AS user_id FROM generate_series(1, 49000) g;
+SELECT vqc.drop_suite(name) FROM vqc.suite WHERE name IN ('ge_sample', 'ge_plus', 'ge_z', 'ge_ref');
+SELECT vqc.create_suite(s, 'people', key_columns => '{record_id}') FROM unnest(ARRAY['ge_sample', 'ge_plus']) s;
+SELECT vqc.add_expectation(s, e.t, e.k::jsonb)
+  FROM unnest(ARRAY['ge_sample', 'ge_plus']) s,
+       (VALUES (1, 'expect_column_values_to_be_unique', '{"column": "record_id"}'),
+               (2, 'expect_column_values_to_not_be_null', '{"column": "transaction_amount"}'),
+               (3, 'expect_column_values_to_be_between', '{"column": "age", "min_value": 0, "max_value": 120}'),
+               (4, 'expect_column_values_to_be_between', '{"column": "score", "min_value": 0, "max_value": 100}'),
+               (5, 'expect_column_values_to_match_regex', '{"column": "date_of_birth", "regex": "^\\d{4}-\\d{2}-\\d{2}$"}'),
+               (6, 'expect_column_values_to_match_regex', '{"column": "email", "regex": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"}'),
+               (7, 'expect_column_values_to_be_in_set', '{"column": "gender", "value_set": ["Male", "Female", "Other"]}'),
+               (8, 'expect_column_mean_to_be_between', '{"column": "income", "min_value": 35000, "max_value": 45000}'),
+               (9, 'expect_column_median_to_be_between', '{"column": "income", "min_value": 30000, "max_value": 40000}'),
+               (10, 'expect_column_stdev_to_be_between', '{"column": "income", "min_value": 15000, "max_value": 30000}')) e(o, t, k)
+ ORDER BY s, e.o;
+SELECT vqc.add_expectation('ge_plus', e.t, e.k::jsonb)
+  FROM (VALUES (1, 'expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "record_id", "column_B": "user_id", "or_equal": true, "mostly": 0.9}'),
+               (2, 'expect_compound_columns_to_be_unique', '{"column_list": ["user_id", "record_id"]}'),
+               (3, 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@%.%"}')) e(o, t, k)
+ ORDER BY e.o;
+SELECT vqc.create_suite('ge_z', 'people', key_columns => '{record_id}');
+SELECT vqc.add_expectation('ge_z', 'expect_column_value_z_scores_to_be_less_than', '{"column": "income", "threshold": 30}');
+SELECT vqc.create_suite('ge_ref', 'people', key_columns => '{record_id}');
+SELECT vqc.add_expectation('ge_ref', 'expect_column_values_to_be_in_other_table',
+                           '{"column": "user_id", "other_table": "bench.users", "other_column": "user_id"}');
+
+-- warm the cache
+SELECT count(*) FROM people;
+
+SELECT bench.time('count(*)', ARRAY['SELECT count(*) FROM people']);
+SELECT bench.time('sample suite (10 checks)', ARRAY['SELECT count(*) FROM vqc.run(''ge_sample'')']);
+SELECT bench.time('sample suite + pair, compound unique, LIKE (13)', ARRAY['SELECT count(*) FROM vqc.run(''ge_plus'')']);
+SELECT bench.time('z-scores (mean, stdev, min, max in the scan)', ARRAY['SELECT count(*) FROM vqc.run(''ge_z'')']);
+SELECT bench.time('values in other table (joined to the scan)', ARRAY['SELECT count(*) FROM vqc.run(''ge_ref'')']);
+\o
+
+\echo
+\echo 'Median of 3 runs each, measured in this one session:'
+SELECT label, round(median_ms::numeric, 1) AS median_ms, round(best_ms::numeric, 1) AS best_ms FROM bench.timing ORDER BY median_ms;
+SELECT round((bench.ms('sample suite + pair, compound unique, LIKE (13)') / bench.ms('sample suite (10 checks)'))::numeric, 2)
+           AS "with the 3 new checks / sample suite (target <= 1.3)";
+SELECT suite_name, scans AS "scans per run", rows_scanned
+  FROM (SELECT DISTINCT ON (suite_name) suite_name, scans, rows_scanned FROM vqc_report.run
+         WHERE suite_name IN ('ge_sample', 'ge_plus', 'ge_z', 'ge_ref') ORDER BY suite_name, run_id DESC) r
+ ORDER BY suite_name;
+SELECT "position", expectation_type, status, unexpected_count FROM vqc.run('ge_plus') WHERE "position" > 10;
