@@ -390,3 +390,318 @@ CREATE AGGREGATE vqc.fbeta_score(y_true "any", y_pred "any", beta float8, averag
     COMBINEFUNC = vqc.confusion_combinefn,
     PARALLEL = SAFE
 );
+
+-- ---------------------------------------------------------------------
+-- scores.sql: vqc.score_state and the score and probability metrics
+-- ---------------------------------------------------------------------
+-- From binary labels (y_true boolean, or an integer with at most two
+-- values) and scores (y_score float8): ROC AUC and average precision,
+-- exact with ties as scikit-learn, from the scores collected up to
+-- vqc.exact_memory_limit (past it they raise an error rather than guess);
+-- log loss and the Brier score from sums, calibration curves and expected
+-- calibration error from bins (bounded memory); the confusion state at a
+-- threshold.  Rows with a NULL label or score are skipped and counted
+-- (vqc.score_skipped); a NaN score is an error.  Text form: hex of the
+-- binary form.
+
+CREATE TYPE vqc.score_state;
+
+CREATE FUNCTION vqc.score_state_in(cstring)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_state_out(vqc.score_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'vqc_score_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_state_recv(internal)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_state_send(vqc.score_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'vqc_score_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE vqc.score_state (
+    INPUT = vqc.score_state_in,
+    OUTPUT = vqc.score_state_out,
+    RECEIVE = vqc.score_state_recv,
+    SEND = vqc.score_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+COMMENT ON TYPE vqc.score_state IS
+    'Binary labels with their scores (exact up to vqc.exact_memory_limit), loss sums or calibration bins; mergeable (vqc.merge, vqc.merge_agg).';
+
+-- Transition functions: not strict (NULL rows are counted as skipped);
+-- STABLE, as growing a state of scores reads vqc.exact_memory_limit.
+
+CREATE FUNCTION vqc.score_transfn(vqc.score_state, int8, float8)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_transfn'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_sums_transfn(vqc.score_state, int8, float8)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_sums_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_bins_transfn(vqc.score_state, int8, float8)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_bins_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_bins_transfn(vqc.score_state, int8, float8, int4)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_bins_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_transfn(vqc.score_state, boolean, float8)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_transfn'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_sums_transfn(vqc.score_state, boolean, float8)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_sums_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_bins_transfn(vqc.score_state, boolean, float8)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_bins_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_bins_transfn(vqc.score_state, boolean, float8, int4)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_bins_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_combinefn(vqc.score_state, vqc.score_state)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_combinefn'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.merge(a vqc.score_state, b vqc.score_state)
+RETURNS vqc.score_state
+AS 'MODULE_PATHNAME', 'vqc_score_merge'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.merge_agg(vqc.score_state) (
+    SFUNC = vqc.score_combinefn,
+    STYPE = vqc.score_state,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+-- Accessors.  The metrics are NULL for a NULL state; ROC AUC and log loss
+-- also when one class is missing (scikit-learn raises), average precision
+-- and the Brier score without rows.
+CREATE FUNCTION vqc.score_count(state vqc.score_state)
+RETURNS int8
+AS 'MODULE_PATHNAME', 'vqc_score_count'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_skipped(state vqc.score_state)
+RETURNS int8
+AS 'MODULE_PATHNAME', 'vqc_score_skipped'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.score_overflowed(state vqc.score_state)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'vqc_score_overflowed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.roc_auc_score(state vqc.score_state)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_score_roc_auc'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.average_precision_score(state vqc.score_state)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_score_average_precision'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.log_loss(state vqc.score_state)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_score_log_loss'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.brier_score_loss(state vqc.score_state)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_score_brier'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- not strict: NULL n_bins is the state's own (bins) or 5 (scores)
+CREATE FUNCTION vqc.calibration_curve(state vqc.score_state, n_bins int4 DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'vqc_score_calibration_curve'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION vqc.calibration_error(state vqc.score_state, n_bins int4 DEFAULT NULL)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_score_calibration_error'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- the calibration aggregates' final functions (n_bins from the state)
+CREATE FUNCTION vqc.calibration_curve_final(vqc.score_state)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'vqc_score_calibration_curve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.calibration_error_final(vqc.score_state)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'vqc_score_calibration_error'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc.confusion_at_threshold(state vqc.score_state, threshold float8)
+RETURNS vqc.confusion_state
+AS 'MODULE_PATHNAME', 'vqc_score_confusion_at'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+
+CREATE AGGREGATE vqc.score_agg(y_true int8, y_score float8) (
+    SFUNC = vqc.score_transfn,
+    STYPE = vqc.score_state,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.roc_auc_score(y_true int8, y_score float8) (
+    SFUNC = vqc.score_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.roc_auc_score,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.average_precision_score(y_true int8, y_score float8) (
+    SFUNC = vqc.score_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.average_precision_score,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.log_loss(y_true int8, y_pred float8) (
+    SFUNC = vqc.score_sums_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.log_loss,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.brier_score_loss(y_true int8, y_prob float8) (
+    SFUNC = vqc.score_sums_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.brier_score_loss,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_curve(y_true int8, y_prob float8) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_curve_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_curve(y_true int8, y_prob float8, n_bins int4) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_curve_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_error(y_true int8, y_prob float8) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_error_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_error(y_true int8, y_prob float8, n_bins int4) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_error_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.score_agg(y_true boolean, y_score float8) (
+    SFUNC = vqc.score_transfn,
+    STYPE = vqc.score_state,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.roc_auc_score(y_true boolean, y_score float8) (
+    SFUNC = vqc.score_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.roc_auc_score,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.average_precision_score(y_true boolean, y_score float8) (
+    SFUNC = vqc.score_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.average_precision_score,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.log_loss(y_true boolean, y_pred float8) (
+    SFUNC = vqc.score_sums_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.log_loss,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.brier_score_loss(y_true boolean, y_prob float8) (
+    SFUNC = vqc.score_sums_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.brier_score_loss,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_curve(y_true boolean, y_prob float8) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_curve_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_curve(y_true boolean, y_prob float8, n_bins int4) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_curve_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_error(y_true boolean, y_prob float8) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_error_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE vqc.calibration_error(y_true boolean, y_prob float8, n_bins int4) (
+    SFUNC = vqc.score_bins_transfn,
+    STYPE = vqc.score_state,
+    FINALFUNC = vqc.calibration_error_final,
+    COMBINEFUNC = vqc.score_combinefn,
+    PARALLEL = SAFE
+);
