@@ -440,26 +440,29 @@ score_parse(ScoreData *d, const char *data, Size len, int errcode, MemoryContext
 				}
 			break;
 		case SC_MODE_BINS:
-			for (s = 0; s < d->nlabels; s++)
 			{
-				int64		seen = 0;
+				int64		seen[2] = {0, 0};
 
 				for (int32 b = 0; b < nbins; b++)
-				{
-					int64		c = vqc_read_i64(&r);
-					double		sum = read_float8(&r);
+					for (s = 0; s < d->nlabels; s++)
+					{
+						int64		c = vqc_read_i64(&r);
+						double		sum = read_float8(&r);
 
-					if (c < 0 || !(sum >= 0) || sum > (double) c * 1.000001 + 1e-9)
-						vqc_bad_state(&r, "A bin's count or sum is out of range.");
-					d->bin_n[b * 2 + s] = c;
-					d->bin_sum[b * 2 + s] = sum;
-					if (pg_add_s64_overflow(seen, c, &seen))
-						vqc_bad_state(&r, "A bin's count is out of range.");
+						if (c < 0 || !(sum >= 0) || sum > (double) c * 1.000001 + 1e-9)
+							vqc_bad_state(&r, "A bin's count or sum is out of range.");
+						d->bin_n[b * 2 + s] = c;
+						d->bin_sum[b * 2 + s] = sum;
+						if (pg_add_s64_overflow(seen[s], c, &seen[s]))
+							vqc_bad_state(&r, "A bin's count is out of range.");
+					}
+				for (s = 0; s < d->nlabels; s++)
+				{
+					if (seen[s] != d->n[s])
+						vqc_bad_state(&r, "The bins' counts do not add up to the label's rows.");
 				}
-				if (seen != d->n[s])
-					vqc_bad_state(&r, "The bins' counts do not add up to the label's rows.");
+				break;
 			}
-			break;
 		default:
 			if (flags & SC_OVERFLOW)
 				break;
