@@ -20,8 +20,8 @@
  * header, exactly its binary form:
  *	  magic "VQCC", version (uint16), flags (uint16: kind, options present),
  *	  skipped (int8), nlabels (int4), per label: length (uint32) and bytes,
- *	  ncells (int4), per cell: true class (int4), predicted class (int4),
- *	  count (int8), then when the options flag is set: average, zero
+ *	  ncells (int4), per cell in (true, predicted) order: true class
+ *	  (int4), predicted class (int4), count (int8), then when the options flag is set: average, zero
  *	  division, weights, has pos_label (uint8 each), beta (float8 bits),
  *	  and pos_label's length (uint32) and bytes when it has one.
  * The text form is the hex of the binary form.  Every input is validated.
@@ -276,11 +276,22 @@ conf_bind_kind(ConfData *d, int kind)
  * ---------------------------------------------------------------------
  */
 
+static int
+cmp_cell(const void *a, const void *b)
+{
+	uint64		x = ((const ConfCell *) a)->key;
+	uint64		y = ((const ConfCell *) b)->key;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 static void
 conf_serialize(StringInfo buf, const ConfData *d)
 {
 	int32		i;
 	uint32		c;
+	ConfCell   *cells;
+	int32		n;
 
 	vqc_write_header(buf, VQC_MAGIC_CONFUSION, d->flags);
 	pq_sendint64(buf, (uint64) d->skipped);
@@ -290,15 +301,23 @@ conf_serialize(StringInfo buf, const ConfData *d)
 		pq_sendint32(buf, d->labels[i].len);
 		pq_sendbytes(buf, d->labels[i].bytes, d->labels[i].len);
 	}
-	pq_sendint32(buf, (uint32) d->ncells);
+	/* cells in (true, predicted) order: one binary form per state */
+	cells = palloc(Max(d->ncells, 1) * sizeof(ConfCell));
+	n = 0;
 	for (c = 0; c <= d->cmask; c++)
 	{
-		if (d->cells[c].key == EMPTY_CELL)
-			continue;
-		pq_sendint32(buf, (uint32) (d->cells[c].key >> 32));
-		pq_sendint32(buf, (uint32) d->cells[c].key);
-		pq_sendint64(buf, (uint64) d->cells[c].count);
+		if (d->cells[c].key != EMPTY_CELL)
+			cells[n++] = d->cells[c];
 	}
+	qsort(cells, n, sizeof(ConfCell), cmp_cell);
+	pq_sendint32(buf, (uint32) n);
+	for (i = 0; i < n; i++)
+	{
+		pq_sendint32(buf, (uint32) (cells[i].key >> 32));
+		pq_sendint32(buf, (uint32) cells[i].key);
+		pq_sendint64(buf, (uint64) cells[i].count);
+	}
+	pfree(cells);
 	if (d->flags & CONF_HAS_OPTS)
 	{
 		uint64		bits;
@@ -347,6 +366,8 @@ conf_parse(ConfData *d, const char *data, Size len, int errcode,
 	int64		total = 0;
 	int32		i;
 	int			kind;
+	uint64		key;
+	uint64		prev = 0;
 
 	vqc_reader_init(&r, data, len, errcode, CONF_TYPNAME);
 	flags = vqc_read_header(&r, VQC_MAGIC_CONFUSION);
@@ -397,10 +418,11 @@ conf_parse(ConfData *d, const char *data, Size len, int errcode,
 			vqc_bad_state(&r, "A cell's count is not positive.");
 		if (pg_add_s64_overflow(total, count, &total))
 			vqc_bad_state(&r, "The cells' counts add up past the largest count.");
-		if (!conf_cell_add(d, t, p, 0, false))
-			(void) conf_cell_add(d, t, p, count, true);
-		else
-			vqc_bad_state(&r, "A cell appears twice.");
+		key = ((uint64) (uint32) t << 32) | (uint32) p;
+		if (i > 0 && key <= prev)
+			vqc_bad_state(&r, "The cells are not in (true, predicted) order, or a cell appears twice.");
+		prev = key;
+		(void) conf_cell_add(d, t, p, count, true);
 	}
 	if (flags & CONF_HAS_OPTS)
 	{
