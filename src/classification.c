@@ -536,14 +536,15 @@ conf_transition_arg(FunctionCallInfo fcinfo, int argno)
 	MemoryContext objcxt;
 	ConfExpanded *e;
 
+	/* the aggregate's own object: only an aggregate ever holds it read-write */
+	if (likely(!PG_ARGISNULL(argno)) &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(argno))) &&
+		(e = conf_as_expanded(PG_GETARG_DATUM(argno))) != NULL)
+		return e;
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("vqc's transition and combine functions must be called by an aggregate")));
-	if (!PG_ARGISNULL(argno) &&
-		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(argno))) &&
-		(e = conf_as_expanded(PG_GETARG_DATUM(argno))) != NULL)
-		return e;
 
 	objcxt = vqc_metric_states_context(aggcontext);
 	e = MemoryContextAllocZero(objcxt, sizeof(ConfExpanded));
@@ -729,24 +730,21 @@ float_key(float8 x)
 	return float8out_internal(x);
 }
 
-/* The class of the label in argument argno (1 or 2), added when new. */
-static int32
-conf_value_class(ConfData *d, ConfTypes *ct, FunctionCallInfo fcinfo, int argno)
+static inline uint32
+cache_slot(Datum v)
 {
-	Datum		v = PG_GETARG_DATUM(argno);
-	Oid			typ = ct->typ[argno - 1];
+	return (uint32) (((uint64) v * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - CONF_CACHE_BITS));
+}
+
+/* The class of label v of type typ by its key, added when new; cached. */
+static pg_noinline int32
+conf_value_class_slow(ConfData *d, ConfTypes *ct, Datum v, Oid typ, int argno)
+{
 	char		buf[MAXINT8LEN + 1];
 	const char *key;
 	uint32		len;
-	uint32		slot = 0;
 	int32		cls;
 
-	if (ct->cacheable)
-	{
-		slot = (uint32) (((uint64) v * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - CONF_CACHE_BITS));
-		if (d->cidx[slot] >= 0 && d->ckey[slot] == v)
-			return d->cidx[slot];
-	}
 	switch (typ)
 	{
 		case INT2OID:
@@ -804,10 +802,26 @@ conf_value_class(ConfData *d, ConfTypes *ct, FunctionCallInfo fcinfo, int argno)
 	cls = conf_label_index(d, key, len, true);
 	if (ct->cacheable)
 	{
-		d->ckey[slot] = v;
-		d->cidx[slot] = cls;
+		d->ckey[cache_slot(v)] = v;
+		d->cidx[cache_slot(v)] = cls;
 	}
 	return cls;
+}
+
+/* The class of the label in argument argno (1 or 2), added when new. */
+static inline int32
+conf_value_class(ConfData *d, ConfTypes *ct, FunctionCallInfo fcinfo, int argno)
+{
+	Datum		v = PG_GETARG_DATUM(argno);
+
+	if (likely(ct->cacheable))
+	{
+		uint32		slot = cache_slot(v);
+
+		if (d->cidx[slot] >= 0 && d->ckey[slot] == v)
+			return d->cidx[slot];
+	}
+	return conf_value_class_slow(d, ct, v, ct->typ[argno - 1], argno);
 }
 
 /* ---------------------------------------------------------------------
@@ -816,7 +830,7 @@ conf_value_class(ConfData *d, ConfTypes *ct, FunctionCallInfo fcinfo, int argno)
  */
 
 /* Counts one row (arguments 1 and 2 of fcinfo) into e. */
-static void
+static inline void
 conf_add_row(ConfExpanded *e, FunctionCallInfo fcinfo)
 {
 	ConfData   *d = &e->d;
@@ -834,7 +848,16 @@ conf_add_row(ConfExpanded *e, FunctionCallInfo fcinfo)
 		conf_bind_kind(d, ct->kind);
 	t = conf_value_class(d, ct, fcinfo, 1);
 	p = conf_value_class(d, ct, fcinfo, 2);
-	conf_cell_add(d, t, p, 1, true);
+	/* an existing cell at its home slot (the usual case), else the full path */
+	{
+		uint64		key = ((uint64) (uint32) t << 32) | (uint32) p;
+		ConfCell   *c = &d->cells[cell_hash(key) & d->cmask];
+
+		if (likely(c->key == key && c->count < PG_INT64_MAX))
+			c->count++;
+		else
+			conf_cell_add(d, t, p, 1, true);
+	}
 }
 
 PG_FUNCTION_INFO_V1(vqc_confusion_transfn);
