@@ -23,7 +23,10 @@
  * the labels (int8 each), the rows per label (int8 each), then by mode:
  * sums: 4 float8 per label; bins: nbins (int4), per bin and label a count
  * (int8) and a sum (float8); values (not overflowed): per label its rows'
- * order keys (uint64 each).  Text form: the hex of the binary form.
+ * order keys (uint64 each), ascending when the sorted flag is set.  A state
+ * is sorted when it is written (by a parallel worker, say), so that the
+ * sorting is shared and merging sorted states is linear.  Text form: the
+ * hex of the binary form.
  *
  *-------------------------------------------------------------------------
  */
@@ -56,7 +59,8 @@
 #define SC_MODE_VALUES		0x0000
 #define SC_MODE_SUMS		0x0008
 #define SC_MODE_BINS		0x0010
-#define SC_ALL_FLAGS		0x001F
+#define SC_SORTED			0x0020	/* values mode: each label's scores ascending */
+#define SC_ALL_FLAGS		0x003F
 
 #define SC_MAX_BINS			100000
 #define SC_DEFAULT_BINS		5
@@ -72,7 +76,6 @@ typedef struct ScoreData
 {
 	MemoryContext cxt;
 	uint16		flags;
-	bool		sorted;			/* values sorted (not stored) */
 	int64		skipped;
 	int32		nlabels;
 	int64		label[2];
@@ -120,6 +123,11 @@ order_key(float8 x)
 	memcpy(&bits, &x, sizeof(bits));
 	return (bits & (UINT64CONST(1) << 63)) ? ~bits : bits | (UINT64CONST(1) << 63);
 }
+
+/* the keys of -Infinity and Infinity, and the key -0 would have */
+#define KEY_MIN				UINT64CONST(0x000FFFFFFFFFFFFF)
+#define KEY_MAX				UINT64CONST(0xFFF0000000000000)
+#define KEY_NEG_ZERO		UINT64CONST(0x7FFFFFFFFFFFFFFF)
 
 static inline float8
 key_value(uint64 key)
@@ -281,6 +289,7 @@ score_add(ScoreData *d, int64 y, float8 p)
 				d->flags |= SC_OUTSIDE;
 			if (!(d->flags & SC_OVERFLOW) && score_reserve(d, s, d->n[s] + 1))
 				d->vals[s][d->n[s]] = order_key(p);
+			d->flags &= ~SC_SORTED;
 			break;
 		case SC_MODE_SUMS:
 			{
@@ -368,9 +377,18 @@ score_serialize(StringInfo buf, const ScoreData *d)
 				break;
 			for (s = 0; s < d->nlabels; s++)
 			{
+				uint64	   *out;
+
 				enlargeStringInfo(buf, d->n[s] * sizeof(uint64));
+				out = (uint64 *) (buf->data + buf->len);
 				for (i = 0; i < d->n[s]; i++)
-					pq_sendint64(buf, d->vals[s][i]);
+				{
+					uint64		k = pg_hton64(d->vals[s][i]);
+
+					memcpy(out + i, &k, sizeof(k));
+				}
+				buf->len += d->n[s] * sizeof(uint64);
+				buf->data[buf->len] = '\0';
 			}
 			break;
 	}
@@ -389,7 +407,7 @@ score_parse(ScoreData *d, const char *data, Size len, int errcode, MemoryContext
 	flags = vqc_read_header(&r, VQC_MAGIC_SCORE);
 	if ((flags & ~SC_ALL_FLAGS) || (flags & SC_MODE_MASK) == SC_MODE_MASK)
 		vqc_bad_state(&r, "The state has unknown flag bits set.");
-	if ((flags & SC_MODE_MASK) != SC_MODE_VALUES && (flags & (SC_OVERFLOW | SC_OUTSIDE)))
+	if ((flags & SC_MODE_MASK) != SC_MODE_VALUES && (flags & (SC_OVERFLOW | SC_OUTSIDE | SC_SORTED)))
 		vqc_bad_state(&r, "Only a state of scores can overflow or hold scores outside [0, 1].");
 	memset(d, 0, sizeof(*d));
 	d->skipped = vqc_read_i64(&r);
@@ -470,15 +488,23 @@ score_parse(ScoreData *d, const char *data, Size len, int errcode, MemoryContext
 				vqc_bad_state(&r, "The state is truncated: it claims more scores than it holds.");
 			for (s = 0; s < d->nlabels; s++)
 			{
+				const char *in = vqc_read_bytes(&r, d->n[s] * sizeof(uint64));
+				uint64		prev = 0;
+
 				d->vals[s] = MemoryContextAlloc(cxt, Max(d->n[s], 1) * sizeof(uint64));
 				d->cap[s] = Max(d->n[s], 1);
 				for (int64 i = 0; i < d->n[s]; i++)
 				{
-					uint64		k = vqc_read_u64(&r);
-					float8		x = key_value(k);
+					uint64		k;
 
-					if (isnan(x) || order_key(x) != k)
+					memcpy(&k, in + i * sizeof(uint64), sizeof(k));
+					k = pg_ntoh64(k);
+					/* the keys of numbers: -Infinity to Infinity, not -0 */
+					if (k < KEY_MIN || k > KEY_MAX || k == KEY_NEG_ZERO)
 						vqc_bad_state(&r, "A stored score is not the key of a number.");
+					if ((flags & SC_SORTED) && k < prev)
+						vqc_bad_state(&r, "The scores of a sorted state are not in order.");
+					prev = k;
 					d->vals[s][i] = k;
 				}
 			}
@@ -492,28 +518,50 @@ score_parse(ScoreData *d, const char *data, Size len, int errcode, MemoryContext
  * ---------------------------------------------------------------------
  */
 
+/* the size of the binary form score_serialize writes */
+static Size
+score_serialized_size(const ScoreData *d)
+{
+	Size		sz = 8 + 8 + 4 + 16 * d->nlabels;
+
+	switch (score_mode(d))
+	{
+		case SC_MODE_SUMS:
+			return sz + S_NSUMS * 8 * d->nlabels;
+		case SC_MODE_BINS:
+			return sz + 4 + (Size) d->nbins * d->nlabels * 16;
+		default:
+			if (d->flags & SC_OVERFLOW)
+				return sz;
+			return sz + (Size) (d->n[0] + d->n[1]) * sizeof(uint64);
+	}
+}
+
 static Size
 score_eo_flat_size(ExpandedObjectHeader *eohptr)
 {
 	ScoreExpanded *e = (ScoreExpanded *) eohptr;
-	StringInfoData buf;
-	Size		sz;
 
-	initStringInfo(&buf);
-	score_serialize(&buf, &e->d);
-	sz = VARHDRSZ + buf.len;
-	pfree(buf.data);
-	return sz;
+	return VARHDRSZ + score_serialized_size(&e->d);
 }
 
+static void score_sort(ScoreData *d);
+
+/*
+ * Flattening writes the scores sorted: a parallel worker's state is sorted
+ * by that worker, and the leader merges sorted states in linear time.
+ */
 static void
 score_eo_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	ScoreExpanded *e = (ScoreExpanded *) eohptr;
 	StringInfoData buf;
 
+	if (has_values(&e->d))
+		score_sort(&e->d);
 	initStringInfo(&buf);
 	score_serialize(&buf, &e->d);
+	Assert(VARHDRSZ + buf.len == allocated_size);
 	memcpy((char *) result + VARHDRSZ, buf.data, buf.len);
 	SET_VARSIZE(result, allocated_size);
 	pfree(buf.data);
@@ -535,6 +583,14 @@ score_as_expanded(Datum d)
 			return (ScoreExpanded *) eoh;
 	}
 	return NULL;
+}
+
+static ScoreData *
+score_as_expanded_data(Datum d)
+{
+	ScoreExpanded *e = score_as_expanded(d);
+
+	return e ? &e->d : NULL;
 }
 
 /* A state argument, unpacked: the aggregate's own, or a private copy. */
@@ -590,12 +646,22 @@ score_transition_arg(FunctionCallInfo fcinfo, int argno, uint16 mode, int32 nbin
 		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(v)) &&
 			(e = score_as_expanded(v)) != NULL)
 			return e;
-		src = score_get_arg(fcinfo, argno);
-		e = score_expanded_new(fcinfo, score_mode(src), src->nbins);
-		initStringInfo(&buf);
-		score_serialize(&buf, src);
-		score_parse(&e->d, buf.data, buf.len, ERRCODE_INVALID_BINARY_REPRESENTATION,
-					e->d.cxt);
+		e = score_expanded_new(fcinfo, SC_MODE_VALUES, 0);
+		if ((src = score_as_expanded_data(v)) != NULL)
+		{
+			/* another aggregate's read-only object */
+			initStringInfo(&buf);
+			score_serialize(&buf, src);
+			score_parse(&e->d, buf.data, buf.len, ERRCODE_INVALID_BINARY_REPRESENTATION,
+						e->d.cxt);
+		}
+		else
+		{
+			struct varlena *flat = PG_DETOAST_DATUM_PACKED(v);
+
+			score_parse(&e->d, VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat),
+						ERRCODE_INVALID_BINARY_REPRESENTATION, e->d.cxt);
+		}
 		return e;
 	}
 	return score_expanded_new(fcinfo, mode, nbins);
@@ -678,10 +744,31 @@ vqc_score_bins_transfn(PG_FUNCTION_ARGS)
 }
 
 /* Adds r to l (same mode; a label's rows go to l's slot of that label). */
+/*
+ * a[0..na) and b[0..nb) ascending into a[0..na + nb) (a has the room), from
+ * the back so that nothing is overwritten before it is read
+ */
+static void
+merge_sorted(uint64 *a, int64 na, const uint64 *b, int64 nb)
+{
+	int64		i = na - 1;
+	int64		j = nb - 1;
+	int64		k = na + nb - 1;
+
+	while (j >= 0)
+	{
+		if (i >= 0 && a[i] > b[j])
+			a[k--] = a[i--];
+		else
+			a[k--] = b[j--];
+	}
+}
+
 static void
 score_merge(ScoreData *l, const ScoreData *r)
 {
 	int			s;
+	bool		both_sorted;
 
 	if (score_mode(l) != score_mode(r) ||
 		(score_mode(l) == SC_MODE_BINS && l->nbins != r->nbins))
@@ -694,7 +781,10 @@ score_merge(ScoreData *l, const ScoreData *r)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("state count out of range")));
+	both_sorted = (l->flags & SC_SORTED) && (r->flags & SC_SORTED);
 	l->flags |= r->flags & (SC_OUTSIDE | SC_OVERFLOW);
+	if (!both_sorted)
+		l->flags &= ~SC_SORTED;
 	if (l->flags & SC_OVERFLOW)
 		score_overflow(l);
 	for (s = 0; s < r->nlabels; s++)
@@ -722,8 +812,10 @@ score_merge(ScoreData *l, const ScoreData *r)
 			default:
 				if (!(l->flags & SC_OVERFLOW) && score_reserve(l, ls, n))
 				{
-					memcpy(l->vals[ls] + l->n[ls], r->vals[s], r->n[s] * sizeof(uint64));
-					l->sorted = false;
+					if (both_sorted)
+						merge_sorted(l->vals[ls], l->n[ls], r->vals[s], r->n[s]);
+					else
+						memcpy(l->vals[ls] + l->n[ls], r->vals[s], r->n[s] * sizeof(uint64));
 				}
 				break;
 		}
@@ -908,11 +1000,11 @@ score_sort(ScoreData *d)
 {
 	int			s;
 
-	if (d->sorted)
+	if (d->flags & SC_SORTED)
 		return;
 	for (s = 0; s < d->nlabels; s++)
 		radix_sort(d->vals[s], d->n[s]);
-	d->sorted = true;
+	d->flags |= SC_SORTED;
 }
 
 /* ---------------------------------------------------------------------
