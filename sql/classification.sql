@@ -196,11 +196,12 @@ RESET vqc.exact_memory_limit;
 
 -- 12. Corrupt score states: 22P02.  Labels 0 and 1 with one score each.
 -- Bytes: magic 0, version 4, flags 6, skipped 8, nlabels 16, labels 20
--- and 28, rows 36 and 44, scores 52 and 60 (as order keys), 68 bytes.
+-- and 28, rows 36 and 44, scores 52 and 60 (as vqc.value_key gives them:
+-- 0 and 0.25), 68 bytes.
 SELECT vqc.score_agg(x, x / 4.0)::text AS sok FROM (VALUES (0), (1)) v(x) \gset
 SELECT :'sok' AS sok, length(:'sok') / 2 AS bytes, vqc.roc_auc_score(:'sok'::vqc.score_state) AS auc;
-SELECT pg_temp.try_in(pg_temp.put(:'sok', 52, 'fff8000000000000'), 'vqc.score_state') AS nan_key,
-       pg_temp.try_in(pg_temp.put(:'sok', 52, '7fffffffffffffff'), 'vqc.score_state') AS negative_zero_key,
+SELECT pg_temp.try_in(pg_temp.put(:'sok', 52, '7ff8000000000000'), 'vqc.score_state') AS nan_key,
+       pg_temp.try_in(pg_temp.put(:'sok', 52, 'ffffffffffffffff'), 'vqc.score_state') AS negative_zero_key,
        pg_temp.try_in(pg_temp.put(:'sok', 16, '00000003'), 'vqc.score_state') AS three_labels,
        pg_temp.try_in(pg_temp.put(:'sok', 28, '0000000000000000'), 'vqc.score_state') AS same_label,
        pg_temp.try_in(pg_temp.put(:'sok', 36, '0000000000000002'), 'vqc.score_state') AS more_rows_than_scores,
@@ -209,6 +210,11 @@ SELECT pg_temp.try_in(pg_temp.put(:'sok', 52, 'fff8000000000000'), 'vqc.score_st
        pg_temp.try_in(pg_temp.put(:'sok', 6, '0018'), 'vqc.score_state') AS mode,
        pg_temp.try_in(pg_temp.put(:'sok', 6, '0008'), 'vqc.score_state') AS sums_need_sums,
        pg_temp.try_in(pg_temp.put(pg_temp.put(:'sok', 6, '0002'), 28, '0000000000000002'), 'vqc.score_state') AS boolean_label_2;
+-- a sorted state (flag 0x20) must be in order: one label, scores at 36, 44
+SELECT vqc.score_agg(0, x / 4.0)::text AS two FROM (VALUES (2), (1)) v(x) \gset
+SELECT :'two' AS sorted_state,
+       pg_temp.try_in(pg_temp.put(pg_temp.put(:'two', 36, '3fe0000000000000'), 44, '3fd0000000000000'), 'vqc.score_state') AS out_of_order,
+       pg_temp.try_in(pg_temp.put(pg_temp.put(pg_temp.put(:'two', 6, '0000'), 36, '3fe0000000000000'), 44, '3fd0000000000000'), 'vqc.score_state') AS unsorted_ok;
 -- states of loss sums and of calibration bins, through aggregates of the
 -- user's over vqc's transition functions
 CREATE AGGREGATE pg_temp.sums(int8, float8) (SFUNC = vqc.score_sums_transfn, STYPE = vqc.score_state);

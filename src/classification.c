@@ -47,6 +47,7 @@
 
 #include "classification.h"
 #include "classification_internal.h"
+#include "metric_state.h"
 #include "state_io.h"
 
 /* ---------------------------------------------------------------------
@@ -55,20 +56,6 @@
  */
 
 #define EMPTY_CELL			PG_UINT64_MAX
-
-MemoryContext
-vqc_metric_states_context(MemoryContext aggcontext)
-{
-	MemoryContext c;
-
-	for (c = aggcontext->firstchild; c != NULL; c = c->nextchild)
-	{
-		if (strcmp(c->name, "vqc metric states") == 0)
-			return c;
-	}
-	return AllocSetContextCreate(aggcontext, "vqc metric states",
-								 ALLOCSET_DEFAULT_SIZES);
-}
 
 static void
 conf_alloc_slots(ConfData *d, uint32 nslots)
@@ -569,14 +556,10 @@ Datum
 conf_flat_datum(const ConfData *d)
 {
 	StringInfoData buf;
-	struct varlena *v;
 
 	initStringInfo(&buf);
 	conf_serialize(&buf, d);
-	v = palloc(VARHDRSZ + buf.len);
-	SET_VARSIZE(v, VARHDRSZ + buf.len);
-	memcpy(VARDATA(v), buf.data, buf.len);
-	return PointerGetDatum(v);
+	return metric_flat_datum(&buf);
 }
 
 /* ---------------------------------------------------------------------
@@ -589,47 +572,51 @@ PG_FUNCTION_INFO_V1(vqc_confusion_state_out);
 PG_FUNCTION_INFO_V1(vqc_confusion_state_recv);
 PG_FUNCTION_INFO_V1(vqc_confusion_state_send);
 
+static void
+conf_validate(const char *data, Size len, int errcode)
+{
+	ConfData	d;
+
+	conf_parse(&d, data, len, errcode, CurrentMemoryContext);
+}
+
+static bool
+conf_serialize_expanded(Datum d, StringInfo buf)
+{
+	ConfExpanded *e = conf_as_expanded(d);
+
+	if (e == NULL)
+		return false;
+	conf_serialize(buf, &e->d);
+	return true;
+}
+
+static const MetricStateType conf_type = {
+	CONF_TYPNAME, conf_validate, conf_serialize_expanded
+};
+
 Datum
 vqc_confusion_state_in(PG_FUNCTION_ARGS)
 {
-	Size		len;
-	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, CONF_TYPNAME);
-	ConfData	d;
-
-	conf_parse(&d, bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION, CurrentMemoryContext);
-	PG_RETURN_DATUM(conf_flat_datum(&d));
+	return metric_state_in(fcinfo, &conf_type);
 }
 
 Datum
 vqc_confusion_state_out(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	conf_serialize(&buf, conf_get_arg(fcinfo, 0));
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, CONF_TYPNAME));
+	return metric_state_out(fcinfo, &conf_type);
 }
 
 Datum
 vqc_confusion_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	ConfData	d;
-
-	conf_parse(&d, buf->data + buf->cursor, buf->len - buf->cursor,
-			   ERRCODE_INVALID_BINARY_REPRESENTATION, CurrentMemoryContext);
-	buf->cursor = buf->len;
-	PG_RETURN_DATUM(conf_flat_datum(&d));
+	return metric_state_recv(fcinfo, &conf_type);
 }
 
 Datum
 vqc_confusion_state_send(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	conf_serialize(&buf, conf_get_arg(fcinfo, 0));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return metric_state_send(fcinfo, &conf_type);
 }
 
 /* ---------------------------------------------------------------------

@@ -22,12 +22,6 @@
 #define CONF_KIND_TEXT			4	/* any other type: its text form */
 
 /*
- * The one child of an aggregate context that holds the expanded metric
- * states of all its groups (as state_io.c does for Vec8 states).
- */
-extern MemoryContext vqc_metric_states_context(MemoryContext aggcontext);
-
-/*
  * A binary confusion state: labels neg < pos (canonical text keys of the
  * given kind), counts of (true, predicted) pairs, and rows skipped.
  */

@@ -23,7 +23,8 @@
  * the labels (int8 each), the rows per label (int8 each), then by mode:
  * sums: 4 float8 per label; bins: nbins (int4), per bin and label a count
  * (int8) and a sum (float8); values (not overflowed): per label its rows'
- * order keys (uint64 each), ascending when the sorted flag is set.  A state
+ * keys (int8 each, as vqc.value_key gives them: bigint order is the scores'
+ * order), ascending when the sorted flag is set.  A state
  * is sorted when it is written (by a parallel worker, say), so that the
  * sorting is shared and merging sorted states is linear.  Text form: the
  * hex of the binary form.
@@ -47,6 +48,7 @@
 #include "utils/memutils.h"
 
 #include "classification.h"
+#include "metric_state.h"
 #include "state_io.h"
 
 #define TYPNAME "vqc.score_state"
@@ -85,7 +87,7 @@ typedef struct ScoreData
 	int64	   *bin_n;			/* [bin * 2 + label] */
 	double	   *bin_sum;
 	int64		cap[2];
-	uint64	   *vals[2];		/* n[s] order keys each, in values mode */
+	int64	   *vals[2];		/* n[s] keys each (vqc.value_key), in values mode */
 } ScoreData;
 
 typedef struct ScoreExpanded
@@ -112,31 +114,40 @@ has_values(const ScoreData *d)
  * ---------------------------------------------------------------------
  */
 
-/* an unsigned key in float8 order (-0 as +0; no NaN comes here) */
-static inline uint64
-order_key(float8 x)
+#define SIGN_BIT			(UINT64CONST(1) << 63)
+
+/*
+ * A score's key, as vqc.value_key: bigint order is float8 order (-0 as +0;
+ * no NaN comes here).
+ */
+static inline int64
+score_key(float8 x)
 {
 	uint64		bits;
 
 	if (x == 0)
 		x = 0;
 	memcpy(&bits, &x, sizeof(bits));
-	return (bits & (UINT64CONST(1) << 63)) ? ~bits : bits | (UINT64CONST(1) << 63);
+	return (int64) ((bits & SIGN_BIT) ? ~bits ^ SIGN_BIT : bits);
 }
 
-/* the keys of -Infinity and Infinity, and the key -0 would have */
-#define KEY_MIN				UINT64CONST(0x000FFFFFFFFFFFFF)
-#define KEY_MAX				UINT64CONST(0xFFF0000000000000)
-#define KEY_NEG_ZERO		UINT64CONST(0x7FFFFFFFFFFFFFFF)
-
 static inline float8
-key_value(uint64 key)
+key_value(int64 key)
 {
-	uint64		bits = (key & (UINT64CONST(1) << 63)) ? key & ~(UINT64CONST(1) << 63) : ~key;
+	uint64		k = (uint64) key;
+	uint64		bits = (k & SIGN_BIT) ? ~(k ^ SIGN_BIT) : k;
 	float8		x;
 
 	memcpy(&x, &bits, sizeof(x));
 	return x;
+}
+
+/* the keys of a number: from -Infinity's to Infinity's, not -0's (-1) */
+static inline bool
+key_is_number(int64 key)
+{
+	return key >= score_key(-get_float8_infinity()) &&
+		key <= score_key(get_float8_infinity()) && key != -1;
 }
 
 /* ---------------------------------------------------------------------
@@ -221,9 +232,9 @@ score_reserve(ScoreData *d, int s, int64 need)
 	}
 	cap = vqc_grow_capacity(d->cap[s], need, maxw - other);
 	if (d->vals[s] == NULL)
-		d->vals[s] = MemoryContextAlloc(d->cxt, cap * sizeof(uint64));
+		d->vals[s] = MemoryContextAlloc(d->cxt, cap * sizeof(int64));
 	else
-		d->vals[s] = repalloc(d->vals[s], cap * sizeof(uint64));
+		d->vals[s] = repalloc(d->vals[s], cap * sizeof(int64));
 	d->cap[s] = cap;
 	return true;
 }
@@ -288,7 +299,7 @@ score_add(ScoreData *d, int64 y, float8 p)
 			if (p < 0 || p > 1)
 				d->flags |= SC_OUTSIDE;
 			if (!(d->flags & SC_OVERFLOW) && score_reserve(d, s, d->n[s] + 1))
-				d->vals[s][d->n[s]] = order_key(p);
+				d->vals[s][d->n[s]] = score_key(p);
 			d->flags &= ~SC_SORTED;
 			break;
 		case SC_MODE_SUMS:
@@ -383,7 +394,7 @@ score_serialize(StringInfo buf, const ScoreData *d)
 				out = (uint64 *) (buf->data + buf->len);
 				for (i = 0; i < d->n[s]; i++)
 				{
-					uint64		k = pg_hton64(d->vals[s][i]);
+					uint64		k = pg_hton64((uint64) d->vals[s][i]);
 
 					memcpy(out + i, &k, sizeof(k));
 				}
@@ -489,9 +500,9 @@ score_parse(ScoreData *d, const char *data, Size len, int errcode, MemoryContext
 			for (s = 0; s < d->nlabels; s++)
 			{
 				const char *in = vqc_read_bytes(&r, d->n[s] * sizeof(uint64));
-				uint64		prev = 0;
+				int64		prev = PG_INT64_MIN;
 
-				d->vals[s] = MemoryContextAlloc(cxt, Max(d->n[s], 1) * sizeof(uint64));
+				d->vals[s] = MemoryContextAlloc(cxt, Max(d->n[s], 1) * sizeof(int64));
 				d->cap[s] = Max(d->n[s], 1);
 				for (int64 i = 0; i < d->n[s]; i++)
 				{
@@ -499,13 +510,12 @@ score_parse(ScoreData *d, const char *data, Size len, int errcode, MemoryContext
 
 					memcpy(&k, in + i * sizeof(uint64), sizeof(k));
 					k = pg_ntoh64(k);
-					/* the keys of numbers: -Infinity to Infinity, not -0 */
-					if (k < KEY_MIN || k > KEY_MAX || k == KEY_NEG_ZERO)
+					if (!key_is_number((int64) k))
 						vqc_bad_state(&r, "A stored score is not the key of a number.");
-					if ((flags & SC_SORTED) && k < prev)
+					if ((flags & SC_SORTED) && (int64) k < prev)
 						vqc_bad_state(&r, "The scores of a sorted state are not in order.");
-					prev = k;
-					d->vals[s][i] = k;
+					prev = (int64) k;
+					d->vals[s][i] = (int64) k;
 				}
 			}
 			break;
@@ -749,7 +759,7 @@ vqc_score_bins_transfn(PG_FUNCTION_ARGS)
  * the back so that nothing is overwritten before it is read
  */
 static void
-merge_sorted(uint64 *a, int64 na, const uint64 *b, int64 nb)
+merge_sorted(int64 *a, int64 na, const int64 *b, int64 nb)
 {
 	int64		i = na - 1;
 	int64		j = nb - 1;
@@ -815,7 +825,7 @@ score_merge(ScoreData *l, const ScoreData *r)
 					if (both_sorted)
 						merge_sorted(l->vals[ls], l->n[ls], r->vals[s], r->n[s]);
 					else
-						memcpy(l->vals[ls] + l->n[ls], r->vals[s], r->n[s] * sizeof(uint64));
+						memcpy(l->vals[ls] + l->n[ls], r->vals[s], r->n[s] * sizeof(int64));
 				}
 				break;
 		}
@@ -836,14 +846,10 @@ static Datum
 score_flat_datum(const ScoreData *d)
 {
 	StringInfoData buf;
-	struct varlena *v;
 
 	initStringInfo(&buf);
 	score_serialize(&buf, d);
-	v = palloc(VARHDRSZ + buf.len);
-	SET_VARSIZE(v, VARHDRSZ + buf.len);
-	memcpy(VARDATA(v), buf.data, buf.len);
-	return PointerGetDatum(v);
+	return metric_flat_datum(&buf);
 }
 
 /* vqc.merge(a, b) of score states; reads vqc.exact_memory_limit */
@@ -876,124 +882,57 @@ PG_FUNCTION_INFO_V1(vqc_score_state_out);
 PG_FUNCTION_INFO_V1(vqc_score_state_recv);
 PG_FUNCTION_INFO_V1(vqc_score_state_send);
 
+static void
+score_validate(const char *data, Size len, int errcode)
+{
+	ScoreData	d;
+
+	score_parse(&d, data, len, errcode, CurrentMemoryContext);
+}
+
+static bool
+score_serialize_expanded(Datum d, StringInfo buf)
+{
+	ScoreData  *e = score_as_expanded_data(d);
+
+	if (e == NULL)
+		return false;
+	score_serialize(buf, e);
+	return true;
+}
+
+static const MetricStateType score_type = {
+	TYPNAME, score_validate, score_serialize_expanded
+};
+
 Datum
 vqc_score_state_in(PG_FUNCTION_ARGS)
 {
-	Size		len;
-	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, TYPNAME);
-	ScoreData	d;
-
-	score_parse(&d, bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION, CurrentMemoryContext);
-	PG_RETURN_DATUM(score_flat_datum(&d));
+	return metric_state_in(fcinfo, &score_type);
 }
 
 Datum
 vqc_score_state_out(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	score_serialize(&buf, score_get_arg(fcinfo, 0));
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+	return metric_state_out(fcinfo, &score_type);
 }
 
 Datum
 vqc_score_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	ScoreData	d;
-
-	score_parse(&d, buf->data + buf->cursor, buf->len - buf->cursor,
-				ERRCODE_INVALID_BINARY_REPRESENTATION, CurrentMemoryContext);
-	buf->cursor = buf->len;
-	PG_RETURN_DATUM(score_flat_datum(&d));
+	return metric_state_recv(fcinfo, &score_type);
 }
 
 Datum
 vqc_score_state_send(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	score_serialize(&buf, score_get_arg(fcinfo, 0));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return metric_state_send(fcinfo, &score_type);
 }
 
 /* ---------------------------------------------------------------------
  * Sorting the scores
  * ---------------------------------------------------------------------
  */
-
-#define RADIX_BITS		11
-#define RADIX_SIZE		(1 << RADIX_BITS)
-#define RADIX_PASSES	6
-
-/* LSD radix sort of n keys, skipping the digits all keys share */
-static void
-radix_sort(uint64 *a, int64 n)
-{
-	int64	   *count;
-	uint64	   *tmp;
-	uint64	   *src = a;
-	uint64	   *dst;
-	int			p;
-	int64		i;
-
-	if (n < 64)
-	{
-		for (i = 1; i < n; i++)
-		{
-			uint64		v = a[i];
-			int64		j;
-
-			for (j = i - 1; j >= 0 && a[j] > v; j--)
-				a[j + 1] = a[j];
-			a[j + 1] = v;
-		}
-		return;
-	}
-	count = palloc0(sizeof(int64) * RADIX_PASSES * RADIX_SIZE);
-	tmp = palloc(n * sizeof(uint64));
-	dst = tmp;
-	for (i = 0; i < n; i++)
-	{
-		uint64		k = a[i];
-
-		for (p = 0; p < RADIX_PASSES; p++)
-			count[p * RADIX_SIZE + ((k >> (p * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
-	}
-	for (p = 0; p < RADIX_PASSES; p++)
-	{
-		int64	   *c = count + p * RADIX_SIZE;
-		int			shift = p * RADIX_BITS;
-		int64		sum = 0;
-		uint64	   *t;
-
-		if (c[(src[0] >> shift) & (RADIX_SIZE - 1)] == n)
-			continue;
-		for (i = 0; i < RADIX_SIZE; i++)
-		{
-			int64		k = c[i];
-
-			c[i] = sum;
-			sum += k;
-		}
-		for (i = 0; i < n; i++)
-		{
-			uint64		k = src[i];
-
-			dst[c[(k >> shift) & (RADIX_SIZE - 1)]++] = k;
-		}
-		t = src;
-		src = dst;
-		dst = t;
-		CHECK_FOR_INTERRUPTS();
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(uint64));
-	pfree(tmp);
-	pfree(count);
-}
 
 static void
 score_sort(ScoreData *d)
@@ -1003,7 +942,20 @@ score_sort(ScoreData *d)
 	if (d->flags & SC_SORTED)
 		return;
 	for (s = 0; s < d->nlabels; s++)
-		radix_sort(d->vals[s], d->n[s]);
+	{
+		MemoryContext old;
+		uint64	   *sorted;
+
+		if (d->n[s] < 2)
+			continue;
+		/* hash_set.c's radix sort, its result where the state lives */
+		old = MemoryContextSwitchTo(d->cxt);
+		sorted = vqc_sorted_words((const uint64 *) d->vals[s], d->n[s]);
+		MemoryContextSwitchTo(old);
+		pfree(d->vals[s]);
+		d->vals[s] = (int64 *) sorted;
+		d->cap[s] = d->n[s];
+	}
 	d->flags |= SC_SORTED;
 }
 
@@ -1064,7 +1016,7 @@ need_values(const ScoreData *d, const char *metric)
 				 errdetail("The state counted " INT64_FORMAT " scores but had to drop them.",
 						   d->n[0] + d->n[1]),
 				 errhint("Raise vqc.exact_memory_limit (or work_mem, when it is -1) to at least %lld kB.",
-						 (long long) ((d->n[0] + d->n[1]) * sizeof(uint64) / 1024 + 1))));
+						 (long long) ((d->n[0] + d->n[1]) * sizeof(int64) / 1024 + 1))));
 }
 
 static void
@@ -1085,8 +1037,8 @@ static double
 roc_auc(ScoreData *d)
 {
 	int			ps = greater_slot(d);
-	const uint64 *P = d->vals[ps];
-	const uint64 *N = d->vals[1 - ps];
+	const int64 *P;
+	const int64 *N;
 	int64		np = d->n[ps];
 	int64		nn = d->n[1 - ps];
 	int64		i = 0;
@@ -1094,9 +1046,11 @@ roc_auc(ScoreData *d)
 	uint64		twice_u = 0;
 
 	score_sort(d);
+	P = d->vals[ps];
+	N = d->vals[1 - ps];
 	while (i < np)
 	{
-		uint64		k = P[i];
+		int64		k = P[i];
 		int64		cp = 0;
 		int64		eq = 0;
 
@@ -1122,8 +1076,8 @@ roc_auc(ScoreData *d)
 static double
 average_precision(ScoreData *d, int pos)
 {
-	const uint64 *P;
-	const uint64 *N;
+	const int64 *P;
+	const int64 *N;
 	int64		np;
 	int64		nn;
 	int64		i;
@@ -1144,7 +1098,7 @@ average_precision(ScoreData *d, int pos)
 	j = nn - 1;
 	while (i >= 0 || j >= 0)
 	{
-		uint64		k = i < 0 ? N[j] : (j < 0 ? P[i] : Max(P[i], N[j]));
+		int64		k = i < 0 ? N[j] : (j < 0 ? P[i] : Max(P[i], N[j]));
 		double		recall;
 
 		while (i >= 0 && P[i] == k)
@@ -1483,7 +1437,7 @@ vqc_score_confusion_at(PG_FUNCTION_ARGS)
 	int64		pos;
 	int64		above[2] = {0, 0};
 	int			ps;
-	uint64		tk;
+	int64		tk;
 
 	if (isnan(thr))
 		ereport(ERROR,
@@ -1515,7 +1469,7 @@ vqc_score_confusion_at(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot tell the second class of a single-class y_true"),
 				 errdetail("With one label, it must be 0, 1 or -1 (or a boolean).")));
-	tk = order_key(thr);
+	tk = score_key(thr);
 	for (int s = 0; s < d->nlabels; s++)
 		for (int64 i = 0; i < d->n[s]; i++)
 			above[s] += d->vals[s][i] >= tk;
