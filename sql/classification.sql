@@ -193,6 +193,24 @@ SELECT vqc.score_overflowed(vqc.score_agg(x % 2, x)) AS overflowed, vqc.score_co
        round(vqc.log_loss(x % 2, x / 1000.0)::numeric, 6) AS log_loss_has_no_limit
 FROM generate_series(1, 1000) x;
 RESET vqc.exact_memory_limit;
+-- past the limit, exact by passes (no sort of the table): the same values
+CREATE TABLE scored AS
+SELECT (g % 3 = 0)::int AS y, round((g % 97) / 97.0, 2)::float8 AS s, g % 3 = 0 AS b FROM generate_series(1, 3000) g;
+INSERT INTO scored SELECT 1, 0.5, true FROM generate_series(1, 400);   -- one value, more than the limit holds
+SELECT vqc.roc_auc_score(y, s) = vqc.roc_auc_score_by_passes('scored', 'y', 's') AS auc_same_within_limit FROM scored;
+SET vqc.exact_memory_limit = '1kB';
+SELECT round(vqc.roc_auc_score_by_passes('scored', 'y', 's')::numeric, 12) AS auc_by_passes,
+       round(vqc.average_precision_score_by_passes('scored', 'y', 's')::numeric, 12) AS ap_by_passes,
+       round(vqc.roc_auc_score_by_passes('scored', 'b', 's')::numeric, 12) AS auc_boolean,
+       (vqc._score_by_passes('scored', 'y', 's', 'roc_auc')).passes > 5 AS several_passes;
+RESET vqc.exact_memory_limit;
+SELECT round(vqc.roc_auc_score(y, s)::numeric, 12) AS auc, round(vqc.average_precision_score(y, s)::numeric, 12) AS ap FROM scored;
+SELECT pg_temp.try($$SELECT vqc.roc_auc_score_by_passes('scored', 'nope', 's')$$) AS no_column,
+       pg_temp.try($$SELECT vqc.roc_auc_score_by_passes('scored', 's', 'y')$$) AS score_as_label;
+UPDATE scored SET y = 2 WHERE s = 0.5;
+SELECT pg_temp.try($$SELECT vqc.roc_auc_score_by_passes('scored', 'y', 's')$$) AS three_classes;
+UPDATE scored SET y = 1, s = 'NaN' WHERE y = 2;
+SELECT pg_temp.try($$SELECT vqc.average_precision_score_by_passes('scored', 'y', 's')$$) AS nan_score;
 
 -- 12. Corrupt score states: 22P02.  Labels 0 and 1 with one score each.
 -- Bytes: magic 0, version 4, flags 6, skipped 8, nlabels 16, labels 20

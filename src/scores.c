@@ -1015,7 +1015,8 @@ need_values(const ScoreData *d, const char *metric)
 				 errmsg("the scores exceed vqc.exact_memory_limit, so %s cannot be exact", metric),
 				 errdetail("The state counted " INT64_FORMAT " scores but had to drop them.",
 						   d->n[0] + d->n[1]),
-				 errhint("Raise vqc.exact_memory_limit (or work_mem, when it is -1) to at least %lld kB.",
+				 errhint("Raise vqc.exact_memory_limit (or work_mem, when it is -1) to at least %lld kB, "
+						 "or use vqc.roc_auc_score_by_passes / vqc.average_precision_score_by_passes on the table.",
 						 (long long) ((d->n[0] + d->n[1]) * sizeof(int64) / 1024 + 1))));
 }
 
@@ -1274,6 +1275,8 @@ PG_FUNCTION_INFO_V1(vqc_score_calibration_curve);
 PG_FUNCTION_INFO_V1(vqc_score_calibration_error);
 PG_FUNCTION_INFO_V1(vqc_score_confusion_at);
 PG_FUNCTION_INFO_V1(vqc_score_count);
+PG_FUNCTION_INFO_V1(vqc_score_pairs);
+PG_FUNCTION_INFO_V1(vqc_score_ap_part);
 PG_FUNCTION_INFO_V1(vqc_score_skipped);
 PG_FUNCTION_INFO_V1(vqc_score_overflowed);
 
@@ -1485,6 +1488,120 @@ vqc_score_confusion_at(PG_FUNCTION_ARGS)
 											 label_key(d, neg), label_key(d, pos),
 											 nn - fp, fp, np - tp, tp, d->skipped));
 	}
+}
+
+/* the slot of label y, or -1 */
+static int
+slot_of(const ScoreData *d, int64 y)
+{
+	for (int s = 0; s < d->nlabels; s++)
+	{
+		if (d->label[s] == y)
+			return s;
+	}
+	return -1;
+}
+
+/*
+ * vqc._score_pairs(state, pos bigint) returns bigint: twice the number of
+ * (positive, negative) pairs of the state's rows in which the positive
+ * scores higher, plus the tied pairs: the part of 2 U (Mann-Whitney) within
+ * one key range of vqc.roc_auc_score_by_passes.
+ */
+Datum
+vqc_score_pairs(PG_FUNCTION_ARGS)
+{
+	ScoreData  *d = score_get_arg(fcinfo, 0);
+	int			ps = slot_of(d, PG_GETARG_INT64(1));
+	int64		i = 0;
+	int64		j = 0;
+	uint64		twice_u = 0;
+	const int64 *P;
+	const int64 *N;
+	int64		np;
+	int64		nn;
+
+	need_values(d, "roc_auc_score_by_passes");
+	if (ps < 0 || d->nlabels < 2)
+		PG_RETURN_INT64(0);
+	score_sort(d);
+	P = d->vals[ps];
+	N = d->vals[1 - ps];
+	np = d->n[ps];
+	nn = d->n[1 - ps];
+	while (i < np)
+	{
+		int64		k = P[i];
+		int64		cp = 0;
+		int64		eq = 0;
+
+		while (i < np && P[i] == k)
+		{
+			i++;
+			cp++;
+		}
+		while (j < nn && N[j] < k)
+			j++;
+		while (j + eq < nn && N[j + eq] == k)
+			eq++;
+		twice_u += (uint64) cp * (uint64) (2 * j + eq);
+	}
+	if (twice_u > (uint64) PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pair count out of range")));
+	PG_RETURN_INT64((int64) twice_u);
+}
+
+/*
+ * vqc._score_ap_part(state, pos, tp_above, fp_above, npos) returns float8:
+ * the state's part of average precision when tp_above positive and
+ * fp_above negative rows score above all of its rows and npos rows are
+ * positive in all (vqc.average_precision_score_by_passes).
+ */
+Datum
+vqc_score_ap_part(PG_FUNCTION_ARGS)
+{
+	ScoreData  *d = score_get_arg(fcinfo, 0);
+	int			ps = slot_of(d, PG_GETARG_INT64(1));
+	int64		tp = PG_GETARG_INT64(2);
+	int64		fp = PG_GETARG_INT64(3);
+	int64		npos = PG_GETARG_INT64(4);
+	int			ns;
+	const int64 *P;
+	const int64 *N;
+	int64		i;
+	int64		j;
+	double		ap = 0;
+
+	need_values(d, "average_precision_score_by_passes");
+	if (npos <= 0 || ps < 0)
+		PG_RETURN_FLOAT8(0);
+	score_sort(d);
+	ns = d->nlabels == 2 ? 1 - ps : -1;
+	P = d->vals[ps];
+	N = ns >= 0 ? d->vals[ns] : NULL;
+	i = d->n[ps] - 1;
+	j = ns >= 0 ? d->n[ns] - 1 : -1;
+	while (i >= 0 || j >= 0)
+	{
+		int64		k = i < 0 ? N[j] : (j < 0 ? P[i] : Max(P[i], N[j]));
+		int64		gained = 0;
+
+		while (i >= 0 && P[i] == k)
+		{
+			gained++;
+			i--;
+		}
+		while (j >= 0 && N[j] == k)
+		{
+			fp++;
+			j--;
+		}
+		tp += gained;
+		ap += ((double) gained / npos) * ((double) tp / (tp + fp));
+	}
+	PG_RETURN_FLOAT8(ap);
 }
 
 Datum

@@ -14,7 +14,8 @@ and supports exactly.  Where scikit-learn raises (ROC AUC or log loss of one
 class) vqc returns NULL, and an empty group gives NULL everywhere.  Merge =
 whole: every case is also computed from states built per part (8 parts) and
 merged (vqc.merge_agg), and from a parallel plan (partial states combined), and
-must agree with the whole within the same tolerance.  Prints one summary line
+must agree with the whole within the same tolerance; ROC AUC and average precision
+past the memory limit (vqc.*_by_passes under a 1 kB limit) agree with scikit-learn too.  Prints one summary line
 per metric family and exits non-zero on any mismatch.
 """
 import json
@@ -393,6 +394,22 @@ def main():
         merged = f"(SELECT vqc.merge_agg(s) AS s FROM (SELECT part, vqc.score_agg(y, s) AS s FROM {where} GROUP BY part) x) m"
         queries.append(json_query(merged_items, merged))
         jobs.append(("scores (8 parts merged)", name, ref, compare_scores))
+
+    # past the memory limit: the functions by passes, over a view of each case
+    # with two classes, under a limit of 128 scores
+    views = []
+    for cid, (name, ty, y, s) in enumerate(scases):
+        ref = score_reference(y, s)
+        if ref is None or ref["roc_auc"] is None:
+            continue
+        views.append(f"CREATE VIEW sc_case_{cid} AS SELECT y, s FROM sc_{ty} WHERE case_id = {cid};")
+        queries.append("SET vqc.exact_memory_limit = '1kB';\n" + json_query(
+            {"roc_auc": f"vqc.roc_auc_score_by_passes('sc_case_{cid}', 'y', 's')",
+             "average_precision": f"vqc.average_precision_score_by_passes('sc_case_{cid}', 'y', 's')"},
+            "(SELECT 1) one") + "\nRESET vqc.exact_memory_limit;")
+        jobs.append(("scores by passes (1 kB limit)", name,
+                     {"roc_auc": ref["roc_auc"], "average_precision": ref["average_precision"]}, compare_scores))
+    psql("\n".join(views), DB)
 
     rows = psql("\n".join(queries) + "\n", DB).strip().split("\n")
     if len(rows) != len(jobs):
