@@ -80,11 +80,12 @@ conf_init(ConfData *d, MemoryContext cxt)
 {
 	memset(d, 0, sizeof(*d));
 	d->cxt = cxt;
-	d->labcap = 8;
+	/* small to start: a state per group of a GROUP BY */
+	d->labcap = 4;
 	d->opts.beta = 1.0;
 	d->labels = MemoryContextAlloc(cxt, d->labcap * sizeof(ConfLabel));
-	conf_alloc_slots(d, 16);
-	conf_alloc_cells(d, 16);
+	conf_alloc_slots(d, 8);
+	conf_alloc_cells(d, 8);
 	conf_cache_reset(d);
 }
 

@@ -66,7 +66,7 @@ typedef struct ConfCell
 	int64		count;
 } ConfCell;
 
-#define CONF_CACHE_BITS			6
+#define CONF_CACHE_BITS			4
 #define CONF_CACHE_SIZE			(1 << CONF_CACHE_BITS)
 
 typedef struct ConfData
