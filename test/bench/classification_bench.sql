@@ -46,7 +46,7 @@ SELECT (sum(r) FILTER (WHERE label = 1) - n1 * (n1 + 1) / 2.0) / (n1 * (n - n1))
  GROUP BY n1, n$q$]);
 \o
 \echo
-\echo 'Classification and score metrics, median of 3 runs, measured in this session:'
+\echo 'Classification and score metrics, median of 5 runs (the rank-sum SQL: 3), measured in this session:'
 SELECT label, round(median_ms::numeric, 1) AS median_ms, round(best_ms::numeric, 1) AS best_ms FROM bench.timing ORDER BY median_ms;
 SELECT round((greatest(bench.ms('vqc.f1_score(y_true, y_pred, ''macro'')'), bench.ms('vqc.precision_score(y_true, y_pred, ''weighted'')'),
                        bench.ms('vqc.recall_score(y_true, y_pred, ''micro'')'), bench.ms('vqc.confusion_matrix(y_true, y_pred)'))
