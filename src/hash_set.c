@@ -341,9 +341,12 @@ insertion_sort_words(uint64 *a, int64 n)
 	}
 }
 
-/* a palloc'd copy of the n > 0 words at src, ascending as bigint */
-static uint64 *
-sorted_words(const uint64 *src, int64 n)
+/*
+ * A palloc'd copy of the n > 0 words at src, ascending as bigint (also the
+ * score state's sort, scores.c).
+ */
+uint64 *
+vqc_sorted_words(const uint64 *src, int64 n)
 {
 	uint64	   *out = palloc(n * sizeof(uint64));
 	uint64	   *tmp = palloc(n * sizeof(uint64));
@@ -413,7 +416,7 @@ distinct_hashes(const Vec8State *s)
 		return s->count - DENSE_NREPEATS(s);
 	if (n == 0)
 		return 0;
-	h = sorted_words(s->values, n);
+	h = vqc_sorted_words(s->values, n);
 	distinct = 1;
 	for (i = 1; i < n; i++)
 	{
@@ -483,7 +486,7 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 	if (n == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT8OID));
 
-	h = sorted_words(words, n);
+	h = vqc_sorted_words(words, n);
 	/* rows: at most one per two words of a list, one per repeat of a bitmap */
 	out = palloc(sizeof(Datum) * 2 * Max(1, Min(extra ? n : n / 2 + 1, (int64) max_hashes + 1)));
 

@@ -137,6 +137,8 @@ extern void vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic);
 extern Vec8State *vec8_parse(const char *data, Size len, uint32 magic,
 							 int errcode, const char *typname);
 extern uint64 *vec8_private_values(const Vec8State *s);
+/* hash_set.c: a palloc'd copy of n > 0 words, ascending as bigint (radix sort) */
+extern uint64 *vqc_sorted_words(const uint64 *src, int64 n);
 extern Datum vec8_type_in(FunctionCallInfo fcinfo, uint32 magic, const char *typname);
 extern Datum vec8_type_out(FunctionCallInfo fcinfo, uint32 magic, const char *typname);
 extern Datum vec8_type_recv(FunctionCallInfo fcinfo, uint32 magic, const char *typname);

@@ -75,12 +75,14 @@ BEGIN
 END $$;
 
 -- the first attempts of a run sweep every function with every INITCOND of
--- its state type and every input type (one polymorphic argument at most)
+-- its state type and every input type (one polymorphic argument at most;
+-- of the functions of labels of any type, the plain confusion transition)
 CREATE TABLE afuzz.sweep AS
 SELECT row_number() OVER (ORDER BY f.fn::text, sd.name, i.typ) AS k, f.fn, sd.name AS init, i.typ AS input
   FROM afuzz.sfunc f
   JOIN fuzzlib.seed sd ON sd.typ = f.stype
-  LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args);
+  LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args)
+                          OR f.fn = 'vqc.confusion_transfn(vqc.confusion_state, "any", "any")'::regprocedure;
 
 -- the rows of a parallel run (a table: a function scan has no parallel plan)
 CREATE TABLE afuzz.rows AS SELECT g FROM generate_series(1, 2100) g;
@@ -110,6 +112,9 @@ BEGIN
     RETURN CASE typ WHEN 'vqc.profile'::regtype THEN vqc.row_count(s::vqc.profile)
                     WHEN 'vqc.tally'::regtype THEN vqc.tally_count(s::vqc.tally)
                     WHEN 'vqc.exact_quantile_state'::regtype THEN vqc.exact_quantile_count(s::vqc.exact_quantile_state)
+                    WHEN 'vqc.confusion_state'::regtype
+                        THEN vqc.confusion_count(s::vqc.confusion_state) + vqc.confusion_skipped(s::vqc.confusion_state)
+                    WHEN 'vqc.score_state'::regtype THEN vqc.score_count(s::vqc.score_state) + vqc.score_skipped(s::vqc.score_state)
                     ELSE vqc.hash_set_count(s::vqc.hash_set_state) END;
 END $$;
 
@@ -247,8 +252,11 @@ BEGIN
     argtypes := '{}';
     argexprs := '{}';
     FOREACH a IN ARRAY f.args[1:] LOOP
-        IF a = 'anyelement'::regtype THEN
-            t := coalesce(sw.input, afuzz.pick(ARRAY(SELECT typ FROM afuzz.input)));
+        IF a = 'anyelement'::regtype OR a = '"any"'::regtype THEN
+            -- the second label of a confusion state is mostly of the first's type
+            t := CASE WHEN a = '"any"'::regtype AND cardinality(argtypes) > 0 AND random() < 0.8
+                      THEN argtypes[cardinality(argtypes)]
+                      ELSE coalesce(sw.input, afuzz.pick(ARRAY(SELECT typ FROM afuzz.input))) END;
             argtypes := argtypes || t;
             argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
                                            (SELECT expr FROM afuzz.input WHERE typ = t), t);

@@ -2,7 +2,8 @@
 -- bytes (state_fuzz.sql) rarely land.  Three kinds of attempt:
 --   * a field of a seed state (test/fuzz/include/states.psql), found by
 --     walking the format as the parsers read it (src/profile.c, kll.c,
---     frequent.c, tally.c, state_io.c), set to a boundary value: 0, 1, -1,
+--     frequent.c, tally.c, state_io.c, classification.c, scores.c), set to
+--     a boundary value: 0, 1, -1,
 --     the type's extremes, the formats' limits and one past them (64 bytes
 --     of text min/max and frequent value, 64 counters, 63 KLL levels, shift
 --     6, 1456 KLL items, 2048 exact values, 32768 text bytes, tally caps and
@@ -97,6 +98,40 @@ BEGIN
             RETURN NEXT ROW(p, 4, 'sample key length', 'int', p + 4, 1)::lfuzz.field;
             RETURN NEXT ROW(p + 4, l, 'sample key', 'text', NULL, NULL)::lfuzz.field;
             p := p + 4 + l;
+        END LOOP;
+        RETURN;
+    END IF;
+    IF typ = 'vqc.confusion_state'::regtype THEN  -- classification.c
+        RETURN NEXT ROW(8, 8, 'skipped', 'int', NULL, NULL)::lfuzz.field;
+        n := lfuzz.int_at(b, 16, 4);
+        RETURN NEXT ROW(16, 4, 'classes', 'int', 20, 5)::lfuzz.field;
+        p := 20;
+        FOR i IN 1 .. least(n, 40) LOOP
+            EXIT WHEN p + 4 > length(b);
+            l := lfuzz.int_at(b, p, 4);
+            RETURN NEXT ROW(p, 4, 'label length', 'int', p + 4, 1)::lfuzz.field;
+            RETURN NEXT ROW(p + 4, l, 'label', 'text', NULL, NULL)::lfuzz.field;
+            p := p + 4 + l;
+        END LOOP;
+        RETURN NEXT ROW(p, 4, 'cells', 'int', p + 4, 16)::lfuzz.field;
+        FOR i IN 0 .. least(lfuzz.int_at(b, p, 4), 8)::int - 1 LOOP
+            RETURN NEXT ROW(p + 4 + 16 * i, 4, 'cell true class', 'int', NULL, NULL)::lfuzz.field;
+            RETURN NEXT ROW(p + 8 + 16 * i, 4, 'cell predicted class', 'int', NULL, NULL)::lfuzz.field;
+            RETURN NEXT ROW(p + 12 + 16 * i, 8, 'cell count', 'int', NULL, NULL)::lfuzz.field;
+        END LOOP;
+        RETURN;
+    END IF;
+    IF typ = 'vqc.score_state'::regtype THEN      -- scores.c
+        RETURN NEXT ROW(8, 8, 'skipped', 'int', NULL, NULL)::lfuzz.field;
+        n := lfuzz.int_at(b, 16, 4);
+        RETURN NEXT ROW(16, 4, 'labels', 'int', 20, 16)::lfuzz.field;
+        FOR i IN 0 .. least(n, 2) - 1 LOOP
+            RETURN NEXT ROW(20 + 8 * i, 8, 'label', 'int', NULL, NULL)::lfuzz.field;
+            RETURN NEXT ROW(20 + 8 * least(n, 2) + 8 * i, 8, 'label rows', 'int', NULL, NULL)::lfuzz.field;
+        END LOOP;
+        p := 20 + 16 * least(n, 2);
+        FOR i IN 0 .. 5 LOOP
+            RETURN NEXT ROW(p + 8 * i, 8, 'score, sum or bin', CASE WHEN i % 2 = 0 THEN 'int' ELSE 'f8' END, NULL, NULL)::lfuzz.field;
         END LOOP;
         RETURN;
     END IF;

@@ -3286,6 +3286,208 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._score_ap_part(state vqc.score_state, pos bigint, tp_above bigint, fp_above bigint, npos bigint)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_ap_part$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._score_by_passes(target regclass, y_true text, y_score text, metric text, OUT value double precision, OUT passes integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    fit     bigint := vqc._exact_fit();
+    ytyp    regtype;
+    styp    regtype;
+    src     text;
+    labels  bigint[];
+    pos     bigint;
+    npos    bigint;
+    nneg    bigint;
+    -- open key ranges (to refine), closed buckets (lo, hi, positives, negatives)
+    olo     bigint[] := ARRAY[-9223372036854775808];
+    ohi     bigint[] := ARRAY[9223372036854775807];
+    blo     bigint[] := '{}';
+    bhi     bigint[] := '{}';
+    bp      bigint[] := '{}';
+    bn      bigint[] := '{}';
+    shift   int;
+    g       record;
+    nlo     bigint[];
+    nhi     bigint[];
+    -- chunks: key range, counts, and whether it is collected
+    clo     bigint[] := '{}';
+    chi     bigint[] := '{}';
+    cp      bigint[] := '{}';
+    cn      bigint[] := '{}';
+    ccol    boolean[] := '{}';
+    i       int;
+    j       int;
+    c       int;
+    below   bigint;
+    tp      bigint;
+    fp      bigint;
+    twice_u numeric := 0;
+    ap      float8 := 0;
+    batch   int[];
+    total   bigint;
+    states  vqc.score_state[];
+    nan     boolean;
+BEGIN
+    IF metric NOT IN ('roc_auc', 'average_precision') THEN
+        RAISE EXCEPTION 'unknown metric' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT a.atttypid INTO ytyp FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = target AND a.attname = y_true AND a.attnum > 0 AND NOT a.attisdropped;
+    SELECT a.atttypid INTO styp FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = target AND a.attname = y_score AND a.attnum > 0 AND NOT a.attisdropped;
+    IF ytyp IS NULL OR styp IS NULL THEN
+        RAISE EXCEPTION 'column % or % of % does not exist', y_true, y_score, target USING ERRCODE = 'undefined_column';
+    END IF;
+    IF ytyp NOT IN ('boolean'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+        RAISE EXCEPTION 'y_true must be a boolean or integer column' USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    src := format('(SELECT (%1$I)%2$s::pg_catalog.int8 AS y, (%3$I)::pg_catalog.float8 AS v, '
+                  'vqc.value_key((%3$I)::pg_catalog.float8) AS k FROM %4$s WHERE %1$I IS NOT NULL AND %3$I IS NOT NULL) s',
+                  y_true, CASE WHEN ytyp = 'boolean'::regtype THEN '::pg_catalog.int4' ELSE '' END, y_score, target);
+    -- the labels (at most two) and no NaN, in a hash aggregate of y
+    EXECUTE format('SELECT pg_catalog.array_agg(y ORDER BY y), pg_catalog.bool_or(nan) FROM '
+                   '(SELECT y, pg_catalog.bool_or(v OPERATOR(pg_catalog.=) ''NaN''::pg_catalog.float8) AS nan '
+                   '   FROM %s GROUP BY y LIMIT 3) l', src)
+       INTO labels, nan;
+    passes := 1;
+    IF nan THEN
+        RAISE EXCEPTION 'score is NaN' USING ERRCODE = 'numeric_value_out_of_range';
+    END IF;
+    IF cardinality(labels) > 2 THEN
+        RAISE EXCEPTION 'y_true has more than two classes' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF labels IS NULL OR (metric = 'roc_auc' AND cardinality(labels) < 2) THEN
+        value := NULL;
+        RETURN;
+    END IF;
+    -- the positive label: the greater for ROC AUC, 1 for average precision
+    pos := CASE WHEN metric = 'roc_auc' THEN labels[cardinality(labels)] ELSE 1 END;
+    IF metric = 'average_precision' AND NOT pos = ANY (labels) THEN
+        IF cardinality(labels) = 2 THEN
+            RAISE EXCEPTION 'pos_label 1 is not one of the two classes' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        value := 0;
+        RETURN;
+    END IF;
+
+    -- histograms of the keys, refined where a range holds more than fit scores
+    FOREACH shift IN ARRAY ARRAY[48, 32, 16, 0] LOOP
+        EXIT WHEN cardinality(olo) = 0;
+        nlo := '{}';
+        nhi := '{}';
+        passes := passes + 1;
+        FOR g IN EXECUTE format(
+                'SELECT k OPERATOR(pg_catalog.>>) %s AS b, '
+                '       pg_catalog.count(*) FILTER (WHERE y OPERATOR(pg_catalog.=) %L::pg_catalog.int8) AS p, '
+                '       pg_catalog.count(*) FILTER (WHERE y OPERATOR(pg_catalog.<>) %L::pg_catalog.int8) AS n '
+                '  FROM %s WHERE %s GROUP BY 1',
+                shift, pos, pos, src,
+                (SELECT pg_catalog.string_agg(format('(k OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 AND k OPERATOR(pg_catalog.<=) %L::pg_catalog.int8)',
+                                                     olo[o], ohi[o]), ' OR ')
+                   FROM pg_catalog.generate_subscripts(olo, 1) o)) LOOP
+            IF shift = 0 OR g.p + g.n <= fit THEN
+                blo := blo || (g.b << shift);
+                bhi := bhi || ((g.b << shift) + ((1::bigint << shift) - 1));
+                bp := bp || g.p;
+                bn := bn || g.n;
+            ELSE
+                nlo := nlo || (g.b << shift);
+                nhi := nhi || ((g.b << shift) + ((1::bigint << shift) - 1));
+            END IF;
+        END LOOP;
+        olo := nlo;
+        ohi := nhi;
+    END LOOP;
+
+    -- buckets in key order, merged into chunks of at most fit scores; one
+    -- value with more than fit scores is a chunk of ties, not collected
+    SELECT pg_catalog.array_agg(l ORDER BY l), pg_catalog.array_agg(h ORDER BY l),
+           pg_catalog.array_agg(p ORDER BY l), pg_catalog.array_agg(n ORDER BY l)
+      INTO blo, bhi, bp, bn
+      FROM unnest(blo, bhi, bp, bn) u(l, h, p, n);
+    FOR i IN 1 .. coalesce(cardinality(blo), 0) LOOP
+        IF bp[i] + bn[i] > fit THEN
+            clo := clo || blo[i]; chi := chi || bhi[i]; cp := cp || bp[i]; cn := cn || bn[i]; ccol := ccol || false;
+        ELSIF cardinality(clo) > 0 AND ccol[cardinality(clo)]
+              AND cp[cardinality(clo)] + cn[cardinality(clo)] + bp[i] + bn[i] <= fit THEN
+            c := cardinality(clo);
+            chi[c] := bhi[i]; cp[c] := cp[c] + bp[i]; cn[c] := cn[c] + bn[i];
+        ELSE
+            clo := clo || blo[i]; chi := chi || bhi[i]; cp := cp || bp[i]; cn := cn || bn[i]; ccol := ccol || true;
+        END IF;
+    END LOOP;
+    npos := (SELECT coalesce(sum(x), 0) FROM pg_catalog.unnest(cp) x);
+    nneg := (SELECT coalesce(sum(x), 0) FROM pg_catalog.unnest(cn) x);
+    IF metric = 'average_precision' AND npos = 0 THEN
+        value := 0;
+        RETURN;
+    END IF;
+
+    -- the chunks' parts: collected ones in passes of at most fit scores
+    -- (and 50 chunks), ties from their counts
+    i := 1;
+    WHILE i <= cardinality(clo) LOOP
+        batch := '{}';
+        total := 0;
+        WHILE i <= cardinality(clo) AND cardinality(batch) < 50 LOOP
+            IF NOT ccol[i] THEN
+                batch := batch || i;
+                i := i + 1;
+                CONTINUE;
+            END IF;
+            EXIT WHEN total + cp[i] + cn[i] > fit;
+            total := total + cp[i] + cn[i];
+            batch := batch || i;
+            i := i + 1;
+        END LOOP;
+        states := NULL;
+        IF (SELECT bool_or(ccol[b]) FROM pg_catalog.unnest(batch) b) THEN
+            EXECUTE format('SELECT ARRAY[%s]::vqc.score_state[] FROM %s',
+                           (SELECT pg_catalog.string_agg(CASE WHEN ccol[b]
+                                   THEN format('vqc.score_agg(y, v) FILTER (WHERE k OPERATOR(pg_catalog.>=) %L::pg_catalog.int8 '
+                                          'AND k OPERATOR(pg_catalog.<=) %L::pg_catalog.int8)', clo[b], chi[b])
+                                   ELSE 'NULL' END, ', ' ORDER BY o)
+                              FROM pg_catalog.unnest(batch) WITH ORDINALITY u(b, o)), src)
+               INTO states;
+            passes := passes + 1;
+        END IF;
+        FOR j IN 1 .. cardinality(batch) LOOP
+            c := batch[j];
+            below := (SELECT coalesce(sum(cn[x]), 0) FROM pg_catalog.generate_series(1, c - 1) x);
+            IF metric = 'roc_auc' THEN
+                twice_u := twice_u + 2::numeric * cp[c] * below
+                           + CASE WHEN ccol[c] THEN coalesce(vqc._score_pairs(states[j], pos), 0)
+                                  ELSE cp[c]::numeric * cn[c] END;
+            ELSE
+                tp := (SELECT coalesce(sum(cp[x]), 0) FROM pg_catalog.generate_series(c + 1, cardinality(clo)) x);
+                fp := (SELECT coalesce(sum(cn[x]), 0) FROM pg_catalog.generate_series(c + 1, cardinality(clo)) x);
+                ap := ap + CASE WHEN ccol[c] THEN coalesce(vqc._score_ap_part(states[j], pos, tp, fp, npos), 0)
+                                WHEN cp[c] = 0 THEN 0
+                                ELSE (cp[c]::float8 / npos) * ((tp + cp[c])::float8 / (tp + cp[c] + fp + cn[c])) END;
+            END IF;
+        END LOOP;
+    END LOOP;
+    value := CASE WHEN metric = 'roc_auc' THEN (twice_u / (2::numeric * npos * nneg))::float8 ELSE ap END;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._score_pairs(state vqc.score_state, pos bigint)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_pairs$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._set_suite_callback_check(suite text, callback regprocedure)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -3635,6 +3837,13 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.accuracy_score(state vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_accuracy$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.assert_suite(suite text, suite_parameters jsonb DEFAULT NULL::jsonb)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -3656,6 +3865,224 @@ END
 $function$
 ;
 COMMENT ON FUNCTION vqc.assert_suite(text,jsonb) IS 'Quality gate: runs the suite, records the run in a transaction of its own, and raises SQLSTATE VQ001 when it failed (the caller''s transaction rolls back, the report stays).';
+
+CREATE OR REPLACE FUNCTION vqc.average_precision_score(state vqc.score_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_average_precision$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.average_precision_score_by_passes(target regclass, y_true text, y_score text)
+ RETURNS double precision
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT value FROM vqc._score_by_passes(target, y_true, y_score, 'average_precision') $function$
+;
+COMMENT ON FUNCTION vqc.average_precision_score_by_passes(regclass,text,text) IS 'Exact average precision of columns y_true and y_score of a table within vqc.exact_memory_limit, by passes (no sort of the table).';
+
+CREATE OR REPLACE FUNCTION vqc.balanced_accuracy_score(state vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_balanced_accuracy$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.brier_score_loss(state vqc.score_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_brier$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.calibration_curve(state vqc.score_state, n_bins integer DEFAULT NULL::integer)
+ RETURNS jsonb
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_calibration_curve$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.calibration_curve_final(vqc.score_state)
+ RETURNS jsonb
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_calibration_curve$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.calibration_error(state vqc.score_state, n_bins integer DEFAULT NULL::integer)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_calibration_error$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.calibration_error_final(vqc.score_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_calibration_error$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.cohen_kappa_score(state vqc.confusion_state, weights text DEFAULT NULL::text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_kappa$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_at_threshold(state vqc.score_state, threshold double precision)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_confusion_at$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_combinefn(vqc.confusion_state, vqc.confusion_state)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_combinefn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_count(state vqc.confusion_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_fbeta_transfn(vqc.confusion_state, "any", "any", double precision)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_fbeta_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_fbeta_transfn(vqc.confusion_state, "any", "any", double precision, text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_fbeta_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_fbeta_transfn(vqc.confusion_state, "any", "any", double precision, text, text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_fbeta_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_fbeta_transfn(vqc.confusion_state, "any", "any", double precision, text, text, text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_fbeta_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_fscore_final(vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_fscore_final$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_kappa_final(vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_kappa_final$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_kappa_transfn(vqc.confusion_state, "any", "any", text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_kappa_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_matrix(state vqc.confusion_state)
+ RETURNS jsonb
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_matrix$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_precision_final(vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_precision_final$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_prf_transfn(vqc.confusion_state, "any", "any", text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_prf_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_prf_transfn(vqc.confusion_state, "any", "any", text, text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_prf_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_prf_transfn(vqc.confusion_state, "any", "any", text, text, text)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_prf_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_recall_final(vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_recall_final$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_skipped(state vqc.confusion_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_skipped$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_state_in(cstring)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_state_in$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_state_out(vqc.confusion_state)
+ RETURNS cstring
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_state_out$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_state_recv(internal)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_state_recv$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_state_send(vqc.confusion_state)
+ RETURNS bytea
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_state_send$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.confusion_transfn(vqc.confusion_state, "any", "any")
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_transfn$function$
+;
 
 CREATE OR REPLACE FUNCTION vqc.drift_html(drift_run_id bigint)
  RETURNS text
@@ -3874,6 +4301,20 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.f1_score(state vqc.confusion_state, average text DEFAULT 'binary'::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_fscore$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.fbeta_score(state vqc.confusion_state, beta double precision, average text DEFAULT 'binary'::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_fbeta$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.hash_row(VARIADIC "any")
  RETURNS bigint
  LANGUAGE c
@@ -3894,6 +4335,55 @@ AS $function$
 $function$
 ;
 COMMENT ON FUNCTION vqc.html_escape(text) IS 'The text with & < > " '' as HTML entities and control characters replaced: safe inside an element or a quoted attribute.';
+
+CREATE OR REPLACE FUNCTION vqc.log_loss(state vqc.score_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_log_loss$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.matthews_corrcoef(state vqc.confusion_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_mcc$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.merge(a vqc.confusion_state, b vqc.confusion_state)
+ RETURNS vqc.confusion_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_confusion_merge$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.merge(a vqc.score_state, b vqc.score_state)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_merge$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.precision_recall_fscore_support(state vqc.confusion_state, beta double precision DEFAULT 1, average text DEFAULT NULL::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
+ RETURNS jsonb
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_prfs$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.precision_score(state vqc.confusion_state, average text DEFAULT 'binary'::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_precision$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.recall_score(state vqc.confusion_state, average text DEFAULT 'binary'::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_confusion_recall$function$
+;
 
 CREATE OR REPLACE FUNCTION vqc.report_html(run_id bigint)
  RETURNS text
@@ -3971,6 +4461,21 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.report_html(bigint) IS 'One standalone HTML page for a run: summary, every expectation with kwargs, status, observed value and failing samples, the profiles taken, trends. Shows only what the caller may read.';
 
+CREATE OR REPLACE FUNCTION vqc.roc_auc_score(state vqc.score_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_roc_auc$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.roc_auc_score_by_passes(target regclass, y_true text, y_score text)
+ RETURNS double precision
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT value FROM vqc._score_by_passes(target, y_true, y_score, 'roc_auc') $function$
+;
+COMMENT ON FUNCTION vqc.roc_auc_score_by_passes(regclass,text,text) IS 'Exact ROC AUC of columns y_true and y_score of a table within vqc.exact_memory_limit, by passes (no sort of the table).';
+
 CREATE OR REPLACE FUNCTION vqc.run(suite text)
  RETURNS TABLE(run_id bigint, "position" integer, expectation_id bigint, expectation_type text, column_name text, status text, success boolean, observed_value jsonb, unexpected_count bigint, unexpected_percent double precision, result jsonb)
  LANGUAGE plpgsql
@@ -4002,6 +4507,118 @@ END
 $function$
 ;
 COMMENT ON FUNCTION vqc.run(text,jsonb) IS 'vqc.run(suite) with the values of the suite''s {"$PARAMETER": "name"} kwargs.';
+
+CREATE OR REPLACE FUNCTION vqc.score_bins_transfn(vqc.score_state, bigint, double precision)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_bins_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_bins_transfn(vqc.score_state, bigint, double precision, integer)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_bins_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_bins_transfn(vqc.score_state, boolean, double precision)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_bins_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_bins_transfn(vqc.score_state, boolean, double precision, integer)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_bins_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_combinefn(vqc.score_state, vqc.score_state)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_combinefn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_count(state vqc.score_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_overflowed(state vqc.score_state)
+ RETURNS boolean
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_overflowed$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_skipped(state vqc.score_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_skipped$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_state_in(cstring)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_state_in$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_state_out(vqc.score_state)
+ RETURNS cstring
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_state_out$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_state_recv(internal)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_state_recv$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_state_send(vqc.score_state)
+ RETURNS bytea
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_score_state_send$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_sums_transfn(vqc.score_state, bigint, double precision)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_sums_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_sums_transfn(vqc.score_state, boolean, double precision)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_sums_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_transfn(vqc.score_state, bigint, double precision)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.score_transfn(vqc.score_state, boolean, double precision)
+ RETURNS vqc.score_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_score_transfn$function$
+;
 
 CREATE OR REPLACE FUNCTION vqc.set_suite_callback(suite text, callback regprocedure)
  RETURNS void
