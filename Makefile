@@ -39,6 +39,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/gate.sql \
                src/classification.sql \
                src/scores.sql \
+               src/sql/model_expectations.sql \
                src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql

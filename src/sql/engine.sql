@@ -378,6 +378,11 @@ BEGIN
     IF other_plan IS NOT NULL THEN
         RETURN plan || other_plan;
     END IF;
+    -- a model's predictions and labels (model_expectations.sql)
+    other_plan := vqc._plan_model_metric(target, plan, pidx);
+    IF other_plan IS NOT NULL THEN
+        RETURN plan || other_plan;
+    END IF;
 
     -- ---------------------------------------------------------- schema
     IF entry.kind = 'schema' THEN

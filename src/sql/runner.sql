@@ -73,7 +73,10 @@ AS $$
            AND etype NOT IN ('expect_column_unique_value_count_to_be_between',
                              'expect_column_proportion_of_unique_values_to_be_between',
                              'expect_column_drift_to_be_less_than',
-                             'expect_column_kl_divergence_to_be_less_than')
+                             'expect_column_kl_divergence_to_be_less_than',
+                             'expect_classification_metric_to_be_between',
+                             'expect_score_metric_to_be_between',
+                             'expect_metric_gap_between_segments_to_be_less_than')
       FROM vqc.expectation_catalog c
      WHERE c.expectation_type = etype
 $$;
