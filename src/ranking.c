@@ -1,0 +1,753 @@
+/*-------------------------------------------------------------------------
+ *
+ * ranking.c
+ *	  vqc.ranking_state: the rows of one query that ranking metrics at k
+ *	  need (NDCG as scikit-learn 1.2's ndcg_score, MAP@k, reciprocal rank,
+ *	  precision, recall and hit at k), kept exactly in O(k) memory.
+ *
+ * Items are ranked by score, highest first.  Tied scores are averaged over
+ * their orders, as scikit-learn's ndcg_score does (McSherry and Najork,
+ * 2008): every metric is its expected value when the items of a tie are
+ * placed in uniformly random order.  So the state keeps, per distinct
+ * score, a group (score, items, relevant items, sum of relevance), but
+ * only the groups that start within the first k positions: an item below
+ * them can never enter the top k, whatever is added or merged later.  It
+ * also keeps the k largest relevances (the ideal DCG) and the counts of
+ * items and relevant items (relevance > 0).  Merging two states is exact:
+ * a group dropped on one side starts at k or later in the merge too.
+ *
+ * During aggregation rows are appended unsorted and the arrays are
+ * compacted (sorted, ties merged, cut to k) when full; the binary form is
+ * always the compacted one.
+ *
+ * Binary form (network order): magic "VQCN", version (uint16), flags
+ * (uint16, 0), k (int4, 0 = no row yet), n (int8), nulls (int8), relevant
+ * (int8), ngroups (int4), then per group score (float8), items (int8),
+ * relevant items (int8), relevance sum (float8); nrels (int4), then the
+ * relevances (float8), largest first.  Text form: hex of the binary form.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#include "metric_state.h"
+
+#define TYPNAME "vqc.ranking_state"
+
+/* the largest k: a state holds at most 2k + 16 groups of 40 bytes */
+#define RANK_MAX_K				1000000
+
+typedef struct RankGroup
+{
+	double		score;
+	int64		count;			/* items with this score */
+	int64		nrel;			/* of them relevant (relevance > 0) */
+	double		gain;			/* sum of their relevances */
+} RankGroup;
+
+typedef struct RankingState
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint16		version;		/* VQC_STATE_VERSION */
+	uint16		flags;			/* reserved, 0 */
+	int32		k;				/* the cut-off, 0 before the first row */
+	int32		cap;			/* room for cap groups and cap relevances */
+	int32		ngroups;
+	int32		nrels;
+	int64		n;				/* items taken */
+	int64		nulls;			/* rows skipped for a NULL */
+	int64		nrelevant;		/* items with relevance > 0 */
+	/* RankGroup groups[cap], then double rels[cap] */
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} RankingState;
+
+#define RANK_HDRSZ			offsetof(RankingState, data)
+#define RANK_SIZE(cap)		(RANK_HDRSZ + (Size) (cap) * (sizeof(RankGroup) + sizeof(double)))
+#define RANK_GROUPS(s)		((RankGroup *) (s)->data)
+#define RANK_RELS(s)		((double *) ((s)->data + (Size) (s)->cap * sizeof(RankGroup)))
+
+PG_FUNCTION_INFO_V1(vqc_ranking_state_in);
+PG_FUNCTION_INFO_V1(vqc_ranking_state_out);
+PG_FUNCTION_INFO_V1(vqc_ranking_state_recv);
+PG_FUNCTION_INFO_V1(vqc_ranking_state_send);
+PG_FUNCTION_INFO_V1(vqc_ranking_transfn);
+PG_FUNCTION_INFO_V1(vqc_ranking_combinefn);
+PG_FUNCTION_INFO_V1(vqc_ranking_finalfn);
+PG_FUNCTION_INFO_V1(vqc_ranking_ndcg);
+PG_FUNCTION_INFO_V1(vqc_ranking_ap);
+PG_FUNCTION_INFO_V1(vqc_ranking_rr);
+PG_FUNCTION_INFO_V1(vqc_ranking_precision);
+PG_FUNCTION_INFO_V1(vqc_ranking_recall);
+PG_FUNCTION_INFO_V1(vqc_ranking_hit);
+PG_FUNCTION_INFO_V1(vqc_ranking_k);
+PG_FUNCTION_INFO_V1(vqc_ranking_count);
+PG_FUNCTION_INFO_V1(vqc_ranking_null_count);
+PG_FUNCTION_INFO_V1(vqc_ranking_to_jsonb);
+
+static RankingState *
+ranking_new(int32 cap)
+{
+	RankingState *s = palloc0(RANK_SIZE(cap));
+
+	SET_VARSIZE(s, RANK_SIZE(cap));
+	s->version = VQC_STATE_VERSION;
+	s->cap = cap;
+	return s;
+}
+
+static void
+ranking_check_layout(const RankingState *s)
+{
+	if (VARSIZE(s) < RANK_HDRSZ || s->version != VQC_STATE_VERSION || s->cap < 0 ||
+		VARSIZE(s) != RANK_SIZE(s->cap) || s->ngroups < 0 || s->ngroups > s->cap ||
+		s->nrels < 0 || s->nrels > s->cap)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("unsupported or corrupt vqc state"),
+				 errdetail("The stored state was not written by this version of vqc.")));
+}
+
+static RankingState *
+ranking_get_arg(FunctionCallInfo fcinfo, int argno)
+{
+	RankingState *s = (RankingState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	ranking_check_layout(s);
+	return s;
+}
+
+/* ---------------------------------------------------------------------
+ * Compaction: groups sorted by score (highest first), ties merged, groups
+ * starting at k or later dropped; the k largest relevances, largest first
+ * ---------------------------------------------------------------------
+ */
+
+static int
+group_cmp(const void *a, const void *b)
+{
+	double		x = ((const RankGroup *) a)->score;
+	double		y = ((const RankGroup *) b)->score;
+
+	return x > y ? -1 : x < y ? 1 : 0;
+}
+
+static int
+rel_cmp(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return x > y ? -1 : x < y ? 1 : 0;
+}
+
+static void
+ranking_compact(RankingState *s)
+{
+	RankGroup  *g = RANK_GROUPS(s);
+	int32		out = 0;
+	int64		start = 0;
+	int32		i;
+
+	qsort(g, s->ngroups, sizeof(RankGroup), group_cmp);
+	for (i = 0; i < s->ngroups; i++)
+	{
+		if (out > 0 && g[out - 1].score == g[i].score)
+		{
+			g[out - 1].count += g[i].count;
+			g[out - 1].nrel += g[i].nrel;
+			g[out - 1].gain += g[i].gain;
+			continue;
+		}
+		if (out > 0)
+		{
+			start += g[out - 1].count;
+			if (start >= s->k)
+				break;			/* this and every later group start past k */
+		}
+		g[out++] = g[i];
+	}
+	if (out < s->ngroups)
+		memset(g + out, 0, (s->ngroups - out) * sizeof(RankGroup));
+	s->ngroups = out;
+
+	qsort(RANK_RELS(s), s->nrels, sizeof(double), rel_cmp);
+	if (s->nrels > s->k)
+	{
+		memset(RANK_RELS(s) + s->k, 0, (s->nrels - s->k) * sizeof(double));
+		s->nrels = s->k;
+	}
+}
+
+/* dst (of cap >= src's groups and relevances) takes src's counts and arrays */
+static void
+ranking_copy_into(RankingState *dst, const RankingState *src)
+{
+	Assert(dst->cap >= src->ngroups && dst->cap >= src->nrels);
+	dst->k = src->k;
+	dst->ngroups = src->ngroups;
+	dst->nrels = src->nrels;
+	dst->n = src->n;
+	dst->nulls = src->nulls;
+	dst->nrelevant = src->nrelevant;
+	memcpy(RANK_GROUPS(dst), RANK_GROUPS(src), src->ngroups * sizeof(RankGroup));
+	memcpy(RANK_RELS(dst), RANK_RELS(src), src->nrels * sizeof(double));
+}
+
+/* a compacted private copy with no spare room */
+static RankingState *
+ranking_compacted_copy(const RankingState *s)
+{
+	RankingState *w = ranking_new(s->cap);
+	RankingState *c;
+
+	ranking_copy_into(w, s);
+	ranking_compact(w);
+	c = ranking_new(Max(w->ngroups, w->nrels));
+	ranking_copy_into(c, w);
+	pfree(w);
+	return c;
+}
+
+/*
+ * Room for "need" more groups and relevances: s itself when they fit
+ * after compacting it (and fill at most half of it, or it is as large as
+ * it gets), else a larger copy in CurrentMemoryContext.
+ */
+static RankingState *
+ranking_make_room(RankingState *s, int32 need)
+{
+	int32		maxcap = 2 * s->k + 16;
+	int32		used;
+	int32		cap;
+	RankingState *n;
+
+	if (s->ngroups + need <= s->cap && s->nrels + need <= s->cap)
+		return s;
+	ranking_compact(s);
+	used = Max(s->ngroups, s->nrels) + need;
+	if (used <= s->cap && (used <= s->cap / 2 || s->cap >= maxcap))
+		return s;
+	cap = Max(Min(maxcap, Max(s->cap * 2, 16)), used);
+	n = ranking_new(cap);
+	ranking_copy_into(n, s);
+	return n;
+}
+
+/* ---------------------------------------------------------------------
+ * I/O
+ * ---------------------------------------------------------------------
+ */
+
+static void
+ranking_serialize(StringInfo buf, const RankingState *s)
+{
+	RankingState *c = ranking_compacted_copy(s);
+	RankGroup  *g = RANK_GROUPS(c);
+	int32		i;
+
+	vqc_write_header(buf, VQC_MAGIC_RANKING, 0);
+	pq_sendint32(buf, (uint32) c->k);
+	pq_sendint64(buf, (uint64) c->n);
+	pq_sendint64(buf, (uint64) c->nulls);
+	pq_sendint64(buf, (uint64) c->nrelevant);
+	pq_sendint32(buf, (uint32) c->ngroups);
+	for (i = 0; i < c->ngroups; i++)
+	{
+		metric_send_f8(buf, g[i].score);
+		pq_sendint64(buf, (uint64) g[i].count);
+		pq_sendint64(buf, (uint64) g[i].nrel);
+		metric_send_f8(buf, g[i].gain);
+	}
+	pq_sendint32(buf, (uint32) c->nrels);
+	for (i = 0; i < c->nrels; i++)
+		metric_send_f8(buf, RANK_RELS(c)[i]);
+	pfree(c);
+}
+
+/* reads the groups, checking they are a compacted state's */
+static void
+ranking_parse_groups(VqcReader *r, RankingState *s, int64 *items, int64 *relevant)
+{
+	RankGroup  *g = RANK_GROUPS(s);
+	int64		start = 0;
+	int32		i;
+
+	*relevant = 0;
+	for (i = 0; i < s->ngroups; i++)
+	{
+		g[i].score = metric_read_finite(r);
+		g[i].count = vqc_read_i64(r);
+		g[i].nrel = vqc_read_i64(r);
+		g[i].gain = metric_read_finite(r);
+		if (g[i].score == 0 && signbit(g[i].score))
+			vqc_bad_state(r, "A score is negative zero.");
+		if (i > 0 && !(g[i].score < g[i - 1].score))
+			vqc_bad_state(r, "The scores are not in strictly decreasing order.");
+		if (start >= s->k)
+			vqc_bad_state(r, "A group starts past the cut-off k.");
+		if (g[i].count < 1 || g[i].count > s->n - start || g[i].nrel < 0 || g[i].nrel > g[i].count)
+			vqc_bad_state(r, "A group's counts are out of range.");
+		if (g[i].gain < 0 || (g[i].nrel == 0) != (g[i].gain == 0))
+			vqc_bad_state(r, "A group's relevance sum does not match its relevant items.");
+		start += g[i].count;
+		*relevant += g[i].nrel;
+	}
+	*items = start;
+}
+
+static RankingState *
+ranking_parse(const char *data, Size len, int errcode)
+{
+	VqcReader	r;
+	int32		k;
+	int64		n;
+	int64		nulls;
+	int64		nrelevant;
+	int32		ngroups;
+	int32		nrels;
+	int64		items;
+	int64		relevant;
+	int32		positive = 0;
+	int32		i;
+	RankingState *g;
+	RankingState *s;
+	double	   *rels;
+
+	vqc_reader_init(&r, data, len, errcode, TYPNAME);
+	if (vqc_read_header(&r, VQC_MAGIC_RANKING) != 0)
+		vqc_bad_state(&r, "The state has unknown flag bits set.");
+	k = vqc_read_i32(&r);
+	n = vqc_read_i64(&r);
+	nulls = vqc_read_i64(&r);
+	nrelevant = vqc_read_i64(&r);
+	ngroups = vqc_read_i32(&r);
+	if (k < 0 || k > RANK_MAX_K)
+		vqc_bad_state(&r, "The cut-off k is out of range.");
+	if (n < 0 || nulls < 0 || nrelevant < 0 || nrelevant > n)
+		vqc_bad_state(&r, "A count is out of range.");
+	if (ngroups < 0 || ngroups > k || ngroups > n ||
+		(Size) ngroups > vqc_reader_remaining(&r) / 32)
+		vqc_bad_state(&r, "The number of groups is out of range.");
+	if (k == 0 && n != 0)
+		vqc_bad_state(&r, "A state with items has no cut-off k.");
+
+	g = ranking_new(ngroups);
+	g->k = k;
+	g->n = n;
+	g->ngroups = ngroups;
+	ranking_parse_groups(&r, g, &items, &relevant);
+	if (relevant > nrelevant || nrelevant - relevant > n - items ||
+		(n > 0 && items < Min(n, (int64) k)))
+		vqc_bad_state(&r, "The groups do not match the counts.");
+
+	nrels = vqc_read_i32(&r);
+	if (nrels != Min(n, (int64) k) || (Size) nrels > vqc_reader_remaining(&r) / sizeof(double))
+		vqc_bad_state(&r, "The number of relevances kept is not min(k, items).");
+	s = ranking_new(Max(ngroups, nrels));
+	ranking_copy_into(s, g);
+	pfree(g);
+	s->nulls = nulls;
+	s->nrelevant = nrelevant;
+	s->nrels = nrels;
+	rels = RANK_RELS(s);
+	for (i = 0; i < nrels; i++)
+	{
+		rels[i] = metric_read_finite(&r);
+		if (rels[i] < 0 || (rels[i] == 0 && signbit(rels[i])))
+			vqc_bad_state(&r, "A relevance is negative.");
+		if (i > 0 && rels[i] > rels[i - 1])
+			vqc_bad_state(&r, "The relevances are not in decreasing order.");
+		positive += rels[i] > 0;
+	}
+	if (positive != Min(nrelevant, (int64) nrels))
+		vqc_bad_state(&r, "The relevances kept do not match the count of relevant items.");
+	vqc_read_end(&r);
+	return s;
+}
+
+Datum
+vqc_ranking_state_in(PG_FUNCTION_ARGS)
+{
+	Size		len;
+	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, TYPNAME);
+
+	PG_RETURN_POINTER(ranking_parse(bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION));
+}
+
+Datum
+vqc_ranking_state_out(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	ranking_serialize(&buf, ranking_get_arg(fcinfo, 0));
+	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+}
+
+Datum
+vqc_ranking_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	RankingState *s;
+
+	s = ranking_parse(buf->data + buf->cursor, buf->len - buf->cursor,
+					  ERRCODE_INVALID_BINARY_REPRESENTATION);
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+Datum
+vqc_ranking_state_send(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	ranking_serialize(&buf, ranking_get_arg(fcinfo, 0));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------------
+ * Aggregate
+ * ---------------------------------------------------------------------
+ */
+
+static RankingState *
+ranking_transition_arg(FunctionCallInfo fcinfo, int argno)
+{
+	RankingState *s = (RankingState *) vqc_state_writable(PG_GETARG_DATUM(argno));
+
+	ranking_check_layout(s);
+	return s;
+}
+
+/* binds the state to k, or raises when it was built with another k */
+static void
+ranking_bind_k(RankingState *s, int32 k)
+{
+	if (s->k == k)
+		return;
+	if (s->k != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot mix ranking states of different k"),
+				 errdetail("A ranking state keeps what its cut-off k needs; k must be the same for every row and every state merged.")));
+	s->k = k;
+}
+
+/*
+ * ranking_transfn(state, y_true, y_score, k): not strict; a row with a NULL
+ * relevance or score is skipped and counted; k must be given.
+ */
+Datum
+vqc_ranking_transfn(PG_FUNCTION_ARGS)
+{
+	RankingState *s;
+	RankGroup  *g;
+	double		rel;
+	double		score;
+	int32		k;
+
+	metric_check_agg(fcinfo);
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("k must not be null")));
+	k = PG_GETARG_INT32(3);
+	if (k <= 0 || k > RANK_MAX_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be between 1 and %d", RANK_MAX_K)));
+	s = PG_ARGISNULL(0) ? ranking_new(0) : ranking_transition_arg(fcinfo, 0);
+	ranking_bind_k(s, k);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		s->nulls++;
+		PG_RETURN_POINTER(s);
+	}
+	rel = PG_GETARG_FLOAT8(1);
+	score = PG_GETARG_FLOAT8(2);
+	metric_require_finite(rel, "y_true");
+	metric_require_finite(score, "y_score");
+	if (rel < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("y_true must not be negative"),
+				 errdetail("Relevance is a gain of zero or more (scikit-learn 1.4 refuses negative values too).")));
+
+	s = ranking_make_room(s, 1);
+	g = &RANK_GROUPS(s)[s->ngroups++];
+	g->score = score + 0.0;		/* -0 is 0 */
+	g->count = 1;
+	g->nrel = rel > 0;
+	g->gain = rel + 0.0;
+	RANK_RELS(s)[s->nrels++] = rel + 0.0;
+	s->n++;
+	s->nrelevant += rel > 0;
+	PG_RETURN_POINTER(s);
+}
+
+/* Combine (strict): l takes r's groups and relevances. */
+Datum
+vqc_ranking_combinefn(PG_FUNCTION_ARGS)
+{
+	RankingState *l;
+	RankingState *r;
+
+	metric_check_agg(fcinfo);
+	l = ranking_transition_arg(fcinfo, 0);
+	r = ranking_get_arg(fcinfo, 1);
+	if (r->k != 0)
+		ranking_bind_k(l, r->k);
+	if (pg_add_s64_overflow(l->n, r->n, &l->n) ||
+		pg_add_s64_overflow(l->nulls, r->nulls, &l->nulls) ||
+		pg_add_s64_overflow(l->nrelevant, r->nrelevant, &l->nrelevant))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("state count out of range")));
+	if (r->ngroups > r->k || r->nrels > r->k)
+		r = ranking_compacted_copy(r);	/* a worker's partial state */
+	l = ranking_make_room(l, Max(r->ngroups, r->nrels));
+	memcpy(RANK_GROUPS(l) + l->ngroups, RANK_GROUPS(r), r->ngroups * sizeof(RankGroup));
+	l->ngroups += r->ngroups;
+	memcpy(RANK_RELS(l) + l->nrels, RANK_RELS(r), r->nrels * sizeof(double));
+	l->nrels += r->nrels;
+	PG_RETURN_POINTER(l);
+}
+
+/* the aggregate's result: compacted, without spare room (not in place) */
+Datum
+vqc_ranking_finalfn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(ranking_compacted_copy(ranking_get_arg(fcinfo, 0)));
+}
+
+/* ---------------------------------------------------------------------
+ * Metrics, each the expected value over the orders of tied scores
+ * ---------------------------------------------------------------------
+ */
+
+/* scikit-learn's discount of 0-based position p: 1 / log2(p + 2) */
+static inline double
+rank_discount(int64 p)
+{
+	return 1.0 / (log((double) p + 2.0) / log(2.0));
+}
+
+/* a compacted view of the state argument */
+static RankingState *
+ranking_view(FunctionCallInfo fcinfo)
+{
+	return ranking_compacted_copy(ranking_get_arg(fcinfo, 0));
+}
+
+/* positions [start, start + covered) of group i within the top k */
+#define FOR_EACH_GROUP_IN_TOP_K(s, i, g, start, covered) \
+	for (i = 0, start = 0; i < (s)->ngroups && start < (s)->k; start += RANK_GROUPS(s)[i].count, i++) \
+		if ((g = &RANK_GROUPS(s)[i]), (covered = Min(start + g->count, (int64) (s)->k) - start), true)
+
+/*
+ * NDCG@k as scikit-learn 1.2: a tied group's gain is its mean relevance
+ * times the sum of its positions' discounts; the ideal DCG ranks the
+ * relevances themselves; no relevant item gives 0.
+ */
+static double
+ranking_ndcg(const RankingState *s)
+{
+	const RankGroup *g;
+	double		dcg = 0;
+	double		idcg = 0;
+	int64		start;
+	int64		covered;
+	int64		p;
+	int32		i;
+
+	FOR_EACH_GROUP_IN_TOP_K(s, i, g, start, covered)
+	{
+		double		disc = 0;
+
+		for (p = start; p < start + covered; p++)
+			disc += rank_discount(p);
+		dcg += g->gain / (double) g->count * disc;
+	}
+	for (i = 0; i < s->nrels; i++)
+		idcg += RANK_RELS(s)[i] * rank_discount(i);
+	return idcg == 0 ? 0.0 : dcg / idcg;
+}
+
+/* expected relevant items in the top k */
+static double
+ranking_hits(const RankingState *s)
+{
+	const RankGroup *g;
+	double		hits = 0;
+	int64		start;
+	int64		covered;
+	int32		i;
+
+	FOR_EACH_GROUP_IN_TOP_K(s, i, g, start, covered)
+		hits += (double) g->nrel * ((double) covered / (double) g->count);
+	return hits;
+}
+
+/* probability that the top k hold a relevant item */
+static double
+ranking_hit(const RankingState *s)
+{
+	const RankGroup *g;
+	int64		start;
+	int64		covered;
+	int32		i;
+
+	FOR_EACH_GROUP_IN_TOP_K(s, i, g, start, covered)
+	{
+		double		none = 1;
+		int64		j;
+
+		if (g->nrel == 0)
+			continue;
+		/* no relevant item among covered of count drawn without replacement */
+		for (j = 0; j < covered && none > 0; j++)
+			none *= (double) Max(g->count - g->nrel - j, 0) / (double) (g->count - j);
+		return 1.0 - none;
+	}
+	return 0.0;
+}
+
+/*
+ * Expected 1 / rank of the first relevant item (0 past k or with none):
+ * in the first group holding r relevant of c items, the first relevant
+ * one is at offset x (1-based) with probability C(c - x, r - 1) / C(c, r).
+ */
+static double
+ranking_rr(const RankingState *s)
+{
+	const RankGroup *g;
+	int64		start;
+	int64		covered;
+	int32		i;
+
+	FOR_EACH_GROUP_IN_TOP_K(s, i, g, start, covered)
+	{
+		double		c = (double) g->count;
+		double		r = (double) g->nrel;
+		double		prob;
+		double		rr = 0;
+		int64		x;
+
+		if (g->nrel == 0)
+			continue;
+		prob = r / c;
+		for (x = 1; x <= covered && x <= g->count - g->nrel + 1; x++)
+		{
+			rr += prob / (double) (start + x);
+			if (g->count - x > 0)
+				prob *= (c - (double) x - r + 1) / (c - (double) x);
+		}
+		return rr;
+	}
+	return 0.0;
+}
+
+/*
+ * AP@k = sum over positions i <= k of E[rel_i * precision@i], divided by
+ * min(k, relevant items).  For position i at offset t of a group of c
+ * items, r relevant, after R relevant items of earlier groups:
+ * E[rel_i * hits@i] = r/c (1 + R) + t r (r - 1) / (c (c - 1)).
+ */
+static double
+ranking_ap(const RankingState *s)
+{
+	const RankGroup *g;
+	double		sum = 0;
+	double		before = 0;
+	int64		start;
+	int64		covered;
+	int64		denom = Min((int64) s->k, s->nrelevant);
+	int32		i;
+
+	if (denom == 0)
+		return 0.0;
+	FOR_EACH_GROUP_IN_TOP_K(s, i, g, start, covered)
+	{
+		double		c = (double) g->count;
+		double		r = (double) g->nrel;
+		double		pair = g->count > 1 ? r * (r - 1) / (c * (c - 1)) : 0;
+		int64		t;
+
+		if (g->nrel > 0)
+			for (t = 0; t < covered; t++)
+				sum += (r / c * (1 + before) + (double) t * pair) / (double) (start + t + 1);
+		before += r;
+	}
+	return sum / (double) denom;
+}
+
+#define RANKING_ACCESSOR(fn, expr) \
+Datum \
+fn(PG_FUNCTION_ARGS) \
+{ \
+	RankingState *s = ranking_view(fcinfo); \
+	if (s->n == 0) \
+		PG_RETURN_NULL(); \
+	PG_RETURN_FLOAT8(expr); \
+}
+
+RANKING_ACCESSOR(vqc_ranking_ndcg, ranking_ndcg(s))
+RANKING_ACCESSOR(vqc_ranking_ap, ranking_ap(s))
+RANKING_ACCESSOR(vqc_ranking_rr, ranking_rr(s))
+RANKING_ACCESSOR(vqc_ranking_precision, ranking_hits(s) / (double) s->k)
+RANKING_ACCESSOR(vqc_ranking_recall, s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant)
+RANKING_ACCESSOR(vqc_ranking_hit, ranking_hit(s))
+
+Datum
+vqc_ranking_k(PG_FUNCTION_ARGS)
+{
+	RankingState *s = ranking_get_arg(fcinfo, 0);
+
+	if (s->k == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(s->k);
+}
+
+Datum
+vqc_ranking_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(ranking_get_arg(fcinfo, 0)->n);
+}
+
+Datum
+vqc_ranking_null_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(ranking_get_arg(fcinfo, 0)->nulls);
+}
+
+Datum
+vqc_ranking_to_jsonb(PG_FUNCTION_ARGS)
+{
+	RankingState *s = ranking_view(fcinfo);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"k\": %d, \"count\": " INT64_FORMAT ", \"null_count\": " INT64_FORMAT
+					 ", \"relevant_count\": " INT64_FORMAT, s->k, s->n, s->nulls, s->nrelevant);
+	if (s->n == 0)
+		appendStringInfoString(&buf, ", \"ndcg\": null, \"average_precision\": null, \"reciprocal_rank\": null, "
+							   "\"precision\": null, \"recall\": null, \"hit\": null}");
+	else
+		appendStringInfo(&buf, ", \"ndcg\": %.17g, \"average_precision\": %.17g, \"reciprocal_rank\": %.17g, "
+						 "\"precision\": %.17g, \"recall\": %.17g, \"hit\": %.17g}",
+						 ranking_ndcg(s), ranking_ap(s), ranking_rr(s),
+						 ranking_hits(s) / (double) s->k,
+						 s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant,
+						 ranking_hit(s));
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
