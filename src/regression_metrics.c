@@ -10,14 +10,17 @@
  * |e| / max(|y_true|, eps) with e = y_pred - y_true, the largest |e|, and
  * Welford's mean and M2 of y_true for R^2's total sum of squares; states
  * merge with Chan's pairwise formula, so a merged state gives the whole's
- * metrics up to rounding.  A pair with a NULL is skipped and counted; NaN
+ * metrics up to rounding.  Welford runs on y_true minus the first y_true
+ * seen (exact for values within a factor of two of it): the mean's rounding
+ * is then that of the deviations, not of the values, which keeps R^2 exact
+ * to ~1e-13 where y_true sits far from zero (1e8 + N(0, 1)).  A pair with a NULL is skipped and counted; NaN
  * and infinite values are refused (22023), and sums leaving the float8
  * range raise 22003, so every stored number is finite.
  *
  * Binary form (network order): magic "VQCE", version (uint16), flags
- * (uint16, 0), n (int8), nulls (int8), then nine float8 (as IEEE bits):
+ * (uint16, 0), n (int8), nulls (int8), then ten float8 (as IEEE bits):
  * sum_abs, comp_abs, sum_sq, comp_sq, sum_ape, comp_ape, max_abs,
- * mean_true, m2_true.  Text form: hex of the binary form.
+ * shift_true, mean_true, m2_true.  Text form: hex of the binary form.
  *
  *-------------------------------------------------------------------------
  */
@@ -50,7 +53,8 @@ typedef struct RegressionState
 	double		sum_ape;		/* sum of |e| / max(|y_true|, eps) */
 	double		comp_ape;
 	double		max_abs;		/* largest |e| */
-	double		mean_true;		/* mean of y_true */
+	double		shift_true;		/* the first y_true: Welford runs on y_true - shift */
+	double		mean_true;		/* mean of y_true - shift */
 	double		m2_true;		/* sum of (y_true - mean)^2 */
 } RegressionState;
 
@@ -111,7 +115,7 @@ static bool
 regression_is_finite(const RegressionState *s)
 {
 	return isfinite(s->sum_abs + s->comp_abs + s->sum_sq + s->comp_sq +
-					s->sum_ape + s->comp_ape + s->max_abs + s->mean_true + s->m2_true);
+					s->sum_ape + s->comp_ape + s->max_abs + s->shift_true + s->mean_true + s->m2_true);
 }
 
 /* ---------------------------------------------------------------------
@@ -132,6 +136,7 @@ regression_serialize(StringInfo buf, const RegressionState *s)
 	metric_send_f8(buf, s->sum_ape);
 	metric_send_f8(buf, s->comp_ape);
 	metric_send_f8(buf, s->max_abs);
+	metric_send_f8(buf, s->shift_true);
 	metric_send_f8(buf, s->mean_true);
 	metric_send_f8(buf, s->m2_true);
 }
@@ -156,6 +161,7 @@ regression_parse(const char *data, Size len, int errcode)
 	s->sum_ape = metric_read_finite(&r);
 	s->comp_ape = metric_read_finite(&r);
 	s->max_abs = metric_read_finite(&r);
+	s->shift_true = metric_read_finite(&r);
 	s->mean_true = metric_read_finite(&r);
 	s->m2_true = metric_read_finite(&r);
 	vqc_read_end(&r);
@@ -166,7 +172,7 @@ regression_parse(const char *data, Size len, int errcode)
 		vqc_bad_state(&r, "A sum of absolute or squared values is negative.");
 	if (s->n == 0 && (s->sum_abs != 0 || s->comp_abs != 0 || s->sum_sq != 0 || s->comp_sq != 0 ||
 					  s->sum_ape != 0 || s->comp_ape != 0 || s->max_abs != 0 ||
-					  s->mean_true != 0 || s->m2_true != 0))
+					  s->shift_true != 0 || s->mean_true != 0 || s->m2_true != 0))
 		vqc_bad_state(&r, "A state of no pairs has sums that are not zero.");
 	return s;
 }
@@ -261,7 +267,9 @@ vqc_regression_transfn(PG_FUNCTION_ARGS)
 	ksum_add(&s->sum_ape, &s->comp_ape, e / Max(fabs(y), DBL_EPSILON));
 	if (e > s->max_abs)
 		s->max_abs = e;
-	s->n++;
+	if (s->n++ == 0)
+		s->shift_true = y;
+	y -= s->shift_true;
 	delta = y - s->mean_true;
 	s->mean_true += delta / (double) s->n;
 	s->m2_true += delta * (y - s->mean_true);
@@ -316,7 +324,8 @@ vqc_regression_combinefn(PG_FUNCTION_ARGS)
 	ksum_merge(&l->sum_sq, &l->comp_sq, r->sum_sq, r->comp_sq);
 	ksum_merge(&l->sum_ape, &l->comp_ape, r->sum_ape, r->comp_ape);
 	l->max_abs = Max(l->max_abs, r->max_abs);
-	delta = r->mean_true - l->mean_true;
+	/* r's mean on l's shift */
+	delta = (r->mean_true + (r->shift_true - l->shift_true)) - l->mean_true;
 	l->m2_true += r->m2_true + delta * delta * (nl * nr / (nl + nr));
 	l->mean_true += delta * (nr / (nl + nr));
 	if (!regression_is_finite(l))
