@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 
@@ -71,4 +72,11 @@ metric_overflow(void)
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("value out of range: overflow"),
 			 errdetail("A sum of errors left the range of double precision.")));
+}
+
+char *
+metric_json_number(double x)
+{
+	Assert(isfinite(x));
+	return double_to_shortest_decimal(x);
 }

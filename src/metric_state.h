@@ -33,6 +33,9 @@ extern double metric_read_finite(VqcReader *r);
 /* 22023 unless x is finite: what names the argument ("y_true") */
 extern void metric_require_finite(double x, const char *what);
 
+/* a finite float8 as JSON: the shortest decimal that reads back exactly */
+extern char *metric_json_number(double x);
+
 /* 22003 for an accumulator that left the float8 range */
 extern pg_attribute_noreturn() void metric_overflow(void);
 

@@ -743,11 +743,12 @@ vqc_ranking_to_jsonb(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, ", \"ndcg\": null, \"average_precision\": null, \"reciprocal_rank\": null, "
 							   "\"precision\": null, \"recall\": null, \"hit\": null}");
 	else
-		appendStringInfo(&buf, ", \"ndcg\": %.17g, \"average_precision\": %.17g, \"reciprocal_rank\": %.17g, "
-						 "\"precision\": %.17g, \"recall\": %.17g, \"hit\": %.17g}",
-						 ranking_ndcg(s), ranking_ap(s), ranking_rr(s),
-						 ranking_hits(s) / (double) s->k,
-						 s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant,
-						 ranking_hit(s));
+		appendStringInfo(&buf, ", \"ndcg\": %s, \"average_precision\": %s, \"reciprocal_rank\": %s, "
+						 "\"precision\": %s, \"recall\": %s, \"hit\": %s}",
+						 metric_json_number(ranking_ndcg(s)), metric_json_number(ranking_ap(s)),
+						 metric_json_number(ranking_rr(s)),
+						 metric_json_number(ranking_hits(s) / (double) s->k),
+						 metric_json_number(s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant),
+						 metric_json_number(ranking_hit(s)));
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }

@@ -417,15 +417,16 @@ vqc_regression_to_jsonb(PG_FUNCTION_ARGS)
 							   "\"root_mean_squared_error\": null, \"mean_absolute_percentage_error\": null, "
 							   "\"max_error\": null");
 	else
-		appendStringInfo(&buf, ", \"mean_absolute_error\": %.17g, \"mean_squared_error\": %.17g, "
-						 "\"root_mean_squared_error\": %.17g, \"mean_absolute_percentage_error\": %.17g, "
-						 "\"max_error\": %.17g",
-						 regression_mean(s, s->sum_abs, s->comp_abs),
-						 regression_mean(s, s->sum_sq, s->comp_sq),
-						 sqrt(regression_mean(s, s->sum_sq, s->comp_sq)),
-						 regression_mean(s, s->sum_ape, s->comp_ape), s->max_abs);
+		appendStringInfo(&buf, ", \"mean_absolute_error\": %s, \"mean_squared_error\": %s, "
+						 "\"root_mean_squared_error\": %s, \"mean_absolute_percentage_error\": %s, "
+						 "\"max_error\": %s",
+						 metric_json_number(regression_mean(s, s->sum_abs, s->comp_abs)),
+						 metric_json_number(regression_mean(s, s->sum_sq, s->comp_sq)),
+						 metric_json_number(sqrt(regression_mean(s, s->sum_sq, s->comp_sq))),
+						 metric_json_number(regression_mean(s, s->sum_ape, s->comp_ape)),
+						 metric_json_number(s->max_abs));
 	if (regression_r2(s, &r2))
-		appendStringInfo(&buf, ", \"r2_score\": %.17g}", r2);
+		appendStringInfo(&buf, ", \"r2_score\": %s}", metric_json_number(r2));
 	else
 		appendStringInfoString(&buf, ", \"r2_score\": null}");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
