@@ -280,6 +280,9 @@ agreement_parse(const char *data, Size len, int errcode)
 		s = agreement_append(s, item, ilen, ann, alen, label, llen);
 	}
 	vqc_read_end(&r);
+	/* no spare room: the stored form is the one vqc_agreement_finalfn gives */
+	s = repalloc(s, AGREE_HDRSZ + s->used);
+	SET_VARSIZE(s, AGREE_HDRSZ + s->used);
 	return s;
 }
 

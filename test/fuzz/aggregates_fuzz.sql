@@ -75,12 +75,13 @@ BEGIN
 END $$;
 
 -- the first attempts of a run sweep every function with every INITCOND of
--- its state type and every input type (one polymorphic argument at most)
+-- its state type and every input type (one polymorphic argument at most,
+-- or "any" arguments all of that type)
 CREATE TABLE afuzz.sweep AS
 SELECT row_number() OVER (ORDER BY f.fn::text, sd.name, i.typ) AS k, f.fn, sd.name AS init, i.typ AS input
   FROM afuzz.sfunc f
   JOIN fuzzlib.seed sd ON sd.typ = f.stype
-  LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args);
+  LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args) OR '"any"'::regtype = ANY (f.args);
 
 -- the rows of a parallel run (a table: a function scan has no parallel plan)
 CREATE TABLE afuzz.rows AS SELECT g FROM generate_series(1, 2100) g;
@@ -110,6 +111,12 @@ BEGIN
     RETURN CASE typ WHEN 'vqc.profile'::regtype THEN vqc.row_count(s::vqc.profile)
                     WHEN 'vqc.tally'::regtype THEN vqc.tally_count(s::vqc.tally)
                     WHEN 'vqc.exact_quantile_state'::regtype THEN vqc.exact_quantile_count(s::vqc.exact_quantile_state)
+                    WHEN 'vqc.regression_state'::regtype
+                    THEN vqc.regression_count(s::vqc.regression_state) + vqc.regression_null_count(s::vqc.regression_state)
+                    WHEN 'vqc.ranking_state'::regtype
+                    THEN vqc.ranking_count(s::vqc.ranking_state) + vqc.ranking_null_count(s::vqc.ranking_state)
+                    WHEN 'vqc.agreement_state'::regtype
+                    THEN vqc.agreement_count(s::vqc.agreement_state) + vqc.agreement_null_count(s::vqc.agreement_state)
                     ELSE vqc.hash_set_count(s::vqc.hash_set_state) END;
 END $$;
 
@@ -238,7 +245,7 @@ BEGIN
                     (SELECT string_agg(CASE WHEN x = f.stype::oid
                                             THEN format('%L::%s', (SELECT encode(state, 'hex') FROM fuzzlib.seed
                                                                     WHERE typ = f.stype ORDER BY random() LIMIT 1), f.stype)
-                                            WHEN x = 'anyelement'::regtype
+                                            WHEN x IN ('anyelement'::regtype, '"any"'::regtype)
                                             THEN format('(SELECT %s FROM (SELECT 7 AS g) x)', afuzz.pick(ARRAY(SELECT expr FROM afuzz.input)))
                                             ELSE format('NULL::%s', x::regtype) END, ', ')
                        FROM unnest(f.args[1:]) x));
@@ -247,7 +254,7 @@ BEGIN
     argtypes := '{}';
     argexprs := '{}';
     FOREACH a IN ARRAY f.args[1:] LOOP
-        IF a = 'anyelement'::regtype THEN
+        IF a IN ('anyelement'::regtype, '"any"'::regtype) THEN
             t := coalesce(sw.input, afuzz.pick(ARRAY(SELECT typ FROM afuzz.input)));
             argtypes := argtypes || t;
             argexprs := argexprs || format('CASE WHEN g %% 11 = 0 THEN NULL ELSE %s END::%s',
