@@ -35,6 +35,8 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -92,6 +94,7 @@ PG_FUNCTION_INFO_V1(vqc_ranking_k);
 PG_FUNCTION_INFO_V1(vqc_ranking_count);
 PG_FUNCTION_INFO_V1(vqc_ranking_null_count);
 PG_FUNCTION_INFO_V1(vqc_ranking_to_jsonb);
+PG_FUNCTION_INFO_V1(vqc_ranking_metrics);
 
 static RankingState *
 ranking_new(int32 cap)
@@ -149,6 +152,51 @@ rel_cmp(const void *a, const void *b)
 	return x > y ? -1 : x < y ? 1 : 0;
 }
 
+/* few items (a query's usual lot) sort fastest by insertion */
+#define RANK_INSERTION_SORT		24
+
+static void
+sort_groups(RankGroup *g, int32 n)
+{
+	int32		i;
+
+	if (n > RANK_INSERTION_SORT)
+	{
+		qsort(g, n, sizeof(RankGroup), group_cmp);
+		return;
+	}
+	for (i = 1; i < n; i++)
+	{
+		RankGroup	x = g[i];
+		int32		j = i;
+
+		for (; j > 0 && g[j - 1].score < x.score; j--)
+			g[j] = g[j - 1];
+		g[j] = x;
+	}
+}
+
+static void
+sort_rels(double *r, int32 n)
+{
+	int32		i;
+
+	if (n > RANK_INSERTION_SORT)
+	{
+		qsort(r, n, sizeof(double), rel_cmp);
+		return;
+	}
+	for (i = 1; i < n; i++)
+	{
+		double		x = r[i];
+		int32		j = i;
+
+		for (; j > 0 && r[j - 1] < x; j--)
+			r[j] = r[j - 1];
+		r[j] = x;
+	}
+}
+
 static void
 ranking_compact(RankingState *s)
 {
@@ -157,7 +205,7 @@ ranking_compact(RankingState *s)
 	int64		start = 0;
 	int32		i;
 
-	qsort(g, s->ngroups, sizeof(RankGroup), group_cmp);
+	sort_groups(g, s->ngroups);
 	for (i = 0; i < s->ngroups; i++)
 	{
 		if (out > 0 && g[out - 1].score == g[i].score)
@@ -179,7 +227,7 @@ ranking_compact(RankingState *s)
 		memset(g + out, 0, (s->ngroups - out) * sizeof(RankGroup));
 	s->ngroups = out;
 
-	qsort(RANK_RELS(s), s->nrels, sizeof(double), rel_cmp);
+	sort_rels(RANK_RELS(s), s->nrels);
 	if (s->nrels > s->k)
 	{
 		memset(RANK_RELS(s) + s->k, 0, (s->nrels - s->k) * sizeof(double));
@@ -202,16 +250,40 @@ ranking_copy_into(RankingState *dst, const RankingState *src)
 	memcpy(RANK_RELS(dst), RANK_RELS(src), src->nrels * sizeof(double));
 }
 
+/*
+ * The room of a stored state: what its groups and relevances take, and for
+ * a state of no items (the aggregates' INITCOND) room for a query's usual
+ * lot, so that the executor's copy of the INITCOND for each group is all
+ * the allocation a query of up to 11 rows needs (48 + 11 x 40 bytes: one
+ * 512-byte chunk).
+ */
+#define RANK_EMPTY_ROOM			11
+
+static int32
+ranking_stored_room(const RankingState *s)
+{
+	return s->n == 0 ? RANK_EMPTY_ROOM : Max(s->ngroups, s->nrels);
+}
+
+/* a compacted private copy (room for what s holds) */
+static RankingState *
+ranking_compacted_work(const RankingState *s)
+{
+	RankingState *w = ranking_new(Max(s->ngroups, s->nrels));
+
+	ranking_copy_into(w, s);
+	ranking_compact(w);
+	return w;
+}
+
 /* a compacted private copy with no spare room */
 static RankingState *
 ranking_compacted_copy(const RankingState *s)
 {
-	RankingState *w = ranking_new(s->cap);
+	RankingState *w = ranking_compacted_work(s);
 	RankingState *c;
 
-	ranking_copy_into(w, s);
-	ranking_compact(w);
-	c = ranking_new(Max(w->ngroups, w->nrels));
+	c = ranking_new(ranking_stored_room(w));
 	ranking_copy_into(c, w);
 	pfree(w);
 	return c;
@@ -352,7 +424,7 @@ ranking_parse(const char *data, Size len, int errcode)
 	nrels = vqc_read_i32(&r);
 	if (nrels != Min(n, (int64) k) || (Size) nrels > vqc_reader_remaining(&r) / sizeof(double))
 		vqc_bad_state(&r, "The number of relevances kept is not min(k, items).");
-	s = ranking_new(Max(ngroups, nrels));
+	s = ranking_new(n == 0 ? RANK_EMPTY_ROOM : Max(ngroups, nrels));
 	ranking_copy_into(s, g);
 	pfree(g);
 	s->nulls = nulls;
@@ -535,18 +607,37 @@ vqc_ranking_finalfn(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/* the discounts of the first positions, computed once per process */
+#define RANK_DISCOUNTS			1024
+static double rank_discounts[RANK_DISCOUNTS];
+static bool rank_discounts_ready = false;
+
 /* scikit-learn's discount of 0-based position p: 1 / log2(p + 2) */
+static inline double
+rank_discount_of(int64 p)
+{
+	return 1.0 / (log((double) p + 2.0) / log(2.0));
+}
+
 static inline double
 rank_discount(int64 p)
 {
-	return 1.0 / (log((double) p + 2.0) / log(2.0));
+	if (unlikely(!rank_discounts_ready))
+	{
+		int			i;
+
+		for (i = 0; i < RANK_DISCOUNTS; i++)
+			rank_discounts[i] = rank_discount_of(i);
+		rank_discounts_ready = true;
+	}
+	return p < RANK_DISCOUNTS ? rank_discounts[p] : rank_discount_of(p);
 }
 
 /* a compacted view of the state argument */
 static RankingState *
 ranking_view(FunctionCallInfo fcinfo)
 {
-	return ranking_compacted_copy(ranking_get_arg(fcinfo, 0));
+	return ranking_compacted_work(ranking_get_arg(fcinfo, 0));
 }
 
 /* positions [start, start + covered) of group i within the top k */
@@ -751,4 +842,29 @@ vqc_ranking_to_jsonb(PG_FUNCTION_ARGS)
 						 metric_json_number(s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant),
 						 metric_json_number(ranking_hit(s)));
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/*
+ * vqc._ranking_metrics(state): {ndcg, average precision, reciprocal rank,
+ * precision, recall, hit, items, skipped rows, relevant items} from one
+ * compaction, for vqc.ranking_report; NULL for a state of no items.
+ */
+Datum
+vqc_ranking_metrics(PG_FUNCTION_ARGS)
+{
+	RankingState *s = ranking_view(fcinfo);
+	Datum		d[9];
+
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	d[0] = Float8GetDatum(ranking_ndcg(s));
+	d[1] = Float8GetDatum(ranking_ap(s));
+	d[2] = Float8GetDatum(ranking_rr(s));
+	d[3] = Float8GetDatum(ranking_hits(s) / (double) s->k);
+	d[4] = Float8GetDatum(s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant);
+	d[5] = Float8GetDatum(ranking_hit(s));
+	d[6] = Float8GetDatum((double) s->n);
+	d[7] = Float8GetDatum((double) s->nulls);
+	d[8] = Float8GetDatum((double) s->nrelevant);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, 9, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
