@@ -208,8 +208,10 @@ agreement_ratings(const AgreementState *s)
  */
 
 static void
-agreement_serialize(StringInfo buf, const AgreementState *s)
+agreement_serialize(StringInfo buf, const void *state)
 {
+	const AgreementState *s = state;
+
 	Rating	   *r = agreement_ratings(s);
 	int64		i;
 
@@ -240,7 +242,7 @@ agreement_read_text(VqcReader *r, uint32 *len)
 	return p;
 }
 
-static AgreementState *
+static void *
 agreement_parse(const char *data, Size len, int errcode)
 {
 	VqcReader	r;
@@ -289,42 +291,25 @@ agreement_parse(const char *data, Size len, int errcode)
 Datum
 vqc_agreement_state_in(PG_FUNCTION_ARGS)
 {
-	Size		len;
-	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, TYPNAME);
-
-	PG_RETURN_POINTER(agreement_parse(bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION));
+	return metric_type_in(fcinfo, agreement_parse, TYPNAME);
 }
 
 Datum
 vqc_agreement_state_out(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	agreement_serialize(&buf, agreement_get_arg(fcinfo, 0));
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+	return metric_type_out(agreement_serialize, agreement_get_arg(fcinfo, 0), TYPNAME);
 }
 
 Datum
 vqc_agreement_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	AgreementState *s;
-
-	s = agreement_parse(buf->data + buf->cursor, buf->len - buf->cursor,
-						ERRCODE_INVALID_BINARY_REPRESENTATION);
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return metric_type_recv(fcinfo, agreement_parse);
 }
 
 Datum
 vqc_agreement_state_send(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	agreement_serialize(&buf, agreement_get_arg(fcinfo, 0));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return metric_type_send(agreement_serialize, agreement_get_arg(fcinfo, 0));
 }
 
 /* ---------------------------------------------------------------------

@@ -80,3 +80,43 @@ metric_json_number(double x)
 	Assert(isfinite(x));
 	return double_to_shortest_decimal(x);
 }
+
+Datum
+metric_type_in(FunctionCallInfo fcinfo, metric_parse_fn parse, const char *typname)
+{
+	Size		len;
+	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, typname);
+
+	PG_RETURN_POINTER(parse(bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION));
+}
+
+Datum
+metric_type_recv(FunctionCallInfo fcinfo, metric_parse_fn parse)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	void	   *s = parse(buf->data + buf->cursor, buf->len - buf->cursor,
+						  ERRCODE_INVALID_BINARY_REPRESENTATION);
+
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+Datum
+metric_type_out(metric_serialize_fn serialize, const void *state, const char *typname)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	serialize(&buf, state);
+	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, typname));
+}
+
+Datum
+metric_type_send(metric_serialize_fn serialize, const void *state)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	serialize(&buf, state);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}

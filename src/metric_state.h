@@ -21,6 +21,19 @@
 #define VQC_MAGIC_RANKING		0x5651434E
 #define VQC_MAGIC_AGREEMENT		0x56514341
 
+/*
+ * Type I/O shared by the three state types: parse reads a binary form
+ * (validating it, errcode 22P02 or 22P03) into a new state; serialize
+ * writes a state's binary form.
+ */
+typedef void *(*metric_parse_fn) (const char *data, Size len, int errcode);
+typedef void (*metric_serialize_fn) (StringInfo buf, const void *state);
+
+extern Datum metric_type_in(FunctionCallInfo fcinfo, metric_parse_fn parse, const char *typname);
+extern Datum metric_type_recv(FunctionCallInfo fcinfo, metric_parse_fn parse);
+extern Datum metric_type_out(metric_serialize_fn serialize, const void *state, const char *typname);
+extern Datum metric_type_send(metric_serialize_fn serialize, const void *state);
+
 /* raises unless called as an aggregate's transition or combine function */
 extern void metric_check_agg(FunctionCallInfo fcinfo);
 

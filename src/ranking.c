@@ -320,8 +320,10 @@ ranking_make_room(RankingState *s, int32 need)
  */
 
 static void
-ranking_serialize(StringInfo buf, const RankingState *s)
+ranking_serialize(StringInfo buf, const void *state)
 {
+	const RankingState *s = state;
+
 	RankingState *c = ranking_compacted_copy(s);
 	RankGroup  *g = RANK_GROUPS(c);
 	int32		i;
@@ -376,7 +378,7 @@ ranking_parse_groups(VqcReader *r, RankingState *s, int64 *items, int64 *relevan
 	*items = start;
 }
 
-static RankingState *
+static void *
 ranking_parse(const char *data, Size len, int errcode)
 {
 	VqcReader	r;
@@ -449,42 +451,25 @@ ranking_parse(const char *data, Size len, int errcode)
 Datum
 vqc_ranking_state_in(PG_FUNCTION_ARGS)
 {
-	Size		len;
-	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, TYPNAME);
-
-	PG_RETURN_POINTER(ranking_parse(bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION));
+	return metric_type_in(fcinfo, ranking_parse, TYPNAME);
 }
 
 Datum
 vqc_ranking_state_out(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	ranking_serialize(&buf, ranking_get_arg(fcinfo, 0));
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+	return metric_type_out(ranking_serialize, ranking_get_arg(fcinfo, 0), TYPNAME);
 }
 
 Datum
 vqc_ranking_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	RankingState *s;
-
-	s = ranking_parse(buf->data + buf->cursor, buf->len - buf->cursor,
-					  ERRCODE_INVALID_BINARY_REPRESENTATION);
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return metric_type_recv(fcinfo, ranking_parse);
 }
 
 Datum
 vqc_ranking_state_send(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	ranking_serialize(&buf, ranking_get_arg(fcinfo, 0));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return metric_type_send(ranking_serialize, ranking_get_arg(fcinfo, 0));
 }
 
 /* ---------------------------------------------------------------------

@@ -84,18 +84,23 @@ regression_new(void)
 	return s;
 }
 
-/* A detoasted state argument, checked as this build lays it out. */
+/* s, checked as this build lays a state out */
 static RegressionState *
-regression_get_arg(FunctionCallInfo fcinfo, int argno)
+regression_checked(RegressionState *s)
 {
-	RegressionState *s = (RegressionState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-
 	if (VARSIZE(s) != sizeof(RegressionState) || s->version != VQC_STATE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("unsupported or corrupt vqc state"),
 				 errdetail("The stored state was not written by this version of vqc.")));
 	return s;
+}
+
+/* A detoasted state argument. */
+static RegressionState *
+regression_get_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return regression_checked((RegressionState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno)));
 }
 
 /* Neumaier's compensated addition of x to (*s, *c); s + c is the sum. */
@@ -124,8 +129,10 @@ regression_is_finite(const RegressionState *s)
  */
 
 static void
-regression_serialize(StringInfo buf, const RegressionState *s)
+regression_serialize(StringInfo buf, const void *state)
 {
+	const RegressionState *s = state;
+
 	vqc_write_header(buf, VQC_MAGIC_REGRESSION, 0);
 	pq_sendint64(buf, (uint64) s->n);
 	pq_sendint64(buf, (uint64) s->nulls);
@@ -141,7 +148,7 @@ regression_serialize(StringInfo buf, const RegressionState *s)
 	metric_send_f8(buf, s->m2_true);
 }
 
-static RegressionState *
+static void *
 regression_parse(const char *data, Size len, int errcode)
 {
 	VqcReader	r;
@@ -180,42 +187,25 @@ regression_parse(const char *data, Size len, int errcode)
 Datum
 vqc_regression_state_in(PG_FUNCTION_ARGS)
 {
-	Size		len;
-	char	   *bin = vqc_hex_decode(PG_GETARG_CSTRING(0), &len, TYPNAME);
-
-	PG_RETURN_POINTER(regression_parse(bin, len, ERRCODE_INVALID_TEXT_REPRESENTATION));
+	return metric_type_in(fcinfo, regression_parse, TYPNAME);
 }
 
 Datum
 vqc_regression_state_out(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	regression_serialize(&buf, regression_get_arg(fcinfo, 0));
-	PG_RETURN_CSTRING(vqc_hex_encode(buf.data, buf.len, TYPNAME));
+	return metric_type_out(regression_serialize, regression_get_arg(fcinfo, 0), TYPNAME);
 }
 
 Datum
 vqc_regression_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	RegressionState *s;
-
-	s = regression_parse(buf->data + buf->cursor, buf->len - buf->cursor,
-						 ERRCODE_INVALID_BINARY_REPRESENTATION);
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return metric_type_recv(fcinfo, regression_parse);
 }
 
 Datum
 vqc_regression_state_send(PG_FUNCTION_ARGS)
 {
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	regression_serialize(&buf, regression_get_arg(fcinfo, 0));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return metric_type_send(regression_serialize, regression_get_arg(fcinfo, 0));
 }
 
 /* ---------------------------------------------------------------------
@@ -227,13 +217,7 @@ vqc_regression_state_send(PG_FUNCTION_ARGS)
 static RegressionState *
 regression_transition_arg(FunctionCallInfo fcinfo, int argno)
 {
-	RegressionState *s = (RegressionState *) vqc_state_writable(PG_GETARG_DATUM(argno));
-
-	if (VARSIZE(s) != sizeof(RegressionState) || s->version != VQC_STATE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("unsupported or corrupt vqc state")));
-	return s;
+	return regression_checked((RegressionState *) vqc_state_writable(PG_GETARG_DATUM(argno)));
 }
 
 /*

@@ -31,18 +31,9 @@ SELECT y, y + (random() - 0.5) * 3 AS p
 VACUUM ANALYZE bench.results;
 VACUUM ANALYZE bench.preds;
 
-SELECT bench.time('ndcg@10: window-function SQL', ARRAY[$q$
-WITH ranked AS (
-    SELECT q, rel,
-           row_number() OVER (PARTITION BY q ORDER BY score DESC) AS rn,
-           row_number() OVER (PARTITION BY q ORDER BY rel DESC) AS irn
-      FROM bench.results),
-per_query AS (
-    SELECT q,
-           sum(rel / (ln(rn + 1.0::float8) / ln(2.0::float8))) FILTER (WHERE rn <= 10) AS dcg,
-           sum(rel / (ln(irn + 1.0::float8) / ln(2.0::float8))) FILTER (WHERE irn <= 10) AS idcg
-      FROM ranked GROUP BY q)
-SELECT avg(CASE WHEN idcg > 0 THEN dcg / idcg ELSE 0 END) FROM per_query$q$]);
+-- NDCG@10 as a user writes it with window functions (ties ranked arbitrarily)
+\set window_ndcg 'WITH ranked AS (SELECT q, rel, row_number() OVER (PARTITION BY q ORDER BY score DESC) AS rn, row_number() OVER (PARTITION BY q ORDER BY rel DESC) AS irn FROM bench.results), per_query AS (SELECT q, sum(rel / (ln(rn + 1.0::float8) / ln(2.0::float8))) FILTER (WHERE rn <= 10) AS dcg, sum(rel / (ln(irn + 1.0::float8) / ln(2.0::float8))) FILTER (WHERE irn <= 10) AS idcg FROM ranked GROUP BY q) SELECT round(avg(CASE WHEN idcg > 0 THEN dcg / idcg ELSE 0 END)::numeric, 12) AS sql_ndcg FROM per_query'
+SELECT bench.time('ndcg@10: window-function SQL', ARRAY[:'window_ndcg']);
 SELECT bench.time('ndcg@10: vqc.ndcg_score per query', ARRAY[
     'SELECT avg(n) FROM (SELECT vqc.ndcg_score(rel, score, 10) AS n FROM bench.results GROUP BY q) x']);
 SELECT bench.time('all six at 10: vqc.ranking_report', ARRAY[
@@ -76,15 +67,5 @@ SELECT round((bench.ms('ndcg@10: window-function SQL') / bench.ms('ndcg@10: vqc.
 
 \echo 'Answers (NDCG@10: vqc, then the window-function SQL):'
 SELECT round(avg(n)::numeric, 12) AS vqc_ndcg FROM (SELECT vqc.ndcg_score(rel, score, 10) AS n FROM bench.results GROUP BY q) x;
-WITH ranked AS (
-    SELECT q, rel,
-           row_number() OVER (PARTITION BY q ORDER BY score DESC) AS rn,
-           row_number() OVER (PARTITION BY q ORDER BY rel DESC) AS irn
-      FROM bench.results),
-per_query AS (
-    SELECT q,
-           sum(rel / (ln(rn + 1.0::float8) / ln(2.0::float8))) FILTER (WHERE rn <= 10) AS dcg,
-           sum(rel / (ln(irn + 1.0::float8) / ln(2.0::float8))) FILTER (WHERE irn <= 10) AS idcg
-      FROM ranked GROUP BY q)
-SELECT round(avg(CASE WHEN idcg > 0 THEN dcg / idcg ELSE 0 END)::numeric, 12) AS sql_ndcg FROM per_query;
+:window_ndcg;
 DROP TABLE bench.results, bench.preds;
