@@ -56,26 +56,37 @@ typedef struct RankGroup
 	double		gain;			/* sum of their relevances */
 } RankGroup;
 
+/* a row not yet compacted: 16 bytes where a group takes 40 with its relevance */
+typedef struct RankPair
+{
+	double		score;
+	double		rel;
+} RankPair;
+
 typedef struct RankingState
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
 	uint16		version;		/* VQC_STATE_VERSION */
 	uint16		flags;			/* reserved, 0 */
 	int32		k;				/* the cut-off, 0 before the first row */
-	int32		cap;			/* room for cap groups and cap relevances */
+	int32		pcap;			/* room for pcap pairs */
+	int32		npairs;			/* rows appended since the last compaction */
+	int32		gcap;			/* room for gcap groups and gcap relevances */
 	int32		ngroups;
 	int32		nrels;
 	int64		n;				/* items taken */
 	int64		nulls;			/* rows skipped for a NULL */
 	int64		nrelevant;		/* items with relevance > 0 */
-	/* RankGroup groups[cap], then double rels[cap] */
+	/* RankPair pairs[pcap], RankGroup groups[gcap], double rels[gcap] */
 	char		data[FLEXIBLE_ARRAY_MEMBER];
 } RankingState;
 
 #define RANK_HDRSZ			offsetof(RankingState, data)
-#define RANK_SIZE(cap)		(RANK_HDRSZ + (Size) (cap) * (sizeof(RankGroup) + sizeof(double)))
-#define RANK_GROUPS(s)		((RankGroup *) (s)->data)
-#define RANK_RELS(s)		((double *) ((s)->data + (Size) (s)->cap * sizeof(RankGroup)))
+#define RANK_SIZE(pcap, gcap) \
+	(RANK_HDRSZ + (Size) (pcap) * sizeof(RankPair) + (Size) (gcap) * (sizeof(RankGroup) + sizeof(double)))
+#define RANK_PAIRS(s)		((RankPair *) (s)->data)
+#define RANK_GROUPS(s)		((RankGroup *) ((s)->data + (Size) (s)->pcap * sizeof(RankPair)))
+#define RANK_RELS(s)		((double *) ((char *) RANK_GROUPS(s) + (Size) (s)->gcap * sizeof(RankGroup)))
 
 PG_FUNCTION_INFO_V1(vqc_ranking_state_in);
 PG_FUNCTION_INFO_V1(vqc_ranking_state_out);
@@ -97,22 +108,23 @@ PG_FUNCTION_INFO_V1(vqc_ranking_to_jsonb);
 PG_FUNCTION_INFO_V1(vqc_ranking_metrics);
 
 static RankingState *
-ranking_new(int32 cap)
+ranking_new(int32 pcap, int32 gcap)
 {
-	RankingState *s = palloc0(RANK_SIZE(cap));
+	RankingState *s = palloc0(RANK_SIZE(pcap, gcap));
 
-	SET_VARSIZE(s, RANK_SIZE(cap));
+	SET_VARSIZE(s, RANK_SIZE(pcap, gcap));
 	s->version = VQC_STATE_VERSION;
-	s->cap = cap;
+	s->pcap = pcap;
+	s->gcap = gcap;
 	return s;
 }
 
 static void
 ranking_check_layout(const RankingState *s)
 {
-	if (VARSIZE(s) < RANK_HDRSZ || s->version != VQC_STATE_VERSION || s->cap < 0 ||
-		VARSIZE(s) != RANK_SIZE(s->cap) || s->ngroups < 0 || s->ngroups > s->cap ||
-		s->nrels < 0 || s->nrels > s->cap)
+	if (VARSIZE(s) < RANK_HDRSZ || s->version != VQC_STATE_VERSION || s->pcap < 0 || s->gcap < 0 ||
+		VARSIZE(s) != RANK_SIZE(s->pcap, s->gcap) || s->npairs < 0 || s->npairs > s->pcap ||
+		s->ngroups < 0 || s->ngroups > s->gcap || s->nrels < 0 || s->nrels > s->gcap)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("unsupported or corrupt vqc state"),
@@ -197,16 +209,28 @@ sort_rels(double *r, int32 n)
 	}
 }
 
-static void
-ranking_compact(RankingState *s)
+/*
+ * The room of a stored state: what its groups and relevances take, and for
+ * a state of no items (the aggregates' INITCOND) room for a query's usual
+ * lot of pairs, so that the executor's copy of the INITCOND for each group
+ * is all the allocation a query of up to 12 rows needs (56 + 12 x 16
+ * bytes: one 256-byte chunk).
+ */
+#define RANK_EMPTY_PAIRS		12
+
+/*
+ * Sorts n groups by score, merges ties and drops the groups that start at
+ * k or later; returns how many are left (at most k).
+ */
+static int32
+compact_groups(RankGroup *g, int32 n, int32 k)
 {
-	RankGroup  *g = RANK_GROUPS(s);
 	int32		out = 0;
 	int64		start = 0;
 	int32		i;
 
-	sort_groups(g, s->ngroups);
-	for (i = 0; i < s->ngroups; i++)
+	sort_groups(g, n);
+	for (i = 0; i < n; i++)
 	{
 		if (out > 0 && g[out - 1].score == g[i].score)
 		{
@@ -218,28 +242,95 @@ ranking_compact(RankingState *s)
 		if (out > 0)
 		{
 			start += g[out - 1].count;
-			if (start >= s->k)
+			if (start >= k)
 				break;			/* this and every later group start past k */
 		}
 		g[out++] = g[i];
 	}
-	if (out < s->ngroups)
-		memset(g + out, 0, (s->ngroups - out) * sizeof(RankGroup));
-	s->ngroups = out;
-
-	sort_rels(RANK_RELS(s), s->nrels);
-	if (s->nrels > s->k)
-	{
-		memset(RANK_RELS(s) + s->k, 0, (s->nrels - s->k) * sizeof(double));
-		s->nrels = s->k;
-	}
+	return out;
 }
 
-/* dst (of cap >= src's groups and relevances) takes src's counts and arrays */
+/* the k largest of n relevances, largest first; returns how many */
+static int32
+compact_rels(double *r, int32 n, int32 k)
+{
+	sort_rels(r, n);
+	return Min(n, k);
+}
+
+/*
+ * s with its pairs and the extra groups and relevances compacted into its
+ * groups and relevances: s itself when they fit, else a copy with more
+ * room (in CurrentMemoryContext).  With grow_pairs (a transition that
+ * found the pairs full) the pairs' room grows with the groups (up to
+ * 2k + 16), so that a large query compacts ever less often.
+ */
+static RankingState *
+ranking_absorb(RankingState *s, const RankGroup *xg, int32 nxg, const double *xr, int32 nxr,
+			   bool grow_pairs)
+{
+	int32		ng = s->ngroups + s->npairs + nxg;
+	int32		nr = s->nrels + s->npairs + nxr;
+	RankGroup  *g = palloc(Max(ng, 1) * sizeof(RankGroup));
+	double	   *r = palloc(Max(nr, 1) * sizeof(double));
+	RankPair   *p = RANK_PAIRS(s);
+	int32		pcap = s->pcap;
+	int32		i;
+
+	memcpy(g, RANK_GROUPS(s), s->ngroups * sizeof(RankGroup));
+	memcpy(r, RANK_RELS(s), s->nrels * sizeof(double));
+	for (i = 0; i < s->npairs; i++)
+	{
+		RankGroup  *x = &g[s->ngroups + i];
+
+		x->score = p[i].score;
+		x->count = 1;
+		x->nrel = p[i].rel > 0;
+		x->gain = p[i].rel;
+		r[s->nrels + i] = p[i].rel;
+	}
+	if (nxg > 0)
+		memcpy(g + s->ngroups + s->npairs, xg, nxg * sizeof(RankGroup));
+	if (nxr > 0)
+		memcpy(r + s->nrels + s->npairs, xr, nxr * sizeof(double));
+	ng = compact_groups(g, ng, s->k);
+	nr = compact_rels(r, nr, s->k);
+
+	if (grow_pairs && s->pcap == 0)
+		pcap = RANK_EMPTY_PAIRS;
+	else if (grow_pairs && s->pcap < ng)
+		pcap = (int32) Min((int64) 2 * s->k + 16, (int64) s->pcap * 2);
+	if (Max(ng, nr) > s->gcap || pcap != s->pcap)
+	{
+		RankingState *c = ranking_new(pcap, Max(Max(ng, nr), s->gcap));
+
+		c->k = s->k;
+		c->n = s->n;
+		c->nulls = s->nulls;
+		c->nrelevant = s->nrelevant;
+		s = c;
+	}
+	else
+	{
+		memset(RANK_PAIRS(s), 0, s->npairs * sizeof(RankPair));
+		memset(RANK_GROUPS(s), 0, s->ngroups * sizeof(RankGroup));
+		memset(RANK_RELS(s), 0, s->nrels * sizeof(double));
+	}
+	s->npairs = 0;
+	s->ngroups = ng;
+	s->nrels = nr;
+	memcpy(RANK_GROUPS(s), g, ng * sizeof(RankGroup));
+	memcpy(RANK_RELS(s), r, nr * sizeof(double));
+	pfree(g);
+	pfree(r);
+	return s;
+}
+
+/* dst (of room for them) takes src's counts, groups and relevances */
 static void
 ranking_copy_into(RankingState *dst, const RankingState *src)
 {
-	Assert(dst->cap >= src->ngroups && dst->cap >= src->nrels);
+	Assert(src->npairs == 0 && dst->gcap >= src->ngroups && dst->gcap >= src->nrels);
 	dst->k = src->k;
 	dst->ngroups = src->ngroups;
 	dst->nrels = src->nrels;
@@ -250,68 +341,28 @@ ranking_copy_into(RankingState *dst, const RankingState *src)
 	memcpy(RANK_RELS(dst), RANK_RELS(src), src->nrels * sizeof(double));
 }
 
-/*
- * The room of a stored state: what its groups and relevances take, and for
- * a state of no items (the aggregates' INITCOND) room for a query's usual
- * lot, so that the executor's copy of the INITCOND for each group is all
- * the allocation a query of up to 11 rows needs (48 + 11 x 40 bytes: one
- * 512-byte chunk).
- */
-#define RANK_EMPTY_ROOM			11
-
-static int32
-ranking_stored_room(const RankingState *s)
-{
-	return s->n == 0 ? RANK_EMPTY_ROOM : Max(s->ngroups, s->nrels);
-}
-
-/* a compacted private copy (room for what s holds) */
-static RankingState *
-ranking_compacted_work(const RankingState *s)
-{
-	RankingState *w = ranking_new(Max(s->ngroups, s->nrels));
-
-	ranking_copy_into(w, s);
-	ranking_compact(w);
-	return w;
-}
-
-/* a compacted private copy with no spare room */
+/* a compacted private copy: no pairs, exactly the room a stored state has */
 static RankingState *
 ranking_compacted_copy(const RankingState *s)
 {
-	RankingState *w = ranking_compacted_work(s);
+	RankingState *w = ranking_new(s->npairs, Max(s->ngroups, s->nrels));
 	RankingState *c;
 
-	c = ranking_new(ranking_stored_room(w));
+	memcpy(&w->k, &s->k, sizeof(int32));
+	w->npairs = s->npairs;
+	w->ngroups = s->ngroups;
+	w->nrels = s->nrels;
+	w->n = s->n;
+	w->nulls = s->nulls;
+	w->nrelevant = s->nrelevant;
+	memcpy(RANK_PAIRS(w), RANK_PAIRS(s), s->npairs * sizeof(RankPair));
+	memcpy(RANK_GROUPS(w), RANK_GROUPS(s), s->ngroups * sizeof(RankGroup));
+	memcpy(RANK_RELS(w), RANK_RELS(s), s->nrels * sizeof(double));
+	w = ranking_absorb(w, NULL, 0, NULL, 0, false);
+	c = ranking_new(w->n == 0 ? RANK_EMPTY_PAIRS : 0, Max(w->ngroups, w->nrels));
 	ranking_copy_into(c, w);
 	pfree(w);
 	return c;
-}
-
-/*
- * Room for "need" more groups and relevances: s itself when they fit
- * after compacting it (and fill at most half of it, or it is as large as
- * it gets), else a larger copy in CurrentMemoryContext.
- */
-static RankingState *
-ranking_make_room(RankingState *s, int32 need)
-{
-	int32		maxcap = 2 * s->k + 16;
-	int32		used;
-	int32		cap;
-	RankingState *n;
-
-	if (s->ngroups + need <= s->cap && s->nrels + need <= s->cap)
-		return s;
-	ranking_compact(s);
-	used = Max(s->ngroups, s->nrels) + need;
-	if (used <= s->cap && (used <= s->cap / 2 || s->cap >= maxcap))
-		return s;
-	cap = Max(Min(maxcap, Max(s->cap * 2, 16)), used);
-	n = ranking_new(cap);
-	ranking_copy_into(n, s);
-	return n;
 }
 
 /* ---------------------------------------------------------------------
@@ -414,7 +465,7 @@ ranking_parse(const char *data, Size len, int errcode)
 	if (k == 0 && n != 0)
 		vqc_bad_state(&r, "A state with items has no cut-off k.");
 
-	g = ranking_new(ngroups);
+	g = ranking_new(0, ngroups);
 	g->k = k;
 	g->n = n;
 	g->ngroups = ngroups;
@@ -426,7 +477,7 @@ ranking_parse(const char *data, Size len, int errcode)
 	nrels = vqc_read_i32(&r);
 	if (nrels != Min(n, (int64) k) || (Size) nrels > vqc_reader_remaining(&r) / sizeof(double))
 		vqc_bad_state(&r, "The number of relevances kept is not min(k, items).");
-	s = ranking_new(n == 0 ? RANK_EMPTY_ROOM : Max(ngroups, nrels));
+	s = ranking_new(n == 0 ? RANK_EMPTY_PAIRS : 0, Max(ngroups, nrels));
 	ranking_copy_into(s, g);
 	pfree(g);
 	s->nulls = nulls;
@@ -508,7 +559,7 @@ Datum
 vqc_ranking_transfn(PG_FUNCTION_ARGS)
 {
 	RankingState *s;
-	RankGroup  *g;
+	RankPair   *p;
 	double		rel;
 	double		score;
 	int32		k;
@@ -523,7 +574,7 @@ vqc_ranking_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be between 1 and %d", RANK_MAX_K)));
-	s = PG_ARGISNULL(0) ? ranking_new(0) : ranking_transition_arg(fcinfo, 0);
+	s = PG_ARGISNULL(0) ? ranking_new(RANK_EMPTY_PAIRS, 0) : ranking_transition_arg(fcinfo, 0);
 	ranking_bind_k(s, k);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -540,13 +591,11 @@ vqc_ranking_transfn(PG_FUNCTION_ARGS)
 				 errmsg("y_true must not be negative"),
 				 errdetail("Relevance is a gain of zero or more (scikit-learn 1.4 refuses negative values too).")));
 
-	s = ranking_make_room(s, 1);
-	g = &RANK_GROUPS(s)[s->ngroups++];
-	g->score = score + 0.0;		/* -0 is 0 */
-	g->count = 1;
-	g->nrel = rel > 0;
-	g->gain = rel + 0.0;
-	RANK_RELS(s)[s->nrels++] = rel + 0.0;
+	if (s->npairs == s->pcap)
+		s = ranking_absorb(s, NULL, 0, NULL, 0, true);
+	p = &RANK_PAIRS(s)[s->npairs++];
+	p->score = score + 0.0;		/* -0 is 0 */
+	p->rel = rel + 0.0;
 	s->n++;
 	s->nrelevant += rel > 0;
 	PG_RETURN_POINTER(s);
@@ -570,14 +619,9 @@ vqc_ranking_combinefn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("state count out of range")));
-	if (r->ngroups > r->k || r->nrels > r->k)
+	if (r->npairs > 0)
 		r = ranking_compacted_copy(r);	/* a worker's partial state */
-	l = ranking_make_room(l, Max(r->ngroups, r->nrels));
-	memcpy(RANK_GROUPS(l) + l->ngroups, RANK_GROUPS(r), r->ngroups * sizeof(RankGroup));
-	l->ngroups += r->ngroups;
-	memcpy(RANK_RELS(l) + l->nrels, RANK_RELS(r), r->nrels * sizeof(double));
-	l->nrels += r->nrels;
-	PG_RETURN_POINTER(l);
+	PG_RETURN_POINTER(ranking_absorb(l, RANK_GROUPS(r), r->ngroups, RANK_RELS(r), r->nrels, false));
 }
 
 /* the aggregate's result: compacted, without spare room (not in place) */
@@ -622,7 +666,7 @@ rank_discount(int64 p)
 static RankingState *
 ranking_view(FunctionCallInfo fcinfo)
 {
-	return ranking_compacted_work(ranking_get_arg(fcinfo, 0));
+	return ranking_compacted_copy(ranking_get_arg(fcinfo, 0));
 }
 
 /* positions [start, start + covered) of group i within the top k */
