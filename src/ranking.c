@@ -876,24 +876,34 @@ vqc_ranking_to_jsonb(PG_FUNCTION_ARGS)
 /*
  * vqc._ranking_metrics(state): {ndcg, average precision, reciprocal rank,
  * precision, recall, hit, items, skipped rows, relevant items} from one
- * compaction, for vqc.ranking_report; NULL for a state of no items.
+ * compaction, for vqc.ranking_report; the six metrics are NULL for a state
+ * of no items.
  */
 Datum
 vqc_ranking_metrics(PG_FUNCTION_ARGS)
 {
 	RankingState *s = ranking_view(fcinfo);
 	Datum		d[9];
+	bool		nulls[9] = {false};
+	int			dims[1] = {9};
+	int			lbs[1] = {1};
+	int			i;
 
 	if (s->n == 0)
-		PG_RETURN_NULL();
-	d[0] = Float8GetDatum(ranking_ndcg(s));
-	d[1] = Float8GetDatum(ranking_ap(s));
-	d[2] = Float8GetDatum(ranking_rr(s));
-	d[3] = Float8GetDatum(ranking_hits(s) / (double) s->k);
-	d[4] = Float8GetDatum(s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant);
-	d[5] = Float8GetDatum(ranking_hit(s));
+		for (i = 0; i < 6; i++)
+			nulls[i] = true;
+	else
+	{
+		d[0] = Float8GetDatum(ranking_ndcg(s));
+		d[1] = Float8GetDatum(ranking_ap(s));
+		d[2] = Float8GetDatum(ranking_rr(s));
+		d[3] = Float8GetDatum(ranking_hits(s) / (double) s->k);
+		d[4] = Float8GetDatum(s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant);
+		d[5] = Float8GetDatum(ranking_hit(s));
+	}
 	d[6] = Float8GetDatum((double) s->n);
 	d[7] = Float8GetDatum((double) s->nulls);
 	d[8] = Float8GetDatum((double) s->nrelevant);
-	PG_RETURN_ARRAYTYPE_P(construct_array(d, 9, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(d, nulls, 1, dims, lbs, FLOAT8OID, sizeof(float8),
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

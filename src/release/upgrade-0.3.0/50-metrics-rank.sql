@@ -344,11 +344,20 @@ CREATE AGGREGATE vqc.hit_rate(y_true float8, y_score float8, k int4) (
 );
 
 -- {ndcg, ap, rr, precision, recall, hit, items, skipped rows, relevant
--- items} of a state from one compaction (vqc.ranking_report's per query)
+-- items} of a state from one compaction (vqc.ranking_report's per query;
+-- the six metrics NULL for a state of no items)
 CREATE FUNCTION vqc._ranking_metrics(state vqc.ranking_state)
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'vqc_ranking_metrics'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- the same over a query's rows, without the state's compacted copy
+CREATE AGGREGATE vqc._ranking_metrics(y_true float8, y_score float8, k int4) (
+    SFUNC = vqc.ranking_transfn, STYPE = vqc.ranking_state,
+    FINALFUNC = vqc._ranking_metrics, COMBINEFUNC = vqc.ranking_combinefn,
+    INITCOND = '5651434e00010000000000000000000000000000000000000000000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
 
 -- Every ranking metric at k averaged over the queries of a table, in one
 -- statement, read as the caller.  Rows with a NULL query are left out;
@@ -369,21 +378,21 @@ BEGIN
     EXECUTE format($q$
         SELECT pg_catalog.jsonb_build_object(
                    'k', $1,
-                   'queries', pg_catalog.count(m),
-                   'queries_without_relevant', pg_catalog.count(m) FILTER (WHERE m[9] OPERATOR(pg_catalog.=) 0),
+                   'queries', pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0),
+                   'queries_without_relevant',
+                   pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0 AND m[9] OPERATOR(pg_catalog.=) 0),
                    'rows', coalesce(pg_catalog.sum(m[7]), 0)::pg_catalog.int8,
-                   'null_rows', pg_catalog.sum(nulls),
+                   'null_rows', coalesce(pg_catalog.sum(m[8]), 0)::pg_catalog.int8,
                    'ndcg', pg_catalog.avg(m[1]),
                    'map', pg_catalog.avg(m[2]),
                    'mrr', pg_catalog.avg(m[3]),
                    'precision', pg_catalog.avg(m[4]),
                    'recall', pg_catalog.avg(m[5]),
                    'hit_rate', pg_catalog.avg(m[6]))
-          FROM (SELECT vqc._ranking_metrics(s) AS m, vqc.ranking_null_count(s) AS nulls
-                  FROM (SELECT vqc.ranking_agg((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS s
-                          FROM %1$s
-                         WHERE %4$I IS NOT NULL
-                         GROUP BY %4$I) g) q$q$,
+          FROM (SELECT vqc._ranking_metrics((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS m
+                  FROM %1$s
+                 WHERE %4$I IS NOT NULL
+                 GROUP BY %4$I) q$q$,
         target, relevance_column, score_column, query_column)
     INTO result USING k;
     RETURN result;
