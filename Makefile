@@ -18,6 +18,9 @@ SQL_PARTS    = src/sql/schema.sql \
                src/hash_set.sql \
                src/profile.sql \
                src/drift.sql \
+               src/regression_metrics.sql \
+               src/ranking.sql \
+               src/agreement.sql \
                src/sql/report.sql \
                src/sql/catalog.sql \
                src/sql/engine.sql \

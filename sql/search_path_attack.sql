@@ -108,6 +108,16 @@ INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
     (95, 'expect_table_row_count_to_equal_other_table', '{"other_table_name": "big"}'),
     (96, 'expect_table_row_count_to_be_within_other_table_by', '{"other_table_name": "sp_attack.big", "tolerance": 0.99}'),
     (97, 'unexpected_rows_expectation', '{"unexpected_rows_query": "SELECT id, tag FROM {batch} WHERE qty IS NULL"}');
+-- a model's predictions and labels (src/sql/model_expectations.sql), on a
+-- table of binary labels and scores
+CREATE TABLE sp_attack.preds AS
+SELECT g AS id, (g % 3 = 0) AS label, ((g * 7) % 10) / 10.0::float8 AS score, ((g * 7) % 10 >= 5) AS pred,
+       (CASE WHEN g % 2 = 0 THEN 'North' ELSE 'south' END)::public.citext AS region
+  FROM generate_series(1, 60) g;
+INSERT INTO sp_attack.cases VALUES
+    (98, 'sp_attack.preds', 'expect_classification_metric_to_be_between', '{"y_true": "label", "y_pred": "pred", "metric": "f1", "pos_label": true, "min_value": 0}'),
+    (99, 'sp_attack.preds', 'expect_score_metric_to_be_between', '{"y_true": "label", "y_score": "score", "metric": "roc_auc", "min_value": 0}'),
+    (100, 'sp_attack.preds', 'expect_metric_gap_between_segments_to_be_less_than', '{"y_true": "label", "y_pred": "pred", "segment": "region", "metric": "recall", "pos_label": true, "max_gap": 1}');
 SELECT expectation_type AS not_covered FROM vqc.expectation_catalog EXCEPT SELECT etype FROM sp_attack.cases;
 -- a larger table, checked with and without the memory for exact collectors:
 -- the SQL of the second passes (exact medians and quantiles by passes,

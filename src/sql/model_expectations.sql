@@ -85,12 +85,13 @@ BEGIN
             RAISE EXCEPTION '% needs a numeric y_score; column "%" is of type %', etype, yp.attname, yp.type_sql
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
-        IF yt.type_sql NOT IN ('boolean', 'smallint', 'integer', 'bigint') THEN
+        IF vqc._base_type(yt.type_sql::regtype) NOT IN ('boolean'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
             RAISE EXCEPTION '% needs binary labels (boolean or integer 0/1); column "%" is of type %', etype, yt.attname, yt.type_sql
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
-        state := format('%I%s, %I::pg_catalog.float8', yt.attname,
-                        CASE WHEN yt.type_sql = 'boolean' THEN '' ELSE '::pg_catalog.int8' END, yp.attname);
+        state := format('%I::%s, %I::pg_catalog.float8', yt.attname,
+                        CASE WHEN vqc._base_type(yt.type_sql::regtype) = 'boolean'::regtype THEN 'pg_catalog.bool' ELSE 'pg_catalog.int8' END,
+                        yp.attname);
         item := CASE metric
             WHEN 'roc_auc' THEN format('CASE WHEN vqc.score_overflowed(vqc.score_agg(%1$s)) THEN NULL ELSE vqc.roc_auc_score(vqc.score_agg(%1$s)) END', state)
             WHEN 'average_precision' THEN format('CASE WHEN vqc.score_overflowed(vqc.score_agg(%1$s)) THEN NULL ELSE vqc.average_precision_score(vqc.score_agg(%1$s)) END', state)

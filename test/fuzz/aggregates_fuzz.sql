@@ -75,14 +75,17 @@ BEGIN
 END $$;
 
 -- the first attempts of a run sweep every function with every INITCOND of
--- its state type and every input type (one polymorphic argument at most;
--- of the functions of labels of any type, the plain confusion transition)
+-- its state type and every input type (one polymorphic argument at most,
+-- or "any" arguments of one type; of the confusion state's transitions,
+-- only the plain one)
 CREATE TABLE afuzz.sweep AS
 SELECT row_number() OVER (ORDER BY f.fn::text, sd.name, i.typ) AS k, f.fn, sd.name AS init, i.typ AS input
   FROM afuzz.sfunc f
   JOIN fuzzlib.seed sd ON sd.typ = f.stype
   LEFT JOIN afuzz.input i ON 'anyelement'::regtype = ANY (f.args)
-                          OR f.fn = 'vqc.confusion_transfn(vqc.confusion_state, "any", "any")'::regprocedure;
+                          OR ('"any"'::regtype = ANY (f.args)
+                              AND (f.stype <> 'vqc.confusion_state'::regtype
+                                   OR f.fn = 'vqc.confusion_transfn(vqc.confusion_state, "any", "any")'::regprocedure));
 
 -- the rows of a parallel run (a table: a function scan has no parallel plan)
 CREATE TABLE afuzz.rows AS SELECT g FROM generate_series(1, 2100) g;
@@ -115,6 +118,12 @@ BEGIN
                     WHEN 'vqc.confusion_state'::regtype
                         THEN vqc.confusion_count(s::vqc.confusion_state) + vqc.confusion_skipped(s::vqc.confusion_state)
                     WHEN 'vqc.score_state'::regtype THEN vqc.score_count(s::vqc.score_state) + vqc.score_skipped(s::vqc.score_state)
+                    WHEN 'vqc.regression_state'::regtype
+                    THEN vqc.regression_count(s::vqc.regression_state) + vqc.regression_null_count(s::vqc.regression_state)
+                    WHEN 'vqc.ranking_state'::regtype
+                    THEN vqc.ranking_count(s::vqc.ranking_state) + vqc.ranking_null_count(s::vqc.ranking_state)
+                    WHEN 'vqc.agreement_state'::regtype
+                    THEN vqc.agreement_count(s::vqc.agreement_state) + vqc.agreement_null_count(s::vqc.agreement_state)
                     ELSE vqc.hash_set_count(s::vqc.hash_set_state) END;
 END $$;
 
@@ -243,7 +252,7 @@ BEGIN
                     (SELECT string_agg(CASE WHEN x = f.stype::oid
                                             THEN format('%L::%s', (SELECT encode(state, 'hex') FROM fuzzlib.seed
                                                                     WHERE typ = f.stype ORDER BY random() LIMIT 1), f.stype)
-                                            WHEN x = 'anyelement'::regtype
+                                            WHEN x IN ('anyelement'::regtype, '"any"'::regtype)
                                             THEN format('(SELECT %s FROM (SELECT 7 AS g) x)', afuzz.pick(ARRAY(SELECT expr FROM afuzz.input)))
                                             ELSE format('NULL::%s', x::regtype) END, ', ')
                        FROM unnest(f.args[1:]) x));

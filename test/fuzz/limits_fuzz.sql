@@ -2,8 +2,9 @@
 -- bytes (state_fuzz.sql) rarely land.  Three kinds of attempt:
 --   * a field of a seed state (test/fuzz/include/states.psql), found by
 --     walking the format as the parsers read it (src/profile.c, kll.c,
---     frequent.c, tally.c, state_io.c, classification.c, scores.c), set to
---     a boundary value: 0, 1, -1,
+--     frequent.c, tally.c, state_io.c, classification.c, scores.c,
+--     regression_metrics.c, ranking.c, agreement.c), set to a boundary
+--     value: 0, 1, -1,
 --     the type's extremes, the formats' limits and one past them (64 bytes
 --     of text min/max and frequent value, 64 counters, 63 KLL levels, shift
 --     6, 1456 KLL items, 2048 exact values, 32768 text bytes, tally caps and
@@ -132,6 +133,53 @@ BEGIN
         p := 20 + 16 * least(n, 2);
         FOR i IN 0 .. 5 LOOP
             RETURN NEXT ROW(p + 8 * i, 8, 'score, sum or bin', CASE WHEN i % 2 = 0 THEN 'int' ELSE 'f8' END, NULL, NULL)::lfuzz.field;
+        END LOOP;
+        RETURN;
+    END IF;
+    IF typ = 'vqc.regression_state'::regtype THEN      -- regression_parse
+        RETURN NEXT ROW(8, 8, 'pairs', 'int', NULL, NULL)::lfuzz.field;
+        RETURN NEXT ROW(16, 8, 'skipped pairs', 'int', NULL, NULL)::lfuzz.field;
+        FOR i IN 0 .. 9 LOOP
+            RETURN NEXT ROW(24 + 8 * i, 8, (ARRAY['sum |e|', 'comp |e|', 'sum e^2', 'comp e^2', 'sum ape', 'comp ape',
+                                                  'max |e|', 'shift', 'mean', 'm2'])[i + 1], 'f8', NULL, NULL)::lfuzz.field;
+        END LOOP;
+        RETURN;
+    END IF;
+    IF typ = 'vqc.ranking_state'::regtype THEN         -- ranking_parse
+        RETURN NEXT ROW(8, 4, 'k', 'int', NULL, NULL)::lfuzz.field;
+        RETURN NEXT ROW(12, 8, 'items', 'int', NULL, NULL)::lfuzz.field;
+        RETURN NEXT ROW(20, 8, 'skipped rows', 'int', NULL, NULL)::lfuzz.field;
+        RETURN NEXT ROW(28, 8, 'relevant items', 'int', NULL, NULL)::lfuzz.field;
+        n := lfuzz.int_at(b, 36, 4);
+        RETURN NEXT ROW(36, 4, 'groups', 'int', 40, 32)::lfuzz.field;
+        p := 40;
+        FOR i IN 1 .. n LOOP
+            EXIT WHEN p + 32 > length(b);
+            RETURN NEXT ROW(p, 8, 'group score', 'f8', NULL, NULL)::lfuzz.field;
+            RETURN NEXT ROW(p + 8, 8, 'group items', 'int', NULL, NULL)::lfuzz.field;
+            RETURN NEXT ROW(p + 16, 8, 'group relevant items', 'int', NULL, NULL)::lfuzz.field;
+            RETURN NEXT ROW(p + 24, 8, 'group relevance sum', 'f8', NULL, NULL)::lfuzz.field;
+            p := p + 32;
+        END LOOP;
+        n := lfuzz.int_at(b, p, 4);
+        RETURN NEXT ROW(p, 4, 'relevances kept', 'int', p + 4, 8)::lfuzz.field;
+        FOR i IN 0 .. least(n, 3) - 1 LOOP
+            RETURN NEXT ROW(p + 4 + 8 * i, 8, 'relevance', 'f8', NULL, NULL)::lfuzz.field;
+        END LOOP;
+        RETURN;
+    END IF;
+    IF typ = 'vqc.agreement_state'::regtype THEN       -- agreement_parse
+        RETURN NEXT ROW(8, 8, 'ratings', 'int', NULL, NULL)::lfuzz.field;
+        RETURN NEXT ROW(16, 8, 'skipped ratings', 'int', NULL, NULL)::lfuzz.field;
+        p := 24;
+        FOR i IN 1 .. lfuzz.int_at(b, 8, 8) LOOP
+            FOR h IN 1 .. 3 LOOP
+                EXIT WHEN p + 4 > length(b);
+                l := lfuzz.int_at(b, p, 4);
+                RETURN NEXT ROW(p, 4, (ARRAY['item length', 'annotator length', 'label length'])[h], 'int', p + 4, 1)::lfuzz.field;
+                RETURN NEXT ROW(p + 4, l, (ARRAY['item', 'annotator', 'label'])[h], 'text', NULL, NULL)::lfuzz.field;
+                p := p + 4 + l;
+            END LOOP;
         END LOOP;
         RETURN;
     END IF;

@@ -369,6 +369,9 @@ BEGIN
                                   'samples', samples, 'extra_scans', 0);
     END IF;
 
+    IF plan ->> 'evaluator' = 'model_metric' THEN
+        RETURN vqc._evaluate_model_metric(target, plan, vals, rf);  -- model_expectations.sql
+    END IF;
     IF plan ? 'evaluator' THEN
         RETURN vqc._evaluate_ge_type(target, plan, vals, rf);      -- ge_types.sql: other tables' counts
     END IF;
@@ -591,6 +594,71 @@ BEGIN
     END IF;
     observed := CASE WHEN kl IS NULL OR kl = 'Infinity' THEN 'null'::jsonb ELSE to_jsonb(kl) END;
     success := threshold IS NULL OR coalesce(kl <= threshold, false);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate_model_metric(target regclass, plan jsonb, vals jsonb, rf jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype    text := plan ->> 'type';
+    metric   text := plan ->> 'metric';
+    kwargs   jsonb := plan -> 'kwargs';
+    st       vqc.confusion_state;
+    observed double precision;
+    details  jsonb := '{}';
+    extra    integer := 0;
+    ok       boolean;
+    segs     jsonb;
+BEGIN
+    IF etype = 'expect_classification_metric_to_be_between' THEN
+        st := (vals ->> (plan ->> 'state_item'))::vqc.confusion_state;
+        observed := CASE metric
+            WHEN 'accuracy' THEN vqc.accuracy_score(st)
+            WHEN 'balanced_accuracy' THEN vqc.balanced_accuracy_score(st)
+            WHEN 'matthews_corrcoef' THEN vqc.matthews_corrcoef(st)
+            WHEN 'cohen_kappa' THEN vqc.cohen_kappa_score(st, kwargs ->> 'weights')
+            WHEN 'precision' THEN vqc.precision_score(st, coalesce(kwargs ->> 'average', 'binary'), plan ->> 'pos_label', coalesce(kwargs ->> 'zero_division', 'warn'))
+            WHEN 'recall' THEN vqc.recall_score(st, coalesce(kwargs ->> 'average', 'binary'), plan ->> 'pos_label', coalesce(kwargs ->> 'zero_division', 'warn'))
+            WHEN 'f1' THEN vqc.f1_score(st, coalesce(kwargs ->> 'average', 'binary'), plan ->> 'pos_label', coalesce(kwargs ->> 'zero_division', 'warn'))
+            WHEN 'fbeta' THEN vqc.fbeta_score(st, (kwargs ->> 'beta')::float8, coalesce(kwargs ->> 'average', 'binary'), plan ->> 'pos_label', coalesce(kwargs ->> 'zero_division', 'warn'))
+        END;
+        details := jsonb_build_object('confusion_matrix', vqc.confusion_matrix(st),
+                                      'per_class', vqc.precision_recall_fscore_support(st, 1, NULL, NULL, coalesce(kwargs ->> 'zero_division', 'warn')),
+                                      'rows', vqc.confusion_count(st), 'skipped_null_rows', vqc.confusion_skipped(st));
+        ok := vqc._within_bounds(plan, observed::text);
+    ELSIF etype = 'expect_score_metric_to_be_between' THEN
+        observed := (vals ->> (plan ->> 'value_item'))::float8;
+        IF coalesce((vals ->> (plan ->> 'overflow_item'))::boolean, false) THEN
+            -- more scores than vqc.exact_memory_limit: exact by passes
+            observed := CASE metric
+                WHEN 'roc_auc' THEN vqc.roc_auc_score_by_passes(target, plan ->> 'y_true', plan ->> 'y_score')
+                ELSE vqc.average_precision_score_by_passes(target, plan ->> 'y_true', plan ->> 'y_score') END;
+            extra := 1;
+            details := jsonb_build_object('by_passes', true);
+        END IF;
+        ok := vqc._within_bounds(plan, observed::text);
+    ELSE
+        SELECT jsonb_agg(jsonb_build_object('segment', m.segment, 'value', m.value, 'rows', m.rows) ORDER BY m.value, m.segment::text),
+               max(m.value) - min(m.value)
+          INTO segs, observed
+          FROM vqc._segment_metrics(vqc.confusion_matrix((vals ->> (plan ->> 'state_item'))::vqc.confusion_state),
+                                    metric, plan -> 'pos_label', (plan ->> 'min_rows')::bigint) m
+         WHERE m.value IS NOT NULL;
+        ok := observed IS NOT NULL AND observed <= (plan ->> 'max_gap')::float8;
+        details := jsonb_build_object('metric', metric, 'segments', coalesce(segs, '[]'),
+                                      'failing_segments', CASE WHEN ok IS FALSE AND jsonb_array_length(segs) > 1
+                                                               THEN jsonb_build_array(segs -> 0 -> 'segment', segs -> -1 -> 'segment')
+                                                               ELSE '[]' END);
+    END IF;
+    RETURN jsonb_build_object(
+        'success', coalesce(ok, false),
+        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                       ELSE jsonb_build_object('observed_value', to_jsonb(observed), 'details', details) END,
+        'samples', '[]'::jsonb, 'extra_scans', extra);
 END
 $function$
 ;
@@ -1466,6 +1534,18 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._kw_label(etype text, kwargs jsonb, key text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE jsonb_typeof(vqc._kw(etype, kwargs, key, '{string,number,boolean}'))
+                WHEN 'string' THEN kwargs ->> key
+                ELSE (kwargs -> key)::text END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._kw_other_table(target regclass, etype text, kwargs jsonb, key text)
  RETURNS regclass
  LANGUAGE plpgsql
@@ -1640,6 +1720,25 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._observed_is_value(etype text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT c.kind IN ('aggregate', 'statistic')
+           AND etype NOT IN ('expect_column_unique_value_count_to_be_between',
+                             'expect_column_proportion_of_unique_values_to_be_between',
+                             'expect_column_drift_to_be_less_than',
+                             'expect_column_kl_divergence_to_be_less_than',
+                             'expect_classification_metric_to_be_between',
+                             'expect_score_metric_to_be_between',
+                             'expect_metric_gap_between_segments_to_be_less_than')
+      FROM vqc.expectation_catalog c
+     WHERE c.expectation_type = etype
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._overflowed_quantiles(target regclass, qarg text, qs double precision[], disc boolean, plan jsonb, vals jsonb, OUT quantiles double precision[], OUT passes integer)
  RETURNS record
  LANGUAGE plpgsql
@@ -1760,6 +1859,11 @@ BEGIN
 
     -- pairs, several columns, z-scores, other tables (ge_types.sql)
     other_plan := vqc._plan_ge_type(target, plan, pidx, key_columns, sample_cap);
+    IF other_plan IS NOT NULL THEN
+        RETURN plan || other_plan;
+    END IF;
+    -- a model's predictions and labels (model_expectations.sql)
+    other_plan := vqc._plan_model_metric(target, plan, pidx);
     IF other_plan IS NOT NULL THEN
         RETURN plan || other_plan;
     END IF;
@@ -2315,6 +2419,111 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._plan_model_metric(target regclass, plan jsonb, pidx integer)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype  text := plan ->> 'type';
+    kwargs jsonb := plan -> 'kwargs';
+    metric text;
+    yt     record;
+    yp     record;
+    seg    record;
+    lo     jsonb;
+    hi     jsonb;
+    state  text;
+    item   text;
+BEGIN
+    IF etype NOT IN ('expect_classification_metric_to_be_between', 'expect_score_metric_to_be_between',
+                     'expect_metric_gap_between_segments_to_be_less_than') THEN
+        RETURN NULL;
+    END IF;
+    metric := vqc._kw_text(etype, kwargs, 'metric');
+    SELECT * INTO yt FROM vqc._column(target, vqc._kw_text(etype, kwargs, 'y_true'));
+    SELECT * INTO yp FROM vqc._column(target, vqc._kw_text(etype, kwargs,
+                                                          CASE WHEN etype LIKE '%score_metric%' THEN 'y_score' ELSE 'y_pred' END));
+    IF etype <> 'expect_metric_gap_between_segments_to_be_less_than' THEN
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+        PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+    END IF;
+
+    IF etype = 'expect_classification_metric_to_be_between' THEN
+        IF metric NOT IN ('accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'fbeta',
+                          'matthews_corrcoef', 'cohen_kappa') THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        IF metric = 'fbeta' THEN
+            PERFORM vqc._kw(etype, kwargs, 'beta', '{number}');
+        END IF;
+        state := format('vqc.confusion_agg(%I, %I)', yt.attname, yp.attname);
+        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
+                                  'items', jsonb_build_object(format('cm%s', pidx), state),
+                                  'state_item', format('cm%s', pidx),
+                                  'pos_label', vqc._kw_label(etype, kwargs, 'pos_label'),
+                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
+                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+    END IF;
+
+    IF etype = 'expect_score_metric_to_be_between' THEN
+        IF yp.category <> 'N' THEN
+            RAISE EXCEPTION '% needs a numeric y_score; column "%" is of type %', etype, yp.attname, yp.type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        IF vqc._base_type(yt.type_sql::regtype) NOT IN ('boolean'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+            RAISE EXCEPTION '% needs binary labels (boolean or integer 0/1); column "%" is of type %', etype, yt.attname, yt.type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        state := format('%I::%s, %I::pg_catalog.float8', yt.attname,
+                        CASE WHEN vqc._base_type(yt.type_sql::regtype) = 'boolean'::regtype THEN 'pg_catalog.bool' ELSE 'pg_catalog.int8' END,
+                        yp.attname);
+        item := CASE metric
+            WHEN 'roc_auc' THEN format('CASE WHEN vqc.score_overflowed(vqc.score_agg(%1$s)) THEN NULL ELSE vqc.roc_auc_score(vqc.score_agg(%1$s)) END', state)
+            WHEN 'average_precision' THEN format('CASE WHEN vqc.score_overflowed(vqc.score_agg(%1$s)) THEN NULL ELSE vqc.average_precision_score(vqc.score_agg(%1$s)) END', state)
+            WHEN 'log_loss' THEN format('vqc.log_loss(%s)', state)
+            WHEN 'brier_score_loss' THEN format('vqc.brier_score_loss(%s)', state)
+            WHEN 'calibration_error' THEN format('vqc.calibration_error(%s, %s::pg_catalog.int4)', state,
+                                                 greatest(coalesce(vqc._kw_int(etype, kwargs, 'n_bins'), 10), 1))
+        END;
+        IF item IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
+                                  'items', jsonb_build_object(format('sm%s', pidx), item)
+                                           || CASE WHEN metric IN ('roc_auc', 'average_precision')
+                                                   THEN jsonb_build_object(format('so%s', pidx), format('vqc.score_overflowed(vqc.score_agg(%s))', state))
+                                                   ELSE '{}' END,
+                                  'value_item', format('sm%s', pidx), 'overflow_item', format('so%s', pidx),
+                                  'y_true', yt.attname, 'y_score', yp.attname,
+                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
+                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+    END IF;
+
+    -- the gap between segments: one confusion state of (segment, label)
+    -- pairs, split by segment when evaluated
+    IF metric NOT IN ('recall', 'precision', 'f1', 'accuracy', 'positive_rate') THEN
+        PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+    END IF;
+    IF (vqc._kw(etype, kwargs, 'max_gap', '{number}'))::numeric < 0 THEN
+        PERFORM vqc._bad_kwarg(etype, 'max_gap cannot be negative');
+    END IF;
+    SELECT * INTO seg FROM vqc._column(target, vqc._kw_text(etype, kwargs, 'segment'));
+    state := format('vqc.confusion_agg(pg_catalog.jsonb_build_array(%1$I, %2$I)::pg_catalog.text, '
+                    'pg_catalog.jsonb_build_array(%1$I, %3$I)::pg_catalog.text)', seg.attname, yt.attname, yp.attname);
+    RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
+                              'items', jsonb_build_object(format('sg%s', pidx), state),
+                              'state_item', format('sg%s', pidx),
+                              'pos_label', coalesce(kwargs -> 'pos_label', '1'),
+                              'min_rows', greatest(coalesce(vqc._kw_int(etype, kwargs, 'min_segment_rows'), 1), 1),
+                              'max_gap', kwargs -> 'max_gap');
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._plan_other_table_count(target regclass, etype text, kwargs jsonb, pidx integer)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2663,6 +2872,13 @@ AS $function$
                 ELSE format('pg_catalog.%s(%L::pg_catalog.float8 OPERATOR(pg_catalog.*) (%s OPERATOR(pg_catalog.-) 1))::pg_catalog.int8',
                             CASE WHEN second THEN 'ceil' ELSE 'floor' END, q, count_sql) END
 $function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._ranking_metrics(state vqc.ranking_state)
+ RETURNS double precision[]
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_metrics$function$
 ;
 
 CREATE OR REPLACE FUNCTION vqc._record_drift_report_check(target regclass, label text, method text, options jsonb, drift_share double precision)
@@ -3488,6 +3704,39 @@ CREATE OR REPLACE FUNCTION vqc._score_pairs(state vqc.score_state, pos bigint)
 AS '$libdir/vqc', $function$vqc_score_pairs$function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._segment_metrics(matrix jsonb, metric text, pos_label jsonb, min_rows bigint)
+ RETURNS TABLE(segment jsonb, value double precision, rows bigint)
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    WITH cells AS (
+        SELECT (matrix -> 'labels' ->> (i - 1))::jsonb AS t, (matrix -> 'labels' ->> (j - 1))::jsonb AS p,
+               (matrix -> 'matrix' -> (i - 1) ->> (j - 1))::bigint AS n
+          FROM generate_series(1, jsonb_array_length(matrix -> 'labels')) i,
+               generate_series(1, jsonb_array_length(matrix -> 'labels')) j),
+    seg AS (
+        SELECT t -> 0 AS segment, sum(n) AS rows,
+               sum(n) FILTER (WHERE t -> 1 = p -> 1) AS correct,
+               sum(n) FILTER (WHERE t -> 1 = pos_label AND p -> 1 = pos_label) AS tp,
+               sum(n) FILTER (WHERE t -> 1 = pos_label) AS actual,
+               sum(n) FILTER (WHERE p -> 1 = pos_label) AS predicted
+          FROM cells
+         WHERE t -> 0 = p -> 0
+         GROUP BY t -> 0)
+    SELECT segment,
+           CASE metric
+               WHEN 'recall' THEN tp::float8 / nullif(actual, 0)
+               WHEN 'precision' THEN tp::float8 / nullif(predicted, 0)
+               WHEN 'f1' THEN 2 * tp::float8 / nullif(actual + predicted, 0)
+               WHEN 'accuracy' THEN correct::float8 / nullif(rows, 0)
+               WHEN 'positive_rate' THEN predicted::float8 / nullif(rows, 0) END,
+           rows
+      FROM seg
+     WHERE rows >= min_rows
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._set_suite_callback_check(suite text, callback regprocedure)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -3844,6 +4093,90 @@ CREATE OR REPLACE FUNCTION vqc.accuracy_score(state vqc.confusion_state)
 AS '$libdir/vqc', $function$vqc_confusion_accuracy$function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.agreement_alpha_transfn(vqc.agreement_state, "any", "any", "any", text)
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_agreement_alpha_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_cohen_transfn(vqc.agreement_state, "any", "any", "any", text)
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_agreement_cohen_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_combinefn(vqc.agreement_state, vqc.agreement_state)
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_combinefn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_count(state vqc.agreement_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_finalfn(vqc.agreement_state)
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_finalfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_items_transfn(vqc.agreement_state, "any", "any")
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_agreement_items_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_null_count(state vqc.agreement_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_null_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_state_in(cstring)
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_state_in$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_state_out(vqc.agreement_state)
+ RETURNS cstring
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_state_out$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_state_recv(internal)
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_state_recv$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_state_send(vqc.agreement_state)
+ RETURNS bytea
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_state_send$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.agreement_transfn(vqc.agreement_state, "any", "any", "any")
+ RETURNS vqc.agreement_state
+ LANGUAGE c
+ STABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_agreement_transfn$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.assert_suite(suite text, suite_parameters jsonb DEFAULT NULL::jsonb)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -3865,6 +4198,14 @@ END
 $function$
 ;
 COMMENT ON FUNCTION vqc.assert_suite(text,jsonb) IS 'Quality gate: runs the suite, records the run in a transaction of its own, and raises SQLSTATE VQ001 when it failed (the caller''s transaction rolls back, the report stays).';
+
+CREATE OR REPLACE FUNCTION vqc.average_precision_at_k(state vqc.ranking_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_ap$function$
+;
+COMMENT ON FUNCTION vqc.average_precision_at_k(vqc.ranking_state) IS 'AP@k: sum of precision@i at the relevant positions i <= k, over min(k, relevant items); 0 when none is relevant.';
 
 CREATE OR REPLACE FUNCTION vqc.average_precision_score(state vqc.score_state)
  RETURNS double precision
@@ -3922,6 +4263,21 @@ CREATE OR REPLACE FUNCTION vqc.calibration_error_final(vqc.score_state)
  IMMUTABLE PARALLEL SAFE STRICT
 AS '$libdir/vqc', $function$vqc_score_calibration_error$function$
 ;
+
+CREATE OR REPLACE FUNCTION vqc.cohen_kappa(state vqc.agreement_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_cohen_bound$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.cohen_kappa(state vqc.agreement_state, weights text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_agreement_cohen$function$
+;
+COMMENT ON FUNCTION vqc.cohen_kappa(vqc.agreement_state,text) IS 'Cohen''s kappa of exactly two annotators over the items both rated (weights NULL, linear or quadratic), as scikit-learn''s cohen_kappa_score.';
 
 CREATE OR REPLACE FUNCTION vqc.cohen_kappa_score(state vqc.confusion_state, weights text DEFAULT NULL::text)
  RETURNS double precision
@@ -4163,6 +4519,17 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.expect(regclass,text,jsonb,text,jsonb) IS 'vqc.expect with the values of {"$PARAMETER": "name"} kwargs.';
 
+CREATE OR REPLACE FUNCTION vqc.expect_classification_metric_to_be_between(target regclass, y_true text, y_pred text, metric text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, average text DEFAULT NULL::text, pos_label text DEFAULT NULL::text, beta numeric DEFAULT NULL::numeric, zero_division text DEFAULT NULL::text, weights text DEFAULT NULL::text, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_classification_metric_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('y_true', y_true, 'y_pred', y_pred, 'metric', metric,
+                                                             'min_value', min_value, 'max_value', max_value, 'average', average,
+                                                             'pos_label', pos_label, 'beta', beta, 'zero_division', zero_division,
+                                                             'weights', weights)), result_format) $function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.expect_column_pair_values_a_to_be_greater_than_b(target regclass, column_a text, column_b text, or_equal boolean DEFAULT NULL::boolean, ignore_row_if text DEFAULT NULL::text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -4243,6 +4610,16 @@ AS $function$ SELECT vqc.expect(target, 'expect_compound_columns_to_be_unique', 
 ;
 COMMENT ON FUNCTION vqc.expect_compound_columns_to_be_unique(regclass,text[],text,numeric,text) IS 'Each combination of the columns'' values occurs once.';
 
+CREATE OR REPLACE FUNCTION vqc.expect_metric_gap_between_segments_to_be_less_than(target regclass, y_true text, y_pred text, segment text, metric text, max_gap numeric, pos_label jsonb DEFAULT NULL::jsonb, min_segment_rows integer DEFAULT NULL::integer, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_metric_gap_between_segments_to_be_less_than',
+                        jsonb_strip_nulls(jsonb_build_object('y_true', y_true, 'y_pred', y_pred, 'segment', segment,
+                                                             'metric', metric, 'max_gap', max_gap, 'pos_label', pos_label,
+                                                             'min_segment_rows', min_segment_rows)), result_format) $function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.expect_multicolumn_sum_to_equal(target regclass, column_list text[], sum_total numeric, ignore_row_if text DEFAULT NULL::text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -4250,6 +4627,16 @@ CREATE OR REPLACE FUNCTION vqc.expect_multicolumn_sum_to_equal(target regclass, 
 AS $function$ SELECT vqc.expect(target, 'expect_multicolumn_sum_to_equal', jsonb_strip_nulls(jsonb_build_object('column_list', column_list, 'sum_total', sum_total, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $function$
 ;
 COMMENT ON FUNCTION vqc.expect_multicolumn_sum_to_equal(regclass,text[],numeric,text,numeric,text) IS 'The columns sum to sum_total in each row.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_score_metric_to_be_between(target regclass, y_true text, y_score text, metric text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, n_bins integer DEFAULT NULL::integer, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_score_metric_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('y_true', y_true, 'y_score', y_score, 'metric', metric,
+                                                             'min_value', min_value, 'max_value', max_value, 'n_bins', n_bins)),
+                        result_format) $function$
+;
 
 CREATE OR REPLACE FUNCTION vqc.expect_select_column_values_to_be_unique_within_record(target regclass, column_list text[], ignore_row_if text DEFAULT NULL::text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
@@ -4315,6 +4702,14 @@ CREATE OR REPLACE FUNCTION vqc.fbeta_score(state vqc.confusion_state, beta doubl
 AS '$libdir/vqc', $function$vqc_confusion_fbeta$function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.fleiss_kappa(state vqc.agreement_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_fleiss$function$
+;
+COMMENT ON FUNCTION vqc.fleiss_kappa(vqc.agreement_state) IS 'Fleiss'' kappa as statsmodels 0.13; every item must have the same number (>= 2) of ratings (22023 otherwise).';
+
 CREATE OR REPLACE FUNCTION vqc.hash_row(VARIADIC "any")
  RETURNS bigint
  LANGUAGE c
@@ -4322,6 +4717,14 @@ CREATE OR REPLACE FUNCTION vqc.hash_row(VARIADIC "any")
 AS '$libdir/vqc', $function$vqc_hash_row$function$
 ;
 COMMENT ON FUNCTION vqc.hash_row("any") IS 'A 64-bit word for a combination of values (each hashed by its type''s extended hash, NULLs alike, chained): equal combinations give equal words.';
+
+CREATE OR REPLACE FUNCTION vqc.hit_rate(state vqc.ranking_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_hit$function$
+;
+COMMENT ON FUNCTION vqc.hit_rate(vqc.ranking_state) IS '1 when the top k hold a relevant item, else 0 (with ties at the cut: its probability).';
 
 CREATE OR REPLACE FUNCTION vqc.html_escape(s text)
  RETURNS text
@@ -4336,6 +4739,22 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.html_escape(text) IS 'The text with & < > " '' as HTML entities and control characters replaced: safe inside an element or a quoted attribute.';
 
+CREATE OR REPLACE FUNCTION vqc.krippendorff_alpha(state vqc.agreement_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_alpha_bound$function$
+;
+COMMENT ON FUNCTION vqc.krippendorff_alpha(vqc.agreement_state) IS 'Krippendorff''s alpha at the level the state was taken with (vqc.krippendorff_alpha''s aggregate).';
+
+CREATE OR REPLACE FUNCTION vqc.krippendorff_alpha(state vqc.agreement_state, level text)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_alpha$function$
+;
+COMMENT ON FUNCTION vqc.krippendorff_alpha(vqc.agreement_state,text) IS 'Krippendorff''s alpha at level nominal, ordinal or interval (NLTK 3.8; ordinal: the textbook metric); missing ratings allowed.';
+
 CREATE OR REPLACE FUNCTION vqc.log_loss(state vqc.score_state)
  RETURNS double precision
  LANGUAGE c
@@ -4348,6 +4767,35 @@ CREATE OR REPLACE FUNCTION vqc.matthews_corrcoef(state vqc.confusion_state)
  LANGUAGE c
  IMMUTABLE PARALLEL SAFE STRICT
 AS '$libdir/vqc', $function$vqc_confusion_mcc$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.max_error(state vqc.regression_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_max_error$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.mean_absolute_error(state vqc.regression_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_mae$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.mean_absolute_percentage_error(state vqc.regression_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_mape$function$
+;
+COMMENT ON FUNCTION vqc.mean_absolute_percentage_error(vqc.regression_state) IS 'mean(|y_pred - y_true| / max(|y_true|, 2.220446049250313e-16)), as scikit-learn: a fraction, not a percentage.';
+
+CREATE OR REPLACE FUNCTION vqc.mean_squared_error(state vqc.regression_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_mse$function$
 ;
 
 CREATE OR REPLACE FUNCTION vqc.merge(a vqc.confusion_state, b vqc.confusion_state)
@@ -4364,6 +4812,30 @@ CREATE OR REPLACE FUNCTION vqc.merge(a vqc.score_state, b vqc.score_state)
 AS '$libdir/vqc', $function$vqc_score_merge$function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.ndcg_score(state vqc.ranking_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_ndcg$function$
+;
+COMMENT ON FUNCTION vqc.ndcg_score(vqc.ranking_state) IS 'NDCG@k as scikit-learn 1.2''s ndcg_score (linear gain, tied scores averaged); 0 when no item is relevant.';
+
+CREATE OR REPLACE FUNCTION vqc.percent_agreement(state vqc.agreement_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_agreement_percent$function$
+;
+COMMENT ON FUNCTION vqc.percent_agreement(vqc.agreement_state) IS 'Mean over items of two or more ratings of the share of rating pairs that agree.';
+
+CREATE OR REPLACE FUNCTION vqc.precision_at_k(state vqc.ranking_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_precision$function$
+;
+COMMENT ON FUNCTION vqc.precision_at_k(vqc.ranking_state) IS 'Relevant items in the top k, over k.';
+
 CREATE OR REPLACE FUNCTION vqc.precision_recall_fscore_support(state vqc.confusion_state, beta double precision DEFAULT 1, average text DEFAULT NULL::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
  RETURNS jsonb
  LANGUAGE c
@@ -4378,11 +4850,216 @@ CREATE OR REPLACE FUNCTION vqc.precision_score(state vqc.confusion_state, averag
 AS '$libdir/vqc', $function$vqc_confusion_precision$function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.r2_score(state vqc.regression_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_r2$function$
+;
+COMMENT ON FUNCTION vqc.r2_score(vqc.regression_state) IS '1 - SS_res / SS_tot; constant y_true gives 1 for perfect predictions, else 0 (scikit-learn); NULL under two pairs.';
+
+CREATE OR REPLACE FUNCTION vqc.ranking_combinefn(vqc.ranking_state, vqc.ranking_state)
+ RETURNS vqc.ranking_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_combinefn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_count(state vqc.ranking_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_finalfn(vqc.ranking_state)
+ RETURNS vqc.ranking_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_finalfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_k(state vqc.ranking_state)
+ RETURNS integer
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_k$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_null_count(state vqc.ranking_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_null_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_report(target regclass, query_column text, relevance_column text, score_column text, k integer)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    result jsonb;
+BEGIN
+    IF target IS NULL OR query_column IS NULL OR relevance_column IS NULL OR score_column IS NULL OR k IS NULL THEN
+        RAISE EXCEPTION 'vqc.ranking_report arguments must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF k <= 0 THEN
+        RAISE EXCEPTION 'k must be between 1 and 1000000' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format($q$
+        SELECT pg_catalog.jsonb_build_object(
+                   'k', $1,
+                   'queries', pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0),
+                   'queries_without_relevant',
+                   pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0 AND m[9] OPERATOR(pg_catalog.=) 0),
+                   'rows', coalesce(pg_catalog.sum(m[7]), 0)::pg_catalog.int8,
+                   'null_rows', coalesce(pg_catalog.sum(m[8]), 0)::pg_catalog.int8,
+                   'ndcg', pg_catalog.avg(m[1]),
+                   'map', pg_catalog.avg(m[2]),
+                   'mrr', pg_catalog.avg(m[3]),
+                   'precision', pg_catalog.avg(m[4]),
+                   'recall', pg_catalog.avg(m[5]),
+                   'hit_rate', pg_catalog.avg(m[6]))
+          FROM (SELECT vqc._ranking_metrics((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS m
+                  FROM %1$s
+                 WHERE %4$I IS NOT NULL
+                 GROUP BY %4$I) q$q$,
+        target, relevance_column, score_column, query_column)
+    INTO result USING k;
+    RETURN result;
+END
+$function$
+;
+COMMENT ON FUNCTION vqc.ranking_report(regclass,text,text,text,integer) IS 'NDCG, MAP, MRR, precision, recall and hit rate at k, each averaged over the queries of the table (read as the caller).';
+
+CREATE OR REPLACE FUNCTION vqc.ranking_state_in(cstring)
+ RETURNS vqc.ranking_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_state_in$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_state_out(vqc.ranking_state)
+ RETURNS cstring
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_state_out$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_state_recv(internal)
+ RETURNS vqc.ranking_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_state_recv$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_state_send(vqc.ranking_state)
+ RETURNS bytea
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_state_send$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_to_jsonb(state vqc.ranking_state)
+ RETURNS jsonb
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_to_jsonb$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.ranking_transfn(vqc.ranking_state, double precision, double precision, integer)
+ RETURNS vqc.ranking_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_ranking_transfn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.recall_at_k(state vqc.ranking_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_recall$function$
+;
+COMMENT ON FUNCTION vqc.recall_at_k(vqc.ranking_state) IS 'Relevant items in the top k, over all relevant items (0 when none).';
+
 CREATE OR REPLACE FUNCTION vqc.recall_score(state vqc.confusion_state, average text DEFAULT 'binary'::text, pos_label text DEFAULT NULL::text, zero_division text DEFAULT 'warn'::text)
  RETURNS double precision
  LANGUAGE c
  IMMUTABLE PARALLEL SAFE
 AS '$libdir/vqc', $function$vqc_confusion_recall$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.reciprocal_rank(state vqc.ranking_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ranking_rr$function$
+;
+COMMENT ON FUNCTION vqc.reciprocal_rank(vqc.ranking_state) IS '1 / rank of the first relevant item within the top k, else 0.';
+
+CREATE OR REPLACE FUNCTION vqc.regression_combinefn(vqc.regression_state, vqc.regression_state)
+ RETURNS vqc.regression_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_combinefn$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_count(state vqc.regression_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_null_count(state vqc.regression_state)
+ RETURNS bigint
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_null_count$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_state_in(cstring)
+ RETURNS vqc.regression_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_state_in$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_state_out(vqc.regression_state)
+ RETURNS cstring
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_state_out$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_state_recv(internal)
+ RETURNS vqc.regression_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_state_recv$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_state_send(vqc.regression_state)
+ RETURNS bytea
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_state_send$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_to_jsonb(state vqc.regression_state)
+ RETURNS jsonb
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_to_jsonb$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.regression_transfn(vqc.regression_state, double precision, double precision)
+ RETURNS vqc.regression_state
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE
+AS '$libdir/vqc', $function$vqc_regression_transfn$function$
 ;
 
 CREATE OR REPLACE FUNCTION vqc.report_html(run_id bigint)
@@ -4475,6 +5152,13 @@ CREATE OR REPLACE FUNCTION vqc.roc_auc_score_by_passes(target regclass, y_true t
 AS $function$ SELECT value FROM vqc._score_by_passes(target, y_true, y_score, 'roc_auc') $function$
 ;
 COMMENT ON FUNCTION vqc.roc_auc_score_by_passes(regclass,text,text) IS 'Exact ROC AUC of columns y_true and y_score of a table within vqc.exact_memory_limit, by passes (no sort of the table).';
+
+CREATE OR REPLACE FUNCTION vqc.root_mean_squared_error(state vqc.regression_state)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_regression_rmse$function$
+;
 
 CREATE OR REPLACE FUNCTION vqc.run(suite text)
  RETURNS TABLE(run_id bigint, "position" integer, expectation_id bigint, expectation_type text, column_name text, status text, success boolean, observed_value jsonb, unexpected_count bigint, unexpected_percent double precision, result jsonb)
