@@ -32,6 +32,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/baseline.sql \
                src/sql/schedule.sql \
                src/sql/html.sql \
+               src/sql/history.sql \
                src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql

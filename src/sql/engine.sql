@@ -363,6 +363,11 @@ BEGIN
         plan := plan || jsonb_build_object('column', colname, 'type_sql', col.type_sql);
     END IF;
 
+    -- ---------------------------------------------------------- history
+    IF entry.kind = 'history' THEN
+        RETURN plan || vqc._plan_history(target, etype, kwargs, pidx);
+    END IF;
+
     -- ---------------------------------------------------------- schema
     IF entry.kind = 'schema' THEN
         RETURN plan || jsonb_build_object('result_now', vqc._plan_schema(target, etype, kwargs));
