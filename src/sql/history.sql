@@ -255,7 +255,8 @@ END
 $$;
 
 -- The plan of a history expectation bound to its identity in a suite
--- (called by vqc._plan_all with the expectation's id, NULL outside a suite).
+-- (called by vqc._plan_all with the expectation's id, NULL outside a suite:
+-- then the plan stays unbound and the result says there is no history).
 CREATE FUNCTION vqc._history_bind(plan jsonb, expectation_id jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -266,10 +267,14 @@ DECLARE
     ref bigint := (plan ->> 'expectation_ref')::bigint;
 BEGIN
     IF expectation_id IS NULL OR jsonb_typeof(expectation_id) <> 'number' THEN
-        RAISE EXCEPTION '% compares a run with the history of its suite', plan ->> 'type'
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'vqc.expect() runs outside any suite, so there is no history to compare with.',
-                  HINT = 'Add the expectation to a suite with vqc.add_expectation() and run it with vqc.run().';
+        -- vqc.expect(): no suite, so no history (the result says so)
+        IF ref IS NOT NULL THEN
+            RAISE EXCEPTION '% with expectation_id needs a suite', plan ->> 'type'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'vqc.expect() runs outside any suite, so there is no other expectation to read.',
+                      HINT = 'Add the expectation to a suite with vqc.add_expectation() and run it with vqc.run().';
+        END IF;
+        RETURN plan;
     END IF;
     own := (expectation_id #>> '{}')::bigint;
     SELECT e.suite_id INTO sid FROM vqc.suite_expectation e WHERE e.expectation_id = own;
@@ -474,7 +479,7 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     x       float8 := vqc._history_value(plan, vals);
-    h       float8[] := vqc._history_series(plan);
+    h       float8[] := CASE WHEN plan ? 'suite_id' THEN vqc._history_series(plan) ELSE '{}' END;
     needed  integer := (plan ->> 'needed')::integer;
     details jsonb := jsonb_build_object('metric', plan ->> 'metric', 'history_size', cardinality(h));
     ref     float8;
@@ -485,6 +490,10 @@ BEGIN
     IF x IS NULL OR x = 'NaN'::float8 THEN
         success := false;
         details := details || '{"reason": "no_value"}';
+    ELSIF NOT plan ? 'suite_id' AND needed > 0 THEN
+        -- vqc.expect(): no suite, no history; passes, and says so
+        success := true;
+        details := details || jsonb_build_object('reason', 'no_suite', 'history_needed', needed);
     ELSIF cardinality(h) < needed THEN
         -- too little history: passes, and says so
         success := true;
@@ -524,3 +533,41 @@ BEGIN
         'samples', '[]'::jsonb, 'extra_scans', 0);
 END
 $$;
+
+-- ---------------------------------------------------------------------------
+-- typed wrappers, as wrappers.sql's: vqc.expect() runs outside any suite, so
+-- they give this run's metric and the reason "no_suite"; in a suite the same
+-- kwargs compare with its history
+
+CREATE FUNCTION vqc.expect_metric_change_to_be_between(target regclass, metric text, "column" text DEFAULT NULL,
+                                                       compare_to text DEFAULT NULL, n integer DEFAULT NULL,
+                                                       "window" text DEFAULT NULL, change text DEFAULT NULL,
+                                                       min_value float8 DEFAULT NULL, max_value float8 DEFAULT NULL,
+                                                       result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_metric_change_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('metric', metric, 'column', "column", 'compare_to', compare_to,
+                                                             'n', n, 'window', "window", 'change', change,
+                                                             'min_value', min_value, 'max_value', max_value)),
+                        result_format) $$;
+COMMENT ON FUNCTION vqc.expect_metric_change_to_be_between IS
+    'The change of a metric against the suite''s history is within bounds (outside a suite: the metric, and no history).';
+
+CREATE FUNCTION vqc.expect_metric_to_not_be_anomalous(target regclass, metric text, strategy text, "column" text DEFAULT NULL,
+                                                      min_value float8 DEFAULT NULL, max_value float8 DEFAULT NULL,
+                                                      lower_deviation_factor float8 DEFAULT NULL,
+                                                      upper_deviation_factor float8 DEFAULT NULL,
+                                                      warm_up integer DEFAULT NULL, season text DEFAULT NULL,
+                                                      result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_metric_to_not_be_anomalous',
+                        jsonb_strip_nulls(jsonb_build_object('metric', metric, 'strategy', strategy, 'column', "column",
+                                                             'min_value', min_value, 'max_value', max_value,
+                                                             'lower_deviation_factor', lower_deviation_factor,
+                                                             'upper_deviation_factor', upper_deviation_factor,
+                                                             'warm_up', warm_up, 'season', season)),
+                        result_format) $$;
+COMMENT ON FUNCTION vqc.expect_metric_to_not_be_anomalous IS
+    'This run''s metric is not an anomaly of the suite''s history (outside a suite: the metric, and no history).';
