@@ -220,3 +220,15 @@ SELECT hist_err($q$ SELECT vqc.add_expectation('hist_step', 'expect_metric_to_no
 SELECT hist_err($q$ SELECT vqc.add_expectation('hist_trend', 'expect_metric_change_to_be_between',
                            '{"metric": "mean", "column": "nope", "max_value": 3}') $q$);
 SELECT hist_err($q$ SELECT * FROM vqc.holt_winters('{1, 2, 3}', 2) $q$);
+
+-- ---------------------------------------------------------------------------
+-- the views for dashboards
+SELECT suite_name, position, expectation_type, metric, strategy, value, round(expected::numeric, 3) AS expected,
+       round(lower_bound::numeric, 3) AS lower_bound, round(upper_bound::numeric, 3) AS upper_bound,
+       observed_change, reason
+  FROM vqc_report.anomalies WHERE suite_name IN ('hist_season', 'hist_outlier', 'hist_gaps') ORDER BY run_id, position;
+SELECT metric_name, expectation_type, value, round(lower_bound::numeric, 3) AS lower_bound,
+       round(upper_bound::numeric, 3) AS upper_bound, status
+  FROM vqc_report.metric_history
+ WHERE suite_name = 'hist_outlier' AND run_id = (SELECT max(run_id) FROM vqc_report.run WHERE suite_name = 'hist_outlier')
+ ORDER BY position NULLS FIRST, metric_name;

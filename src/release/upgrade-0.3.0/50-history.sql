@@ -582,6 +582,50 @@ AS $$ SELECT vqc.expect(target, 'expect_metric_to_not_be_anomalous',
 COMMENT ON FUNCTION vqc.expect_metric_to_not_be_anomalous IS
     'This run''s metric is not an anomaly of the suite''s history (outside a suite: the metric, and no history).';
 
+-- ---------------------------------------------------------------------------
+-- views for dashboards (issue #13, point 7); with the reader's rights, so
+-- the row-level security of metric and result_detail applies through them
+
+-- One row per run and metric: a run's row count, and each number each
+-- expectation observed, with the expectation's bounds (a history check's
+-- computed ones where the reader may see its result) and status.
+CREATE VIEW vqc_report.metric_history WITH (security_invoker = true) AS
+SELECT u.run_id, u.started_at, u.suite_name, u.suite_id, m.target_schema, m.target_table, m.column_name,
+       m.position, res.expectation_id, res.expectation_type, m.metric_name, m.value,
+       coalesce((d.result #>> '{result,details,lower_bound}')::float8,
+                CASE WHEN jsonb_typeof(res.kwargs -> 'min_value') = 'number' THEN (res.kwargs ->> 'min_value')::float8 END)
+           AS lower_bound,
+       coalesce((d.result #>> '{result,details,upper_bound}')::float8,
+                CASE WHEN jsonb_typeof(res.kwargs -> 'max_value') = 'number' THEN (res.kwargs ->> 'max_value')::float8 END)
+           AS upper_bound,
+       coalesce(res.status, CASE WHEN u.success THEN 'success' ELSE 'failure' END) AS status
+FROM vqc_report.run u
+JOIN vqc_report.metric m ON m.run_id = u.run_id
+LEFT JOIN vqc_report.result res ON res.run_id = m.run_id AND res.position = m.position
+LEFT JOIN vqc_report.result_detail d ON d.run_id = m.run_id AND d.position = m.position;
+COMMENT ON VIEW vqc_report.metric_history IS
+    'One row per run and metric, with the expectation, its bounds and status (values only where the reader may see them).';
+
+-- Every failed history check: the metric, what was expected and why.
+CREATE VIEW vqc_report.anomalies WITH (security_invoker = true) AS
+SELECT u.run_id, u.started_at, u.suite_name, u.suite_id, u.target_schema, u.target_table, res.column_name,
+       res.position, res.expectation_id, res.expectation_type, res.kwargs ->> 'metric' AS metric,
+       coalesce(res.kwargs ->> 'strategy', 'change from ' || coalesce(res.kwargs ->> 'compare_to', 'previous')) AS strategy,
+       (d.observed_value #>> '{}')::float8 AS value,
+       (d.result #>> '{result,details,expected}')::float8 AS expected,
+       (d.result #>> '{result,details,reference}')::float8 AS reference,
+       (d.result #>> '{result,details,lower_bound}')::float8 AS lower_bound,
+       (d.result #>> '{result,details,upper_bound}')::float8 AS upper_bound,
+       (d.result #>> '{result,details,observed_change}')::float8 AS observed_change,
+       d.result #>> '{result,details,reason}' AS reason
+FROM vqc_report.run u
+JOIN vqc_report.result res ON res.run_id = u.run_id
+JOIN vqc.expectation_catalog c ON c.expectation_type = res.expectation_type AND c.kind = 'history'
+LEFT JOIN vqc_report.result_detail d ON d.run_id = res.run_id AND d.position = res.position
+WHERE res.status = 'failure';
+COMMENT ON VIEW vqc_report.anomalies IS
+    'Every history check that failed: its metric, value, expected value or reference, bounds and change (values only where the reader may see them).';
+
 -- the hooks
 
 CREATE OR REPLACE FUNCTION vqc._plan_all(target regclass, expectations jsonb, key_columns text[],
