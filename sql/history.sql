@@ -176,6 +176,38 @@ SELECT DISTINCT m.metric_name, m.is_value FROM vqc_report.metric m
  WHERE m.suite_name = 'hist_step' AND (m.position IS NULL OR m.position = 1) ORDER BY 1;
 
 -- ---------------------------------------------------------------------------
+-- row-level security: a role that sees part of the table compares with its
+-- own runs only, never with counts of rows it cannot see (nor they with its)
+CREATE ROLE hist_partial;
+GRANT SELECT ON hist_rows TO hist_partial;
+ALTER TABLE hist_rows ENABLE ROW LEVEL SECURITY;
+CREATE POLICY hist_rows_some ON hist_rows FOR SELECT TO hist_partial USING (id <= 3);
+SET ROLE hist_partial;
+-- without the report's grant it may not read the history: the checks are errors
+SELECT position, status, result #>> '{exception_info,exception_message}' AS error
+  FROM vqc.run('hist_trend') WHERE position IN (1, 3);
+RESET ROLE;
+GRANT SELECT ON ALL TABLES IN SCHEMA vqc_report TO hist_partial;
+SET ROLE hist_partial;
+-- 3 rows; none of the owner's runs count (nor this role's run with the errors)
+SELECT position, status, success, observed_value, result #>> '{result,details,reason}' AS reason,
+       result #>> '{result,details,history_size}' AS history
+  FROM vqc.run('hist_trend') WHERE position IN (1, 3);
+-- 3 rows again: history 3, and no change
+SELECT position, status, success, observed_value, result #>> '{result,details,reason}' AS reason,
+       result #>> '{result,details,history_size}' AS history
+  FROM vqc.run('hist_trend') WHERE position IN (1, 3);
+RESET ROLE;
+REVOKE SELECT ON ALL TABLES IN SCHEMA vqc_report FROM hist_partial;
+-- the owner sees all 8 rows; its history still is 1 2 3 4 5 6 8
+SELECT position, status, success, observed_value, result #>> '{result,details,reason}' AS reason,
+       result #>> '{result,details,history_size}' AS history
+  FROM vqc.run('hist_trend') WHERE position IN (1, 3);
+ALTER TABLE hist_rows DISABLE ROW LEVEL SECURITY;
+DROP POLICY hist_rows_some ON hist_rows;
+REVOKE SELECT ON hist_rows FROM hist_partial;
+
+-- ---------------------------------------------------------------------------
 -- bad input
 -- each error as its SQLSTATE and message
 CREATE FUNCTION hist_err(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -232,3 +264,4 @@ SELECT metric_name, expectation_type, value, round(lower_bound::numeric, 3) AS l
   FROM vqc_report.metric_history
  WHERE suite_name = 'hist_outlier' AND run_id = (SELECT max(run_id) FROM vqc_report.run WHERE suite_name = 'hist_outlier')
  ORDER BY position NULLS FIRST, metric_name;
+DROP ROLE hist_partial;

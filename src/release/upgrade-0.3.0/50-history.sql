@@ -260,7 +260,8 @@ BEGIN
         PERFORM vqc._bad_kwarg(etype, format('strategy "%s" takes no min_value or max_value', strategy));
     END IF;
     RETURN plan || jsonb_build_object('n', n, 'window', win, 'needed', needed,
-                                      'min_value', lo, 'max_value', hi);
+                                      'min_value', lo, 'max_value', hi,
+                                      'row_security', row_security_active(target));
 END
 $$;
 
@@ -331,7 +332,9 @@ END
 $$;
 
 -- The metric's earlier values in the suite (oldest first, the last n and/or
--- those within the window of now()), read as the caller.
+-- those within the window of now()), read as the caller, from runs that saw
+-- the table as this one does (a role under row-level security counts only
+-- its rows: its series is its own runs').
 CREATE FUNCTION vqc._history_series(plan jsonb)
 RETURNS float8[]
 LANGUAGE sql STABLE
@@ -345,6 +348,10 @@ AS $$
                     AND r.position OPERATOR(pg_catalog.=) m.position
              WHERE u.suite_id OPERATOR(pg_catalog.=) (plan ->> 'suite_id')::bigint
                AND m.value IS NOT NULL
+               -- runs that saw the same rows: without row-level security, or
+               -- the caller's own runs through it
+               AND u.row_security OPERATOR(pg_catalog.=) (plan ->> 'row_security')::boolean
+               AND (NOT u.row_security OR u.run_by OPERATOR(pg_catalog.=) CURRENT_USER)
                AND CASE WHEN plan ? 'expectation_ref' OR plan ->> 'metric' <> 'row_count'
                         THEN r.expectation_id OPERATOR(pg_catalog.=)
                                  coalesce(plan ->> 'expectation_ref', plan ->> 'expectation_id')::bigint
@@ -489,14 +496,28 @@ LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     x       float8 := vqc._history_value(plan, vals);
-    h       float8[] := CASE WHEN plan ? 'suite_id' THEN vqc._history_series(plan) ELSE '{}' END;
+    h       float8[];
     needed  integer := (plan ->> 'needed')::integer;
-    details jsonb := jsonb_build_object('metric', plan ->> 'metric', 'history_size', cardinality(h));
+    details jsonb := jsonb_build_object('metric', plan ->> 'metric');
     ref     float8;
     change  float8;
     iv      jsonb;
     success boolean;
 BEGIN
+    IF plan ? 'suite_id' THEN
+        -- read as the caller, who may run a suite without reading the report
+        IF NOT (has_table_privilege('vqc_report.run', 'SELECT') AND has_table_privilege('vqc_report.result', 'SELECT')
+                AND has_table_privilege('vqc_report.metric', 'SELECT')) THEN
+            RAISE EXCEPTION 'role % may not read the history of this suite', current_user
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A history check reads vqc_report.run, result and metric as the role running the suite.',
+                      HINT = 'GRANT SELECT ON ALL TABLES IN SCHEMA vqc_report to the role.';
+        END IF;
+        h := vqc._history_series(plan);
+    ELSE
+        h := '{}';
+    END IF;
+    details := details || jsonb_build_object('history_size', cardinality(h));
     IF x IS NULL OR x = 'NaN'::float8 THEN
         success := false;
         details := details || '{"reason": "no_value"}';
