@@ -193,7 +193,7 @@ SET ROLE hist_partial;
 SELECT position, status, success, observed_value, result #>> '{result,details,reason}' AS reason,
        result #>> '{result,details,history_size}' AS history
   FROM vqc.run('hist_trend') WHERE position IN (1, 3);
--- 3 rows again: history 3, and no change
+-- 3 rows again: its history is its own run of 3, and no change
 SELECT position, status, success, observed_value, result #>> '{result,details,reason}' AS reason,
        result #>> '{result,details,history_size}' AS history
   FROM vqc.run('hist_trend') WHERE position IN (1, 3);

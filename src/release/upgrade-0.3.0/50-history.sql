@@ -358,7 +358,12 @@ AS $$
                              AND r.status OPERATOR(pg_catalog.<>) 'error'
                              AND m.metric_name OPERATOR(pg_catalog.=)
                                  CASE WHEN plan ? 'expectation_ref' THEN plan ->> 'metric' ELSE 'observed_value' END
-                        ELSE m.position IS NULL AND m.metric_name OPERATOR(pg_catalog.=) 'row_count' END
+                        -- the suite's row count, but not of a run where this check was an error
+                        ELSE m.position IS NULL AND m.metric_name OPERATOR(pg_catalog.=) 'row_count'
+                             AND NOT EXISTS (SELECT 1 FROM vqc_report.result e
+                                              WHERE e.run_id OPERATOR(pg_catalog.=) u.run_id
+                                                AND e.expectation_id OPERATOR(pg_catalog.=) (plan ->> 'expectation_id')::bigint
+                                                AND e.status OPERATOR(pg_catalog.=) 'error') END
                AND (plan ->> 'window' IS NULL
                     OR u.started_at OPERATOR(pg_catalog.>=) (pg_catalog.now() OPERATOR(pg_catalog.-) (plan ->> 'window')::interval))
              ORDER BY u.started_at DESC, u.run_id DESC
