@@ -43,6 +43,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/classification.sql \
                src/scores.sql \
                src/sql/model_expectations.sql \
+               src/sql/history.sql \
                src/sql/search_path.sql
 
 DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql

@@ -88,7 +88,9 @@ INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
     (49, 'expect_column_kl_divergence_to_be_less_than',
          '{"column": "score", "partition_object": {"bins": [0, 20, 50], "weights": [0.5, 0.5]}, "threshold": 1}'),
     (50, 'expect_column_kl_divergence_to_be_less_than',
-         '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.4, 0.3, 0.3]}, "tail_weight_holdout": 0.1}');
+         '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.4, 0.3, 0.3]}, "tail_weight_holdout": 0.1}'),
+    (51, 'expect_metric_change_to_be_between', '{"metric": "mean", "column": "score", "compare_to": "window", "window": "7 days", "change": "relative", "max_value": 0.5}'),
+    (52, 'expect_metric_to_not_be_anomalous', '{"metric": "row_count", "strategy": "online_normal", "warm_up": 2}');
 -- several columns, z-scores, other tables, a query (src/sql/ge_types.sql)
 INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
     (81, 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@example.com"}'),
@@ -147,8 +149,10 @@ RESET vqc.exact_memory_limit;
 
 SELECT vqc.set_baseline('sp_attack.people', 'sp_base') AS baselined_columns;
 SELECT vqc.create_suite('sp_suite', 'sp_attack.people', profile_columns => '{*}') > 0 AS created;
+-- (not the history checks: their results change with each run, by design)
 SELECT count(vqc.add_expectation('sp_suite', etype, kwargs)) AS added
-  FROM sp_attack.cases WHERE target = 'sp_attack.people'::regclass AND etype <> 'unexpected_rows_expectation';
+  FROM sp_attack.cases WHERE target = 'sp_attack.people'::regclass AND etype <> 'unexpected_rows_expectation'
+   AND etype NOT IN ('expect_metric_change_to_be_between', 'expect_metric_to_not_be_anomalous');
 CREATE TABLE sp_attack.outcome (phase text, call text, case_id integer, result jsonb);
 
 -- before anything is planted

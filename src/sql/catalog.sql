@@ -7,10 +7,11 @@
 --              modes), answered from the column's profile where that is exact
 --   table      a property of the whole table (row count)
 --   schema     answered from the catalog, without a scan (columns, types)
+--   history    a metric of this run against the suite's earlier runs (history.sql)
 
 CREATE TABLE vqc.expectation_catalog (
     expectation_type text PRIMARY KEY,
-    kind             text NOT NULL CHECK (kind IN ('map', 'aggregate', 'statistic', 'table', 'schema')),
+    kind             text NOT NULL CHECK (kind IN ('map', 'aggregate', 'statistic', 'table', 'schema', 'history')),
     required_kwargs  text[] NOT NULL,
     optional_kwargs  text[] NOT NULL,
     description      text NOT NULL

@@ -118,7 +118,8 @@ $$;
 
 -- min_value and max_value, of the JSON types allowed.  Both null is
 -- vacuously true for aggregates, statistics and counts, but an error for the
--- map expectations of values and lengths between bounds, as in GE.
+-- map expectations of values and lengths between bounds, as in GE, and for
+-- the history checks that compare with bounds (history.sql).
 CREATE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
 LANGUAGE plpgsql IMMUTABLE
 AS $$
@@ -126,7 +127,8 @@ BEGIN
     lo := vqc._kw(etype, kwargs, 'min_value', allowed);
     hi := vqc._kw(etype, kwargs, 'max_value', allowed);
     IF lo IS NULL AND hi IS NULL
-       AND etype IN ('expect_column_values_to_be_between', 'expect_column_value_lengths_to_be_between') THEN
+       AND etype IN ('expect_column_values_to_be_between', 'expect_column_value_lengths_to_be_between',
+                     'expect_metric_change_to_be_between', 'expect_metric_to_not_be_anomalous') THEN
         PERFORM vqc._bad_kwarg(etype, 'min_value and max_value cannot both be null');
     END IF;
 END
@@ -382,6 +384,10 @@ BEGIN
     other_plan := vqc._plan_model_metric(target, plan, pidx);
     IF other_plan IS NOT NULL THEN
         RETURN plan || other_plan;
+    END IF;
+    -- ---------------------------------------------------------- history
+    IF entry.kind = 'history' THEN
+        RETURN plan || vqc._plan_history(target, etype, kwargs, pidx);
     END IF;
 
     -- ---------------------------------------------------------- schema

@@ -660,6 +660,9 @@ BEGIN
                             THEN vqc._jsonb_text_array(rf -> 'unexpected_index_column_names')
                             ELSE key_columns END;
             plan := vqc._plan(target, e ->> 'type', e -> 'kwargs', i, keycols, cap);
+            IF plan ->> 'kind' = 'history' THEN
+                plan := vqc._history_bind(plan, e -> 'id');
+            END IF;
         EXCEPTION
             WHEN insufficient_privilege THEN
                 RAISE;        -- reading the table is the caller's right, not an expectation's failure
@@ -765,8 +768,16 @@ BEGIN
         ev := NULL;
         IF plans[i] IS NOT NULL THEN
             BEGIN
-                ev := vqc._evaluate(target, plans[i], vals, rfs[i]);
+                IF plans[i] ->> 'kind' = 'history' THEN
+                    ev := vqc._evaluate_history(plans[i], vals, rfs[i]);
+                ELSE
+                    ev := vqc._evaluate(target, plans[i], vals, rfs[i]);
+                END IF;
                 scans := scans + (ev ->> 'extra_scans')::integer;
+                IF e ? 'id' THEN
+                    -- for the history expectations after it that read its metrics
+                    vals := vals || jsonb_build_object(format('result:%s', e ->> 'id'), ev -> 'result');
+                END IF;
             EXCEPTION
                 WHEN insufficient_privilege THEN
                     RAISE;

@@ -64,12 +64,13 @@ $$;
 
 -- Is the observed value of this expectation type a statistic of the
 -- column's values (stored where only the table's readers see it) rather
--- than a count or a score?
+-- than a count or a score?  A history check's is, whatever its metric: it
+-- may be a mean (the cautious choice; see history.sql).
 CREATE FUNCTION vqc._observed_is_value(etype text)
 RETURNS boolean
 LANGUAGE sql STABLE
 AS $$
-    SELECT c.kind IN ('aggregate', 'statistic')
+    SELECT c.kind IN ('aggregate', 'statistic', 'history')
            AND etype NOT IN ('expect_column_unique_value_count_to_be_between',
                              'expect_column_proportion_of_unique_values_to_be_between',
                              'expect_column_drift_to_be_less_than',
