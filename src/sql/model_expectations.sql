@@ -16,6 +16,15 @@ INSERT INTO vqc.expectation_catalog VALUES
 ('expect_score_metric_to_be_between', 'aggregate', '{y_true,y_score,metric}',
  '{n_bins,min_value,max_value,strict_min,strict_max}',
  'A metric of the scores y_score against binary labels y_true (roc_auc and average_precision, exact; log_loss, brier_score_loss, calibration_error with n_bins) is within [min_value, max_value].'),
+('expect_regression_metric_to_be_between', 'aggregate', '{y_true,y_pred,metric}',
+ '{min_value,max_value,strict_min,strict_max}',
+ 'A regression metric of the predictions y_pred against the actual values y_true (mean_absolute_error, mean_squared_error, root_mean_squared_error, mean_absolute_percentage_error, r2, max_error; as scikit-learn defines them) is within [min_value, max_value].'),
+('expect_ranking_metric_to_be_between', 'aggregate', '{query,relevance,score,metric,k}',
+ '{min_value,max_value,strict_min,strict_max}',
+ 'A ranking metric at k (ndcg, map, mrr, precision, recall, hit_rate), averaged over the queries (the values of column query) of the results ranked by score with relevance relevance, is within [min_value, max_value]. Needs one pass grouped by query besides the suite''s scan.'),
+('expect_annotator_agreement_to_be_between', 'aggregate', '{item,label,metric}',
+ '{annotator,level,weights,min_value,max_value,strict_min,strict_max}',
+ 'The agreement of the annotators'' labels (long format: one row per item, annotator and label; metric percent_agreement, fleiss_kappa, krippendorff_alpha with level nominal, ordinal or interval, cohen_kappa of two annotators with weights) is within [min_value, max_value].'),
 ('expect_metric_gap_between_segments_to_be_less_than', 'aggregate', '{y_true,y_pred,segment,metric,max_gap}',
  '{pos_label,min_segment_rows}',
  'The largest difference of a metric (recall, precision, f1, accuracy, positive_rate of pos_label) between the segments (the values of column segment) is at most max_gap: the model''s bias threshold. Details list every segment''s value; the segments at the two extremes are the failing ones.');
@@ -50,10 +59,14 @@ DECLARE
     item   text;
 BEGIN
     IF etype NOT IN ('expect_classification_metric_to_be_between', 'expect_score_metric_to_be_between',
-                     'expect_metric_gap_between_segments_to_be_less_than') THEN
+                     'expect_metric_gap_between_segments_to_be_less_than', 'expect_regression_metric_to_be_between',
+                     'expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between') THEN
         RETURN NULL;
     END IF;
     metric := vqc._kw_text(etype, kwargs, 'metric');
+    IF etype IN ('expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between') THEN
+        RETURN vqc._plan_model_metric_long(target, plan, pidx, metric);
+    END IF;
     SELECT * INTO yt FROM vqc._column(target, vqc._kw_text(etype, kwargs, 'y_true'));
     SELECT * INTO yp FROM vqc._column(target, vqc._kw_text(etype, kwargs,
                                                           CASE WHEN etype LIKE '%score_metric%' THEN 'y_score' ELSE 'y_pred' END));
@@ -78,6 +91,22 @@ BEGIN
                                   'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
                                   'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
                                   'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+    END IF;
+
+    IF etype = 'expect_regression_metric_to_be_between' THEN
+        IF yt.category <> 'N' OR yp.category <> 'N' THEN
+            RAISE EXCEPTION '% needs numeric y_true and y_pred', etype USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        item := format('vqc.%s(%I::pg_catalog.float8, %I::pg_catalog.float8)',
+                       CASE metric WHEN 'mean_absolute_error' THEN 'mean_absolute_error' WHEN 'mean_squared_error' THEN 'mean_squared_error'
+                                   WHEN 'root_mean_squared_error' THEN 'root_mean_squared_error'
+                                   WHEN 'mean_absolute_percentage_error' THEN 'mean_absolute_percentage_error'
+                                   WHEN 'r2' THEN 'r2_score' WHEN 'max_error' THEN 'max_error' END,
+                       yt.attname, yp.attname);
+        IF item IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        RETURN vqc._model_value_plan(etype, kwargs, metric, format('rm%s', pidx), item, lo, hi);
     END IF;
 
     IF etype = 'expect_score_metric_to_be_between' THEN
@@ -132,6 +161,74 @@ BEGIN
                               'pos_label', coalesce(kwargs -> 'pos_label', '1'),
                               'min_rows', greatest(coalesce(vqc._kw_int(etype, kwargs, 'min_segment_rows'), 1), 1),
                               'max_gap', kwargs -> 'max_gap');
+END
+$$;
+
+-- The plan of a model expectation whose metric is one item of the scan.
+CREATE FUNCTION vqc._model_value_plan(etype text, kwargs jsonb, metric text, item_name text, item_sql text,
+                                      lo jsonb, hi jsonb)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
+                              'items', jsonb_build_object(item_name, item_sql), 'value_item', item_name,
+                              'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
+                              'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+                              'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false))
+$$;
+
+-- The plans of the long-format expectations: annotators' agreement (an
+-- aggregate of the scan) and ranking metrics (a pass grouped by query).
+CREATE FUNCTION vqc._plan_model_metric_long(target regclass, plan jsonb, pidx integer, metric text)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    etype  text := plan ->> 'type';
+    kwargs jsonb := plan -> 'kwargs';
+    lo     jsonb;
+    hi     jsonb;
+    c      record;
+    cols   name[] := '{}';
+    k      text;
+    item   text;
+BEGIN
+    SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+    PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+    FOREACH k IN ARRAY CASE WHEN etype = 'expect_ranking_metric_to_be_between' THEN ARRAY['query', 'relevance', 'score']
+                            WHEN metric IN ('krippendorff_alpha', 'cohen_kappa') THEN ARRAY['item', 'annotator', 'label']
+                            ELSE ARRAY['item', 'label'] END LOOP
+        SELECT * INTO c FROM vqc._column(target, vqc._kw_text(etype, kwargs, k));
+        cols := cols || c.attname;
+    END LOOP;
+    IF etype = 'expect_ranking_metric_to_be_between' THEN
+        IF metric NOT IN ('ndcg', 'map', 'mrr', 'precision', 'recall', 'hit_rate') THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        IF vqc._kw_int(etype, kwargs, 'k') NOT BETWEEN 1 AND 1000000 THEN
+            PERFORM vqc._bad_kwarg(etype, 'k must be between 1 and 1000000');
+        END IF;
+        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric, 'items', '{}'::jsonb,
+                                  'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int,
+                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
+                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+    END IF;
+    item := CASE metric
+        WHEN 'percent_agreement' THEN format('vqc.percent_agreement(%I, %I)', cols[1], cols[2])
+        WHEN 'fleiss_kappa' THEN format('vqc.fleiss_kappa(%I, %I)', cols[1], cols[2])
+        WHEN 'krippendorff_alpha' THEN format('vqc.krippendorff_alpha(%I, %I, %I, %L)', cols[1], cols[2], cols[3],
+                                              coalesce(vqc._kw_text(etype, kwargs, 'level'), 'nominal'))
+        WHEN 'cohen_kappa' THEN format('vqc.cohen_kappa(%I, %I, %I%s)', cols[1], cols[2], cols[3],
+                                       coalesce(format(', %L', vqc._kw_text(etype, kwargs, 'weights')), ''))
+    END;
+    IF item IS NULL THEN
+        PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+    END IF;
+    IF kwargs ? 'level' AND kwargs ->> 'level' NOT IN ('nominal', 'ordinal', 'interval') THEN
+        PERFORM vqc._bad_kwarg(etype, 'level is nominal, ordinal or interval');
+    END IF;
+    RETURN vqc._model_value_plan(etype, kwargs, metric, format('ag%s', pidx), item, lo, hi);
 END
 $$;
 
@@ -201,7 +298,14 @@ BEGIN
                                       'per_class', vqc.precision_recall_fscore_support(st, 1, NULL, NULL, coalesce(kwargs ->> 'zero_division', 'warn')),
                                       'rows', vqc.confusion_count(st), 'skipped_null_rows', vqc.confusion_skipped(st));
         ok := vqc._within_bounds(plan, observed::text);
-    ELSIF etype = 'expect_score_metric_to_be_between' THEN
+    ELSIF etype = 'expect_ranking_metric_to_be_between' THEN
+        -- a pass grouped by query (vqc.ranking_report), as the caller
+        details := vqc.ranking_report(target, plan -> 'ranking_columns' ->> 0, plan -> 'ranking_columns' ->> 1,
+                                      plan -> 'ranking_columns' ->> 2, (plan ->> 'k')::int);
+        observed := (details ->> metric)::float8;
+        extra := 1;
+        ok := vqc._within_bounds(plan, observed::text);
+    ELSIF plan ? 'value_item' THEN
         observed := (vals ->> (plan ->> 'value_item'))::float8;
         IF coalesce((vals ->> (plan ->> 'overflow_item'))::boolean, false) THEN
             -- more scores than vqc.exact_memory_limit: exact by passes
@@ -264,14 +368,42 @@ AS $$ SELECT vqc.expect(target, 'expect_metric_gap_between_segments_to_be_less_t
                                                              'metric', metric, 'max_gap', max_gap, 'pos_label', pos_label,
                                                              'min_segment_rows', min_segment_rows)), result_format) $$;
 
+CREATE FUNCTION vqc.expect_regression_metric_to_be_between(target regclass, y_true text, y_pred text, metric text,
+    min_value numeric DEFAULT NULL, max_value numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_regression_metric_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('y_true', y_true, 'y_pred', y_pred, 'metric', metric,
+                                                             'min_value', min_value, 'max_value', max_value)), result_format) $$;
+
+CREATE FUNCTION vqc.expect_ranking_metric_to_be_between(target regclass, query text, relevance text, score text, metric text,
+    k integer, min_value numeric DEFAULT NULL, max_value numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_ranking_metric_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('query', query, 'relevance', relevance, 'score', score,
+                                                             'metric', metric, 'k', k, 'min_value', min_value,
+                                                             'max_value', max_value)), result_format) $$;
+
+CREATE FUNCTION vqc.expect_annotator_agreement_to_be_between(target regclass, item text, label text, metric text,
+    annotator text DEFAULT NULL, level text DEFAULT NULL, weights text DEFAULT NULL,
+    min_value numeric DEFAULT NULL, max_value numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_annotator_agreement_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('item', item, 'label', label, 'metric', metric,
+                                                             'annotator', annotator, 'level', level, 'weights', weights,
+                                                             'min_value', min_value, 'max_value', max_value)), result_format) $$;
+
 -- Every model metric of every run, for dashboards: one row per run and
 -- model expectation (security_invoker: the reader's rights apply).
 CREATE VIEW vqc_report.model_metrics WITH (security_invoker = true) AS
 SELECT r.run_id, r.started_at, r.suite_name, r.target_schema, r.target_table,
        res.position, res.expectation_id, res.expectation_type,
        res.kwargs ->> 'metric' AS metric,
-       coalesce(res.kwargs ->> 'y_pred', res.kwargs ->> 'y_score') AS predictions,
-       res.kwargs ->> 'y_true' AS labels, res.kwargs ->> 'segment' AS segment,
+       coalesce(res.kwargs ->> 'y_pred', res.kwargs ->> 'y_score', res.kwargs ->> 'score') AS predictions,
+       coalesce(res.kwargs ->> 'y_true', res.kwargs ->> 'relevance', res.kwargs ->> 'label') AS labels,
+       coalesce(res.kwargs ->> 'segment', res.kwargs ->> 'query', res.kwargs ->> 'item') AS segment,
        m.value, res.kwargs ->> 'min_value' AS min_value,
        coalesce(res.kwargs ->> 'max_value', res.kwargs ->> 'max_gap') AS max_value,
        res.status
@@ -279,6 +411,7 @@ SELECT r.run_id, r.started_at, r.suite_name, r.target_schema, r.target_table,
   JOIN vqc_report.result res USING (run_id)
   LEFT JOIN vqc_report.metric m ON m.run_id = res.run_id AND m.position = res.position AND m.metric_name = 'observed_value'
  WHERE res.expectation_type IN ('expect_classification_metric_to_be_between', 'expect_score_metric_to_be_between',
-                                'expect_metric_gap_between_segments_to_be_less_than');
+                                'expect_metric_gap_between_segments_to_be_less_than', 'expect_regression_metric_to_be_between',
+                                'expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between');
 COMMENT ON VIEW vqc_report.model_metrics IS
     'Every model metric of every run (classification and score metrics, gaps between segments) with its bounds and status, for dashboards.';

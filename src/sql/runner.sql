@@ -77,7 +77,10 @@ AS $$
                              'expect_column_kl_divergence_to_be_less_than',
                              'expect_classification_metric_to_be_between',
                              'expect_score_metric_to_be_between',
-                             'expect_metric_gap_between_segments_to_be_less_than')
+                             'expect_metric_gap_between_segments_to_be_less_than',
+                             'expect_regression_metric_to_be_between',
+                             'expect_ranking_metric_to_be_between',
+                             'expect_annotator_agreement_to_be_between')
       FROM vqc.expectation_catalog c
      WHERE c.expectation_type = etype
 $$;

@@ -821,7 +821,14 @@ BEGIN
                                       'per_class', vqc.precision_recall_fscore_support(st, 1, NULL, NULL, coalesce(kwargs ->> 'zero_division', 'warn')),
                                       'rows', vqc.confusion_count(st), 'skipped_null_rows', vqc.confusion_skipped(st));
         ok := vqc._within_bounds(plan, observed::text);
-    ELSIF etype = 'expect_score_metric_to_be_between' THEN
+    ELSIF etype = 'expect_ranking_metric_to_be_between' THEN
+        -- a pass grouped by query (vqc.ranking_report), as the caller
+        details := vqc.ranking_report(target, plan -> 'ranking_columns' ->> 0, plan -> 'ranking_columns' ->> 1,
+                                      plan -> 'ranking_columns' ->> 2, (plan ->> 'k')::int);
+        observed := (details ->> metric)::float8;
+        extra := 1;
+        ok := vqc._within_bounds(plan, observed::text);
+    ELSIF plan ? 'value_item' THEN
         observed := (vals ->> (plan ->> 'value_item'))::float8;
         IF coalesce((vals ->> (plan ->> 'overflow_item'))::boolean, false) THEN
             -- more scores than vqc.exact_memory_limit: exact by passes
@@ -2219,6 +2226,20 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._model_value_plan(etype text, kwargs jsonb, metric text, item_name text, item_sql text, lo jsonb, hi jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
+                              'items', jsonb_build_object(item_name, item_sql), 'value_item', item_name,
+                              'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
+                              'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+                              'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false))
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._observed_is_value(etype text)
  RETURNS boolean
  LANGUAGE sql
@@ -2232,7 +2253,10 @@ AS $function$
                              'expect_column_kl_divergence_to_be_less_than',
                              'expect_classification_metric_to_be_between',
                              'expect_score_metric_to_be_between',
-                             'expect_metric_gap_between_segments_to_be_less_than')
+                             'expect_metric_gap_between_segments_to_be_less_than',
+                             'expect_regression_metric_to_be_between',
+                             'expect_ranking_metric_to_be_between',
+                             'expect_annotator_agreement_to_be_between')
       FROM vqc.expectation_catalog c
      WHERE c.expectation_type = etype
 $function$
@@ -3108,10 +3132,14 @@ DECLARE
     item   text;
 BEGIN
     IF etype NOT IN ('expect_classification_metric_to_be_between', 'expect_score_metric_to_be_between',
-                     'expect_metric_gap_between_segments_to_be_less_than') THEN
+                     'expect_metric_gap_between_segments_to_be_less_than', 'expect_regression_metric_to_be_between',
+                     'expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between') THEN
         RETURN NULL;
     END IF;
     metric := vqc._kw_text(etype, kwargs, 'metric');
+    IF etype IN ('expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between') THEN
+        RETURN vqc._plan_model_metric_long(target, plan, pidx, metric);
+    END IF;
     SELECT * INTO yt FROM vqc._column(target, vqc._kw_text(etype, kwargs, 'y_true'));
     SELECT * INTO yp FROM vqc._column(target, vqc._kw_text(etype, kwargs,
                                                           CASE WHEN etype LIKE '%score_metric%' THEN 'y_score' ELSE 'y_pred' END));
@@ -3136,6 +3164,22 @@ BEGIN
                                   'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
                                   'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
                                   'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+    END IF;
+
+    IF etype = 'expect_regression_metric_to_be_between' THEN
+        IF yt.category <> 'N' OR yp.category <> 'N' THEN
+            RAISE EXCEPTION '% needs numeric y_true and y_pred', etype USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        item := format('vqc.%s(%I::pg_catalog.float8, %I::pg_catalog.float8)',
+                       CASE metric WHEN 'mean_absolute_error' THEN 'mean_absolute_error' WHEN 'mean_squared_error' THEN 'mean_squared_error'
+                                   WHEN 'root_mean_squared_error' THEN 'root_mean_squared_error'
+                                   WHEN 'mean_absolute_percentage_error' THEN 'mean_absolute_percentage_error'
+                                   WHEN 'r2' THEN 'r2_score' WHEN 'max_error' THEN 'max_error' END,
+                       yt.attname, yp.attname);
+        IF item IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        RETURN vqc._model_value_plan(etype, kwargs, metric, format('rm%s', pidx), item, lo, hi);
     END IF;
 
     IF etype = 'expect_score_metric_to_be_between' THEN
@@ -3190,6 +3234,62 @@ BEGIN
                               'pos_label', coalesce(kwargs -> 'pos_label', '1'),
                               'min_rows', greatest(coalesce(vqc._kw_int(etype, kwargs, 'min_segment_rows'), 1), 1),
                               'max_gap', kwargs -> 'max_gap');
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan_model_metric_long(target regclass, plan jsonb, pidx integer, metric text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype  text := plan ->> 'type';
+    kwargs jsonb := plan -> 'kwargs';
+    lo     jsonb;
+    hi     jsonb;
+    c      record;
+    cols   name[] := '{}';
+    k      text;
+    item   text;
+BEGIN
+    SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+    PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+    FOREACH k IN ARRAY CASE WHEN etype = 'expect_ranking_metric_to_be_between' THEN ARRAY['query', 'relevance', 'score']
+                            WHEN metric IN ('krippendorff_alpha', 'cohen_kappa') THEN ARRAY['item', 'annotator', 'label']
+                            ELSE ARRAY['item', 'label'] END LOOP
+        SELECT * INTO c FROM vqc._column(target, vqc._kw_text(etype, kwargs, k));
+        cols := cols || c.attname;
+    END LOOP;
+    IF etype = 'expect_ranking_metric_to_be_between' THEN
+        IF metric NOT IN ('ndcg', 'map', 'mrr', 'precision', 'recall', 'hit_rate') THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        IF vqc._kw_int(etype, kwargs, 'k') NOT BETWEEN 1 AND 1000000 THEN
+            PERFORM vqc._bad_kwarg(etype, 'k must be between 1 and 1000000');
+        END IF;
+        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric, 'items', '{}'::jsonb,
+                                  'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int,
+                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
+                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
+                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+    END IF;
+    item := CASE metric
+        WHEN 'percent_agreement' THEN format('vqc.percent_agreement(%I, %I)', cols[1], cols[2])
+        WHEN 'fleiss_kappa' THEN format('vqc.fleiss_kappa(%I, %I)', cols[1], cols[2])
+        WHEN 'krippendorff_alpha' THEN format('vqc.krippendorff_alpha(%I, %I, %I, %L)', cols[1], cols[2], cols[3],
+                                              coalesce(vqc._kw_text(etype, kwargs, 'level'), 'nominal'))
+        WHEN 'cohen_kappa' THEN format('vqc.cohen_kappa(%I, %I, %I%s)', cols[1], cols[2], cols[3],
+                                       coalesce(format(', %L', vqc._kw_text(etype, kwargs, 'weights')), ''))
+    END;
+    IF item IS NULL THEN
+        PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+    END IF;
+    IF kwargs ? 'level' AND kwargs ->> 'level' NOT IN ('nominal', 'ordinal', 'interval') THEN
+        PERFORM vqc._bad_kwarg(etype, 'level is nominal, ordinal or interval');
+    END IF;
+    RETURN vqc._model_value_plan(etype, kwargs, metric, format('ag%s', pidx), item, lo, hi);
 END
 $function$
 ;
@@ -5189,6 +5289,16 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.expect(regclass,text,jsonb,text,jsonb) IS 'vqc.expect with the values of {"$PARAMETER": "name"} kwargs.';
 
+CREATE OR REPLACE FUNCTION vqc.expect_annotator_agreement_to_be_between(target regclass, item text, label text, metric text, annotator text DEFAULT NULL::text, level text DEFAULT NULL::text, weights text DEFAULT NULL::text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_annotator_agreement_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('item', item, 'label', label, 'metric', metric,
+                                                             'annotator', annotator, 'level', level, 'weights', weights,
+                                                             'min_value', min_value, 'max_value', max_value)), result_format) $function$
+;
+
 CREATE OR REPLACE FUNCTION vqc.expect_classification_metric_to_be_between(target regclass, y_true text, y_pred text, metric text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, average text DEFAULT NULL::text, pos_label text DEFAULT NULL::text, beta numeric DEFAULT NULL::numeric, zero_division text DEFAULT NULL::text, weights text DEFAULT NULL::text, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -5323,6 +5433,25 @@ CREATE OR REPLACE FUNCTION vqc.expect_multicolumn_sum_to_equal(target regclass, 
 AS $function$ SELECT vqc.expect(target, 'expect_multicolumn_sum_to_equal', jsonb_strip_nulls(jsonb_build_object('column_list', column_list, 'sum_total', sum_total, 'ignore_row_if', ignore_row_if, 'mostly', mostly)), result_format) $function$
 ;
 COMMENT ON FUNCTION vqc.expect_multicolumn_sum_to_equal(regclass,text[],numeric,text,numeric,text) IS 'The columns sum to sum_total in each row.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_ranking_metric_to_be_between(target regclass, query text, relevance text, score text, metric text, k integer, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_ranking_metric_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('query', query, 'relevance', relevance, 'score', score,
+                                                             'metric', metric, 'k', k, 'min_value', min_value,
+                                                             'max_value', max_value)), result_format) $function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.expect_regression_metric_to_be_between(target regclass, y_true text, y_pred text, metric text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_regression_metric_to_be_between',
+                        jsonb_strip_nulls(jsonb_build_object('y_true', y_true, 'y_pred', y_pred, 'metric', metric,
+                                                             'min_value', min_value, 'max_value', max_value)), result_format) $function$
+;
 
 CREATE OR REPLACE FUNCTION vqc.expect_score_metric_to_be_between(target regclass, y_true text, y_score text, metric text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, n_bins integer DEFAULT NULL::integer, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
