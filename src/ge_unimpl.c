@@ -1,0 +1,313 @@
+/*-------------------------------------------------------------------------
+ *
+ * ge_unimpl.c
+ *	  The row tests and statistics behind the Great Expectations types that
+ *	  GE itself does not run on SQL databases (src/sql/ge_unimpl.sql):
+ *	  JSON parseability, dateutil-style date parsing, the one-sample
+ *	  Kolmogorov-Smirnov test against a named distribution (as
+ *	  scipy.stats.kstest) and the chi-square survival function.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/jsonapi.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+
+#include "drift_stats.h"
+
+PG_FUNCTION_INFO_V1(vqc_is_json);
+PG_FUNCTION_INFO_V1(vqc_is_dateutil_parseable);
+PG_FUNCTION_INFO_V1(vqc_ks_1samp);
+PG_FUNCTION_INFO_V1(vqc_chi2_sf_sql);
+
+/* vqc.is_json(text): the text is one JSON value (PostgreSQL's json grammar) */
+Datum
+vqc_is_json(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	JsonLexContext *lex;
+
+	lex = makeJsonLexContextCstringLen(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+									   GetDatabaseEncoding(), false);
+	PG_RETURN_BOOL(pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS);
+}
+
+/*
+ * vqc.is_dateutil_parseable(text): the text is a date, a date-time or a
+ * time of day as PostgreSQL's date/time input reads it (DateStyle decides
+ * day or month first, as dateutil's dayfirst).  Special words (now,
+ * infinity, epoch) are not dates to dateutil, so they fail.
+ */
+Datum
+vqc_is_dateutil_parseable(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	char	   *s;
+	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf;
+	int			dtype;
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+
+	if (VARSIZE_ANY_EXHDR(t) == 0 || VARSIZE_ANY_EXHDR(t) > MAXDATELEN)
+		PG_RETURN_BOOL(false);
+	s = text_to_cstring(t);
+	if (ParseDateTime(s, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf) != 0 || nf == 0)
+		PG_RETURN_BOOL(false);
+	if (DecodeDateTime(field, ftype, nf, &dtype, &tm, &fsec, &tz) == 0)
+		PG_RETURN_BOOL(dtype == DTK_DATE);
+	if (DecodeTimeOnly(field, ftype, nf, &dtype, &tm, &fsec, &tz) == 0)
+		PG_RETURN_BOOL(dtype == DTK_TIME);
+	PG_RETURN_BOOL(false);
+}
+
+/* ---------------------------------------------------------------------
+ * distributions: the CDFs of scipy.stats with its positional arguments
+ */
+
+/* continued fraction of the regularized incomplete beta (Lentz) */
+static double
+betacf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double		c = 1.0,
+				d = 1.0 - (a + b) * x / (a + 1.0),
+				h;
+	int			m;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (m = 1; m <= 10000; m++)
+	{
+		double		m2 = 2.0 * m,
+					aa,
+					del;
+
+		aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+		d = 1.0 + aa * d;
+		c = 1.0 + aa / c;
+		if (fabs(d) < tiny)
+			d = tiny;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
+		d = 1.0 + aa * d;
+		c = 1.0 + aa / c;
+		if (fabs(d) < tiny)
+			d = tiny;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b), the regularized incomplete beta function */
+static double
+incbeta(double a, double b, double x)
+{
+	double		front;
+
+	if (x <= 0.0)
+		return 0.0;
+	if (x >= 1.0)
+		return 1.0;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return front * betacf(a, b, x) / a;
+	return 1.0 - front * betacf(b, a, 1.0 - x) / b;
+}
+
+/* P(a, x), the regularized lower incomplete gamma function */
+static double
+igam(double a, double x)
+{
+	if (x <= 0.0)
+		return 0.0;
+	return 1.0 - vqc_igamc(a, x);
+}
+
+typedef struct Dist
+{
+	int			kind;			/* index into dist_names */
+	double		shape[2];
+	double		loc;
+	double		scale;
+} Dist;
+
+static const char *const dist_names[] = {"norm", "uniform", "expon", "gamma", "chi2", "beta"};
+static const int dist_shapes[] = {0, 0, 0, 1, 1, 2};
+
+static double
+dist_cdf(const Dist *d, double x)
+{
+	double		z = (x - d->loc) / d->scale;
+
+	switch (d->kind)
+	{
+		case 0:
+			return 0.5 * erfc(-z / M_SQRT2);
+		case 1:
+			return z <= 0.0 ? 0.0 : (z >= 1.0 ? 1.0 : z);
+		case 2:
+			return z <= 0.0 ? 0.0 : -expm1(-z);
+		case 3:
+			return igam(d->shape[0], z);
+		case 4:
+			return igam(d->shape[0] / 2.0, z / 2.0);
+		default:
+			return incbeta(d->shape[0], d->shape[1], z);
+	}
+}
+
+/* the distribution named name with scipy's positional args (shapes, loc, scale) */
+static void
+dist_from_args(Dist *d, const char *name, const double *args, int nargs)
+{
+	int			k,
+				ns,
+				i;
+
+	for (k = 0; k < (int) lengthof(dist_names); k++)
+		if (strcmp(name, dist_names[k]) == 0)
+			break;
+	if (k == (int) lengthof(dist_names))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown distribution \"%s\"", name),
+				 errhint("Use norm, uniform, expon, gamma, chi2 or beta.")));
+	ns = dist_shapes[k];
+	if (nargs < ns || nargs > ns + 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("distribution \"%s\" takes %d to %d parameters, not %d", name, ns, ns + 2, nargs),
+				 errdetail("The parameters are scipy.stats' positional ones: the shapes, then loc and scale.")));
+	d->kind = k;
+	for (i = 0; i < ns; i++)
+		d->shape[i] = args[i];
+	d->loc = nargs > ns ? args[ns] : 0.0;
+	d->scale = nargs > ns + 1 ? args[ns + 1] : 1.0;
+	for (i = 0; i < nargs; i++)
+		if (!isfinite(args[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("distribution parameters must be finite numbers")));
+	if (d->scale <= 0.0 || (ns > 0 && d->shape[0] <= 0.0) || (ns > 1 && d->shape[1] <= 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("distribution \"%s\" needs a positive scale and positive shape parameters", name)));
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/*
+ * vqc._ks_1samp(values float8[], distribution text, args float8[]) returns
+ * {D, p}: scipy.stats.kstest(values, distribution, args) two-sided, whose
+ * p-value is the exact kstwo.sf(D, n).  NULL elements are skipped; no
+ * values give {NULL, NULL}.
+ */
+Datum
+vqc_ks_1samp(PG_FUNCTION_ARGS)
+{
+	ArrayType  *va = PG_GETARG_ARRAYTYPE_P(0);
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ArrayType  *pa = PG_GETARG_ARRAYTYPE_P(2);
+	Datum	   *vd,
+			   *pd;
+	bool	   *vn,
+			   *pn;
+	int			nv,
+				np,
+				n = 0,
+				i;
+	double	   *x,
+				args[4],
+				dmax = 0.0;
+	Dist		dist = {0};
+	Datum		out[2];
+	bool		outnull[2] = {false, false};
+	int			dims[1] = {2},
+				lbs[1] = {1};
+
+	deconstruct_array(pa, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &pd, &pn, &np);
+	if (np > 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("distribution \"%s\" takes at most 4 parameters", name)));
+	for (i = 0; i < np; i++)
+	{
+		if (pn[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("distribution parameters must not be null")));
+		args[i] = DatumGetFloat8(pd[i]);
+	}
+	dist_from_args(&dist, name, args, np);
+
+	deconstruct_array(va, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &vd, &vn, &nv);
+	x = palloc(sizeof(double) * Max(nv, 1));
+	for (i = 0; i < nv; i++)
+		if (!vn[i])
+			x[n++] = DatumGetFloat8(vd[i]);
+	if (n == 0)
+	{
+		outnull[0] = outnull[1] = true;
+		out[0] = out[1] = (Datum) 0;
+	}
+	else
+	{
+		qsort(x, n, sizeof(double), cmp_double);
+		for (i = 0; i < n; i++)
+		{
+			double		f = dist_cdf(&dist, x[i]);
+			double		dplus = (double) (i + 1) / n - f,
+						dminus = f - (double) i / n;
+
+			dmax = Max(dmax, Max(dplus, dminus));
+		}
+		out[0] = Float8GetDatum(dmax);
+		out[1] = Float8GetDatum(Min(1.0, Max(0.0, vqc_kolmogn_sf(n, dmax))));
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, outnull, 1, dims, lbs, FLOAT8OID, 8,
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* vqc._chi2_sf(x, dof): the chi-square survival function, as scipy.stats.chi2.sf */
+Datum
+vqc_chi2_sf_sql(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0);
+	double		dof = PG_GETARG_FLOAT8(1);
+
+	if (isnan(x))
+		PG_RETURN_FLOAT8(NAN);
+	if (isinf(x))
+		PG_RETURN_FLOAT8(0.0);
+	PG_RETURN_FLOAT8(vqc_chi2_sf(x, dof));
+}
