@@ -44,7 +44,7 @@ vqc_is_json(PG_FUNCTION_ARGS)
  * vqc.is_dateutil_parseable(text): the text is a date, a date-time or a
  * time of day as PostgreSQL's date/time input reads it (DateStyle decides
  * day or month first, as dateutil's dayfirst).  Special words (now,
- * infinity, epoch) are not dates to dateutil, so they fail.
+ * infinity, epoch, today) are not dates to dateutil: a date has a digit.
  */
 Datum
 vqc_is_dateutil_parseable(PG_FUNCTION_ARGS)
@@ -63,6 +63,8 @@ vqc_is_dateutil_parseable(PG_FUNCTION_ARGS)
 	if (VARSIZE_ANY_EXHDR(t) == 0 || VARSIZE_ANY_EXHDR(t) > MAXDATELEN)
 		PG_RETURN_BOOL(false);
 	s = text_to_cstring(t);
+	if (strpbrk(s, "0123456789") == NULL)
+		PG_RETURN_BOOL(false);
 	if (ParseDateTime(s, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf) != 0 || nf == 0)
 		PG_RETURN_BOOL(false);
 	if (DecodeDateTime(field, ftype, nf, &dtype, &tm, &fsec, &tz) == 0)

@@ -145,13 +145,11 @@ LANGUAGE sql STABLE
 AS $$
     SELECT CASE
         WHEN cardinality(key_columns) > 0 THEN ARRAY(SELECT quote_ident(c) FROM unnest(key_columns) c)
-        WHEN pk.cols IS NOT NULL THEN pk.cols
+        WHEN pk IS NOT NULL THEN ARRAY(SELECT quote_ident(c) FROM unnest(pk) c)
         WHEN (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'm') THEN ARRAY['ctid']
         WHEN (SELECT relkind FROM pg_class WHERE oid = target) = 'p' THEN ARRAY['tableoid', 'ctid']
         END
-      FROM (SELECT (SELECT array_agg(quote_ident(a.attname) ORDER BY k.o)
-                      FROM pg_index i, unnest(i.indkey) WITH ORDINALITY AS k(attnum, o), pg_attribute a
-                     WHERE i.indrelid = target AND i.indisprimary AND a.attrelid = target AND a.attnum = k.attnum) AS cols) pk
+      FROM vqc._primary_key(target) AS pk
 $$;
 
 -- The common map plan of a single-column row test: expected is the SQL that

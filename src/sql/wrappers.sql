@@ -357,11 +357,11 @@ LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_values_to_be_dateutil_parseable', jsonb_strip_nulls(jsonb_build_object('column', "column", 'mostly', mostly)), result_format) $$;
 COMMENT ON FUNCTION vqc.expect_column_values_to_be_dateutil_parseable IS 'Values are dates, date-times or times of day.';
 
-CREATE FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than(target regclass, "column" text, distribution text, params jsonb DEFAULT NULL, p_value float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
+CREATE FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value(target regclass, "column" text, distribution text, params jsonb DEFAULT NULL, p_value float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
 RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'distribution', distribution, 'params', params, 'p_value', p_value)), result_format) $$;
-COMMENT ON FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than IS 'The KS test against the named distribution has a p-value above p_value.';
+COMMENT ON FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value IS 'The KS test against the named distribution has a p-value above p_value.';
 
 CREATE FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p float8 DEFAULT NULL, tail_weight_holdout float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
 RETURNS jsonb
