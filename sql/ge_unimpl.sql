@@ -104,6 +104,29 @@ SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "norm", "p_value": 1}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "k", "distribution": "norm"}')$$);
 
+-- ---------------------------------------------------------------- bootstrapped KS
+-- U(0, 1) against a uniform partition of [0, 1]: every bootstrap sample passes
+-- nearly always; against [0.5, 1.5] none does.  The same answer at every call.
+SELECT r -> 'success' AS success, (r #>> '{result,observed_value}')::float8 > 0.9 AS share_high,
+       r #> '{result,details,bootstrap_sample_size}' AS size, r #> '{result,details,observed_partition}' AS observed,
+       r #> '{result,details,observed_cdf,cdf_values}' AS cdf
+  FROM vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+                  '{"column": "x", "partition_object": {"bins": [0, 0.5, 1], "weights": [0.5, 0.5]}}', 'SUMMARY') r;
+SELECT (SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+                          '{"column": "x", "partition_object": {"bins": [0, 0.5, 1], "weights": [0.5, 0.5]}}') #> '{result,observed_value}')
+     = (SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+                          '{"column": "x", "partition_object": {"bins": [0, 0.5, 1], "weights": [0.5, 0.5]}}') #> '{result,observed_value}') AS same;
+-- values outside the bins widen the observed partition to the min and max
+SELECT r -> 'success' AS success, r #> '{result,observed_value}' AS share, r #> '{result,details,observed_partition}' AS observed
+  FROM vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+                  '{"column": "x", "partition_object": {"bins": [0.5, 1, 1.5], "weights": [0.5, 0.5]}, "bootstrap_samples": 99, "bootstrap_sample_size": 50}',
+                  'SUMMARY') r;
+SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": ["-Infinity", 0, 1], "weights": [0.5, 0.5]}}')$$);
+SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": [0, 1], "weights": [1], "tail_weights": [0.1, 0]}}')$$);
+SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"values": [1], "weights": [1]}}')$$);
+SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": [0, 1], "weights": [0.9]}}')$$);
+SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": [0, 1], "weights": [1]}, "bootstrap_samples": 0}')$$);
+
 -- ---------------------------------------------------------------- chi-square
 CREATE TABLE cat (c text);
 INSERT INTO cat SELECT 'A' FROM generate_series(1, 54) UNION ALL SELECT 'B' FROM generate_series(1, 32)
@@ -128,6 +151,7 @@ SELECT vqc.expect_column_values_to_be_increasing('m', 'up', strictly => true) ->
        vqc.expect_column_values_to_match_json_schema('m', 'j', '{"type": "object"}') -> 'success' AS w4,
        vqc.expect_column_values_to_be_dateutil_parseable('m', 'd', 0.5) -> 'success' AS w5,
        vqc.expect_column_parameterized_distribution_ks_test_p_value('dist', 'x', 'uniform') -> 'success' AS w6,
+       vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than('dist', 'x', '{"bins": [0, 1], "weights": [1]}') -> 'success' AS w8,
        vqc.expect_column_chisquare_test_p_value_to_be_greater_than('cat', 'c', '{"values": ["A", "B", "C"], "weights": [0.5, 0.3, 0.2]}') -> 'success' AS w7;
 
 -- ---------------------------------------------------------------- a suite
@@ -138,6 +162,7 @@ SELECT count(vqc.add_expectation('ge_unimpl_suite', e.type, e.kwargs)) AS added 
   ('expect_column_values_to_match_json_schema', '{"column": "j", "json_schema": {"type": "object"}}'),
   ('expect_column_values_to_be_dateutil_parseable', '{"column": "d"}'),
   ('expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "down", "distribution": "uniform", "params": [0, 10]}'),
+  ('expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "down", "partition_object": {"bins": [0, 5, 10], "weights": [0.2, 0.8]}}'),
   ('expect_column_chisquare_test_p_value_to_be_greater_than', '{"column": "up", "partition_object": {"values": [1, 2, 3, 5], "weights": [0.2, 0.2, 0.4, 0.2]}}')) e(type, kwargs);
 -- one statement; the ordered window reads m again (the note says so)
 SELECT count(*) FILTER (WHERE line ~ 'Seq Scan on m') AS reads_of_m FROM vqc.explain('ge_unimpl_suite') line;

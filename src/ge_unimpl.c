@@ -5,7 +5,8 @@
  *	  GE itself does not run on SQL databases (src/sql/ge_unimpl.sql):
  *	  JSON parseability, dateutil-style date parsing, the one-sample
  *	  Kolmogorov-Smirnov test against a named distribution (as
- *	  scipy.stats.kstest) and the chi-square survival function.
+ *	  scipy.stats.kstest), GE's bootstrapped KS test against a partition and
+ *	  the chi-square survival function.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,6 +18,7 @@
 #include "common/jsonapi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -27,6 +29,7 @@ PG_FUNCTION_INFO_V1(vqc_is_json);
 PG_FUNCTION_INFO_V1(vqc_is_dateutil_parseable);
 PG_FUNCTION_INFO_V1(vqc_ks_1samp);
 PG_FUNCTION_INFO_V1(vqc_chi2_sf_sql);
+PG_FUNCTION_INFO_V1(vqc_ks_bootstrap);
 
 /* vqc.is_json(text): the text is one JSON value (PostgreSQL's json grammar) */
 Datum
@@ -312,4 +315,167 @@ vqc_chi2_sf_sql(PG_FUNCTION_ARGS)
 	if (isinf(x))
 		PG_RETURN_FLOAT8(0.0);
 	PG_RETURN_FLOAT8(vqc_chi2_sf(x, dof));
+}
+
+/* the non-null float8 elements of an array, palloc'd; *n gets their number */
+static double *
+float8_elements(ArrayType *a, int *n)
+{
+	Datum	   *d;
+	bool	   *isnull;
+	int			nd,
+				i;
+	double	   *x;
+
+	deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &d, &isnull, &nd);
+	x = palloc(sizeof(double) * Max(nd, 1));
+	*n = 0;
+	for (i = 0; i < nd; i++)
+		if (!isnull[i])
+			x[(*n)++] = DatumGetFloat8(d[i]);
+	return x;
+}
+
+/* numpy.interp(x, bins, cdf): linear between the edges, flat outside */
+static double
+interp_cdf(double x, const double *bins, const double *cdf, int nb)
+{
+	int			lo = 0,
+				hi = nb - 1;
+
+	if (x <= bins[0])
+		return cdf[0];
+	if (x >= bins[nb - 1])
+		return cdf[nb - 1];
+	while (hi - lo > 1)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (bins[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return cdf[lo] + (cdf[hi] - cdf[lo]) * (x - bins[lo]) / (bins[hi] - bins[lo]);
+}
+
+/* splitmix64: a fixed, portable sequence, so a test is reproducible */
+static uint64
+splitmix64(uint64 *state)
+{
+	uint64		z = (*state += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/*
+ * vqc._ks_bootstrap(values float8[], bins float8[], weights float8[], p
+ * float8, samples int, size int) returns {result, below, above, min, max,
+ * count per bin...}: GE's bootstrapped KS test.  It draws samples samples
+ * of size values (with replacement) from the sorted values, tests each
+ * against the partition's piecewise-linear CDF (scipy.stats.kstest, exact
+ * kstwo p-value), and returns (1 + #{p-value >= p}) / (samples + 1).  GE
+ * draws from numpy's random generator; vqc from a fixed splitmix64
+ * sequence over the sorted values, so the answer depends on the values
+ * alone and is the same at every run.  The counts are numpy.histogram's
+ * (the last bin closed), and the values below and above the partition.
+ */
+Datum
+vqc_ks_bootstrap(PG_FUNCTION_ARGS)
+{
+	int			n,
+				nb,
+				nw,
+				i,
+				b;
+	double	   *x = float8_elements(PG_GETARG_ARRAYTYPE_P(0), &n);
+	double	   *bins = float8_elements(PG_GETARG_ARRAYTYPE_P(1), &nb);
+	double	   *w = float8_elements(PG_GETARG_ARRAYTYPE_P(2), &nw);
+	double		p = PG_GETARG_FLOAT8(3);
+	int32		samples = PG_GETARG_INT32(4);
+	int32		size = PG_GETARG_INT32(5);
+	double	   *cdf,
+			   *draw,
+			   *out;
+	bool	   *outnull;
+	int64		passing = 0;
+	uint64		state = UINT64CONST(0x5EED0F0B00757A9);
+	int			dims[1],
+				lbs[1] = {1};
+	Datum	   *od;
+
+	if (nb < 2 || nw != nb - 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a partition of k bins needs k + 1 edges")));
+	if (samples < 1 || size < 1 || samples > 1000000 || size > 1000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000")));
+	cdf = palloc(sizeof(double) * nb);
+	cdf[0] = 0.0;
+	for (i = 0; i < nw; i++)
+		cdf[i + 1] = cdf[i] + w[i];
+
+	out = palloc0(sizeof(double) * (5 + nw));
+	outnull = palloc0(sizeof(bool) * (5 + nw));
+	if (n == 0)
+		outnull[0] = outnull[3] = outnull[4] = true;
+	else
+	{
+		qsort(x, n, sizeof(double), cmp_double);
+		draw = palloc(sizeof(double) * size);
+		for (b = 0; b < samples; b++)
+		{
+			double		dmax = 0.0;
+
+			CHECK_FOR_INTERRUPTS();
+			for (i = 0; i < size; i++)
+				draw[i] = x[(int) ((double) (splitmix64(&state) >> 11) * 0x1.0p-53 * n)];
+			qsort(draw, size, sizeof(double), cmp_double);
+			for (i = 0; i < size; i++)
+			{
+				double		f = interp_cdf(draw[i], bins, cdf, nb);
+
+				dmax = Max(dmax, Max((double) (i + 1) / size - f, f - (double) i / size));
+			}
+			if (vqc_kolmogn_sf(size, dmax) >= p)
+				passing++;
+		}
+		out[0] = (1.0 + passing) / (samples + 1.0);
+		out[3] = x[0];
+		out[4] = x[n - 1];
+		for (i = 0; i < n; i++)
+		{
+			if (x[i] < bins[0])
+				out[1] += 1;
+			else if (x[i] > bins[nb - 1])
+				out[2] += 1;
+			else
+			{
+				int			lo = 0,
+							hi = nb - 1;
+
+				/* the bin [bins[lo], bins[lo + 1]), the last one closed */
+				while (hi - lo > 1)
+				{
+					int			mid = (lo + hi) / 2;
+
+					if (bins[mid] <= x[i])
+						lo = mid;
+					else
+						hi = mid;
+				}
+				out[5 + lo] += 1;
+			}
+		}
+	}
+	od = palloc(sizeof(Datum) * (5 + nw));
+	for (i = 0; i < 5 + nw; i++)
+		od[i] = Float8GetDatum(out[i]);
+	dims[0] = 5 + nw;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(od, outnull, 1, dims, lbs, FLOAT8OID, 8,
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

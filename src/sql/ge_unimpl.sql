@@ -13,6 +13,9 @@
 --   * expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than:
 --     scipy.stats.kstest against a named distribution (src/ge_unimpl.c),
 --     on the column's values gathered by the scan;
+--   * expect_column_bootstrapped_ks_test_p_value_to_be_greater_than: GE's
+--     bootstrap of KS tests against a partition's piecewise-linear CDF, with
+--     a fixed pseudo-random sequence over the sorted values (src/ge_unimpl.c);
 --   * expect_column_chisquare_test_p_value_to_be_greater_than: scipy's
 --     chisquare on the column's value counts against partition_object, the
 --     counts taken as for the KL divergence (statistics.sql).
@@ -36,6 +39,11 @@ COMMENT ON FUNCTION vqc.is_dateutil_parseable(text) IS
 CREATE FUNCTION vqc._ks_1samp(vals float8[], distribution text, args float8[])
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'vqc_ks_1samp'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION vqc._ks_bootstrap(vals float8[], bins float8[], weights float8[], p float8, samples integer, size integer)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'vqc_ks_bootstrap'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION vqc._chi2_sf(x float8, dof float8)
@@ -283,6 +291,52 @@ BEGIN
 END
 $$;
 
+-- The bootstrapped KS test's partition (GE's is_valid_continuous_partition_object,
+-- finite ends, no tail weights) and its settings.
+CREATE FUNCTION vqc._plan_ks_bootstrap(etype text, kwargs jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    po      jsonb := vqc._kw(etype, kwargs, 'partition_object', '{object}');
+    bins    float8[];
+    w       float8[];
+    pv      numeric := coalesce((vqc._kw(etype, kwargs, 'p', '{number}'))::numeric, 0.05);
+    samples integer := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_samples'), 1000);
+    size    integer;
+BEGIN
+    IF po IS NULL OR NOT po ? 'bins' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object must be a continuous partition ({"bins", "weights"})');
+    END IF;
+    bins := vqc._kl_bins(etype, po -> 'bins');
+    IF jsonb_typeof(po -> 'weights') IS DISTINCT FROM 'array'
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(po -> 'weights') x WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "weights": non-negative numbers');
+    END IF;
+    w := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(po -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+    IF cardinality(bins) <> cardinality(w) + 1 OR cardinality(w) = 0
+       OR EXISTS (SELECT 1 FROM generate_series(2, cardinality(bins)) g WHERE bins[g] <= bins[g - 1])
+       OR abs((SELECT sum(x) FROM unnest(w) x) - 1) > 1e-8 + 1e-5 THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must be k + 1 increasing numbers for k weights summing to 1');
+    END IF;
+    IF bins[1] = '-Infinity' OR bins[cardinality(bins)] = 'Infinity' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition endpoints must be finite');
+    END IF;
+    IF po ? 'tail_weights' AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(po -> 'tail_weights') x WHERE x::numeric <> 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition cannot have tail weights: its endpoints must be finite');
+    END IF;
+    IF pv <= 0 OR pv >= 1 THEN
+        PERFORM vqc._bad_kwarg(etype, 'p must be between 0 and 1 exclusive');
+    END IF;
+    size := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_sample_size'), 2 * cardinality(w));
+    IF samples NOT BETWEEN 1 AND 1000000 OR size NOT BETWEEN 1 AND 1000000 THEN
+        PERFORM vqc._bad_kwarg(etype, 'bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000');
+    END IF;
+    RETURN jsonb_build_object('evaluator', 'ks_bootstrap', 'threshold', pv, 'bins', to_jsonb(bins), 'weights', to_jsonb(w),
+                              'bootstrap_samples', samples, 'bootstrap_sample_size', size);
+END
+$$;
+
 -- Plans of this file's types; NULL for any other type.
 CREATE FUNCTION vqc._plan_ge_unimpl(target regclass, plan jsonb, pidx integer, key_columns text[], sample_cap integer)
 RETURNS jsonb
@@ -304,6 +358,7 @@ BEGIN
                      'expect_column_values_to_be_json_parseable', 'expect_column_values_to_match_json_schema',
                      'expect_column_values_to_be_dateutil_parseable',
                      'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+                     'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
                      'expect_column_chisquare_test_p_value_to_be_greater_than') THEN
         RETURN NULL;
     END IF;
@@ -327,22 +382,26 @@ BEGIN
         PERFORM vqc._require_text(etype, colname, cat, plan ->> 'type_sql');
         RETURN vqc._ge_unimpl_map_plan(target, colname, pidx, format('vqc.is_dateutil_parseable(%I)', colname),
                                        key_columns, sample_cap, vqc._kw_mostly(etype, kwargs));
-    WHEN 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than' THEN
+    WHEN 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+         'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than' THEN
         IF cat <> 'N' THEN
             RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, plan ->> 'type_sql'
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
-        dist := vqc._kw_text(etype, kwargs, 'distribution');
-        pv := coalesce((vqc._kw(etype, kwargs, 'p_value', '{number}'))::numeric, 0.05);
-        IF pv <= 0 OR pv >= 1 THEN
-            PERFORM vqc._bad_kwarg(etype, 'p_value must be between 0 and 1 exclusive');
+        IF etype LIKE '%bootstrapped%' THEN
+            kl := vqc._plan_ks_bootstrap(etype, kwargs);
+        ELSE
+            dist := vqc._kw_text(etype, kwargs, 'distribution');
+            pv := coalesce((vqc._kw(etype, kwargs, 'p_value', '{number}'))::numeric, 0.05);
+            IF pv <= 0 OR pv >= 1 THEN
+                PERFORM vqc._bad_kwarg(etype, 'p_value must be between 0 and 1 exclusive');
+            END IF;
+            -- checks the distribution and its parameters now
+            PERFORM vqc._ks_1samp('{}', dist, vqc._distribution_args(etype, dist, kwargs -> 'params'));
+            kl := jsonb_build_object('evaluator', 'ks_1samp', 'threshold', pv,
+                                     'args', to_jsonb(vqc._distribution_args(etype, dist, kwargs -> 'params')));
         END IF;
-        -- checks the distribution and its parameters now
-        PERFORM vqc._ks_1samp('{}', dist, vqc._distribution_args(etype, dist, kwargs -> 'params'));
-        RETURN jsonb_build_object(
-            'evaluator', 'ks_1samp',
-            'threshold', pv,
-            'args', to_jsonb(vqc._distribution_args(etype, dist, kwargs -> 'params')),
+        RETURN kl || jsonb_build_object(
             'items', jsonb_build_object(
                 'n', 'pg_catalog.count(*)',
                 format('nn:%s', colname), format('pg_catalog.count(%I)', colname),
@@ -369,6 +428,49 @@ $$;
 -- ---------------------------------------------------------------------------
 -- evaluation
 
+-- GE's bootstrapped KS result: the share of passing bootstrap samples, and
+-- details as GE's metric: the observed partition (widened to the column's
+-- min and max when values fall outside), both partitions and both CDFs.
+CREATE FUNCTION vqc._evaluate_ks_bootstrap(plan jsonb, vals float8[], OUT pval float8, OUT details jsonb)
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    bins  float8[] := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'bins') WITH ORDINALITY u(x, o) ORDER BY o);
+    w     float8[] := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+    r     float8[] := vqc._ks_bootstrap(coalesce(vals, '{}'), bins, w, (plan ->> 'threshold')::float8,
+                                        (plan ->> 'bootstrap_samples')::integer, (plan ->> 'bootstrap_sample_size')::integer);
+    n     float8 := cardinality(vals);
+    obins float8[] := bins;
+    ow    float8[] := r[6:];
+BEGIN
+    pval := r[1];
+    IF r[2] > 0 THEN
+        obins := r[4] || obins;
+        ow := r[2] || ow;
+    END IF;
+    IF r[3] > 0 THEN
+        obins := obins || r[5];
+        ow := ow || r[3];
+    END IF;
+    ow := ARRAY(SELECT x / n FROM unnest(ow) WITH ORDINALITY u(x, o) ORDER BY o);
+    details := jsonb_build_object(
+        'bootstrap_samples', plan -> 'bootstrap_samples',
+        'bootstrap_sample_size', plan -> 'bootstrap_sample_size',
+        'observed_partition', jsonb_build_object('bins', to_jsonb(obins), 'weights', to_jsonb(ow)),
+        'expected_partition', jsonb_build_object('bins', plan -> 'bins', 'weights', plan -> 'weights'),
+        'observed_cdf', jsonb_build_object('x', to_jsonb(obins), 'cdf_values', to_jsonb(vqc._cumulative(ow))),
+        'expected_cdf', jsonb_build_object('x', plan -> 'bins', 'cdf_values', to_jsonb(vqc._cumulative(w))));
+END
+$$;
+
+-- 0 followed by the running sums of xs, as numpy's [0] + cumsum.
+CREATE FUNCTION vqc._cumulative(xs float8[])
+RETURNS float8[]
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT '{0}'::float8[] || ARRAY(SELECT sum(x) OVER (ORDER BY o) FROM unnest(xs) WITH ORDINALITY u(x, o) ORDER BY o)
+$$;
+
 CREATE FUNCTION vqc._evaluate_ge_unimpl(target regclass, plan jsonb, vals jsonb, rf jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -393,6 +495,9 @@ BEGIN
                             ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'args') WITH ORDINALITY u(x, o) ORDER BY o));
         pval := ks[2];
         details := jsonb_build_object('observed_ks_statistic', ks[1]);
+    ELSIF plan ->> 'evaluator' = 'ks_bootstrap' THEN
+        SELECT x.pval, x.details INTO pval, details
+          FROM vqc._evaluate_ks_bootstrap(plan, (vals ->> format('ks%s', plan ->> 'position'))::float8[]) x;
     ELSE
         -- scipy.stats.chisquare(counts, expected counts): GE's partition
         -- weights times the non-null count, values outside it sharing
@@ -441,5 +546,8 @@ INSERT INTO vqc.expectation_catalog VALUES
  'Values of a text column are dates, date-times or times of day (vqc.is_dateutil_parseable).'),
 ('expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', 'statistic', '{column,distribution}', '{p_value,params}',
  'The KS test of the values against distribution (norm, beta, gamma, uniform, chi2, expon) with params (scipy''s positional list, or GE''s dict) has a p-value above p_value (default 0.05).'),
+('expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', 'statistic', '{column,partition_object}',
+ '{p,bootstrap_samples,bootstrap_sample_size}',
+ 'The share of bootstrap samples (bootstrap_samples of bootstrap_sample_size values, drawn by a fixed pseudo-random sequence) whose KS test against partition_object''s piecewise-linear CDF has a p-value of at least p is above p (default 0.05).'),
 ('expect_column_chisquare_test_p_value_to_be_greater_than', 'statistic', '{column,partition_object}', '{p,tail_weight_holdout}',
  'The chi-square test of the value counts against partition_object (values and weights) has a p-value above p (default 0.05); values outside it share tail_weight_holdout.');

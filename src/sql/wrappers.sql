@@ -363,6 +363,12 @@ LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'distribution', distribution, 'params', params, 'p_value', p_value)), result_format) $$;
 COMMENT ON FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value IS 'The KS test against the named distribution has a p-value above p_value.';
 
+CREATE FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p float8 DEFAULT NULL, bootstrap_samples integer DEFAULT NULL, bootstrap_sample_size integer DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'p', p, 'bootstrap_samples', bootstrap_samples, 'bootstrap_sample_size', bootstrap_sample_size)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than IS 'The share of bootstrap samples whose KS test against the partition passes is above p.';
+
 CREATE FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p float8 DEFAULT NULL, tail_weight_holdout float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
 RETURNS jsonb
 LANGUAGE sql

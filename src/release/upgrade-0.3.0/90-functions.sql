@@ -313,6 +313,16 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._cumulative(xs double precision[])
+ RETURNS double precision[]
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT '{0}'::float8[] || ARRAY(SELECT sum(x) OVER (ORDER BY o) FROM unnest(xs) WITH ORDINALITY u(x, o) ORDER BY o)
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._distinct_value_counts(target regclass, colname text, type_sql text, prof vqc.profile, OUT vals text[], OUT counts bigint[], OUT extra integer)
  RETURNS record
  LANGUAGE plpgsql
@@ -556,6 +566,9 @@ BEGIN
                             ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'args') WITH ORDINALITY u(x, o) ORDER BY o));
         pval := ks[2];
         details := jsonb_build_object('observed_ks_statistic', ks[1]);
+    ELSIF plan ->> 'evaluator' = 'ks_bootstrap' THEN
+        SELECT x.pval, x.details INTO pval, details
+          FROM vqc._evaluate_ks_bootstrap(plan, (vals ->> format('ks%s', plan ->> 'position'))::float8[]) x;
     ELSE
         -- scipy.stats.chisquare(counts, expected counts): GE's partition
         -- weights times the non-null count, values outside it sharing
@@ -709,6 +722,42 @@ BEGIN
     END IF;
     observed := CASE WHEN kl IS NULL OR kl = 'Infinity' THEN 'null'::jsonb ELSE to_jsonb(kl) END;
     success := threshold IS NULL OR coalesce(kl <= threshold, false);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate_ks_bootstrap(plan jsonb, vals double precision[], OUT pval double precision, OUT details jsonb)
+ RETURNS record
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    bins  float8[] := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'bins') WITH ORDINALITY u(x, o) ORDER BY o);
+    w     float8[] := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+    r     float8[] := vqc._ks_bootstrap(coalesce(vals, '{}'), bins, w, (plan ->> 'threshold')::float8,
+                                        (plan ->> 'bootstrap_samples')::integer, (plan ->> 'bootstrap_sample_size')::integer);
+    n     float8 := cardinality(vals);
+    obins float8[] := bins;
+    ow    float8[] := r[6:];
+BEGIN
+    pval := r[1];
+    IF r[2] > 0 THEN
+        obins := r[4] || obins;
+        ow := r[2] || ow;
+    END IF;
+    IF r[3] > 0 THEN
+        obins := obins || r[5];
+        ow := ow || r[3];
+    END IF;
+    ow := ARRAY(SELECT x / n FROM unnest(ow) WITH ORDINALITY u(x, o) ORDER BY o);
+    details := jsonb_build_object(
+        'bootstrap_samples', plan -> 'bootstrap_samples',
+        'bootstrap_sample_size', plan -> 'bootstrap_sample_size',
+        'observed_partition', jsonb_build_object('bins', to_jsonb(obins), 'weights', to_jsonb(ow)),
+        'expected_partition', jsonb_build_object('bins', plan -> 'bins', 'weights', plan -> 'weights'),
+        'observed_cdf', jsonb_build_object('x', to_jsonb(obins), 'cdf_values', to_jsonb(vqc._cumulative(ow))),
+        'expected_cdf', jsonb_build_object('x', plan -> 'bins', 'cdf_values', to_jsonb(vqc._cumulative(w))));
 END
 $function$
 ;
@@ -1566,6 +1615,13 @@ CREATE OR REPLACE FUNCTION vqc._ks_1samp(vals double precision[], distribution t
 AS '$libdir/vqc', $function$vqc_ks_1samp$function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._ks_bootstrap(vals double precision[], bins double precision[], weights double precision[], p double precision, samples integer, size integer)
+ RETURNS double precision[]
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ks_bootstrap$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
  RETURNS record
  LANGUAGE plpgsql
@@ -2326,6 +2382,7 @@ BEGIN
                      'expect_column_values_to_be_json_parseable', 'expect_column_values_to_match_json_schema',
                      'expect_column_values_to_be_dateutil_parseable',
                      'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+                     'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
                      'expect_column_chisquare_test_p_value_to_be_greater_than') THEN
         RETURN NULL;
     END IF;
@@ -2349,22 +2406,26 @@ BEGIN
         PERFORM vqc._require_text(etype, colname, cat, plan ->> 'type_sql');
         RETURN vqc._ge_unimpl_map_plan(target, colname, pidx, format('vqc.is_dateutil_parseable(%I)', colname),
                                        key_columns, sample_cap, vqc._kw_mostly(etype, kwargs));
-    WHEN 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than' THEN
+    WHEN 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+         'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than' THEN
         IF cat <> 'N' THEN
             RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, plan ->> 'type_sql'
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
-        dist := vqc._kw_text(etype, kwargs, 'distribution');
-        pv := coalesce((vqc._kw(etype, kwargs, 'p_value', '{number}'))::numeric, 0.05);
-        IF pv <= 0 OR pv >= 1 THEN
-            PERFORM vqc._bad_kwarg(etype, 'p_value must be between 0 and 1 exclusive');
+        IF etype LIKE '%bootstrapped%' THEN
+            kl := vqc._plan_ks_bootstrap(etype, kwargs);
+        ELSE
+            dist := vqc._kw_text(etype, kwargs, 'distribution');
+            pv := coalesce((vqc._kw(etype, kwargs, 'p_value', '{number}'))::numeric, 0.05);
+            IF pv <= 0 OR pv >= 1 THEN
+                PERFORM vqc._bad_kwarg(etype, 'p_value must be between 0 and 1 exclusive');
+            END IF;
+            -- checks the distribution and its parameters now
+            PERFORM vqc._ks_1samp('{}', dist, vqc._distribution_args(etype, dist, kwargs -> 'params'));
+            kl := jsonb_build_object('evaluator', 'ks_1samp', 'threshold', pv,
+                                     'args', to_jsonb(vqc._distribution_args(etype, dist, kwargs -> 'params')));
         END IF;
-        -- checks the distribution and its parameters now
-        PERFORM vqc._ks_1samp('{}', dist, vqc._distribution_args(etype, dist, kwargs -> 'params'));
-        RETURN jsonb_build_object(
-            'evaluator', 'ks_1samp',
-            'threshold', pv,
-            'args', to_jsonb(vqc._distribution_args(etype, dist, kwargs -> 'params')),
+        RETURN kl || jsonb_build_object(
             'items', jsonb_build_object(
                 'n', 'pg_catalog.count(*)',
                 format('nn:%s', colname), format('pg_catalog.count(%I)', colname),
@@ -2548,6 +2609,53 @@ BEGIN
     RETURN jsonb_build_object('statistic', 'kl', 'nonnull', format('nn:%s', colname),
                               'partition_kind', CASE WHEN po ? 'bins' THEN 'bins' ELSE 'values' END,
                               'items', items);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan_ks_bootstrap(etype text, kwargs jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    po      jsonb := vqc._kw(etype, kwargs, 'partition_object', '{object}');
+    bins    float8[];
+    w       float8[];
+    pv      numeric := coalesce((vqc._kw(etype, kwargs, 'p', '{number}'))::numeric, 0.05);
+    samples integer := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_samples'), 1000);
+    size    integer;
+BEGIN
+    IF po IS NULL OR NOT po ? 'bins' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object must be a continuous partition ({"bins", "weights"})');
+    END IF;
+    bins := vqc._kl_bins(etype, po -> 'bins');
+    IF jsonb_typeof(po -> 'weights') IS DISTINCT FROM 'array'
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(po -> 'weights') x WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "weights": non-negative numbers');
+    END IF;
+    w := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(po -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+    IF cardinality(bins) <> cardinality(w) + 1 OR cardinality(w) = 0
+       OR EXISTS (SELECT 1 FROM generate_series(2, cardinality(bins)) g WHERE bins[g] <= bins[g - 1])
+       OR abs((SELECT sum(x) FROM unnest(w) x) - 1) > 1e-8 + 1e-5 THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must be k + 1 increasing numbers for k weights summing to 1');
+    END IF;
+    IF bins[1] = '-Infinity' OR bins[cardinality(bins)] = 'Infinity' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition endpoints must be finite');
+    END IF;
+    IF po ? 'tail_weights' AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(po -> 'tail_weights') x WHERE x::numeric <> 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition cannot have tail weights: its endpoints must be finite');
+    END IF;
+    IF pv <= 0 OR pv >= 1 THEN
+        PERFORM vqc._bad_kwarg(etype, 'p must be between 0 and 1 exclusive');
+    END IF;
+    size := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_sample_size'), 2 * cardinality(w));
+    IF samples NOT BETWEEN 1 AND 1000000 OR size NOT BETWEEN 1 AND 1000000 THEN
+        PERFORM vqc._bad_kwarg(etype, 'bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000');
+    END IF;
+    RETURN jsonb_build_object('evaluator', 'ks_bootstrap', 'threshold', pv, 'bins', to_jsonb(bins), 'weights', to_jsonb(w),
+                              'bootstrap_samples', samples, 'bootstrap_sample_size', size);
 END
 $function$
 ;
@@ -3528,13 +3636,11 @@ CREATE OR REPLACE FUNCTION vqc._row_order_columns(target regclass, key_columns t
 AS $function$
     SELECT CASE
         WHEN cardinality(key_columns) > 0 THEN ARRAY(SELECT quote_ident(c) FROM unnest(key_columns) c)
-        WHEN pk.cols IS NOT NULL THEN pk.cols
+        WHEN pk IS NOT NULL THEN ARRAY(SELECT quote_ident(c) FROM unnest(pk) c)
         WHEN (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'm') THEN ARRAY['ctid']
         WHEN (SELECT relkind FROM pg_class WHERE oid = target) = 'p' THEN ARRAY['tableoid', 'ctid']
         END
-      FROM (SELECT (SELECT array_agg(quote_ident(a.attname) ORDER BY k.o)
-                      FROM pg_index i, unnest(i.indkey) WITH ORDINALITY AS k(attnum, o), pg_attribute a
-                     WHERE i.indrelid = target AND i.indisprimary AND a.attrelid = target AND a.attnum = k.attnum) AS cols) pk
+      FROM vqc._primary_key(target) AS pk
 $function$
 ;
 
@@ -4048,6 +4154,14 @@ AS $function$
 $function$
 ;
 COMMENT ON FUNCTION vqc.expect(regclass,text,jsonb,text,jsonb) IS 'vqc.expect with the values of {"$PARAMETER": "name"} kwargs.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p double precision DEFAULT NULL::double precision, bootstrap_samples integer DEFAULT NULL::integer, bootstrap_sample_size integer DEFAULT NULL::integer, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'p', p, 'bootstrap_samples', bootstrap_samples, 'bootstrap_sample_size', bootstrap_sample_size)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than(regclass,text,jsonb,double precision,integer,integer,text) IS 'The share of bootstrap samples whose KS test against the partition passes is above p.';
 
 CREATE OR REPLACE FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p double precision DEFAULT NULL::double precision, tail_weight_holdout double precision DEFAULT NULL::double precision, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
