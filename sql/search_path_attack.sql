@@ -107,7 +107,18 @@ INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
     (94, 'expect_column_values_to_be_in_other_table', '{"column": "tag", "other_table": "sp_attack.people", "other_column": "tag"}'),
     (95, 'expect_table_row_count_to_equal_other_table', '{"other_table_name": "big"}'),
     (96, 'expect_table_row_count_to_be_within_other_table_by', '{"other_table_name": "sp_attack.big", "tolerance": 0.99}'),
-    (97, 'unexpected_rows_expectation', '{"unexpected_rows_query": "SELECT id, tag FROM {batch} WHERE qty IS NULL"}');
+    (97, 'unexpected_rows_expectation', '{"unexpected_rows_query": "SELECT id, tag FROM {batch} WHERE qty IS NULL"}'),
+    (98, 'expect_column_values_to_be_increasing', '{"column": "qty"}'),
+    (99, 'expect_column_values_to_be_decreasing', '{"column": "tag", "strictly": true}'),
+    (100, 'expect_column_values_to_be_json_parseable', '{"column": "name"}'),
+    (110, 'expect_column_values_to_match_json_schema', '{"column": "email", "json_schema": {"type": "string", "pattern": "@"}}'),
+    (111, 'expect_column_values_to_be_dateutil_parseable', '{"column": "day", "mostly": 0.5}'),
+    (112, 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+          '{"column": "ratio", "distribution": "uniform", "params": [0, 1.1]}'),
+    (113, 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+          '{"column": "score", "partition_object": {"bins": [0, 20, 50], "weights": [0.4, 0.6]}, "bootstrap_samples": 50}'),
+    (114, 'expect_column_chisquare_test_p_value_to_be_greater_than',
+          '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.3, 0.3, 0.4]}, "tail_weight_holdout": 0.3}');
 SELECT expectation_type AS not_covered FROM vqc.expectation_catalog EXCEPT SELECT etype FROM sp_attack.cases;
 -- a larger table, checked with and without the memory for exact collectors:
 -- the SQL of the second passes (exact medians and quantiles by passes,
