@@ -98,6 +98,13 @@ SELECT r -> 'success' AS success, (r #>> '{result,observed_value}')::float8 < 1e
 SELECT d, round(ks[1]::numeric, 6) AS statistic, round(ks[2]::numeric, 6) AS p
   FROM (VALUES ('uniform', '{}'::float8[]), ('expon', '{}'), ('gamma', '{1}'), ('chi2', '{2, 0, 0.5}'), ('beta', '{1, 1}')) v(d, a),
        LATERAL (SELECT vqc._ks_1samp('{0.5}', d, a) AS ks) k;
+-- and where they are not trivial: I_0.5(2, 3) = 0.6875 (D is F(0.5) here);
+-- gamma(2) at 1: 1 - 2/e (D is 1 - F); norm at its mean: 1/2
+SELECT d, round(ks[1]::numeric, 6) AS statistic
+  FROM (VALUES ('beta', '{2, 3}'::float8[], 0.5::float8), ('beta', '{3, 2}', 0.5), ('gamma', '{2}', 1), ('norm', '{3, 2}', 3)) v(d, a, x),
+       LATERAL (SELECT vqc._ks_1samp(ARRAY[x], d, a) AS ks) k;
+SELECT try($$SELECT vqc._ks_1samp('{1}', 'norm', '{0, NULL}')$$);
+SELECT try($$SELECT vqc._ks_1samp('{1}', 'gamma', '{}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "cauchy"}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "beta", "params": {"alpha": 1}}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "norm", "params": [0, -1]}')$$);

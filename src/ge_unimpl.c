@@ -81,44 +81,42 @@ vqc_is_dateutil_parseable(PG_FUNCTION_ARGS)
  * distributions: the CDFs of scipy.stats with its positional arguments
  */
 
+#define LENTZ_TINY 1e-300
+
+/* one step of Lentz's method: updates c and d by the term aa, returns c d */
+static double
+lentz_step(double *c, double *d, double aa)
+{
+	*d = 1.0 + aa * *d;
+	*c = 1.0 + aa / *c;
+	if (fabs(*d) < LENTZ_TINY)
+		*d = LENTZ_TINY;
+	if (fabs(*c) < LENTZ_TINY)
+		*c = LENTZ_TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
 /* continued fraction of the regularized incomplete beta (Lentz) */
 static double
 betacf(double a, double b, double x)
 {
-	const double tiny = 1e-300;
 	double		c = 1.0,
 				d = 1.0 - (a + b) * x / (a + 1.0),
 				h;
 	int			m;
 
-	if (fabs(d) < tiny)
-		d = tiny;
+	if (fabs(d) < LENTZ_TINY)
+		d = LENTZ_TINY;
 	d = 1.0 / d;
 	h = d;
 	for (m = 1; m <= 10000; m++)
 	{
 		double		m2 = 2.0 * m,
-					aa,
 					del;
 
-		aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-		d = 1.0 + aa * d;
-		c = 1.0 + aa / c;
-		if (fabs(d) < tiny)
-			d = tiny;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-		d = 1.0 + aa * d;
-		c = 1.0 + aa / c;
-		if (fabs(d) < tiny)
-			d = tiny;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		del = d * c;
+		h *= lentz_step(&c, &d, m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)));
+		del = lentz_step(&c, &d, -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)));
 		h *= del;
 		if (fabs(del - 1.0) < 1e-15)
 			break;
@@ -231,6 +229,25 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+/* the non-null float8 elements of an array, palloc'd; *n gets their number */
+static double *
+float8_elements(ArrayType *a, int *n)
+{
+	Datum	   *d;
+	bool	   *isnull;
+	int			nd,
+				i;
+	double	   *x;
+
+	deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &d, &isnull, &nd);
+	x = palloc(sizeof(double) * Max(nd, 1));
+	*n = 0;
+	for (i = 0; i < nd; i++)
+		if (!isnull[i])
+			x[(*n)++] = DatumGetFloat8(d[i]);
+	return x;
+}
+
 /*
  * vqc._ks_1samp(values float8[], distribution text, args float8[]) returns
  * {D, p}: scipy.stats.kstest(values, distribution, args) two-sided, whose
@@ -240,46 +257,26 @@ cmp_double(const void *a, const void *b)
 Datum
 vqc_ks_1samp(PG_FUNCTION_ARGS)
 {
-	ArrayType  *va = PG_GETARG_ARRAYTYPE_P(0);
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	ArrayType  *pa = PG_GETARG_ARRAYTYPE_P(2);
-	Datum	   *vd,
-			   *pd;
-	bool	   *vn,
-			   *pn;
-	int			nv,
+	int			n,
 				np,
-				n = 0,
 				i;
-	double	   *x,
-				args[4],
-				dmax = 0.0;
+	double	   *x = float8_elements(PG_GETARG_ARRAYTYPE_P(0), &n);
+	double	   *args = float8_elements(pa, &np);
+	double		dmax = 0.0;
 	Dist		dist = {0};
 	Datum		out[2];
 	bool		outnull[2] = {false, false};
 	int			dims[1] = {2},
 				lbs[1] = {1};
 
-	deconstruct_array(pa, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &pd, &pn, &np);
-	if (np > 4)
+	if (np != ArrayGetNItems(ARR_NDIM(pa), ARR_DIMS(pa)))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("distribution \"%s\" takes at most 4 parameters", name)));
-	for (i = 0; i < np; i++)
-	{
-		if (pn[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("distribution parameters must not be null")));
-		args[i] = DatumGetFloat8(pd[i]);
-	}
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("distribution parameters must not be null")));
 	dist_from_args(&dist, name, args, np);
 
-	deconstruct_array(va, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &vd, &vn, &nv);
-	x = palloc(sizeof(double) * Max(nv, 1));
-	for (i = 0; i < nv; i++)
-		if (!vn[i])
-			x[n++] = DatumGetFloat8(vd[i]);
 	if (n == 0)
 	{
 		outnull[0] = outnull[1] = true;
@@ -315,25 +312,6 @@ vqc_chi2_sf_sql(PG_FUNCTION_ARGS)
 	if (isinf(x))
 		PG_RETURN_FLOAT8(0.0);
 	PG_RETURN_FLOAT8(vqc_chi2_sf(x, dof));
-}
-
-/* the non-null float8 elements of an array, palloc'd; *n gets their number */
-static double *
-float8_elements(ArrayType *a, int *n)
-{
-	Datum	   *d;
-	bool	   *isnull;
-	int			nd,
-				i;
-	double	   *x;
-
-	deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &d, &isnull, &nd);
-	x = palloc(sizeof(double) * Max(nd, 1));
-	*n = 0;
-	for (i = 0; i < nd; i++)
-		if (!isnull[i])
-			x[(*n)++] = DatumGetFloat8(d[i]);
-	return x;
 }
 
 /* numpy.interp(x, bins, cdf): linear between the edges, flat outside */
