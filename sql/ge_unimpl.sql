@@ -105,6 +105,7 @@ SELECT d, round(ks[1]::numeric, 6) AS statistic
        LATERAL (SELECT vqc._ks_1samp(ARRAY[x], d, a) AS ks) k;
 SELECT try($$SELECT vqc._ks_1samp('{1}', 'norm', '{0, NULL}')$$);
 SELECT try($$SELECT vqc._ks_1samp('{1}', 'gamma', '{}')$$);
+SELECT try($$SELECT vqc._ks_1samp('{0.5}', 'beta', '{2, 1e308}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "cauchy"}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "beta", "params": {"alpha": 1}}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "x", "distribution": "norm", "params": [0, -1]}')$$);
@@ -133,6 +134,7 @@ SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_val
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"values": [1], "weights": [1]}}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": [0, 1], "weights": [0.9]}}')$$);
 SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": [0, 1], "weights": [1]}, "bootstrap_samples": 0}')$$);
+SELECT try($$SELECT vqc.expect('dist', 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', '{"column": "x", "partition_object": {"bins": [0, 1], "weights": [1]}, "bootstrap_samples": 1000000, "bootstrap_sample_size": 1000}')$$);
 
 -- ---------------------------------------------------------------- chi-square
 CREATE TABLE cat (c text);

@@ -291,6 +291,11 @@ vqc_ks_1samp(PG_FUNCTION_ARGS)
 			double		dplus = (double) (i + 1) / n - f,
 						dminus = f - (double) i / n;
 
+			if (isnan(f))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("distribution \"%s\" has no CDF with these parameters", name),
+						 errdetail("A parameter is too large for double precision.")));
 			dmax = Max(dmax, Max(dplus, dminus));
 		}
 		out[0] = Float8GetDatum(dmax);
@@ -388,10 +393,11 @@ vqc_ks_bootstrap(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a partition of k bins needs k + 1 edges")));
-	if (samples < 1 || size < 1 || samples > 1000000 || size > 1000000)
+	if (samples < 1 || size < 1 || samples > 1000000 || size > 1000000 || (int64) samples * size > 100000000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000")));
+				 errmsg("bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000"),
+				 errdetail("Their product (the values drawn) is at most 100000000.")));
 	cdf = palloc(sizeof(double) * nb);
 	cdf[0] = 0.0;
 	for (i = 0; i < nw; i++)

@@ -329,8 +329,9 @@ BEGIN
         PERFORM vqc._bad_kwarg(etype, 'p must be between 0 and 1 exclusive');
     END IF;
     size := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_sample_size'), 2 * cardinality(w));
-    IF samples NOT BETWEEN 1 AND 1000000 OR size NOT BETWEEN 1 AND 1000000 THEN
-        PERFORM vqc._bad_kwarg(etype, 'bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000');
+    IF samples NOT BETWEEN 1 AND 1000000 OR size NOT BETWEEN 1 AND 1000000 OR samples::bigint * size > 100000000 THEN
+        PERFORM vqc._bad_kwarg(etype, 'bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000',
+                               'Their product (the values drawn) is at most 100000000.');
     END IF;
     RETURN jsonb_build_object('evaluator', 'ks_bootstrap', 'threshold', pv, 'bins', to_jsonb(bins), 'weights', to_jsonb(w),
                               'bootstrap_samples', samples, 'bootstrap_sample_size', size);
