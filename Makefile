@@ -31,6 +31,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/suites.sql \
                src/sql/runner.sql \
                src/sql/ge_types.sql \
+               src/sql/ge_unimpl.sql \
                src/sql/wrappers.sql \
                src/sql/suggest.sql \
                src/sql/baseline.sql \

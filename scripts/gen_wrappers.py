@@ -1,13 +1,14 @@
 W=[]
-def w(name, params, kw, desc):
+def w(name, params, kw, desc, etype=None):
     sig = ", ".join(["target regclass"] + params + ["result_format text DEFAULT 'BASIC'"])
     args = ", ".join("'%s', %s" % (k, v) for k, v in kw)
+    etype = etype or name
     W.append("""CREATE FUNCTION vqc.%s(%s)
 RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, '%s', jsonb_strip_nulls(jsonb_build_object(%s)), result_format) $$;
 COMMENT ON FUNCTION vqc.%s IS '%s';
-""" % (name, sig, name, args, name, desc))
+""" % (name, sig, etype, args, name, desc))
 COL = '"column" text'; MOST = "mostly numeric DEFAULT NULL"
 c = ('column', '"column"'); m = ('mostly', 'mostly')
 B = ['strict_min boolean DEFAULT NULL', 'strict_max boolean DEFAULT NULL']
@@ -70,6 +71,16 @@ w('expect_column_values_to_be_in_other_table', [COL, 'other_table regclass', 'ot
 w('expect_table_row_count_to_equal_other_table', ['other_table_name regclass'], [('other_table_name', 'other_table_name::text')], "The table has as many rows as other_table_name.")
 w('expect_table_row_count_to_be_within_other_table_by', ['other_table_name regclass', 'tolerance float8'], [('other_table_name', 'other_table_name::text'), ('tolerance', 'tolerance')], "The row count is within a relative tolerance of other_table_name''s.")
 w('unexpected_rows_expectation', ['unexpected_rows_query text'], [('unexpected_rows_query', 'unexpected_rows_query')], "The query ({batch} stands for the table) returns no rows.")
+# ge_unimpl.sql: the types GE does not run on SQL.
+for d, word in [('increasing', 'at least (above, with strictly)'), ('decreasing', 'at most (below, with strictly)')]:
+    w('expect_column_values_to_be_%s' % d, [COL, 'strictly boolean DEFAULT NULL', 'parse_strings_as_datetimes boolean DEFAULT NULL', MOST], [c, ('strictly', 'strictly'), ('parse_strings_as_datetimes', 'parse_strings_as_datetimes'), m], "Each value is %s the previous one in row order." % word)
+w('expect_column_values_to_be_json_parseable', [COL, MOST], [c, m], "Values are JSON documents.")
+w('expect_column_values_to_match_json_schema', [COL, 'json_schema jsonb', MOST], [c, ('json_schema', 'json_schema'), m], "Values are JSON documents that meet json_schema.")
+w('expect_column_values_to_be_dateutil_parseable', [COL, MOST], [c, m], "Values are dates, date-times or times of day.")
+# PostgreSQL names have at most 63 bytes: the wrapper drops GE's _to_be_greater_than
+w('expect_column_parameterized_distribution_ks_test_p_value', [COL, 'distribution text', 'params jsonb DEFAULT NULL', 'p_value float8 DEFAULT NULL'], [c, ('distribution', 'distribution'), ('params', 'params'), ('p_value', 'p_value')], "The KS test against the named distribution has a p-value above p_value.", 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than')
+w('expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', [COL, 'partition_object jsonb', 'p float8 DEFAULT NULL', 'bootstrap_samples integer DEFAULT NULL', 'bootstrap_sample_size integer DEFAULT NULL'], [c, ('partition_object', 'partition_object'), ('p', 'p'), ('bootstrap_samples', 'bootstrap_samples'), ('bootstrap_sample_size', 'bootstrap_sample_size')], "The share of bootstrap samples whose KS test against the partition passes is above p.")
+w('expect_column_chisquare_test_p_value_to_be_greater_than', [COL, 'partition_object jsonb', 'p float8 DEFAULT NULL', 'tail_weight_holdout float8 DEFAULT NULL'], [c, ('partition_object', 'partition_object'), ('p', 'p'), ('tail_weight_holdout', 'tail_weight_holdout')], "The chi-square test of the value counts against partition_object has a p-value above p.")
 hdr = ("-- wrappers.sql: one typed SQL function per expectation, with Great Expectations'\n"
        "-- name and arguments, calling the same engine as vqc.expect().  COLUMN is a\n"
        "-- reserved word in SQL, so named notation spells it \"column\" => 'age'.\n"

@@ -109,7 +109,18 @@ INSERT INTO sp_attack.cases (id, etype, kwargs) VALUES
     (94, 'expect_column_values_to_be_in_other_table', '{"column": "tag", "other_table": "sp_attack.people", "other_column": "tag"}'),
     (95, 'expect_table_row_count_to_equal_other_table', '{"other_table_name": "big"}'),
     (96, 'expect_table_row_count_to_be_within_other_table_by', '{"other_table_name": "sp_attack.big", "tolerance": 0.99}'),
-    (97, 'unexpected_rows_expectation', '{"unexpected_rows_query": "SELECT id, tag FROM {batch} WHERE qty IS NULL"}');
+    (97, 'unexpected_rows_expectation', '{"unexpected_rows_query": "SELECT id, tag FROM {batch} WHERE qty IS NULL"}'),
+    (98, 'expect_column_values_to_be_increasing', '{"column": "qty"}'),
+    (99, 'expect_column_values_to_be_decreasing', '{"column": "tag", "strictly": true}'),
+    (100, 'expect_column_values_to_be_json_parseable', '{"column": "name"}'),
+    (110, 'expect_column_values_to_match_json_schema', '{"column": "email", "json_schema": {"type": "string", "pattern": "@"}}'),
+    (111, 'expect_column_values_to_be_dateutil_parseable', '{"column": "day", "mostly": 0.5}'),
+    (112, 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+          '{"column": "ratio", "distribution": "uniform", "params": [0, 1.1]}'),
+    (113, 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+          '{"column": "score", "partition_object": {"bins": [0, 20, 50], "weights": [0.4, 0.6]}, "bootstrap_samples": 50}'),
+    (114, 'expect_column_chisquare_test_p_value_to_be_greater_than',
+          '{"column": "tag", "partition_object": {"values": ["apple", "banana", "cherry"], "weights": [0.3, 0.3, 0.4]}, "tail_weight_holdout": 0.3}');
 -- a model's predictions and labels (src/sql/model_expectations.sql), on a
 -- table of binary labels and scores
 CREATE TABLE sp_attack.preds AS
@@ -117,9 +128,9 @@ SELECT g AS id, (g % 3 = 0) AS label, ((g * 7) % 10) / 10.0::float8 AS score, ((
        (CASE WHEN g % 2 = 0 THEN 'North' ELSE 'south' END)::public.citext AS region
   FROM generate_series(1, 60) g;
 INSERT INTO sp_attack.cases VALUES
-    (98, 'sp_attack.preds', 'expect_classification_metric_to_be_between', '{"y_true": "label", "y_pred": "pred", "metric": "f1", "pos_label": true, "min_value": 0}'),
-    (99, 'sp_attack.preds', 'expect_score_metric_to_be_between', '{"y_true": "label", "y_score": "score", "metric": "roc_auc", "min_value": 0}'),
-    (100, 'sp_attack.preds', 'expect_metric_gap_between_segments_to_be_less_than', '{"y_true": "label", "y_pred": "pred", "segment": "region", "metric": "recall", "pos_label": true, "max_gap": 1}'),
+    (56, 'sp_attack.preds', 'expect_classification_metric_to_be_between', '{"y_true": "label", "y_pred": "pred", "metric": "f1", "pos_label": true, "min_value": 0}'),
+    (57, 'sp_attack.preds', 'expect_score_metric_to_be_between', '{"y_true": "label", "y_score": "score", "metric": "roc_auc", "min_value": 0}'),
+    (58, 'sp_attack.preds', 'expect_metric_gap_between_segments_to_be_less_than', '{"y_true": "label", "y_pred": "pred", "segment": "region", "metric": "recall", "pos_label": true, "max_gap": 1}'),
     (53, 'sp_attack.preds', 'expect_regression_metric_to_be_between', '{"y_true": "id", "y_pred": "score", "metric": "r2", "max_value": 1}'),
     (54, 'sp_attack.preds', 'expect_ranking_metric_to_be_between', '{"query": "region", "relevance": "id", "score": "score", "metric": "mrr", "k": 3, "min_value": 0}'),
     (55, 'sp_attack.preds', 'expect_annotator_agreement_to_be_between', '{"item": "region", "label": "pred", "metric": "percent_agreement", "min_value": 0}');

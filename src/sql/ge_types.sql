@@ -264,6 +264,11 @@ DECLARE
     j       integer;
     mostly  numeric;
 BEGIN
+    -- the types GE does not run on SQL (ge_unimpl.sql)
+    v := vqc._plan_ge_unimpl(target, plan, pidx, key_columns, sample_cap);
+    IF v IS NOT NULL THEN
+        RETURN v;
+    END IF;
     IF etype NOT IN ('expect_column_pair_values_a_to_be_greater_than_b', 'expect_column_pair_values_to_be_equal',
                      'expect_column_pair_values_to_be_in_set', 'expect_compound_columns_to_be_unique',
                      'expect_multicolumn_sum_to_equal', 'expect_select_column_values_to_be_unique_within_record',
@@ -659,6 +664,9 @@ DECLARE
     element  bigint := (vals ->> 'n')::bigint;
     other    bigint := (vals ->> (plan ->> 'other_item'))::bigint;
 BEGIN
+    IF plan ->> 'evaluator' <> 'other_table_count' THEN
+        RETURN vqc._evaluate_ge_unimpl(target, plan, vals, rf);     -- ge_unimpl.sql: KS, chi-square
+    END IF;
     RETURN jsonb_build_object(
         'success', abs(element - other) <= (plan ->> 'tolerance')::numeric * other,
         'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb

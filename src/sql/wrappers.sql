@@ -326,3 +326,51 @@ RETURNS jsonb
 LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'unexpected_rows_expectation', jsonb_strip_nulls(jsonb_build_object('unexpected_rows_query', unexpected_rows_query)), result_format) $$;
 COMMENT ON FUNCTION vqc.unexpected_rows_expectation IS 'The query ({batch} stands for the table) returns no rows.';
+
+CREATE FUNCTION vqc.expect_column_values_to_be_increasing(target regclass, "column" text, strictly boolean DEFAULT NULL, parse_strings_as_datetimes boolean DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_be_increasing', jsonb_strip_nulls(jsonb_build_object('column', "column", 'strictly', strictly, 'parse_strings_as_datetimes', parse_strings_as_datetimes, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_increasing IS 'Each value is at least (above, with strictly) the previous one in row order.';
+
+CREATE FUNCTION vqc.expect_column_values_to_be_decreasing(target regclass, "column" text, strictly boolean DEFAULT NULL, parse_strings_as_datetimes boolean DEFAULT NULL, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_be_decreasing', jsonb_strip_nulls(jsonb_build_object('column', "column", 'strictly', strictly, 'parse_strings_as_datetimes', parse_strings_as_datetimes, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_decreasing IS 'Each value is at most (below, with strictly) the previous one in row order.';
+
+CREATE FUNCTION vqc.expect_column_values_to_be_json_parseable(target regclass, "column" text, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_be_json_parseable', jsonb_strip_nulls(jsonb_build_object('column', "column", 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_json_parseable IS 'Values are JSON documents.';
+
+CREATE FUNCTION vqc.expect_column_values_to_match_json_schema(target regclass, "column" text, json_schema jsonb, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_match_json_schema', jsonb_strip_nulls(jsonb_build_object('column', "column", 'json_schema', json_schema, 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_match_json_schema IS 'Values are JSON documents that meet json_schema.';
+
+CREATE FUNCTION vqc.expect_column_values_to_be_dateutil_parseable(target regclass, "column" text, mostly numeric DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_values_to_be_dateutil_parseable', jsonb_strip_nulls(jsonb_build_object('column', "column", 'mostly', mostly)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_dateutil_parseable IS 'Values are dates, date-times or times of day.';
+
+CREATE FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value(target regclass, "column" text, distribution text, params jsonb DEFAULT NULL, p_value float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'distribution', distribution, 'params', params, 'p_value', p_value)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value IS 'The KS test against the named distribution has a p-value above p_value.';
+
+CREATE FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p float8 DEFAULT NULL, bootstrap_samples integer DEFAULT NULL, bootstrap_sample_size integer DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'p', p, 'bootstrap_samples', bootstrap_samples, 'bootstrap_sample_size', bootstrap_sample_size)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than IS 'The share of bootstrap samples whose KS test against the partition passes is above p.';
+
+CREATE FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p float8 DEFAULT NULL, tail_weight_holdout float8 DEFAULT NULL, result_format text DEFAULT 'BASIC')
+RETURNS jsonb
+LANGUAGE sql
+AS $$ SELECT vqc.expect(target, 'expect_column_chisquare_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'p', p, 'tail_weight_holdout', tail_weight_holdout)), result_format) $$;
+COMMENT ON FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than IS 'The chi-square test of the value counts against partition_object has a p-value above p.';

@@ -55,7 +55,18 @@ INSERT INTO kwfuzz.typed VALUES
   ('tolerance', '0.1'), ('tolerance', '-1'), ('tolerance', '1e308'),
   ('unexpected_rows_query', '"SELECT * FROM {batch} WHERE i > 3"'), ('unexpected_rows_query', '"SELECT 1 WHERE false"'),
   ('unexpected_rows_query', '"{batch}"'), ('unexpected_rows_query', '"SELECT 1; DROP TABLE kwfuzz.t"'),
-  ('unexpected_rows_query', '"DELETE FROM {batch} RETURNING *"');
+  ('unexpected_rows_query', '"DELETE FROM {batch} RETURNING *"'),
+  ('json_schema', '{"type": "object", "required": ["k"]}'), ('json_schema', '{"$ref": "#"}'), ('json_schema', 'true'),
+  ('json_schema', '{"anyOf": [{"type": "integer"}, {"not": {"pattern": "(a+)+$"}}]}'), ('json_schema', '{"items": [1]}'),
+  ('distribution', '"norm"'), ('distribution', '"beta"'), ('distribution', '"gamma"'), ('distribution', '"cauchy"'),
+  ('params', '[0, 1]'), ('params', '[2, 3, 0, 1]'), ('params', '[0, -1]'), ('params', '[1, 2, 3, 4, 5]'),
+  ('params', '{"mean": 0, "std_dev": 1}'), ('params', '{"alpha": 2, "beta": 1e308}'), ('params', '{"min": 0}'),
+  ('p_value', '0.05'), ('p_value', '1'), ('p', '0.05'), ('p', '0'),
+  ('bootstrap_samples', '10'), ('bootstrap_samples', '0'), ('bootstrap_samples', '1000000'),
+  ('bootstrap_sample_size', '5'), ('bootstrap_sample_size', '-3'), ('bootstrap_sample_size', '1000000'),
+  ('partition_object', '{"bins": [0, 10, 100], "weights": [0.5, 0.5]}'),
+  ('partition_object', '{"bins": [0, 1], "weights": [1], "tail_weights": [0.5, 0]}'),
+  ('partition_object', '{"values": ["x1", "x2"], "weights": [0.5, 0.5]}');
 INSERT INTO kwfuzz.typed SELECT 'other_table_name', v FROM kwfuzz.typed WHERE k = 'other_table';
 
 CREATE FUNCTION kwfuzz.pick(tbl text) RETURNS jsonb LANGUAGE plpgsql VOLATILE AS $$

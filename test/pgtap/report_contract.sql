@@ -49,7 +49,10 @@ SELECT ok((SELECT count(*) FROM pg_proc WHERE pronamespace = 'vqc'::regnamespace
           'the writers are there to be locked');
 SELECT is((SELECT count(*)::int FROM vqc.expectation_catalog e
             WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'vqc'::regnamespace
-                                                       AND p.proname = e.expectation_type)), 0,
+                                                       AND (p.proname = e.expectation_type
+                                                            -- a name past 63 bytes: the wrapper calling it
+                                                            OR octet_length(e.expectation_type) > 63
+                                                               AND p.prosrc LIKE format('%%vqc.expect(target, %L,%%', e.expectation_type)))), 0,
           'every expectation in the catalog has a typed wrapper');
 SELECT ok((SELECT count(*) FROM vqc.expectation_catalog) >= 22, 'at least the 22 expectations of the foundation issue');
 SELECT vqc.regex_validate('loads the library');

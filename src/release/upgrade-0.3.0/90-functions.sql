@@ -133,6 +133,13 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._chi2_sf(x double precision, dof double precision)
+ RETURNS double precision
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_chi2_sf_sql$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._column_is_empty(target regclass, colname text)
  RETURNS boolean
  LANGUAGE plpgsql
@@ -306,6 +313,16 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._cumulative(xs double precision[])
+ RETURNS double precision[]
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT '{0}'::float8[] || ARRAY(SELECT sum(x) OVER (ORDER BY o) FROM unnest(xs) WITH ORDINALITY u(x, o) ORDER BY o)
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._distinct_value_counts(target regclass, colname text, type_sql text, prof vqc.profile, OUT vals text[], OUT counts bigint[], OUT extra integer)
  RETURNS record
  LANGUAGE plpgsql
@@ -338,6 +355,56 @@ CREATE OR REPLACE FUNCTION vqc._distinct_values(target regclass, colname text, t
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
     SELECT d.vals, d.extra FROM vqc._distinct_value_counts(target, colname, type_sql, prof) d
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._distribution_args(etype text, distribution text, params jsonb)
+ RETURNS double precision[]
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    names text[];
+    out   float8[] := '{}';
+    k     text;
+BEGIN
+    IF params IS NULL OR jsonb_typeof(params) = 'null' THEN
+        RETURN out;
+    END IF;
+    IF jsonb_typeof(params) = 'array' THEN
+        IF EXISTS (SELECT 1 FROM jsonb_array_elements(params) x WHERE jsonb_typeof(x) <> 'number') THEN
+            PERFORM vqc._bad_kwarg(etype, 'params must be numbers');
+        END IF;
+        RETURN ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(params) WITH ORDINALITY AS u(x, o) ORDER BY o);
+    END IF;
+    IF jsonb_typeof(params) <> 'object' THEN
+        PERFORM vqc._bad_kwarg(etype, 'params must be an array or an object');
+    END IF;
+    names := CASE distribution
+        WHEN 'norm' THEN '{mean,std_dev}'
+        WHEN 'beta' THEN '{alpha,beta,loc,scale}'
+        WHEN 'gamma' THEN '{alpha,loc,scale}'
+        WHEN 'uniform' THEN '{min,max}'
+        WHEN 'chi2' THEN '{df,loc,scale}'
+        WHEN 'expon' THEN '{loc,scale}' END;
+    IF names IS NULL THEN
+        PERFORM vqc._bad_kwarg(etype, format('unknown distribution "%s"', distribution),
+                               'Use norm, beta, gamma, uniform, chi2 or expon.');
+    END IF;
+    FOREACH k IN ARRAY names LOOP
+        IF jsonb_typeof(params -> k) = 'number' THEN
+            out := out || (params ->> k)::float8;
+        ELSIF k = 'loc' THEN
+            out := out || 0::float8;
+        ELSIF k = 'scale' THEN
+            out := out || 1::float8;
+        ELSE
+            PERFORM vqc._bad_kwarg(etype, format('params of distribution "%s" need a number "%s"', distribution, k));
+        END IF;
+    END LOOP;
+    RETURN out;
+END
 $function$
 ;
 
@@ -578,11 +645,75 @@ DECLARE
     element  bigint := (vals ->> 'n')::bigint;
     other    bigint := (vals ->> (plan ->> 'other_item'))::bigint;
 BEGIN
+    IF plan ->> 'evaluator' <> 'other_table_count' THEN
+        RETURN vqc._evaluate_ge_unimpl(target, plan, vals, rf);     -- ge_unimpl.sql: KS, chi-square
+    END IF;
     RETURN jsonb_build_object(
         'success', abs(element - other) <= (plan ->> 'tolerance')::numeric * other,
         'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
                        ELSE jsonb_build_object('observed_value', jsonb_build_object('self', element, 'other', other)) END,
         'samples', '[]'::jsonb, 'extra_scans', 0);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate_ge_unimpl(target regclass, plan jsonb, vals jsonb, rf jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    colname text := plan ->> 'column';
+    th      float8 := (plan ->> 'threshold')::float8;
+    ks      float8[];
+    kl      record;
+    obs     float8[];
+    expct   float8[];
+    n       float8;
+    chi2    float8 := 0;
+    pval    float8;
+    details jsonb;
+    extra   integer := 0;
+    i       integer;
+BEGIN
+    IF plan ->> 'evaluator' = 'ks_1samp' THEN
+        ks := vqc._ks_1samp(coalesce((vals ->> format('ks%s', plan ->> 'position'))::float8[], '{}'),
+                            plan -> 'kwargs' ->> 'distribution',
+                            ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'args') WITH ORDINALITY u(x, o) ORDER BY o));
+        pval := ks[2];
+        details := jsonb_build_object('observed_ks_statistic', ks[1]);
+    ELSIF plan ->> 'evaluator' = 'ks_bootstrap' THEN
+        SELECT x.pval, x.details INTO pval, details
+          FROM vqc._evaluate_ks_bootstrap(plan, (vals ->> format('ks%s', plan ->> 'position'))::float8[]) x;
+    ELSE
+        -- scipy.stats.chisquare(counts, expected counts): GE's partition
+        -- weights times the non-null count, values outside it sharing
+        -- tail_weight_holdout (vqc._evaluate_kl builds both partitions)
+        SELECT * INTO kl FROM vqc._evaluate_kl(target, plan, vals);
+        extra := kl.extra;
+        details := kl.details;
+        n := (vals ->> (plan ->> 'nonnull'))::float8;
+        obs := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(details -> 'observed_partition' -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+        expct := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(details -> 'expected_partition' -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+        IF n > 0 THEN
+            FOR i IN 1 .. cardinality(obs) LOOP
+                IF expct[i] = 0 THEN
+                    chi2 := CASE WHEN obs[i] > 0 THEN 'Infinity' ELSE 'NaN' END;
+                    EXIT;
+                END IF;
+                chi2 := chi2 + (obs[i] * n - expct[i] * n) ^ 2 / (expct[i] * n);
+            END LOOP;
+            pval := CASE WHEN chi2 = 'NaN' THEN NULL ELSE vqc._chi2_sf(chi2, cardinality(obs) - 1) END;
+        END IF;
+    END IF;
+    RETURN jsonb_build_object(
+        'success', coalesce(pval > th, false),
+        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                       ELSE jsonb_build_object('observed_value', pval, 'element_count', (vals ->> 'n')::bigint,
+                                               'missing_count', (vals ->> 'n')::bigint - (vals ->> format('nn:%s', colname))::bigint)
+                            || CASE WHEN rf ->> 'result_format' IN ('SUMMARY', 'COMPLETE')
+                                    THEN jsonb_build_object('details', details) ELSE '{}' END END,
+        'samples', '[]'::jsonb, 'extra_scans', extra);
 END
 $function$
 ;
@@ -785,6 +916,42 @@ BEGIN
     END IF;
     observed := CASE WHEN kl IS NULL OR kl = 'Infinity' THEN 'null'::jsonb ELSE to_jsonb(kl) END;
     success := threshold IS NULL OR coalesce(kl <= threshold, false);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate_ks_bootstrap(plan jsonb, vals double precision[], OUT pval double precision, OUT details jsonb)
+ RETURNS record
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    bins  float8[] := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'bins') WITH ORDINALITY u(x, o) ORDER BY o);
+    w     float8[] := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(plan -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+    r     float8[] := vqc._ks_bootstrap(coalesce(vals, '{}'), bins, w, (plan ->> 'threshold')::float8,
+                                        (plan ->> 'bootstrap_samples')::integer, (plan ->> 'bootstrap_sample_size')::integer);
+    n     float8 := cardinality(vals);
+    obins float8[] := bins;
+    ow    float8[] := r[6:];
+BEGIN
+    pval := r[1];
+    IF r[2] > 0 THEN
+        obins := r[4] || obins;
+        ow := r[2] || ow;
+    END IF;
+    IF r[3] > 0 THEN
+        obins := obins || r[5];
+        ow := ow || r[3];
+    END IF;
+    ow := ARRAY(SELECT x / n FROM unnest(ow) WITH ORDINALITY u(x, o) ORDER BY o);
+    details := jsonb_build_object(
+        'bootstrap_samples', plan -> 'bootstrap_samples',
+        'bootstrap_sample_size', plan -> 'bootstrap_sample_size',
+        'observed_partition', jsonb_build_object('bins', to_jsonb(obins), 'weights', to_jsonb(ow)),
+        'expected_partition', jsonb_build_object('bins', plan -> 'bins', 'weights', plan -> 'weights'),
+        'observed_cdf', jsonb_build_object('x', to_jsonb(obins), 'cdf_values', to_jsonb(vqc._cumulative(ow))),
+        'expected_cdf', jsonb_build_object('x', plan -> 'bins', 'cdf_values', to_jsonb(vqc._cumulative(w))));
 END
 $function$
 ;
@@ -1264,6 +1431,28 @@ BEGIN
         SELECT x.t, x.passes INTO t, passes FROM vqc._compound_repeats(target, plan, vals) x;
     END IF;
 END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._ge_unimpl_map_plan(target regclass, colname text, pidx integer, expected text, key_columns text[], sample_cap integer, mostly numeric)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT jsonb_build_object(
+        'items', jsonb_build_object(
+            'n', 'pg_catalog.count(*)',
+            format('nn:%s', colname), format('pg_catalog.count(%I)', colname),
+            format('t%s', pidx),
+            format('vqc.tally(%1$I::pg_catalog.text, %2$s, %3$s) FILTER (WHERE %4$s)', colname,
+                   vqc._row_key_sql(target, key_columns), sample_cap, fails)),
+        'fails_sql', fails,
+        'key_columns', to_jsonb(key_columns),
+        'tally', format('t%s', pidx),
+        'nonnull', format('nn:%s', colname),
+        'mostly', mostly)
+      FROM (SELECT format('%I IS NOT NULL AND (%s) IS NOT TRUE', colname, expected) AS fails) f
 $function$
 ;
 
@@ -1953,6 +2142,20 @@ BEGIN
     RETURN kl;
 END
 $function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._ks_1samp(vals double precision[], distribution text, args double precision[])
+ RETURNS double precision[]
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ks_1samp$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._ks_bootstrap(vals double precision[], bins double precision[], weights double precision[], p double precision, samples integer, size integer)
+ RETURNS double precision[]
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_ks_bootstrap$function$
 ;
 
 CREATE OR REPLACE FUNCTION vqc._kw_bounds(etype text, kwargs jsonb, allowed text[], OUT lo jsonb, OUT hi jsonb)
@@ -2733,6 +2936,11 @@ DECLARE
     j       integer;
     mostly  numeric;
 BEGIN
+    -- the types GE does not run on SQL (ge_unimpl.sql)
+    v := vqc._plan_ge_unimpl(target, plan, pidx, key_columns, sample_cap);
+    IF v IS NOT NULL THEN
+        RETURN v;
+    END IF;
     IF etype NOT IN ('expect_column_pair_values_a_to_be_greater_than_b', 'expect_column_pair_values_to_be_equal',
                      'expect_column_pair_values_to_be_in_set', 'expect_compound_columns_to_be_unique',
                      'expect_multicolumn_sum_to_equal', 'expect_select_column_values_to_be_unique_within_record',
@@ -2847,6 +3055,96 @@ BEGIN
                                  format('(%s)', array_to_string(conds, ' OR ')), key_columns, sample_cap,
                                  etype LIKE 'expect_column_pair_%')
            || jsonb_build_object('mostly', mostly);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan_ge_unimpl(target regclass, plan jsonb, pidx integer, key_columns text[], sample_cap integer)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype   text := plan ->> 'type';
+    kwargs  jsonb := plan -> 'kwargs';
+    colname text := plan ->> 'column';
+    p       text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
+    cat     "char";
+    mostly  numeric;
+    dist    text;
+    pv      numeric;
+    po      jsonb;
+    kl      jsonb;
+BEGIN
+    IF etype NOT IN ('expect_column_values_to_be_increasing', 'expect_column_values_to_be_decreasing',
+                     'expect_column_values_to_be_json_parseable', 'expect_column_values_to_match_json_schema',
+                     'expect_column_values_to_be_dateutil_parseable',
+                     'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+                     'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than',
+                     'expect_column_chisquare_test_p_value_to_be_greater_than') THEN
+        RETURN NULL;
+    END IF;
+    SELECT typcategory INTO cat FROM pg_type WHERE oid = (plan ->> 'type_sql')::regtype;
+    CASE etype
+    WHEN 'expect_column_values_to_be_increasing', 'expect_column_values_to_be_decreasing' THEN
+        RETURN vqc._plan_monotone(target, plan, pidx, key_columns, sample_cap, vqc._kw_mostly(etype, kwargs));
+    WHEN 'expect_column_values_to_be_json_parseable' THEN
+        -- a value that is not text is not a JSON document (GE: json.loads of it fails)
+        RETURN vqc._ge_unimpl_map_plan(target, colname, pidx,
+                                       CASE WHEN cat = 'S' THEN format('vqc.is_json(%I)', colname) ELSE 'false' END,
+                                       key_columns, sample_cap, vqc._kw_mostly(etype, kwargs));
+    WHEN 'expect_column_values_to_match_json_schema' THEN
+        PERFORM vqc._require_text(etype, colname, cat, plan ->> 'type_sql');
+        PERFORM vqc.matches_json_schema('null', vqc._kw(etype, kwargs, 'json_schema', '{object,boolean}'));
+        RETURN vqc._ge_unimpl_map_plan(target, colname, pidx,
+                                       format('CASE WHEN vqc.is_json(%1$I) THEN vqc.matches_json_schema(%1$I::pg_catalog.jsonb, '
+                                              '%2$s OPERATOR(pg_catalog.->) ''json_schema'') ELSE false END', colname, p),
+                                       key_columns, sample_cap, vqc._kw_mostly(etype, kwargs));
+    WHEN 'expect_column_values_to_be_dateutil_parseable' THEN
+        PERFORM vqc._require_text(etype, colname, cat, plan ->> 'type_sql');
+        RETURN vqc._ge_unimpl_map_plan(target, colname, pidx, format('vqc.is_dateutil_parseable(%I)', colname),
+                                       key_columns, sample_cap, vqc._kw_mostly(etype, kwargs));
+    WHEN 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than',
+         'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than' THEN
+        IF cat <> 'N' THEN
+            RAISE EXCEPTION '% needs a numeric column; column "%" is of type %', etype, colname, plan ->> 'type_sql'
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        IF etype LIKE '%bootstrapped%' THEN
+            kl := vqc._plan_ks_bootstrap(etype, kwargs);
+        ELSE
+            dist := vqc._kw_text(etype, kwargs, 'distribution');
+            pv := coalesce((vqc._kw(etype, kwargs, 'p_value', '{number}'))::numeric, 0.05);
+            IF pv <= 0 OR pv >= 1 THEN
+                PERFORM vqc._bad_kwarg(etype, 'p_value must be between 0 and 1 exclusive');
+            END IF;
+            -- checks the distribution and its parameters now
+            PERFORM vqc._ks_1samp('{}', dist, vqc._distribution_args(etype, dist, kwargs -> 'params'));
+            kl := jsonb_build_object('evaluator', 'ks_1samp', 'threshold', pv,
+                                     'args', to_jsonb(vqc._distribution_args(etype, dist, kwargs -> 'params')));
+        END IF;
+        RETURN kl || jsonb_build_object(
+            'items', jsonb_build_object(
+                'n', 'pg_catalog.count(*)',
+                format('nn:%s', colname), format('pg_catalog.count(%I)', colname),
+                format('ks%s', pidx), format('pg_catalog.array_agg(%I::pg_catalog.float8) FILTER (WHERE %I IS NOT NULL)',
+                                             colname, colname)));
+    ELSE
+        -- chi-square: the value counts as for the KL divergence (values only)
+        po := vqc._kw(etype, kwargs, 'partition_object', '{object}');
+        IF po IS NULL OR NOT po ? 'values' OR po ? 'bins' THEN
+            PERFORM vqc._bad_kwarg(etype, 'partition_object must be a partition of values ({"values", "weights"})',
+                                   'A partition of bins is for continuous data: use the KS tests.');
+        END IF;
+        pv := coalesce((vqc._kw(etype, kwargs, 'p', '{number}'))::numeric, 0.05);
+        IF pv <= 0 OR pv >= 1 THEN
+            PERFORM vqc._bad_kwarg(etype, 'p must be between 0 and 1 exclusive');
+        END IF;
+        kl := vqc._plan_kl(etype, kwargs - 'p', pidx, colname, plan ->> 'type_sql', cat);
+        RETURN kl || jsonb_build_object('evaluator', 'chisquare', 'threshold', pv,
+                                        'items', (kl -> 'items') || jsonb_build_object('n', 'pg_catalog.count(*)'));
+    END CASE;
 END
 $function$
 ;
@@ -3113,6 +3411,54 @@ END
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc._plan_ks_bootstrap(etype text, kwargs jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    po      jsonb := vqc._kw(etype, kwargs, 'partition_object', '{object}');
+    bins    float8[];
+    w       float8[];
+    pv      numeric := coalesce((vqc._kw(etype, kwargs, 'p', '{number}'))::numeric, 0.05);
+    samples integer := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_samples'), 1000);
+    size    integer;
+BEGIN
+    IF po IS NULL OR NOT po ? 'bins' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object must be a continuous partition ({"bins", "weights"})');
+    END IF;
+    bins := vqc._kl_bins(etype, po -> 'bins');
+    IF jsonb_typeof(po -> 'weights') IS DISTINCT FROM 'array'
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(po -> 'weights') x WHERE jsonb_typeof(x) <> 'number' OR x::numeric < 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object needs "weights": non-negative numbers');
+    END IF;
+    w := ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(po -> 'weights') WITH ORDINALITY u(x, o) ORDER BY o);
+    IF cardinality(bins) <> cardinality(w) + 1 OR cardinality(w) = 0
+       OR EXISTS (SELECT 1 FROM generate_series(2, cardinality(bins)) g WHERE bins[g] <= bins[g - 1])
+       OR abs((SELECT sum(x) FROM unnest(w) x) - 1) > 1e-8 + 1e-5 THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition_object "bins" must be k + 1 increasing numbers for k weights summing to 1');
+    END IF;
+    IF bins[1] = '-Infinity' OR bins[cardinality(bins)] = 'Infinity' THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition endpoints must be finite');
+    END IF;
+    IF po ? 'tail_weights' AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(po -> 'tail_weights') x WHERE x::numeric <> 0) THEN
+        PERFORM vqc._bad_kwarg(etype, 'partition cannot have tail weights: its endpoints must be finite');
+    END IF;
+    IF pv <= 0 OR pv >= 1 THEN
+        PERFORM vqc._bad_kwarg(etype, 'p must be between 0 and 1 exclusive');
+    END IF;
+    size := coalesce(vqc._kw_int(etype, kwargs, 'bootstrap_sample_size'), 2 * cardinality(w));
+    IF samples NOT BETWEEN 1 AND 1000000 OR size NOT BETWEEN 1 AND 1000000 OR samples::bigint * size > 100000000 THEN
+        PERFORM vqc._bad_kwarg(etype, 'bootstrap_samples and bootstrap_sample_size must be between 1 and 1000000',
+                               'Their product (the values drawn) is at most 100000000.');
+    END IF;
+    RETURN jsonb_build_object('evaluator', 'ks_bootstrap', 'threshold', pv, 'bins', to_jsonb(bins), 'weights', to_jsonb(w),
+                              'bootstrap_samples', samples, 'bootstrap_sample_size', size);
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION vqc._plan_model_metric(target regclass, plan jsonb, pidx integer)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -3290,6 +3636,64 @@ BEGIN
         PERFORM vqc._bad_kwarg(etype, 'level is nominal, ordinal or interval');
     END IF;
     RETURN vqc._model_value_plan(etype, kwargs, metric, format('ag%s', pidx), item, lo, hi);
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan_monotone(target regclass, plan jsonb, pidx integer, key_columns text[], sample_cap integer, mostly numeric)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype   text := plan ->> 'type';
+    kwargs  jsonb := plan -> 'kwargs';
+    colname text := plan ->> 'column';
+    typ     regtype := (plan ->> 'type_sql')::regtype;
+    v       text := format('%I', colname);
+    ord     text[] := vqc._row_order_columns(target, key_columns);
+    cmp     text;
+    inner_sql text;
+    ordlist text;
+BEGIN
+    IF ord IS NULL THEN
+        RAISE EXCEPTION '% needs an order of the rows', etype
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'The relation has no primary key and no physical order.',
+                  HINT = 'Give a row key (the suite''s key columns, or result_format''s unexpected_index_column_names).';
+    END IF;
+    IF vqc._kw_bool(etype, kwargs, 'parse_strings_as_datetimes', false) THEN
+        PERFORM vqc._require_text(etype, colname, (SELECT typcategory FROM pg_type WHERE oid = typ), typ::text);
+        v := format('(%s)::pg_catalog.timestamp', v);
+        typ := 'timestamp'::regtype;
+    ELSE
+        PERFORM vqc._require_opclass(etype, typ::text, 'btree');
+    END IF;
+    cmp := vqc._compare_sql(typ, 'vqc_v', CASE WHEN etype LIKE '%increasing' THEN '>' ELSE '<' END
+                                          || CASE WHEN vqc._kw_bool(etype, kwargs, 'strictly', false) THEN '' ELSE '=' END,
+                            'vqc_p');
+    ordlist := (SELECT string_agg(format('%s AS vqc_o%s', c, i), ', ') FROM unnest(ord) WITH ORDINALITY x(c, i));
+    inner_sql := format('SELECT %1$s AS vqc_v, pg_catalog.lag(%1$s) OVER (ORDER BY %2$s) AS vqc_p, %3$s, %4$s AS vqc_k, '
+                        '%5$I::pg_catalog.text AS vqc_t FROM %6$s WHERE %5$I IS NOT NULL',
+                        v, array_to_string(ord, ', '), ordlist, vqc._row_key_sql(target, key_columns), colname, target);
+    RETURN jsonb_build_object(
+        'items', jsonb_build_object(
+            'n', 'pg_catalog.count(*)',
+            format('nn:%s', colname), format('pg_catalog.count(%I)', colname),
+            format('t%s', pidx),
+            format('(SELECT vqc.tally(vqc_t, vqc_k, %s) FROM (%s) AS vqc_m WHERE vqc_p IS NOT NULL AND (%s) IS NOT TRUE)',
+                   sample_cap, inner_sql, cmp)),
+        'fails_sql', format('(%s) IN (SELECT %s FROM (%s) AS vqc_m WHERE vqc_p IS NOT NULL AND (%s) IS NOT TRUE)',
+                            array_to_string(ord, ', '),
+                            (SELECT string_agg(format('vqc_o%s', i), ', ') FROM generate_series(1, cardinality(ord)) i),
+                            inner_sql, cmp),
+        'key_columns', to_jsonb(key_columns),
+        'tally', format('t%s', pidx),
+        'nonnull', format('nn:%s', colname),
+        'mostly', mostly,
+        'explain_note', format('compares each value with the one before it in the order of %s: a window over the ordered rows, '
+                               'which reads the table a second time in the same statement', array_to_string(ord, ', ')));
 END
 $function$
 ;
@@ -4208,6 +4612,22 @@ BEGIN
         pos := pos + length(m);
     END LOOP;
 END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._row_order_columns(target regclass, key_columns text[])
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE
+        WHEN cardinality(key_columns) > 0 THEN ARRAY(SELECT quote_ident(c) FROM unnest(key_columns) c)
+        WHEN pk IS NOT NULL THEN ARRAY(SELECT quote_ident(c) FROM unnest(pk) c)
+        WHEN (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'm') THEN ARRAY['ctid']
+        WHEN (SELECT relkind FROM pg_class WHERE oid = target) = 'p' THEN ARRAY['tableoid', 'ctid']
+        END
+      FROM vqc._primary_key(target) AS pk
 $function$
 ;
 
@@ -5310,6 +5730,22 @@ AS $function$ SELECT vqc.expect(target, 'expect_classification_metric_to_be_betw
                                                              'weights', weights)), result_format) $function$
 ;
 
+CREATE OR REPLACE FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p double precision DEFAULT NULL::double precision, bootstrap_samples integer DEFAULT NULL::integer, bootstrap_sample_size integer DEFAULT NULL::integer, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_bootstrapped_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'p', p, 'bootstrap_samples', bootstrap_samples, 'bootstrap_sample_size', bootstrap_sample_size)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_bootstrapped_ks_test_p_value_to_be_greater_than(regclass,text,jsonb,double precision,integer,integer,text) IS 'The share of bootstrap samples whose KS test against the partition passes is above p.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than(target regclass, "column" text, partition_object jsonb, p double precision DEFAULT NULL::double precision, tail_weight_holdout double precision DEFAULT NULL::double precision, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_chisquare_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'partition_object', partition_object, 'p', p, 'tail_weight_holdout', tail_weight_holdout)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_chisquare_test_p_value_to_be_greater_than(regclass,text,jsonb,double precision,double precision,text) IS 'The chi-square test of the value counts against partition_object has a p-value above p.';
+
 CREATE OR REPLACE FUNCTION vqc.expect_column_pair_values_a_to_be_greater_than_b(target regclass, column_a text, column_b text, or_equal boolean DEFAULT NULL::boolean, ignore_row_if text DEFAULT NULL::text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -5334,6 +5770,14 @@ AS $function$ SELECT vqc.expect(target, 'expect_column_pair_values_to_be_in_set'
 ;
 COMMENT ON FUNCTION vqc.expect_column_pair_values_to_be_in_set(regclass,text,text,jsonb,text,numeric,text) IS 'Each row''s (column_A, column_B) is one of value_pairs_set.';
 
+CREATE OR REPLACE FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value(target regclass, "column" text, distribution text, params jsonb DEFAULT NULL::jsonb, p_value double precision DEFAULT NULL::double precision, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', jsonb_strip_nulls(jsonb_build_object('column', "column", 'distribution', distribution, 'params', params, 'p_value', p_value)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_parameterized_distribution_ks_test_p_value(regclass,text,text,jsonb,double precision,text) IS 'The KS test against the named distribution has a p-value above p_value.';
+
 CREATE OR REPLACE FUNCTION vqc.expect_column_value_z_scores_to_be_less_than(target regclass, "column" text, threshold double precision, double_sided boolean DEFAULT NULL::boolean, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -5342,6 +5786,22 @@ AS $function$ SELECT vqc.expect(target, 'expect_column_value_z_scores_to_be_less
 ;
 COMMENT ON FUNCTION vqc.expect_column_value_z_scores_to_be_less_than(regclass,text,double precision,boolean,numeric,text) IS 'Each value''s z-score is below threshold.';
 
+CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_be_dateutil_parseable(target regclass, "column" text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_values_to_be_dateutil_parseable', jsonb_strip_nulls(jsonb_build_object('column', "column", 'mostly', mostly)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_dateutil_parseable(regclass,text,numeric,text) IS 'Values are dates, date-times or times of day.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_be_decreasing(target regclass, "column" text, strictly boolean DEFAULT NULL::boolean, parse_strings_as_datetimes boolean DEFAULT NULL::boolean, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_values_to_be_decreasing', jsonb_strip_nulls(jsonb_build_object('column', "column", 'strictly', strictly, 'parse_strings_as_datetimes', parse_strings_as_datetimes, 'mostly', mostly)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_decreasing(regclass,text,boolean,boolean,numeric,text) IS 'Each value is at most (below, with strictly) the previous one in row order.';
+
 CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_be_in_other_table(target regclass, "column" text, other_table regclass, other_column text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -5349,6 +5809,30 @@ CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_be_in_other_table(target 
 AS $function$ SELECT vqc.expect(target, 'expect_column_values_to_be_in_other_table', jsonb_strip_nulls(jsonb_build_object('column', "column", 'other_table', other_table::text, 'other_column', other_column, 'mostly', mostly)), result_format) $function$
 ;
 COMMENT ON FUNCTION vqc.expect_column_values_to_be_in_other_table(regclass,text,regclass,text,numeric,text) IS 'Every value occurs in other_table.other_column.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_be_increasing(target regclass, "column" text, strictly boolean DEFAULT NULL::boolean, parse_strings_as_datetimes boolean DEFAULT NULL::boolean, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_values_to_be_increasing', jsonb_strip_nulls(jsonb_build_object('column', "column", 'strictly', strictly, 'parse_strings_as_datetimes', parse_strings_as_datetimes, 'mostly', mostly)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_increasing(regclass,text,boolean,boolean,numeric,text) IS 'Each value is at least (above, with strictly) the previous one in row order.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_be_json_parseable(target regclass, "column" text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_values_to_be_json_parseable', jsonb_strip_nulls(jsonb_build_object('column', "column", 'mostly', mostly)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_values_to_be_json_parseable(regclass,text,numeric,text) IS 'Values are JSON documents.';
+
+CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_match_json_schema(target regclass, "column" text, json_schema jsonb, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_column_values_to_match_json_schema', jsonb_strip_nulls(jsonb_build_object('column', "column", 'json_schema', json_schema, 'mostly', mostly)), result_format) $function$
+;
+COMMENT ON FUNCTION vqc.expect_column_values_to_match_json_schema(regclass,text,jsonb,numeric,text) IS 'Values are JSON documents that meet json_schema.';
 
 CREATE OR REPLACE FUNCTION vqc.expect_column_values_to_match_like_pattern(target regclass, "column" text, like_pattern text, mostly numeric DEFAULT NULL::numeric, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
@@ -5616,6 +6100,22 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.html_escape(text) IS 'The text with & < > " '' as HTML entities and control characters replaced: safe inside an element or a quoted attribute.';
 
+CREATE OR REPLACE FUNCTION vqc.is_dateutil_parseable(value text)
+ RETURNS boolean
+ LANGUAGE c
+ STABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_is_dateutil_parseable$function$
+;
+COMMENT ON FUNCTION vqc.is_dateutil_parseable(text) IS 'True when the text is a date, date-time or time of day as PostgreSQL''s date/time input reads it (DateStyle orders day and month): the forms dateutil.parser.parse takes, but fuzzy ones.';
+
+CREATE OR REPLACE FUNCTION vqc.is_json(value text)
+ RETURNS boolean
+ LANGUAGE c
+ IMMUTABLE PARALLEL SAFE STRICT
+AS '$libdir/vqc', $function$vqc_is_json$function$
+;
+COMMENT ON FUNCTION vqc.is_json(text) IS 'True when the text is one JSON value (PostgreSQL''s json grammar: NaN and Infinity, which Python''s json.loads takes, are not JSON).';
+
 CREATE OR REPLACE FUNCTION vqc.krippendorff_alpha(state vqc.agreement_state)
  RETURNS double precision
  LANGUAGE c
@@ -5638,6 +6138,91 @@ CREATE OR REPLACE FUNCTION vqc.log_loss(state vqc.score_state)
  IMMUTABLE PARALLEL SAFE STRICT
 AS '$libdir/vqc', $function$vqc_score_log_loss$function$
 ;
+
+CREATE OR REPLACE FUNCTION vqc.matches_json_schema(doc jsonb, schema jsonb)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE STRICT
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    t    text := jsonb_typeof(doc);
+    k    text;
+    s    jsonb;
+    n    integer;
+BEGIN
+    IF jsonb_typeof(schema) = 'boolean' THEN
+        RETURN schema::boolean;
+    END IF;
+    IF jsonb_typeof(schema) <> 'object' THEN
+        RAISE EXCEPTION 'a JSON schema must be an object or a boolean'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF schema ? '$ref' THEN
+        RAISE EXCEPTION 'JSON schema keyword "$ref" is not supported'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Write the referenced schema in place.';
+    END IF;
+    IF schema ? 'type' AND NOT EXISTS (
+           SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(schema -> 'type') = 'array' THEN schema -> 'type'
+                                                       ELSE jsonb_build_array(schema -> 'type') END) AS x(name)
+            WHERE name = t OR (name = 'integer' AND t = 'number' AND (doc #>> '{}')::numeric = trunc((doc #>> '{}')::numeric))) THEN
+        RETURN false;
+    END IF;
+    IF schema ? 'enum' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(schema -> 'enum') e WHERE e = doc) THEN
+        RETURN false;
+    END IF;
+    IF schema ? 'const' AND schema -> 'const' <> doc THEN
+        RETURN false;
+    END IF;
+    FOR k, s IN SELECT key, value FROM jsonb_each(schema) WHERE key IN ('allOf', 'anyOf', 'oneOf') LOOP
+        n := (SELECT count(*) FROM jsonb_array_elements(s) x WHERE vqc.matches_json_schema(doc, x));
+        IF (k = 'allOf' AND n < jsonb_array_length(s)) OR (k = 'anyOf' AND n = 0) OR (k = 'oneOf' AND n <> 1) THEN
+            RETURN false;
+        END IF;
+    END LOOP;
+    IF schema ? 'not' AND vqc.matches_json_schema(doc, schema -> 'not') THEN
+        RETURN false;
+    END IF;
+    IF t = 'object' THEN
+        IF EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(schema -> 'required', '[]')) r WHERE NOT doc ? r) THEN
+            RETURN false;
+        END IF;
+        FOR k, s IN SELECT key, value FROM jsonb_each(doc) LOOP
+            IF schema -> 'properties' ? k THEN
+                IF NOT vqc.matches_json_schema(s, schema -> 'properties' -> k) THEN
+                    RETURN false;
+                END IF;
+            ELSIF schema ? 'additionalProperties' AND NOT vqc.matches_json_schema(s, schema -> 'additionalProperties') THEN
+                RETURN false;
+            END IF;
+        END LOOP;
+    ELSIF t = 'array' THEN
+        IF jsonb_array_length(doc) < coalesce((schema ->> 'minItems')::numeric, 0)
+           OR jsonb_array_length(doc) > coalesce((schema ->> 'maxItems')::numeric, jsonb_array_length(doc))
+           OR (jsonb_typeof(schema -> 'items') IN ('object', 'boolean')
+               AND EXISTS (SELECT 1 FROM jsonb_array_elements(doc) x WHERE NOT vqc.matches_json_schema(x, schema -> 'items'))) THEN
+            RETURN false;
+        END IF;
+    ELSIF t = 'string' THEN
+        IF char_length(doc #>> '{}') < coalesce((schema ->> 'minLength')::numeric, 0)
+           OR char_length(doc #>> '{}') > coalesce((schema ->> 'maxLength')::numeric, char_length(doc #>> '{}'))
+           OR (schema ? 'pattern' AND NOT vqc.regex_match(doc #>> '{}', schema ->> 'pattern')) THEN
+            RETURN false;
+        END IF;
+    ELSIF t = 'number' THEN
+        IF (doc #>> '{}')::numeric < (schema ->> 'minimum')::numeric
+           OR (doc #>> '{}')::numeric > (schema ->> 'maximum')::numeric
+           OR (jsonb_typeof(schema -> 'exclusiveMinimum') = 'number' AND (doc #>> '{}')::numeric <= (schema ->> 'exclusiveMinimum')::numeric)
+           OR (jsonb_typeof(schema -> 'exclusiveMaximum') = 'number' AND (doc #>> '{}')::numeric >= (schema ->> 'exclusiveMaximum')::numeric) THEN
+            RETURN false;
+        END IF;
+    END IF;
+    RETURN true;
+END
+$function$
+;
+COMMENT ON FUNCTION vqc.matches_json_schema(jsonb,jsonb) IS 'True when the JSON value meets the schema: a subset of JSON Schema (type, enum, const, properties, required, additionalProperties, items, min/maxItems, min/maxLength, pattern, minimum, maximum, exclusiveMinimum/Maximum, allOf, anyOf, oneOf, not).';
 
 CREATE OR REPLACE FUNCTION vqc.matthews_corrcoef(state vqc.confusion_state)
  RETURNS double precision
