@@ -44,6 +44,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/classification.sql \
                src/scores.sql \
                src/sql/model_expectations.sql \
+               src/sql/freshness.sql \
                src/sql/history.sql \
                src/sql/search_path.sql
 

@@ -133,7 +133,8 @@ INSERT INTO sp_attack.cases VALUES
     (58, 'sp_attack.preds', 'expect_metric_gap_between_segments_to_be_less_than', '{"y_true": "label", "y_pred": "pred", "segment": "region", "metric": "recall", "pos_label": true, "max_gap": 1}'),
     (53, 'sp_attack.preds', 'expect_regression_metric_to_be_between', '{"y_true": "id", "y_pred": "score", "metric": "r2", "max_value": 1}'),
     (54, 'sp_attack.preds', 'expect_ranking_metric_to_be_between', '{"query": "region", "relevance": "id", "score": "score", "metric": "mrr", "k": 3, "min_value": 0}'),
-    (55, 'sp_attack.preds', 'expect_annotator_agreement_to_be_between', '{"item": "region", "label": "pred", "metric": "percent_agreement", "min_value": 0}');
+    (55, 'sp_attack.preds', 'expect_annotator_agreement_to_be_between', '{"item": "region", "label": "pred", "metric": "percent_agreement", "min_value": 0}'),
+    (59, 'sp_attack.people', 'expect_row_values_to_have_recent_data', '{"column": "born", "interval": 1000, "datepart": "year"}');
 SELECT expectation_type AS not_covered FROM vqc.expectation_catalog EXCEPT SELECT etype FROM sp_attack.cases;
 -- a larger table, checked with and without the memory for exact collectors:
 -- the SQL of the second passes (exact medians and quantiles by passes,

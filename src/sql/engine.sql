@@ -385,6 +385,11 @@ BEGIN
     IF other_plan IS NOT NULL THEN
         RETURN plan || other_plan;
     END IF;
+    -- the newest value against the run's time (freshness.sql)
+    other_plan := vqc._plan_freshness(target, plan);
+    IF other_plan IS NOT NULL THEN
+        RETURN plan || other_plan;
+    END IF;
     -- ---------------------------------------------------------- history
     IF entry.kind = 'history' THEN
         RETURN plan || vqc._plan_history(target, etype, kwargs, pidx);

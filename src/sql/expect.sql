@@ -508,6 +508,9 @@ BEGIN
                                   'samples', samples, 'extra_scans', 0);
     END IF;
 
+    IF plan ->> 'evaluator' = 'freshness' THEN
+        RETURN vqc._evaluate_freshness(plan, vals, rf);            -- freshness.sql
+    END IF;
     IF plan ->> 'evaluator' = 'model_metric' THEN
         RETURN vqc._evaluate_model_metric(target, plan, vals, rf);  -- model_expectations.sql
     END IF;

@@ -436,6 +436,9 @@ BEGIN
                                   'samples', samples, 'extra_scans', 0);
     END IF;
 
+    IF plan ->> 'evaluator' = 'freshness' THEN
+        RETURN vqc._evaluate_freshness(plan, vals, rf);            -- freshness.sql
+    END IF;
     IF plan ->> 'evaluator' = 'model_metric' THEN
         RETURN vqc._evaluate_model_metric(target, plan, vals, rf);  -- model_expectations.sql
     END IF;
@@ -632,6 +635,26 @@ BEGIN
                               'profiles', (SELECT coalesce(jsonb_object_agg(c, vals -> format('p:%s', c)), '{}')
                                              FROM unnest(coalesce(profile_columns, '{}')) c
                                             WHERE vals ? format('p:%s', c)));
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._evaluate_freshness(plan jsonb, vals jsonb, rf jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    newest  timestamptz := (vals ->> (plan ->> 'value_item'))::timestamptz;
+    oldest  timestamptz := clock_timestamp() - (plan ->> 'max_age')::interval;
+BEGIN
+    RETURN jsonb_build_object(
+        'success', coalesce(newest >= oldest, false),
+        'result', CASE WHEN rf ->> 'result_format' = 'BOOLEAN_ONLY' THEN '{}'::jsonb
+                       ELSE jsonb_build_object('observed_value', to_jsonb(newest),
+                                               'details', jsonb_build_object('max_age', plan ->> 'max_age')) END,
+        'samples', '[]'::jsonb, 'extra_scans', 0);
 END
 $function$
 ;
@@ -2593,6 +2616,11 @@ BEGIN
     IF other_plan IS NOT NULL THEN
         RETURN plan || other_plan;
     END IF;
+    -- the newest value against the run's time (freshness.sql)
+    other_plan := vqc._plan_freshness(target, plan);
+    IF other_plan IS NOT NULL THEN
+        RETURN plan || other_plan;
+    END IF;
     -- ---------------------------------------------------------- history
     IF entry.kind = 'history' THEN
         RETURN plan || vqc._plan_history(target, etype, kwargs, pidx);
@@ -2914,6 +2942,42 @@ AS $function$
                'row_key_sql', vqc._row_key_sql(target, key_columns),
                'sample_cap', sample_cap,
                'explain_note', 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat')
+$function$
+;
+
+CREATE OR REPLACE FUNCTION vqc._plan_freshness(target regclass, plan jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    etype    text := plan ->> 'type';
+    kwargs   jsonb := plan -> 'kwargs';
+    datepart text;
+    amount   integer;
+BEGIN
+    IF etype <> 'expect_row_values_to_have_recent_data' THEN
+        RETURN NULL;
+    END IF;
+    IF vqc._base_type((plan ->> 'type_sql')::regtype) NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+        RAISE EXCEPTION '% needs a date or timestamp column; column "%" is of type %', etype, plan ->> 'column', plan ->> 'type_sql'
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    datepart := lower(coalesce(vqc._kw_text(etype, kwargs, 'datepart'), 'day'));
+    IF datepart NOT IN ('year', 'month', 'week', 'day', 'hour', 'minute', 'second') THEN
+        PERFORM vqc._bad_kwarg(etype, 'datepart is year, month, week, day, hour, minute or second');
+    END IF;
+    amount := vqc._kw_int(etype, kwargs, 'interval');
+    IF amount < 0 THEN
+        PERFORM vqc._bad_kwarg(etype, 'interval cannot be negative');
+    END IF;
+    RETURN jsonb_build_object('evaluator', 'freshness',
+                              'items', jsonb_build_object(format('fr%s', plan ->> 'position'),
+                                                          format('pg_catalog.max(%I)::pg_catalog.timestamptz', plan ->> 'column')),
+                              'value_item', format('fr%s', plan ->> 'position'),
+                              'max_age', format('%s %ss', amount, datepart));
+END
 $function$
 ;
 
@@ -5935,6 +5999,15 @@ CREATE OR REPLACE FUNCTION vqc.expect_regression_metric_to_be_between(target reg
 AS $function$ SELECT vqc.expect(target, 'expect_regression_metric_to_be_between',
                         jsonb_strip_nulls(jsonb_build_object('y_true', y_true, 'y_pred', y_pred, 'metric', metric,
                                                              'min_value', min_value, 'max_value', max_value)), result_format) $function$
+;
+
+CREATE OR REPLACE FUNCTION vqc.expect_row_values_to_have_recent_data(target regclass, "column" text, "interval" integer, datepart text DEFAULT NULL::text, result_format text DEFAULT 'BASIC'::text)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$ SELECT vqc.expect(target, 'expect_row_values_to_have_recent_data',
+                        jsonb_strip_nulls(jsonb_build_object('column', "column", 'interval', "interval", 'datepart', datepart)),
+                        result_format) $function$
 ;
 
 CREATE OR REPLACE FUNCTION vqc.expect_score_metric_to_be_between(target regclass, y_true text, y_score text, metric text, min_value numeric DEFAULT NULL::numeric, max_value numeric DEFAULT NULL::numeric, n_bins integer DEFAULT NULL::integer, result_format text DEFAULT 'BASIC'::text)
