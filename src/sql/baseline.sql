@@ -258,6 +258,7 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     started timestamptz := clock_timestamp();
+    base_of regclass := target;   -- the table whose baseline is compared
     base    record;
     cols    text[];
     scan    record;
@@ -271,22 +272,42 @@ BEGIN
     IF drift_share IS NULL OR drift_share <= 0 OR drift_share > 1 THEN
         RAISE EXCEPTION 'drift_share must be in (0, 1]' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- the baselines the caller may read (row-level security on vqc.baseline)
-    IF NOT EXISTS (SELECT 1 FROM vqc.baseline b WHERE b.target = _record_drift_report_check.target
-                                                 AND b.label = _record_drift_report_check.label) THEN
-        RAISE EXCEPTION 'baseline "%" of table % does not exist', label, target
-            USING ERRCODE = 'undefined_object', HINT = 'Store one with vqc.set_baseline().';
+    -- a baseline of another table with the same columns (the training table
+    -- for the serving log, last month's partition for this month's)
+    IF options ? 'baseline_table' THEN
+        IF jsonb_typeof(options -> 'baseline_table') <> 'string' THEN
+            RAISE EXCEPTION 'option baseline_table must be a table name' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        -- schema-qualified, or in the checked table's schema (never through
+        -- search_path, which is pinned)
+        base_of := CASE WHEN strpos(options ->> 'baseline_table', '.') > 0
+                        THEN pg_catalog.to_regclass(options ->> 'baseline_table')
+                        ELSE pg_catalog.to_regclass(format('%I.%I', (SELECT n.nspname FROM pg_class c
+                                                                       JOIN pg_namespace n ON n.oid = c.relnamespace
+                                                                      WHERE c.oid = target),
+                                                           options ->> 'baseline_table')) END;
+        IF base_of IS NULL THEN
+            RAISE EXCEPTION 'baseline table % does not exist', options ->> 'baseline_table' USING ERRCODE = 'undefined_table';
+        END IF;
+        options := options - 'baseline_table';
     END IF;
-    -- baselined columns that still exist with a type a profile supports
+    -- the baselines the caller may read (row-level security on vqc.baseline)
+    IF NOT EXISTS (SELECT 1 FROM vqc.baseline b WHERE b.target = base_of
+                                                 AND b.label = _record_drift_report_check.label) THEN
+        RAISE EXCEPTION 'baseline "%" of table % does not exist', label, base_of
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Store one with vqc.set_baseline(), or name the baselined table with the option baseline_table.';
+    END IF;
+    -- baselined columns that exist in the checked table with a type a profile supports
     SELECT array_agg(b.column_name ORDER BY a.attnum) INTO cols
       FROM vqc.baseline b
-      JOIN pg_attribute a ON a.attrelid = b.target AND a.attname = b.column_name AND NOT a.attisdropped
-     WHERE b.target = _record_drift_report_check.target AND b.label = _record_drift_report_check.label
+      JOIN pg_attribute a ON a.attrelid = _record_drift_report_check.target AND a.attname = b.column_name AND NOT a.attisdropped
+     WHERE b.target = base_of AND b.label = _record_drift_report_check.label
        AND vqc._profiles_type(a.atttypid);
     scan := vqc._profile_scan(target, cols);
 
     FOR base IN SELECT b.column_name, b.profile FROM vqc.baseline b
-                 WHERE b.target = _record_drift_report_check.target AND b.label = _record_drift_report_check.label
+                 WHERE b.target = base_of AND b.label = _record_drift_report_check.label
                  ORDER BY b.column_name LOOP
         d := NULL;
         msg := NULL;
@@ -350,3 +371,76 @@ BEGIN
                                             FROM jsonb_array_elements(computed -> 'results') WITH ORDINALITY e(x, o)));
 END
 $$;
+
+-- Drift between two time windows of one table, without copying rows: the
+-- profiles of the rows whose time_column falls in [baseline_from,
+-- baseline_to) and in [current_from, current_to), taken in one scan as the
+-- caller, compared with vqc.drift.  Not recorded (a report of windows has no
+-- stored baseline); columns default to every column a profile supports but
+-- the time column.
+CREATE FUNCTION vqc.drift_windows(target regclass, time_column text,
+                                  baseline_from timestamptz, baseline_to timestamptz,
+                                  current_from timestamptz, current_to timestamptz,
+                                  columns text[] DEFAULT NULL, method text DEFAULT 'auto', options jsonb DEFAULT '{}')
+RETURNS TABLE (column_name text, method_used text, score double precision, p_value double precision,
+               threshold double precision, drifted boolean, exact boolean, baseline_rows bigint, current_rows bigint)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    tc    record;
+    cols  text[];
+    arr   text[];
+    nb    bigint;
+    nc    bigint;
+    i     integer;
+    d     jsonb;
+BEGIN
+    IF target IS NULL OR time_column IS NULL OR baseline_from IS NULL OR baseline_to IS NULL
+       OR current_from IS NULL OR current_to IS NULL THEN
+        RAISE EXCEPTION 'vqc.drift_windows arguments must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM vqc._require_select(target, current_user::regrole);
+    SELECT * INTO tc FROM vqc._column(target, time_column);
+    IF vqc._base_type(tc.type_sql::regtype) NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+        RAISE EXCEPTION 'time column "%" is of type %, not a date or timestamp', time_column, tc.type_sql
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    SELECT array_agg(a.attname::text ORDER BY a.attnum) INTO cols
+      FROM pg_attribute a
+     WHERE a.attrelid = target AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> tc.attname
+       AND vqc._profiles_type(a.atttypid)
+       AND (columns IS NULL OR a.attname::text = ANY (columns));
+    IF columns IS NOT NULL AND coalesce(cardinality(cols), 0) <> cardinality(columns) THEN
+        RAISE EXCEPTION 'a column of % is not in table % or has a type a profile does not support', columns, target
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    EXECUTE format('SELECT pg_catalog.count(*) FILTER (WHERE w = 1), pg_catalog.count(*) FILTER (WHERE w = 2), ARRAY[%s]::pg_catalog.text[] '
+                   'FROM (SELECT *, CASE WHEN %2$I::pg_catalog.timestamptz OPERATOR(pg_catalog.>=) $1 AND %2$I::pg_catalog.timestamptz OPERATOR(pg_catalog.<) $2 THEN 1 '
+                   'WHEN %2$I::pg_catalog.timestamptz OPERATOR(pg_catalog.>=) $3 AND %2$I::pg_catalog.timestamptz OPERATOR(pg_catalog.<) $4 THEN 2 END AS w FROM %3$s) t '
+                   'WHERE w IS NOT NULL',
+                   (SELECT string_agg(format('vqc.profile_agg(%1$I) FILTER (WHERE w = 1)::pg_catalog.text, '
+                                             'vqc.profile_agg(%1$I) FILTER (WHERE w = 2)::pg_catalog.text', c), ', ' ORDER BY o)
+                      FROM unnest(cols) WITH ORDINALITY x(c, o)),
+                   tc.attname, target)
+        INTO nb, nc, arr
+        USING baseline_from, baseline_to, current_from, current_to;
+    FOR i IN 1 .. coalesce(cardinality(cols), 0) LOOP
+        column_name := cols[i];
+        baseline_rows := nb;
+        current_rows := nc;
+        -- a window without values in this column has no score
+        d := CASE WHEN vqc.row_count(arr[2 * i - 1]::vqc.profile) > vqc.null_count(arr[2 * i - 1]::vqc.profile)
+                       AND vqc.row_count(arr[2 * i]::vqc.profile) > vqc.null_count(arr[2 * i]::vqc.profile)
+                  THEN vqc.drift(arr[2 * i - 1]::vqc.profile, arr[2 * i]::vqc.profile, method, options) END;
+        method_used := d ->> 'method';
+        score := (d ->> 'score')::float8;
+        p_value := (d ->> 'p_value')::float8;
+        threshold := (d ->> 'threshold')::float8;
+        drifted := (d ->> 'drifted')::boolean;
+        exact := (d ->> 'exact')::boolean;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION vqc.drift_windows(regclass, text, timestamptz, timestamptz, timestamptz, timestamptz, text[], text, jsonb) IS
+    'Drift of each column between two time windows of one table, in one scan, without copying rows (not recorded).';
