@@ -26,6 +26,12 @@ SELECT vqc.add_expectation('fresh_suite', 'expect_row_values_to_have_recent_data
 SELECT vqc.add_expectation('fresh_suite', 'expect_column_values_to_not_be_null', '{"column": "id"}') > 0 AS added;
 SELECT position, status FROM vqc.run('fresh_suite') ORDER BY position;
 SELECT scans FROM vqc_report.run WHERE suite_name = 'fresh_suite';
+SELECT column_name, newest_value = (SELECT max(at) FROM fresh) AS newest, max_age, age_at_check > '0'::interval AS aged, status
+  FROM vqc_report.freshness WHERE suite_name = 'fresh_suite';
+-- the table's activity from PostgreSQL's statistics, without a scan
+SELECT a -> 'rows_estimate' IS NOT NULL AS has_estimate, a -> 'answerable' -> 'last_write_time' AS last_write_time,
+       a ->> 'table' AS tab
+  FROM (SELECT vqc.table_activity('fresh') AS a) x;
 -- bad arguments
 SET client_min_messages = notice;
 DO $$

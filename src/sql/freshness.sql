@@ -70,3 +70,51 @@ LANGUAGE sql
 AS $$ SELECT vqc.expect(target, 'expect_row_values_to_have_recent_data',
                         jsonb_strip_nulls(jsonb_build_object('column', "column", 'interval', "interval", 'datepart', datepart)),
                         result_format) $$;
+
+-- What PostgreSQL's statistics tell of a table without a scan: its size and
+-- its writes since the statistics were reset, and when it was last vacuumed
+-- and analyzed.  PostgreSQL keeps no time of a table's last write, so
+-- "answerable" says what the statistics cannot answer (the newest row's
+-- time needs expect_row_values_to_have_recent_data, a scan).
+CREATE FUNCTION vqc.table_activity(target regclass)
+RETURNS jsonb
+LANGUAGE sql STABLE STRICT
+AS $$
+    SELECT jsonb_build_object(
+               'table', target::text,
+               'rows_estimate', c.reltuples::bigint,
+               'live_rows', s.n_live_tup, 'dead_rows', s.n_dead_tup,
+               'inserted', s.n_tup_ins, 'updated', s.n_tup_upd, 'deleted', s.n_tup_del,
+               'modified_since_analyze', s.n_mod_since_analyze,
+               'inserted_since_vacuum', s.n_ins_since_vacuum,
+               'last_analyze', greatest(s.last_analyze, s.last_autoanalyze),
+               'last_vacuum', greatest(s.last_vacuum, s.last_autovacuum),
+               'stats_reset', d.stats_reset,
+               'answerable', jsonb_build_object(
+                   'volume', s.relid IS NOT NULL,
+                   'writes_since_reset', s.relid IS NOT NULL,
+                   'last_write_time', false,
+                   'note', 'PostgreSQL keeps no time of a table''s last write: counts are since the statistics were reset (stats_reset); the newest row''s time needs a scan (expect_row_values_to_have_recent_data).'))
+      FROM pg_class c
+      LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+      LEFT JOIN pg_stat_database d ON d.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+     WHERE c.oid = target
+$$;
+COMMENT ON FUNCTION vqc.table_activity(regclass) IS
+    'A table''s size, writes since the statistics were reset and last vacuum and analyze, from PostgreSQL''s statistics, without a scan; says what they cannot answer.';
+
+-- The latest freshness check of each suite's expectation, for dashboards.
+CREATE VIEW vqc_report.freshness WITH (security_invoker = true) AS
+SELECT DISTINCT ON (res.expectation_id)
+       r.suite_name, r.target_schema, r.target_table, res.column_name, r.run_id, r.started_at AS checked_at,
+       (d.observed_value #>> '{}')::timestamptz AS newest_value,
+       d.result #>> '{result,details,max_age}' AS max_age,
+       r.started_at - (d.observed_value #>> '{}')::timestamptz AS age_at_check,
+       res.status
+  FROM vqc_report.run r
+  JOIN vqc_report.result res USING (run_id)
+  LEFT JOIN vqc_report.result_detail d ON d.run_id = res.run_id AND d.position = res.position
+ WHERE res.expectation_type = 'expect_row_values_to_have_recent_data'
+ ORDER BY res.expectation_id, r.run_id DESC;
+COMMENT ON VIEW vqc_report.freshness IS
+    'The latest freshness check of each expectation: the newest value seen, the allowed age, the age at the check, the status (the newest value is a row value: NULL where the reader may not see the table''s values).';

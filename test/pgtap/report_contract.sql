@@ -6,7 +6,7 @@ SELECT has_schema('vqc_report');
 SELECT tables_are('vqc_report', ARRAY['run', 'result', 'result_detail', 'unexpected', 'metric', 'profile',
                                        'drift_run', 'drift_result', 'drift_detail']);
 SELECT views_are('vqc_report', ARRAY['results', 'latest_results', 'run_summary', 'latest_profiles', 'pages',
-                                    'model_metrics', 'metric_history', 'anomalies']);
+                                    'model_metrics', 'metric_history', 'anomalies', 'freshness']);
 SELECT columns_are('vqc_report', 'run', ARRAY['run_id', 'suite_name', 'target_schema', 'target_table',
     'started_at', 'finished_at', 'rows_scanned', 'scans', 'success', 'evaluated_expectations',
     'successful_expectations', 'unsuccessful_expectations', 'error_expectations', 'success_percent', 'run_by',

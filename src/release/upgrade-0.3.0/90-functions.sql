@@ -6976,6 +6976,35 @@ $function$
 ;
 COMMENT ON FUNCTION vqc.suite_html(text) IS 'One standalone HTML page for a suite: its expectations in words, its last 20 runs, the trend of each expectation.';
 
+CREATE OR REPLACE FUNCTION vqc.table_activity(target regclass)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE STRICT
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT jsonb_build_object(
+               'table', target::text,
+               'rows_estimate', c.reltuples::bigint,
+               'live_rows', s.n_live_tup, 'dead_rows', s.n_dead_tup,
+               'inserted', s.n_tup_ins, 'updated', s.n_tup_upd, 'deleted', s.n_tup_del,
+               'modified_since_analyze', s.n_mod_since_analyze,
+               'inserted_since_vacuum', s.n_ins_since_vacuum,
+               'last_analyze', greatest(s.last_analyze, s.last_autoanalyze),
+               'last_vacuum', greatest(s.last_vacuum, s.last_autovacuum),
+               'stats_reset', d.stats_reset,
+               'answerable', jsonb_build_object(
+                   'volume', s.relid IS NOT NULL,
+                   'writes_since_reset', s.relid IS NOT NULL,
+                   'last_write_time', false,
+                   'note', 'PostgreSQL keeps no time of a table''s last write: counts are since the statistics were reset (stats_reset); the newest row''s time needs a scan (expect_row_values_to_have_recent_data).'))
+      FROM pg_class c
+      LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+      LEFT JOIN pg_stat_database d ON d.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+     WHERE c.oid = target
+$function$
+;
+COMMENT ON FUNCTION vqc.table_activity(regclass) IS 'A table''s size, writes since the statistics were reset and last vacuum and analyze, from PostgreSQL''s statistics, without a scan; says what they cannot answer.';
+
 CREATE OR REPLACE FUNCTION vqc.unexpected_rows_expectation(target regclass, unexpected_rows_query text, result_format text DEFAULT 'BASIC'::text)
  RETURNS jsonb
  LANGUAGE sql
