@@ -48,16 +48,14 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/history.sql \
                src/sql/search_path.sql
 
-DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts stay frozen; each release adds one upgrade script
 # from the one before (src/release), so ALTER EXTENSION vqc UPDATE works from any.
 DATA         = src/release/vqc--0.1.0.sql \
                src/release/vqc--0.1.0--0.2.0.sql \
-               src/release/vqc--0.2.0.sql
-# The upgrade to the version being made is joined from one file per change,
-# in name order (00-head.sql first, 99-tail.sql last).
-UPGRADE_PARTS = $(sort $(wildcard src/release/upgrade-0.3.0/*.sql))
-EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--0.2.0--0.3.0.sql
+               src/release/vqc--0.2.0.sql \
+               src/release/vqc--0.2.0--0.3.0.sql
+EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=vqc
@@ -75,9 +73,6 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
-	cat $^ > $@
-
-$(EXTENSION)--0.2.0--0.3.0.sql: $(UPGRADE_PARTS)
 	cat $^ > $@
 
 # PGXS tracks no header dependencies: a changed struct in a header must
