@@ -1,6 +1,6 @@
 -- The sample suite of suite_bench.sql against the same suite plus one check
 -- of the kinds issue #11 names: a column pair, a compound uniqueness (the
--- hash screen) and a LIKE pattern (target: still one scan, at most 1.3 x
+-- hash screen), a LIKE pattern and a row_condition (target: still one scan, at most 1.3 x
 -- the sample suite's time); and alone, a z-score and a referential check
 -- joined to the scan.  Run by test/bench/run.sh on the
 -- people table.
@@ -28,7 +28,8 @@ SELECT vqc.add_expectation(s, e.t, e.k::jsonb)
 SELECT vqc.add_expectation('ge_plus', e.t, e.k::jsonb)
   FROM (VALUES (1, 'expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "record_id", "column_B": "user_id", "or_equal": true, "mostly": 0.9}'),
                (2, 'expect_compound_columns_to_be_unique', '{"column_list": ["user_id", "record_id"]}'),
-               (3, 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@%.%"}')) e(o, t, k)
+               (3, 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@%.%"}'),
+               (4, 'expect_column_values_to_be_between', '{"column": "age", "min_value": 18, "max_value": 120, "mostly": 0.5, "row_condition": "col(\"gender\") == \"Female\"", "condition_parser": "great_expectations"}')) e(o, t, k)
  ORDER BY e.o;
 SELECT vqc.create_suite('ge_z', 'people', key_columns => '{record_id}');
 SELECT vqc.add_expectation('ge_z', 'expect_column_value_z_scores_to_be_less_than', '{"column": "income", "threshold": 30}');
@@ -41,7 +42,7 @@ SELECT count(*) FROM people;
 
 SELECT bench.time('count(*)', ARRAY['SELECT count(*) FROM people']);
 SELECT bench.time('sample suite (10 checks)', ARRAY['SELECT count(*) FROM vqc.run(''ge_sample'')']);
-SELECT bench.time('sample suite + pair, compound unique, LIKE (13)', ARRAY['SELECT count(*) FROM vqc.run(''ge_plus'')']);
+SELECT bench.time('sample suite + pair, compound unique, LIKE, row_condition (14)', ARRAY['SELECT count(*) FROM vqc.run(''ge_plus'')']);
 SELECT bench.time('z-scores (mean, stdev, min, max in the scan)', ARRAY['SELECT count(*) FROM vqc.run(''ge_z'')']);
 SELECT bench.time('values in other table (joined to the scan)', ARRAY['SELECT count(*) FROM vqc.run(''ge_ref'')']);
 \o
@@ -49,8 +50,8 @@ SELECT bench.time('values in other table (joined to the scan)', ARRAY['SELECT co
 \echo
 \echo 'Median of 3 runs each, measured in this one session:'
 SELECT label, round(median_ms::numeric, 1) AS median_ms, round(best_ms::numeric, 1) AS best_ms FROM bench.timing ORDER BY median_ms;
-SELECT round((bench.ms('sample suite + pair, compound unique, LIKE (13)') / bench.ms('sample suite (10 checks)'))::numeric, 2)
-           AS "with the 3 new checks / sample suite (target <= 1.3)";
+SELECT round((bench.ms('sample suite + pair, compound unique, LIKE, row_condition (14)') / bench.ms('sample suite (10 checks)'))::numeric, 2)
+           AS "with the 4 new checks / sample suite (target <= 1.3)";
 SELECT suite_name, scans AS "scans per run", rows_scanned
   FROM (SELECT DISTINCT ON (suite_name) suite_name, scans, rows_scanned FROM vqc_report.run
          WHERE suite_name IN ('ge_sample', 'ge_plus', 'ge_z', 'ge_ref') ORDER BY suite_name, run_id DESC) r
