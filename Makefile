@@ -2,7 +2,7 @@
 # running server (scripts/test.sh does all of it on a throwaway cluster).
 
 EXTENSION    = vqc
-EXTVERSION   = 0.3.0
+EXTVERSION   = 0.4.0
 MODULE_big   = vqc
 
 # C sources, one concern per file.
@@ -54,7 +54,9 @@ DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 DATA         = src/release/vqc--0.1.0.sql \
                src/release/vqc--0.1.0--0.2.0.sql \
                src/release/vqc--0.2.0.sql \
-               src/release/vqc--0.2.0--0.3.0.sql
+               src/release/vqc--0.2.0--0.3.0.sql \
+               src/release/vqc--0.3.0.sql \
+               src/release/vqc--0.3.0--0.4.0.sql
 EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

@@ -354,6 +354,35 @@ AS $$
      WHERE res.run_id = _html_run_drift.run_id AND res.expectation_type = 'expect_column_drift_to_be_less_than'
 $$;
 
+-- GE's query for a failing result's rows when the run did not keep one
+-- (suites run with result_format BASIC): the suite's expectation planned
+-- again on the table as it is now, with the suite's row key, as vqc.expect
+-- would write it for COMPLETE.  NULL when the expectation is gone from the
+-- suite, cannot be planned any more (a column was dropped) or has no such
+-- query.
+CREATE FUNCTION vqc._html_failing_query(r vqc_report.run, res vqc_report.result)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    keys   text[];
+    kwargs jsonb;
+BEGIN
+    -- the expectation's whole kwargs (the report keeps them clipped)
+    SELECT e.kwargs INTO kwargs FROM vqc.suite_expectation e WHERE e.expectation_id = res.expectation_id;
+    IF r.target IS NULL OR kwargs IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT s.key_columns INTO keys FROM vqc.suite s WHERE s.suite_id = r.suite_id;
+    keys := coalesce(keys, vqc._primary_key(r.target));
+    RETURN vqc._unexpected_index_query(r.target,
+                                       vqc._plan(r.target, res.expectation_type, kwargs, res.position, keys, 20)
+                                       || jsonb_build_object('key_columns', to_jsonb(keys)));
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END
+$$;
+
 -- The page of one run: the suite, table, time, duration and scans; a
 -- summary; every expectation with its kwargs, status, observed value and
 -- bounds; failing samples with their row keys (and GE's query for the
@@ -401,8 +430,11 @@ BEGIN
                || '<td>' || CASE WHEN res.kwargs ->> 'min_value' IS NULL AND res.kwargs ->> 'max_value' IS NULL THEN ''
                                  ELSE coalesce(vqc._html_text(res.kwargs ->> 'min_value', 60), '') || ' &#8230; '
                                       || coalesce(vqc._html_text(res.kwargs ->> 'max_value', 60), '') END || '</td>'
-               || '<td>' || coalesce(s.samples, '') || coalesce('<details><summary>query for the failing rows</summary><pre>'
-                                                             || vqc.html_escape(left(d.result #>> '{result,unexpected_index_query}', 20000)) || '</pre></details>', '')
+               || '<td>' || coalesce(s.samples, '') || coalesce('<details class="failing-query"><summary>query for the failing rows</summary><pre>'
+                                                             || vqc.html_escape(left(coalesce(d.result #>> '{result,unexpected_index_query}',
+                                                                                              CASE WHEN res.unexpected_count > 0
+                                                                                                   THEN vqc._html_failing_query(r, res) END), 20000))
+                                                             || '</pre></details>', '')
                || '</td></tr>', '' ORDER BY res.position)
       INTO rows_html
       FROM vqc_report.result res

@@ -56,6 +56,10 @@ echo "browser: the demo's run page renders in SQL in $(q -At -c '\timing on' \
 read -r results failures < <(q -At -F ' ' -c "SELECT count(*), count(*) FILTER (WHERE status = 'failure')
                                                 FROM vqc_report.result JOIN vqc_report.run USING (run_id)
                                                WHERE suite_name = 'people_daily'")
+# a query for the failing rows of each result of the last run with any
+queries=$(q -At -c "SELECT count(*) FROM vqc_report.result
+                     WHERE run_id = (SELECT max(run_id) FROM vqc_report.run WHERE suite_name = 'people_daily')
+                       AND unexpected_count > 0")
 cd "$here" && node pages.js "$out/run.html" "$out/suite.html" "$out/drift.html" "$out/hostile.html" "$out/hostile-suite.html" \
     --expect 'run.html=tr[id^="e"]:13' \
     --expect 'run.html=.card svg.chart:17' \
@@ -63,6 +67,7 @@ cd "$here" && node pages.js "$out/run.html" "$out/suite.html" "$out/drift.html" 
     --expect "run.html=svg.trend circle.point:$results" \
     --expect "run.html=svg.trend circle.anomaly:$failures" \
     --expect 'run.html=rect.current:20' \
+    --expect "run.html=details.failing-query:$queries" \
     --expect 'suite.html=svg.trend:13' \
     --expect 'drift.html=svg.chart:4' \
     --expect 'drift.html=rect.baseline:65' \
