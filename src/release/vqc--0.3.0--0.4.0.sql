@@ -17,56 +17,8 @@
 -- Pages (issue #14): a run's page shows GE's query for the failing rows of
 -- a suite's expectation, which BASIC results do not keep
 -- (vqc._html_failing_query; vqc.report_html calls it).
--- Compound uniqueness (issue #11) planned from the statistics: a column the
--- statistics call unique and never NULL is screened alone
--- (vqc._stats_unique_column, vqc._plan_compound_unique,
--- vqc._compound_repeats).
 -- ------------------------------------------------------------------------
 SET check_function_bodies = false;
-
-CREATE OR REPLACE FUNCTION vqc._compound_repeats(target regclass, plan jsonb, vals jsonb, OUT t vqc.tally, OUT passes integer)
- RETURNS record
- LANGUAGE plpgsql
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-DECLARE
-    dups  bigint[] := (vals ->> (plan ->> 'hash_words'))::bigint[];
-    cols  text := (SELECT string_agg(quote_ident(c), ', ' ORDER BY o)
-                     FROM jsonb_array_elements_text(plan -> 'columns') WITH ORDINALITY AS x(c, o));
-    conds text[] := ARRAY(SELECT plan ->> 'keep' WHERE plan ->> 'keep' IS NOT NULL);
-BEGIN
-    passes := 0;
-    IF plan ? 'screen_column' THEN
-        -- the scan screened one column the statistics call unique
-        IF dups = '{}' AND (vals ->> (plan ->> 'screen_nulls'))::bigint = 0 THEN
-            RETURN;
-        END IF;
-        EXECUTE format('SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(%s)%s, 100000) FROM %s',
-                       vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')),
-                       CASE WHEN plan ->> 'keep' IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', plan ->> 'keep') END,
-                       target)
-            INTO dups;
-        passes := 1;
-    END IF;
-    IF dups = '{}' THEN
-        RETURN;
-    END IF;
-    IF dups IS NOT NULL THEN
-        conds := conds || format('%s OPERATOR(pg_catalog.=) ANY ($1)',
-                                 vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')));
-    END IF;
-    -- samples ascending by value, then by row key: the same order whatever the plan
-    EXECUTE format('SELECT vqc.tally(v, k, %1$s ORDER BY v, k) FROM '
-                   '(SELECT %2$s AS v, %3$s AS k, pg_catalog.count(*) OVER (PARTITION BY %4$s) AS c '
-                   '   FROM %5$s%6$s) AS candidates WHERE c OPERATOR(pg_catalog.>) 1',
-                   plan ->> 'sample_cap', vqc._columns_json_sql(vqc._jsonb_text_array(plan -> 'columns')),
-                   plan ->> 'row_key_sql', cols, target,
-                   CASE WHEN cardinality(conds) > 0 THEN ' WHERE ' || array_to_string(conds, ' AND ') ELSE '' END)
-        INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
-    passes := passes + 1;
-END
-$function$
-;
 
 CREATE OR REPLACE FUNCTION vqc._html_failing_query(r vqc_report.run, res vqc_report.result)
  RETURNS text
@@ -91,61 +43,6 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN NULL;
 END
-$function$
-;
-
-CREATE OR REPLACE FUNCTION vqc._plan_compound_unique(target regclass, pidx integer, names text[], keep text, key_columns text[], sample_cap integer)
- RETURNS jsonb
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-    SELECT vqc._columns_map_plan(target, pidx, names, keep, 'true', key_columns, sample_cap, false)
-           - 'tally' ||
-           jsonb_build_object(
-               'items', jsonb_build_object(
-                   'n', 'pg_catalog.count(*)',
-                   format('h%s', pidx),
-                   CASE WHEN u.col IS NULL
-                        THEN format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s)%s, 100000)', vqc._compound_word_sql(names),
-                                    CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)
-                        ELSE format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s), 100000)', quote_ident(u.col)) END) ||
-                        CASE WHEN u.col IS NULL THEN '{}'::jsonb
-                             ELSE jsonb_build_object(format('z%s', pidx), format('pg_catalog.count(*) FILTER (WHERE %I IS NULL)', u.col)) END ||
-                        CASE WHEN keep IS NULL THEN '{}'::jsonb
-                             ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
-               'failures', 'compound_unique',
-               'fails_sql', vqc._compound_fails_sql(target, names, keep),
-               'hash_words', format('h%s', pidx),
-               'keep', keep,
-               'row_key_sql', vqc._row_key_sql(target, key_columns),
-               'sample_cap', sample_cap,
-               'explain_note', CASE WHEN u.col IS NULL
-                                    THEN 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat'
-                                    ELSE format('the statistics say %s is unique: the scan screens it alone; only if it repeats or holds a NULL '
-                                                'does one more pass screen the combination', u.col) END)
-           || CASE WHEN u.col IS NULL THEN '{}'::jsonb
-                   ELSE jsonb_build_object('screen_column', u.col, 'screen_nulls', format('z%s', pidx)) END
-      FROM (SELECT vqc._stats_unique_column(target, names) AS col) u
-$function$
-;
-
-CREATE OR REPLACE FUNCTION vqc._stats_unique_column(target regclass, names text[])
- RETURNS text
- LANGUAGE sql
- STABLE
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-    SELECT a.attname::text
-      FROM pg_attribute a
-      JOIN pg_class c ON c.oid = a.attrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = c.relname AND st.attname = a.attname
-     WHERE a.attrelid = target AND a.attname::text = ANY (names) AND NOT a.attisdropped
-       AND vqc._base_type(a.atttypid::regtype) IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype)
-       AND st.n_distinct = -1 AND st.null_frac = 0
-     ORDER BY array_position(names, a.attname::text), st.inherited DESC
-     LIMIT 1
 $function$
 ;
 

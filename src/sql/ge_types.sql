@@ -444,33 +444,8 @@ AS $$
               FROM unnest(names) WITH ORDINALITY AS x(c, o)) AS parts
 $$;
 
--- An integer column of names that the planner's statistics say is unique
--- and never NULL (pg_stats: n_distinct -1, null_frac 0), or NULL.  Its own
--- screen (a bitmap) can settle a compound uniqueness: a combination that
--- holds a unique, non-null column is unique.
-CREATE FUNCTION vqc._stats_unique_column(target regclass, names text[])
-RETURNS text
-LANGUAGE sql STABLE
-AS $$
-    SELECT a.attname::text
-      FROM pg_attribute a
-      JOIN pg_class c ON c.oid = a.attrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = c.relname AND st.attname = a.attname
-     WHERE a.attrelid = target AND a.attname::text = ANY (names) AND NOT a.attisdropped
-       AND vqc._base_type(a.atttypid::regtype) IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype)
-       AND st.n_distinct = -1 AND st.null_frac = 0
-     ORDER BY array_position(names, a.attname::text), st.inherited DESC
-     LIMIT 1
-$$;
-
 -- Compound uniqueness: the hash screen over the combinations of the kept
--- rows; vqc._compound_repeats reads back the rows of repeated words.  When
--- the statistics name a column of the list as unique and never NULL, the
--- scan screens that column alone instead (the same item as its own
--- uniqueness check, a bitmap for integers) and counts its NULLs: no repeat
--- and no NULL settle the combination without a pass; otherwise the
--- combination is screened in one more pass.
+-- rows; vqc._compound_repeats reads back the rows of repeated words.
 CREATE FUNCTION vqc._plan_compound_unique(target regclass, pidx integer, names text[], keep text,
                                           key_columns text[], sample_cap integer)
 RETURNS jsonb
@@ -482,12 +457,8 @@ AS $$
                'items', jsonb_build_object(
                    'n', 'pg_catalog.count(*)',
                    format('h%s', pidx),
-                   CASE WHEN u.col IS NULL
-                        THEN format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s)%s, 100000)', vqc._compound_word_sql(names),
-                                    CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)
-                        ELSE format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s), 100000)', quote_ident(u.col)) END) ||
-                        CASE WHEN u.col IS NULL THEN '{}'::jsonb
-                             ELSE jsonb_build_object(format('z%s', pidx), format('pg_catalog.count(*) FILTER (WHERE %I IS NULL)', u.col)) END ||
+                   format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s)%s, 100000)', vqc._compound_word_sql(names),
+                          CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)) ||
                         CASE WHEN keep IS NULL THEN '{}'::jsonb
                              ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
                'failures', 'compound_unique',
@@ -496,13 +467,7 @@ AS $$
                'keep', keep,
                'row_key_sql', vqc._row_key_sql(target, key_columns),
                'sample_cap', sample_cap,
-               'explain_note', CASE WHEN u.col IS NULL
-                                    THEN 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat'
-                                    ELSE format('the statistics say %s is unique: the scan screens it alone; only if it repeats or holds a NULL '
-                                                'does one more pass screen the combination', u.col) END)
-           || CASE WHEN u.col IS NULL THEN '{}'::jsonb
-                   ELSE jsonb_build_object('screen_column', u.col, 'screen_nulls', format('z%s', pidx)) END
-      FROM (SELECT vqc._stats_unique_column(target, names) AS col) u
+               'explain_note', 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat')
 $$;
 
 -- z-scores against the column's own mean and sample stdev: the scan takes
@@ -766,18 +731,6 @@ DECLARE
     conds text[] := ARRAY(SELECT plan ->> 'keep' WHERE plan ->> 'keep' IS NOT NULL);
 BEGIN
     passes := 0;
-    IF plan ? 'screen_column' THEN
-        -- the scan screened one column the statistics call unique
-        IF dups = '{}' AND (vals ->> (plan ->> 'screen_nulls'))::bigint = 0 THEN
-            RETURN;
-        END IF;
-        EXECUTE format('SELECT vqc.hash_set_duplicates(vqc.hash_set_agg(%s)%s, 100000) FROM %s',
-                       vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')),
-                       CASE WHEN plan ->> 'keep' IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', plan ->> 'keep') END,
-                       target)
-            INTO dups;
-        passes := 1;
-    END IF;
     IF dups = '{}' THEN
         RETURN;
     END IF;
@@ -793,7 +746,7 @@ BEGIN
                    plan ->> 'row_key_sql', cols, target,
                    CASE WHEN cardinality(conds) > 0 THEN ' WHERE ' || array_to_string(conds, ' AND ') ELSE '' END)
         INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
-    passes := passes + 1;
+    passes := 1;
 END
 $$;
 
