@@ -123,7 +123,7 @@ RESET vqc.exact_memory_limit;
 
 -- KL divergence against a partition, as GE defines it: KL(observed || expected)
 SELECT k, r -> 'success' AS success, round((r #>> '{result,observed_value}')::numeric, 6) AS kl,
-       r #> '{result,details,infinite}' AS infinite
+       jsonb_typeof(r #> '{result,observed_value}') AS observed_type
   FROM (VALUES
     ('{"column": "n", "threshold": 0.01, "partition_object": {"values": [0, 1, 2, 3, 4, 5, 6], "weights": [0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.14285714285714285, 0.1428571428571429]}}'::jsonb),
     ('{"column": "n", "threshold": 0.5, "partition_object": {"values": [0, 1, 2, 3, 4, 5], "weights": [0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666667, 0.1666666666666666, 0.1666666666666666]}}'),

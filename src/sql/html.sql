@@ -102,6 +102,19 @@ RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT round(x::numeric, 2) $$;
 
+-- One bar of vqc._svg_bars: the i-th of n, of value h against the largest
+-- top, with its label and value as a tooltip.
+CREATE FUNCTION vqc._svg_rect(series text, i bigint, n bigint, h double precision, top double precision,
+                              label text, width integer, height integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT format('<rect class="bar %s" x="%s" y="%s" width="%s" height="%s"><title>%s: %s</title></rect>',
+                  vqc.html_escape(series), vqc._svg_num((i - 1) * width::float8 / n),
+                  vqc._svg_num(height - h / top * height), vqc._svg_num(greatest(width::float8 / n - 1, 0.5)),
+                  vqc._svg_num(h / top * height), vqc._html_text(label, 120), vqc._html_num(h))
+$$;
+
 -- An SVG bar chart: one bar per value (heights scaled to the largest),
 -- each with its label and value as a tooltip; class names the series.
 -- With second values, a second series drawn over the first (for two
@@ -120,15 +133,9 @@ AS $$
                   vqc.html_escape(series), m.n * (1 + (second IS NOT NULL)::int), width, height + 14, width, height + 14)
         || format('<line class="axis" x1="0" y1="%s" x2="%s" y2="%s"/>', height, width, height)
         || coalesce(string_agg(
-               format('<rect class="bar %s" x="%s" y="%s" width="%s" height="%s"><title>%s: %s</title></rect>',
-                      vqc.html_escape(series), vqc._svg_num((b.i - 1) * width::numeric / m.n),
-                      vqc._svg_num(height - b.h / m.top * height), vqc._svg_num(greatest(width::numeric / m.n - 1, 0.5)),
-                      vqc._svg_num(b.h / m.top * height), vqc._html_text(b.label, 120), vqc._html_num(b.h))
-               || CASE WHEN second IS NULL THEN '' ELSE
-                  format('<rect class="bar %s" x="%s" y="%s" width="%s" height="%s"><title>%s: %s</title></rect>',
-                         vqc.html_escape(second_series), vqc._svg_num((b.i - 1) * width::numeric / m.n),
-                         vqc._svg_num(height - b.h2 / m.top * height), vqc._svg_num(greatest(width::numeric / m.n - 1, 0.5)),
-                         vqc._svg_num(b.h2 / m.top * height), vqc._html_text(b.label, 120), vqc._html_num(b.h2)) END,
+               vqc._svg_rect(series, b.i, m.n, b.h, m.top, b.label, width, height)
+               || CASE WHEN second IS NULL THEN ''
+                       ELSE vqc._svg_rect(second_series, b.i, m.n, b.h2, m.top, b.label, width, height) END,
                '' ORDER BY b.i), '')
         || format('<text x="0" y="%s">%s</text><text x="%s" y="%s" text-anchor="end">%s</text>',
                   height + 12, vqc._html_text(labels[1], 40), width, height + 12,

@@ -57,6 +57,7 @@ DECLARE
     hi     jsonb;
     state  text;
     item   text;
+    scored jsonb;
 BEGIN
     IF etype NOT IN ('expect_classification_metric_to_be_between', 'expect_score_metric_to_be_between',
                      'expect_metric_gap_between_segments_to_be_less_than', 'expect_regression_metric_to_be_between',
@@ -83,14 +84,11 @@ BEGIN
         IF metric = 'fbeta' THEN
             PERFORM vqc._kw(etype, kwargs, 'beta', '{number}');
         END IF;
-        state := format('vqc.confusion_agg(%I, %I)', yt.attname, yp.attname);
-        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
-                                  'items', jsonb_build_object(format('cm%s', pidx), state),
-                                  'state_item', format('cm%s', pidx),
-                                  'pos_label', vqc._kw_label(etype, kwargs, 'pos_label'),
-                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
-                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
-                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+        -- the state itself is the item: the evaluation derives the metric and the per-class details
+        RETURN vqc._model_value_plan(etype, kwargs, metric, format('cm%s', pidx),
+                                     format('vqc.confusion_agg(%I, %I)', yt.attname, yp.attname), lo, hi)
+               || jsonb_build_object('state_item', format('cm%s', pidx),
+                                     'pos_label', vqc._kw_label(etype, kwargs, 'pos_label'));
     END IF;
 
     IF etype = 'expect_regression_metric_to_be_between' THEN
@@ -132,16 +130,13 @@ BEGIN
         IF item IS NULL THEN
             PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
         END IF;
-        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
-                                  'items', jsonb_build_object(format('sm%s', pidx), item)
-                                           || CASE WHEN metric IN ('roc_auc', 'average_precision')
-                                                   THEN jsonb_build_object(format('so%s', pidx), format('vqc.score_overflowed(vqc.score_agg(%s))', state))
-                                                   ELSE '{}' END,
-                                  'value_item', format('sm%s', pidx), 'overflow_item', format('so%s', pidx),
-                                  'y_true', yt.attname, 'y_score', yp.attname,
-                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
-                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
-                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+        scored := vqc._model_value_plan(etype, kwargs, metric, format('sm%s', pidx), item, lo, hi)
+                  || jsonb_build_object('overflow_item', format('so%s', pidx), 'y_true', yt.attname, 'y_score', yp.attname);
+        IF metric IN ('roc_auc', 'average_precision') THEN
+            scored := jsonb_set(scored, '{items}', (scored -> 'items')
+                                || jsonb_build_object(format('so%s', pidx), format('vqc.score_overflowed(vqc.score_agg(%s))', state)));
+        END IF;
+        RETURN scored;
     END IF;
 
     -- the gap between segments: one confusion state of (segment, label)
@@ -171,7 +166,8 @@ RETURNS jsonb
 LANGUAGE sql STABLE
 AS $$
     SELECT jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
-                              'items', jsonb_build_object(item_name, item_sql), 'value_item', item_name,
+                              'items', CASE WHEN item_name IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(item_name, item_sql) END,
+                              'value_item', item_name,
                               'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
                               'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
                               'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false))
@@ -208,11 +204,9 @@ BEGIN
         IF vqc._kw_int(etype, kwargs, 'k') NOT BETWEEN 1 AND 1000000 THEN
             PERFORM vqc._bad_kwarg(etype, 'k must be between 1 and 1000000');
         END IF;
-        RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric, 'items', '{}'::jsonb,
-                                  'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int,
-                                  'compare_type', 'numeric', 'min_value', lo, 'max_value', hi,
-                                  'strict_min', vqc._kw_bool(etype, kwargs, 'strict_min', false),
-                                  'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false));
+        -- no item: a pass grouped by query at evaluation
+        RETURN vqc._model_value_plan(etype, kwargs, metric, NULL, NULL, lo, hi) - 'value_item'
+               || jsonb_build_object('items', '{}'::jsonb, 'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int);
     END IF;
     item := CASE metric
         WHEN 'percent_agreement' THEN format('vqc.percent_agreement(%I, %I)', cols[1], cols[2])
