@@ -20,6 +20,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/drift.sql \
                src/regression_metrics.sql \
                src/ranking.sql \
+               src/ranking_all.sql \
                src/agreement.sql \
                src/sql/report.sql \
                src/sql/catalog.sql \
