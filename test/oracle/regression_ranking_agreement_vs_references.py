@@ -31,6 +31,7 @@ whole's metrics.  Agreement: |vqc - reference| <= 1e-9 * max(1, |reference|).
 Prints one line per metric and exits non-zero on any mismatch.
 """
 import itertools
+import json
 import math
 import os
 import subprocess
@@ -286,7 +287,15 @@ RANK_KEYS = ["ndcg", "ap", "rr", "p", "r", "hit"]
 
 def check_ranking(c, rng):
     queries, rows = ranking_data(rng)
-    psql("CREATE TABLE rank (q int, rid int, rel float8, score float8);\n" + copy_rows("rank", rows), DB)
+    psql("CREATE TABLE rank (q int, rid int, rel float8, score float8);\n" + copy_rows("rank", rows)
+         # text queries with rows in shuffled order: no query is one run, and
+         # queries past 2k + 16 rows are compacted along the way
+         + "CREATE TABLE rank_shuffled AS SELECT q::text AS q, rel, score FROM rank ORDER BY (rid * 7919) % 10007;\n"
+         + "INSERT INTO rank_shuffled VALUES (NULL, 3, 1);\n", DB)   # a NULL query is left out
+    # forced parallel plans: each worker reads a share of the pages, so a
+    # shuffled query is split across workers and merged by the combine
+    parallel = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; "
+                "SET max_parallel_workers_per_gather = 2;")
     sql = []
     for k in KS:
         sql.append(f"SELECT 'whole', {k}, q, {RANK_COLS} FROM (SELECT q, vqc.ranking_agg(rel, score, {k}) s "
@@ -298,13 +307,26 @@ def check_ranking(c, rng):
                    f"vqc.reciprocal_rank(rel, score, {k}), vqc.precision_at_k(rel, score, {k}), "
                    f"vqc.recall_at_k(rel, score, {k}), vqc.hit_rate(rel, score, {k}) FROM rank GROUP BY q;")
         sql.append(f"SELECT 'report', {k}, 0, vqc.ranking_report('rank', 'q', 'rel', 'score', {k});")
+        # one aggregate over all queries, without GROUP BY: int queries in
+        # runs, text queries shuffled, serial and parallel, and the GROUP BY
+        # fallback of vqc.ranking_report past vqc.exact_memory_limit
+        sql.append(f"SELECT 'all', {k}, 0, vqc.ranking_metrics_all(q, rel, score, {k}), "
+                   f"vqc.ndcg_at_k_all(q, rel, score, {k}) FROM rank;")
+        sql.append(f"SELECT 'all_shuffled', {k}, 0, vqc.ranking_metrics_all(q, rel, score, {k}), "
+                   f"vqc.ndcg_at_k_all(q, rel, score, {k}) FROM rank_shuffled;")
+        sql.append(f"BEGIN; {parallel} SELECT 'all_parallel', {k}, 0, vqc.ranking_metrics_all(q, rel, score, {k}), "
+                   f"vqc.ndcg_at_k_all(q, rel, score, {k}) FROM rank_shuffled; COMMIT;")
+        sql.append(f"BEGIN; SET LOCAL vqc.exact_memory_limit = '1kB'; SELECT 'report_fallback', {k}, 0, "
+                   f"vqc.ranking_report('rank', 'q', 'rel', 'score', {k}), NULL; COMMIT;")
     got = {}
+    alls = {}
     reports = {}
     for line in psql("\n".join(sql) + "\n", DB).splitlines():
         f = line.split("|")
         if f[0] == "report":
-            import json
             reports[int(f[1])] = json.loads(f[3])
+        elif f[0] in ("all", "all_shuffled", "all_parallel", "report_fallback"):
+            alls[(f[0], int(f[1]))] = (json.loads(f[3]), num(f[4]))
         else:
             got[(f[0], int(f[1]), int(f[2]))] = [num(v) for v in f[3:]]
     for k in KS:
@@ -329,6 +351,18 @@ def check_ranking(c, rng):
         c.truth("ranking_report counts", f"k{k}",
                 rep["queries"] == sum(1 for v in queries.values() if v)
                 and rep["queries_without_relevant"] == sum(1 for v in queries.values() if v and not any(r > 0 for r, s in v)))
+        taken = sum(len(v) for v in queries.values())
+        nulls = sum(1 for r in rows if r[2] is None or r[3] is None)
+        for form in ("all", "all_shuffled", "all_parallel", "report_fallback"):
+            rep, ndcg = alls[(form, k)]
+            for m in RANK_KEYS:
+                c.value(f"ranking_metrics_all means ({form})", f"k{k} {m}", rep[names[m]], float(np.mean(per_query[m])))
+            if ndcg is not None:
+                c.value(f"ndcg_at_k_all ({form})", f"k{k}", ndcg, float(np.mean(per_query["ndcg"])))
+            c.truth(f"ranking_metrics_all counts ({form})", f"k{k}",
+                    rep["k"] == k and rep["queries"] == sum(1 for v in queries.values() if v)
+                    and rep["queries_without_relevant"] == sum(1 for v in queries.values() if v and not any(r > 0 for r, s in v))
+                    and rep["rows"] == taken and rep["null_rows"] == nulls)
 
 
 # ---------------------------------------------------------------------------
