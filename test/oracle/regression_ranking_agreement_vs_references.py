@@ -170,13 +170,20 @@ def check_regression(c, rng):
                  # the one-step aggregates give what the accessors give
                  "SELECT name, vqc.mean_absolute_error(y, p), vqc.mean_squared_error(y, p), "
                  "vqc.root_mean_squared_error(y, p), vqc.mean_absolute_percentage_error(y, p), vqc.r2_score(y, p), "
-                 "vqc.max_error(y, p) FROM reg GROUP BY name;\n", DB).splitlines()
+                 "vqc.max_error(y, p) FROM reg GROUP BY name;\n"
+                 # the numeric overloads (exact decimal sums) on the same values
+                 # (through text: float8 to numeric keeps only 15 digits)
+                 "SELECT name, vqc.mean_absolute_error(y::text::numeric, p::text::numeric), vqc.mean_squared_error(y::text::numeric, p::text::numeric), "
+                 "vqc.root_mean_squared_error(y::text::numeric, p::text::numeric), vqc.mean_absolute_percentage_error(y::text::numeric, p::text::numeric), "
+                 "vqc.r2_score(y::text::numeric, p::text::numeric), vqc.max_error(y::text::numeric, p::text::numeric) FROM reg GROUP BY name;\n",
+                 DB).splitlines()
     by_name = {}
     for line in whole[:len(sets) + 1]:
         f = line.split("|")
         by_name[f[0]] = [num(v) for v in f[1:]]
     merged = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[len(sets) + 1:2 * len(sets) + 1]}
-    direct = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[2 * len(sets) + 1:]}
+    direct = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[2 * len(sets) + 1:3 * len(sets) + 1]}
+    exact = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[3 * len(sets) + 1:]}
     for name in sets:
         pairs = [(r[2], r[3]) for r in rows if r[0] == name]
         ref = regression_reference(pairs)
@@ -185,6 +192,7 @@ def check_regression(c, rng):
             c.value(f"regression {key}", name, got[i], ref[key])
             c.value("regression merged 8 parts = whole", f"{name} {key}", merged[name][i], got[i])
             c.value("regression one-step aggregate", f"{name} {key}", direct[name][i], got[i])
+            c.value(f"regression {key} (numeric)", name, exact[name][i], ref[key])
         c.truth("regression counts", name, got[6] == ref["n"] and got[7] == len(pairs) - ref["n"])
     c.truth("regression counts", "empty group gives NULL metrics and count 0",
             by_name["empty"][:6] == [None] * 6 and by_name["empty"][6] == 0)
