@@ -14,7 +14,7 @@ RETURNS internal
 AS 'MODULE_PATHNAME', 'vqc_ranking_all_transfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
--- not strict: a worker's state is copied into the leader's context
+-- not strict: the first state (or serialized state) is read into a new one in the aggregate's context
 CREATE FUNCTION vqc.ranking_all_combinefn(internal, internal)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'vqc_ranking_all_combinefn'
