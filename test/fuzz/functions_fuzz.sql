@@ -8,7 +8,10 @@
 -- keys of different images, NULLs, a type without hashing), runs or
 -- shuffled rows, NaN, negative and NULL values, k of every kind, serial or
 -- forced parallel plans, small memory limits; a result must match the
--- per-query aggregates over GROUP BY (1e-9), else VQ001.
+-- per-query aggregates over GROUP BY (1e-9), else VQ001; and the numeric
+-- regression overloads over random decimals (scales up to 30 digits, NaN,
+-- infinities, NULLs), serial or parallel, equal digit for digit to the
+-- same metrics written in SQL over numeric, else VQ001.
 -- A crash ends the session; an internal error (SQLSTATE class XX) counts as
 -- a failure.
 --   psql -v iterations=N -v seed=S -f test/fuzz/functions_fuzz.sql
@@ -105,6 +108,32 @@ BEGIN
                           'the all-queries ranking aggregates differ from the per-query aggregates over GROUP BY');
 END $$;
 
+-- one attempt over the numeric regression overloads: n pairs of decimals
+CREATE FUNCTION ffuzz.regression_numeric(n int, digits int, bad float8, par boolean) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    ok boolean;
+BEGIN
+    DROP TABLE IF EXISTS ffuzz.rn;
+    EXECUTE format($q$CREATE TABLE ffuzz.rn AS
+        SELECT CASE WHEN random() < %1$s THEN NULL WHEN random() < %2$s THEN 'NaN' WHEN random() < %2$s THEN '-Infinity'
+                    ELSE round(((random() - 0.5) * 10 ^ (random() * %3$s))::numeric, (random() * %3$s)::int) END AS y,
+               CASE WHEN random() < %1$s THEN NULL
+                    ELSE round(((random() - 0.5) * 10 ^ (random() * %3$s))::numeric, (random() * %3$s)::int) END AS p
+          FROM generate_series(1, %4$s) g$q$, bad, bad / 20, digits, n);
+    IF par THEN
+        PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true),
+                set_config('min_parallel_table_scan_size', '0', true), set_config('max_parallel_workers_per_gather', '2', true);
+    END IF;
+    SELECT vqc.mean_absolute_error(y, p) IS NOT DISTINCT FROM (SELECT avg(abs(y - p)) FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+       AND vqc.mean_squared_error(y, p) IS NOT DISTINCT FROM (SELECT avg((y - p) * (y - p)) FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+       AND vqc.max_error(y, p) IS NOT DISTINCT FROM (SELECT max(abs(y - p)) FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+       AND vqc.mean_absolute_percentage_error(y, p) IS NOT DISTINCT FROM
+           (SELECT avg(abs(y - p) / greatest(abs(y), 0.0000000000000002220446049250313080847263336181640625))
+              FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+      INTO ok FROM ffuzz.rn;
+    PERFORM fuzzlib.check(ok, 'the numeric regression overloads differ from the same metrics in SQL over numeric');
+END $$;
+
 CREATE FUNCTION ffuzz.pick(tbl text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     out text;
@@ -130,7 +159,7 @@ END $$;
 -- attempt i: one of the input functions on random, mutated input
 CREATE FUNCTION ffuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    what int := (random() * 6)::int;
+    what int := (random() * 7)::int;
     call text;
 BEGIN
     call := CASE what
@@ -147,6 +176,9 @@ BEGIN
                            (ARRAY[0, 0, 0.05, 0.4])[1 + (random() * 3)::int], random() < 0.5,
                            (ARRAY['1', '2', '3', '10', '50', '0', '-1', 'NULL', '1000001'])[1 + (random() * 8)::int],
                            random() < 0.3, (ARRAY[NULL, NULL, NULL, '1kB', '300kB'])[1 + (random() * 4)::int])
+        WHEN 6 THEN format('SELECT ffuzz.regression_numeric(%s, %s, %s, %L)', (ARRAY[0, 1, 2, 50, 3000])[1 + (random() * 4)::int],
+                           (ARRAY[2, 12, 30])[1 + (random() * 2)::int], (ARRAY[0, 0, 0.05, 0.3])[1 + (random() * 3)::int],
+                           random() < 0.3)
         ELSE format('SELECT vqc.drift(%L, %L, %L, %L)',
                     (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
                     (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
