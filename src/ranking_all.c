@@ -79,25 +79,28 @@ typedef struct QueryRows
 	int32		pad;
 } QueryRows;
 
-/* the hash table's entry: a query and its place in RankAll.rows */
+/*
+ * The hash table's entry, 12 bytes: the query's place in RankAll.rows (its
+ * key is there) and its hash.  A lookup puts the key it looks for in the
+ * next free place of rows first, so that keys are always places.
+ */
 typedef struct QueryEntry
 {
-	Datum		key;
-	uint32		hash;
 	uint32		idx;
+	uint32		hash;
 	char		status;			/* simplehash's */
 } QueryEntry;
 
 struct RankAll;
-static uint32 query_hash(struct RankAll *st, Datum key);
-static bool query_equal(struct RankAll *st, Datum a, Datum b);
+static uint32 query_hash_at(struct RankAll *st, uint32 i);
+static bool query_equal_at(struct RankAll *st, uint32 a, uint32 b);
 
 #define SH_PREFIX qtab
 #define SH_ELEMENT_TYPE QueryEntry
-#define SH_KEY_TYPE Datum
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) query_hash((struct RankAll *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) query_equal((struct RankAll *) (tb)->private_data, a, b)
+#define SH_KEY_TYPE uint32
+#define SH_KEY idx
+#define SH_HASH_KEY(tb, k) query_hash_at((struct RankAll *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b) query_equal_at((struct RankAll *) (tb)->private_data, a, b)
 #define SH_SCOPE static inline
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
@@ -160,6 +163,18 @@ static bool
 query_equal(RankAll *st, Datum a, Datum b)
 {
 	return DatumGetBool(FunctionCall2Coll(st->eq_fn, st->collation, a, b));
+}
+
+static uint32
+query_hash_at(RankAll *st, uint32 i)
+{
+	return query_hash(st, st->rows[i].key);
+}
+
+static bool
+query_equal_at(RankAll *st, uint32 a, uint32 b)
+{
+	return query_equal(st, st->rows[a].key, st->rows[b].key);
 }
 
 /* ---------------------------------------------------------------------
@@ -318,10 +333,18 @@ query_for(RankAll *st, Datum key, uint32 hash, bool use_hash, bool *isnew)
 	QueryRows  *q;
 	bool		found;
 
+	if (st->nrows == st->rowscap)
+	{
+		st->rowscap *= 2;
+		st->rows = repalloc_huge(st->rows, (Size) st->rowscap * sizeof(QueryRows));
+		check_memory(st);
+	}
+	q = &st->rows[st->nrows];
+	q->key = key;				/* the key looked for, at the next free place */
 	if (use_hash)
-		e = qtab_insert_hash(st->tab, key, hash, &found);
+		e = qtab_insert_hash(st->tab, st->nrows, hash, &found);
 	else
-		e = qtab_insert(st->tab, key, &found);
+		e = qtab_insert(st->tab, st->nrows, &found);
 	*isnew = !found;
 	if (found)
 		return &st->rows[e->idx];
@@ -331,19 +354,11 @@ query_for(RankAll *st, Datum key, uint32 hash, bool use_hash, bool *isnew)
 		void	   *copy = arena_alloc(st, len);
 
 		memcpy(copy, DatumGetPointer(key), len);
-		e->key = PointerGetDatum(copy);
+		q->key = PointerGetDatum(copy);
 	}
-	if (st->nrows == st->rowscap)
-	{
-		st->rowscap *= 2;
-		st->rows = repalloc_huge(st->rows, (Size) st->rowscap * sizeof(QueryRows));
-		check_memory(st);
-	}
-	e->idx = st->nrows++;
-	q = &st->rows[e->idx];
-	q->key = e->key;
 	q->data = NULL;
 	q->npairs = 0;
+	st->nrows++;
 	return q;
 }
 
@@ -353,9 +368,9 @@ reserve(RankAll *st, int64 n)
 {
 	uint64		want = st->tab->members + (uint64) n;
 
-	if (want > st->rowscap && want < PG_UINT32_MAX / 2)
+	if (want >= st->rowscap && want < PG_UINT32_MAX / 2)
 	{
-		st->rowscap = (uint32) want;
+		st->rowscap = (uint32) want + 1;
 		st->rows = repalloc_huge(st->rows, (Size) st->rowscap * sizeof(QueryRows));
 		check_memory(st);
 	}
