@@ -225,6 +225,22 @@ compact_rels(double *r, int32 n, int32 k)
 	return Min(n, k);
 }
 
+/* n pairs as n groups of one item (g) and their relevances (r) */
+void
+ranking_pairs_to_groups(const RankPair *p, int32 n, RankGroup *g, double *r)
+{
+	int32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		g[i].score = p[i].score;
+		g[i].count = 1;
+		g[i].nrel = p[i].rel > 0;
+		g[i].gain = p[i].rel;
+		r[i] = p[i].rel;
+	}
+}
+
 /* s's groups and relevances (without pairs) compacted in place */
 void
 ranking_compact_arrays(RankingState *s)
@@ -251,20 +267,10 @@ ranking_absorb(RankingState *s, const RankGroup *xg, int32 nxg, const double *xr
 	double	   *r = palloc(Max(nr, 1) * sizeof(double));
 	RankPair   *p = RANK_PAIRS(s);
 	int32		pcap = s->pcap;
-	int32		i;
 
 	memcpy(g, RANK_GROUPS(s), s->ngroups * sizeof(RankGroup));
 	memcpy(r, RANK_RELS(s), s->nrels * sizeof(double));
-	for (i = 0; i < s->npairs; i++)
-	{
-		RankGroup  *x = &g[s->ngroups + i];
-
-		x->score = p[i].score;
-		x->count = 1;
-		x->nrel = p[i].rel > 0;
-		x->gain = p[i].rel;
-		r[s->nrels + i] = p[i].rel;
-	}
+	ranking_pairs_to_groups(p, s->npairs, g + s->ngroups, r + s->nrels);
 	if (nxg > 0)
 		memcpy(g + s->ngroups + s->npairs, xg, nxg * sizeof(RankGroup));
 	if (nxr > 0)
@@ -513,18 +519,25 @@ ranking_transition_arg(FunctionCallInfo fcinfo, int argno)
 	return s;
 }
 
-/* binds the state to k, or raises when it was built with another k */
-static void
-ranking_bind_k(RankingState *s, int32 k)
+/* *have (0: not bound yet) bound to k, or 22023 when it was bound to another k */
+void
+ranking_bind_k_to(int32 *have, int32 k)
 {
-	if (s->k == k)
+	if (*have == k)
 		return;
-	if (s->k != 0)
+	if (*have != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot mix ranking states of different k"),
 				 errdetail("A ranking state keeps what its cut-off k needs; k must be the same for every row and every state merged.")));
-	s->k = k;
+	*have = k;
+}
+
+/* binds the state to k, or raises when it was built with another k */
+static void
+ranking_bind_k(RankingState *s, int32 k)
+{
+	ranking_bind_k_to(&s->k, k);
 }
 
 /* 22023 (22004 is the caller's) unless 1 <= k <= RANK_MAX_K */
@@ -682,8 +695,6 @@ ranking_compact_view(const RankingState *s)
 	RankingState *c;
 	RankGroup  *g;
 	double	   *r;
-	const RankPair *p = RANK_PAIRS(s);
-	int32		i;
 
 	if (s->npairs == 0)
 		return unconstify(RankingState *, s);
@@ -696,16 +707,7 @@ ranking_compact_view(const RankingState *s)
 	c->nrelevant = s->nrelevant;
 	memcpy(g, RANK_GROUPS(s), s->ngroups * sizeof(RankGroup));
 	memcpy(r, RANK_RELS(s), s->nrels * sizeof(double));
-	for (i = 0; i < s->npairs; i++)
-	{
-		RankGroup  *x = &g[s->ngroups + i];
-
-		x->score = p[i].score;
-		x->count = 1;
-		x->nrel = p[i].rel > 0;
-		x->gain = p[i].rel;
-		r[s->nrels + i] = p[i].rel;
-	}
+	ranking_pairs_to_groups(RANK_PAIRS(s), s->npairs, g + s->ngroups, r + s->nrels);
 	c->ngroups = s->ngroups + s->npairs;
 	c->nrels = s->nrels + s->npairs;
 	ranking_compact_arrays(c);

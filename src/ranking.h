@@ -65,6 +65,8 @@ extern RankingState *ranking_add(RankingState *s, double rel, double score);
 extern RankingState *ranking_merge(RankingState *l, RankingState *r);
 extern RankingState *ranking_compact_view(const RankingState *s);
 extern void ranking_compact_arrays(RankingState *s);
+extern void ranking_pairs_to_groups(const RankPair *p, int32 n, RankGroup *g, double *r);
+extern void ranking_bind_k_to(int32 *have, int32 k);
 extern double ranking_ndcg(const RankingState *s);
 extern double ranking_ndcg_pairs(RankPair *p, int32 n, int32 k, double *rels);
 extern void ranking_all_metrics(const RankingState *s, double *m);

@@ -381,20 +381,6 @@ reserve(RankAll *st, int64 n)
 	}
 }
 
-/* 22023 unless st (of k set) may take k */
-static void
-bind_k(RankAll *st, int32 k)
-{
-	if (st->k == k)
-		return;
-	if (st->k != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot mix ranking states of different k"),
-				 errdetail("A ranking state keeps what its cut-off k needs; k must be the same for every row and every state merged.")));
-	st->k = k;
-}
-
 /*
  * ranking_all_transfn(state, query, y_true, y_score, k): not strict; a row
  * with a NULL query is left out, one with a NULL relevance or score is
@@ -423,7 +409,7 @@ vqc_ranking_all_transfn(PG_FUNCTION_ARGS)
 		st = rank_all_new(aggcontext, get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION());
 	else
 		st = (RankAll *) PG_GETARG_POINTER(0);
-	bind_k(st, k);
+	ranking_bind_k_to(&st->k, k);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -518,7 +504,7 @@ rank_all_merge(RankAll *l, RankAll *r)
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("cannot merge ranking states of different query types")));
 	if (r->k != 0)
-		bind_k(l, r->k);
+		ranking_bind_k_to(&l->k, r->k);
 	add_nulls(l, r->nulls);
 	l->last = -1;
 	for (uint32 i = 0; i < r->nrows; i++)
@@ -742,7 +728,7 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("cannot merge ranking states of different query types")));
 	if (k != 0)
-		bind_k(l, k);
+		ranking_bind_k_to(&l->k, k);
 	add_nulls(l, nulls);
 	l->last = -1;
 	reserve(l, nqueries);
@@ -882,16 +868,10 @@ rank_all_totals(const RankAll *st, RankTotals *t, bool ndcg_only)
 			r = RANK_RELS(w);
 			w->k = st->k;
 			w->nrelevant = 0;
-			for (seg = q->data; seg != NULL; seg = seg->prev)
-				for (int32 i = 0; i < seg->n; i++, n++)
-				{
-					g[n].score = seg->pairs[i].score;
-					g[n].count = 1;
-					g[n].nrel = seg->pairs[i].rel > 0;
-					g[n].gain = seg->pairs[i].rel;
-					r[n] = seg->pairs[i].rel;
-					w->nrelevant += g[n].nrel;
-				}
+			for (seg = q->data; seg != NULL; n += seg->n, seg = seg->prev)
+				ranking_pairs_to_groups(seg->pairs, seg->n, g + n, r + n);
+			for (int32 i = 0; i < n; i++)
+				w->nrelevant += g[i].nrel;
 			w->n = n;
 			w->ngroups = n;
 			w->nrels = n;
