@@ -16,8 +16,11 @@
  *   numeric division rounds; R^2 = 1 - n sum e^2 / (n sum y^2 - (sum y)^2).
  * So each equals the same expression written in SQL over numeric.
  *
- * The state is internal (not stored); parallel plans serialize it as the
- * counts and the six sums in numeric's binary form.
+ * Each aggregate's transition function keeps only the sums its metric
+ * needs (MAE and max error: |e|; MSE and RMSE: e * e; MAPE: the ratios;
+ * R^2: e * e, y and y * y).  The state is internal (not stored); parallel
+ * plans serialize it as the counts and the six sums in numeric's binary
+ * form (zero where not kept).
  *
  *-------------------------------------------------------------------------
  */
@@ -47,15 +50,25 @@ enum
 	S_COUNT
 };
 
+/* which sums a transition function keeps: each aggregate's own */
+#define NEED_ABS	((1 << S_ABS) | (1 << S_MAX))	/* MAE, max error */
+#define NEED_SQ		(1 << S_SQ)						/* MSE, RMSE */
+#define NEED_APE	(1 << S_APE)					/* MAPE */
+#define NEED_R2		((1 << S_SQ) | (1 << S_Y) | (1 << S_Y2))	/* R^2 */
+
 typedef struct RegNum
 {
 	MemoryContext cxt;			/* the aggregate's: the sums live here */
 	int64		n;				/* pairs taken */
 	int64		nulls;			/* pairs skipped for a NULL */
-	Numeric		s[S_COUNT];
+	Numeric		s[S_COUNT];		/* 0 when not kept */
+	Size		room[S_COUNT];	/* bytes allocated for s[i] */
 } RegNum;
 
-PG_FUNCTION_INFO_V1(vqc_regression_numeric_transfn);
+PG_FUNCTION_INFO_V1(vqc_regression_numeric_abs_transfn);
+PG_FUNCTION_INFO_V1(vqc_regression_numeric_sq_transfn);
+PG_FUNCTION_INFO_V1(vqc_regression_numeric_ape_transfn);
+PG_FUNCTION_INFO_V1(vqc_regression_numeric_r2_transfn);
 PG_FUNCTION_INFO_V1(vqc_regression_numeric_combinefn);
 PG_FUNCTION_INFO_V1(vqc_regression_numeric_serialize);
 PG_FUNCTION_INFO_V1(vqc_regression_numeric_deserialize);
@@ -114,17 +127,20 @@ num_of(int64 n)
 	return int64_to_numeric(n);
 }
 
-/* a copy of x in the state's context, the old value freed */
+/* x copied into s[i]'s room in the state's context (grown when short) */
 static void
 put(RegNum *st, int i, Numeric x)
 {
-	Numeric		old = st->s[i];
 	Size		len = VARSIZE(x);
 
-	st->s[i] = MemoryContextAlloc(st->cxt, len);
+	if (len > st->room[i])
+	{
+		if (st->s[i] != NULL)
+			pfree(st->s[i]);
+		st->room[i] = Max(len * 2, 32);
+		st->s[i] = MemoryContextAlloc(st->cxt, st->room[i]);
+	}
 	memcpy(st->s[i], x, len);
-	if (old != NULL)
-		pfree(old);
 }
 
 static RegNum *
@@ -176,17 +192,18 @@ agg_context(FunctionCallInfo fcinfo)
 	return cxt;
 }
 
-/* regression_numeric_transfn(state, y_true, y_pred): not strict; a pair with a NULL is counted */
-Datum
-vqc_regression_numeric_transfn(PG_FUNCTION_ARGS)
+/*
+ * The transition: the state (new when NULL) with the pair's terms of the
+ * sums in need added; a pair with a NULL is counted.
+ */
+static Datum
+regnum_trans(FunctionCallInfo fcinfo, int need)
 {
 	MemoryContext cxt = agg_context(fcinfo);
 	RegNum	   *st = PG_ARGISNULL(0) ? regnum_new(cxt) : (RegNum *) PG_GETARG_POINTER(0);
 	Numeric		y;
 	Numeric		p;
 	Numeric		e;
-	Numeric		ay;
-	Numeric		eps;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -198,17 +215,52 @@ vqc_regression_numeric_transfn(PG_FUNCTION_ARGS)
 	require_finite(y, "y_true");
 	require_finite(p, "y_pred");
 	e = num_abs(num_sub(y, p));
-	put(st, S_ABS, num_add(st->s[S_ABS], e));
-	put(st, S_SQ, num_add(st->s[S_SQ], num_mul(e, e)));
-	if (num_cmp(e, st->s[S_MAX]) > 0)
-		put(st, S_MAX, e);
-	ay = num_abs(y);
-	eps = mape_eps();
-	put(st, S_APE, num_add(st->s[S_APE], num_div(e, num_cmp(ay, eps) > 0 ? ay : eps)));
-	put(st, S_Y, num_add(st->s[S_Y], y));
-	put(st, S_Y2, num_add(st->s[S_Y2], num_mul(y, y)));
+	if (need & (1 << S_ABS))
+	{
+		put(st, S_ABS, num_add(st->s[S_ABS], e));
+		if (num_cmp(e, st->s[S_MAX]) > 0)
+			put(st, S_MAX, e);
+	}
+	if (need & (1 << S_SQ))
+		put(st, S_SQ, num_add(st->s[S_SQ], num_mul(e, e)));
+	if (need & (1 << S_APE))
+	{
+		Numeric		ay = num_abs(y);
+		Numeric		eps = mape_eps();
+
+		put(st, S_APE, num_add(st->s[S_APE], num_div(e, num_cmp(ay, eps) > 0 ? ay : eps)));
+	}
+	if (need & (1 << S_Y))
+	{
+		put(st, S_Y, num_add(st->s[S_Y], y));
+		put(st, S_Y2, num_add(st->s[S_Y2], num_mul(y, y)));
+	}
 	st->n++;
 	PG_RETURN_POINTER(st);
+}
+
+Datum
+vqc_regression_numeric_abs_transfn(PG_FUNCTION_ARGS)
+{
+	return regnum_trans(fcinfo, NEED_ABS);
+}
+
+Datum
+vqc_regression_numeric_sq_transfn(PG_FUNCTION_ARGS)
+{
+	return regnum_trans(fcinfo, NEED_SQ);
+}
+
+Datum
+vqc_regression_numeric_ape_transfn(PG_FUNCTION_ARGS)
+{
+	return regnum_trans(fcinfo, NEED_APE);
+}
+
+Datum
+vqc_regression_numeric_r2_transfn(PG_FUNCTION_ARGS)
+{
+	return regnum_trans(fcinfo, NEED_R2);
 }
 
 /* l (created in the aggregate's context when NULL) takes r's counts and sums */
@@ -308,6 +360,7 @@ vqc_regression_numeric_deserialize(PG_FUNCTION_ARGS)
 		buf.cursor += len;
 		st->s[i] = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&nb),
 													   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		st->room[i] = VARSIZE(st->s[i]);
 		if (nb.cursor != nb.len || numeric_is_nan(st->s[i]) || numeric_is_inf(st->s[i]) ||
 			((i == S_ABS || i == S_SQ || i == S_APE || i == S_Y2 || i == S_MAX) &&
 			 num_cmp(st->s[i], num_zero()) < 0))

@@ -119,10 +119,24 @@ RESET check_function_bodies;
 -- (issue #12, src/regression_numeric.sql): numeric overloads of the six
 -- aggregates and their internal state's functions.
 -- ------------------------------------------------------------------------
--- not strict: a pair with a NULL is counted
-CREATE FUNCTION vqc.regression_numeric_transfn(internal, numeric, numeric)
+-- not strict: a pair with a NULL is counted.  Each keeps the sums of its
+-- aggregates: |e| (MAE, max error), e * e (MSE, RMSE), the ratios (MAPE),
+-- e * e, y and y * y (R^2).
+CREATE FUNCTION vqc.regression_numeric_abs_transfn(internal, numeric, numeric)
 RETURNS internal
-AS 'MODULE_PATHNAME', 'vqc_regression_numeric_transfn'
+AS 'MODULE_PATHNAME', 'vqc_regression_numeric_abs_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION vqc.regression_numeric_sq_transfn(internal, numeric, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'vqc_regression_numeric_sq_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION vqc.regression_numeric_ape_transfn(internal, numeric, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'vqc_regression_numeric_ape_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION vqc.regression_numeric_r2_transfn(internal, numeric, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'vqc_regression_numeric_r2_transfn'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- not strict: the first state (or serialized state) is read into a new one in the aggregate's context
@@ -155,32 +169,32 @@ CREATE FUNCTION vqc.regression_numeric_max_error(internal) RETURNS numeric
 AS 'MODULE_PATHNAME', 'vqc_regression_numeric_max_error' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE vqc.mean_absolute_error(y_true numeric, y_pred numeric) (
-    SFUNC = vqc.regression_numeric_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_mae,
+    SFUNC = vqc.regression_numeric_abs_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_mae,
     FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = vqc.regression_numeric_combinefn,
     SERIALFUNC = vqc.regression_numeric_serialize, DESERIALFUNC = vqc.regression_numeric_deserialize, PARALLEL = SAFE
 );
 CREATE AGGREGATE vqc.mean_squared_error(y_true numeric, y_pred numeric) (
-    SFUNC = vqc.regression_numeric_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_mse,
+    SFUNC = vqc.regression_numeric_sq_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_mse,
     FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = vqc.regression_numeric_combinefn,
     SERIALFUNC = vqc.regression_numeric_serialize, DESERIALFUNC = vqc.regression_numeric_deserialize, PARALLEL = SAFE
 );
 CREATE AGGREGATE vqc.root_mean_squared_error(y_true numeric, y_pred numeric) (
-    SFUNC = vqc.regression_numeric_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_rmse,
+    SFUNC = vqc.regression_numeric_sq_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_rmse,
     FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = vqc.regression_numeric_combinefn,
     SERIALFUNC = vqc.regression_numeric_serialize, DESERIALFUNC = vqc.regression_numeric_deserialize, PARALLEL = SAFE
 );
 CREATE AGGREGATE vqc.mean_absolute_percentage_error(y_true numeric, y_pred numeric) (
-    SFUNC = vqc.regression_numeric_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_mape,
+    SFUNC = vqc.regression_numeric_ape_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_mape,
     FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = vqc.regression_numeric_combinefn,
     SERIALFUNC = vqc.regression_numeric_serialize, DESERIALFUNC = vqc.regression_numeric_deserialize, PARALLEL = SAFE
 );
 CREATE AGGREGATE vqc.r2_score(y_true numeric, y_pred numeric) (
-    SFUNC = vqc.regression_numeric_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_r2,
+    SFUNC = vqc.regression_numeric_r2_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_r2,
     FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = vqc.regression_numeric_combinefn,
     SERIALFUNC = vqc.regression_numeric_serialize, DESERIALFUNC = vqc.regression_numeric_deserialize, PARALLEL = SAFE
 );
 CREATE AGGREGATE vqc.max_error(y_true numeric, y_pred numeric) (
-    SFUNC = vqc.regression_numeric_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_max_error,
+    SFUNC = vqc.regression_numeric_abs_transfn, STYPE = internal, FINALFUNC = vqc.regression_numeric_max_error,
     FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = vqc.regression_numeric_combinefn,
     SERIALFUNC = vqc.regression_numeric_serialize, DESERIALFUNC = vqc.regression_numeric_deserialize, PARALLEL = SAFE
 );
