@@ -182,6 +182,22 @@ query_equal_at(RankAll *st, uint32 a, uint32 b)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The state argument: only an aggregate of these functions makes one, but
+ * a superuser's aggregate could hand another internal state here
+ */
+static RankAll *
+state_arg(FunctionCallInfo fcinfo, int argno)
+{
+	RankAll    *st = (RankAll *) PG_GETARG_POINTER(argno);
+
+	if (st->tag != RANK_ALL_STATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the state is not an all-queries ranking state")));
+	return st;
+}
+
 /* a query of more rows than this is kept as a compacted ranking_state */
 static inline int32
 small_limit(int32 k)
@@ -408,7 +424,7 @@ vqc_ranking_all_transfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		st = rank_all_new(aggcontext, get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION());
 	else
-		st = (RankAll *) PG_GETARG_POINTER(0);
+		st = state_arg(fcinfo, 0);
 	ranking_bind_k_to(&st->k, k);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
@@ -536,7 +552,7 @@ vqc_ranking_all_serialize(PG_FUNCTION_ARGS)
 	FmgrInfo	send;
 
 	metric_check_agg(fcinfo);
-	st = (RankAll *) PG_GETARG_POINTER(0);
+	st = state_arg(fcinfo, 0);
 	if (!st->typbyval)
 	{
 		Oid			sendfn;
@@ -750,7 +766,7 @@ Datum
 vqc_ranking_all_combinefn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	RankAll    *l = PG_ARGISNULL(0) ? NULL : (RankAll *) PG_GETARG_POINTER(0);
+	RankAll    *l = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
 	void	   *r = PG_ARGISNULL(1) ? NULL : PG_GETARG_POINTER(1);
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
@@ -762,7 +778,10 @@ vqc_ranking_all_combinefn(PG_FUNCTION_ARGS)
 		read_into(&l, r, aggcontext);
 		PG_RETURN_POINTER(l);
 	}
-	Assert(*(uint32 *) r == RANK_ALL_STATE);
+	if (*(uint32 *) r != RANK_ALL_STATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the state is not an all-queries ranking state")));
 	if (l == NULL)
 	{
 		l = rank_all_new(aggcontext, ((RankAll *) r)->typid, ((RankAll *) r)->collation);
@@ -915,7 +934,7 @@ vqc_ranking_all_ndcg(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	rank_all_totals((RankAll *) PG_GETARG_POINTER(0), &t, true);
+	rank_all_totals(state_arg(fcinfo, 0), &t, true);
 	if (t.queries == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(mean_of(&t, 0));
@@ -936,7 +955,7 @@ vqc_ranking_all_report(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	st = (RankAll *) PG_GETARG_POINTER(0);
+	st = state_arg(fcinfo, 0);
 	rank_all_totals(st, &t, false);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"k\": %d, \"queries\": " INT64_FORMAT ", \"queries_without_relevant\": " INT64_FORMAT
