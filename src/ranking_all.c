@@ -675,8 +675,10 @@ read_query(VqcReader *r, RankAll *st, FmgrInfo *recv, Oid ioparam)
 		if (npairs < 1 || npairs > small_limit(st->k) ||
 			(Size) npairs > vqc_reader_remaining(r) / sizeof(RankPair))
 			vqc_bad_state(r, "A query's number of rows is out of range.");
-		run = palloc(SEG_HDRSZ + npairs * sizeof(RankPair));
-		run->prev = NULL;
+		/* a query seen first here (the usual case) reads straight into its run */
+		run = isnew ? new_run(st, q, npairs) : palloc(SEG_HDRSZ + npairs * sizeof(RankPair));
+		if (!isnew)
+			run->prev = NULL;
 		run->n = npairs;
 		memcpy(run->pairs, vqc_read_bytes(r, npairs * sizeof(RankPair)), npairs * sizeof(RankPair));
 		for (int32 i = 0; i < npairs; i++)
@@ -687,8 +689,17 @@ read_query(VqcReader *r, RankAll *st, FmgrInfo *recv, Oid ioparam)
 			if (!isfinite(score) || !isfinite(rel) || rel < 0 || signbit(rel) || (score == 0 && signbit(score)))
 				vqc_bad_state(r, "A pair is not finite, has a negative relevance or a negative zero.");
 		}
-		merge_pairs(st, q, run, npairs);
-		pfree(run);
+		if (isnew)
+		{
+			q->npairs = npairs;
+			st->npairs += npairs;
+			st->lastseg = NULL;
+		}
+		else
+		{
+			merge_pairs(st, q, run, npairs);
+			pfree(run);
+		}
 	}
 	else if (npairs == -1)
 	{
