@@ -27,7 +27,13 @@ References:
                (None, linear, quadratic) on the items both annotators rated.
 
 Merge = whole: states taken over 8 parts and merged with vqc.merge_agg give the
-whole's metrics.  Agreement: |vqc - reference| <= 1e-9 * max(1, |reference|).
+whole's metrics.  The all-queries aggregates (vqc.ndcg_at_k_all,
+vqc.ranking_metrics_all) against the references' means over queries: int
+queries in runs, text queries shuffled (compacted past 2k + 16 rows), forced
+parallel plans that split every query across workers, and vqc.ranking_report's
+GROUP BY fallback past vqc.exact_memory_limit; k <= 0, > 1 000 000 or NULL
+refused.  The numeric regression overloads against scikit-learn on the same
+values (through text, as float8 to numeric keeps 15 digits).  Agreement: |vqc - reference| <= 1e-9 * max(1, |reference|).
 Prints one line per metric and exits non-zero on any mismatch.
 """
 import itertools
@@ -360,6 +366,16 @@ def check_ranking(c, rng):
                 rep["queries"] == sum(1 for v in queries.values() if v)
                 and rep["queries_without_relevant"] == sum(1 for v in queries.values() if v and not any(r > 0 for r, s in v)))
         taken = sum(len(v) for v in queries.values())
+        if k == KS[0]:
+            # k <= 0, past 1 000 000 or NULL: refused (22023, 22004) as by the per-query aggregates
+            for bad, state in (("0", "22023"), ("-1", "22023"), ("1000001", "22023"), ("NULL", "22004")):
+                got_bad = psql(TRY_FN + "".join(try_sql(e) for e in (
+                    f"SELECT vqc.ndcg_at_k_all(q, rel, score, {bad})::text FROM rank",
+                    f"SELECT vqc.ranking_metrics_all(q, rel, score, {bad})::text FROM rank",
+                    f"SELECT vqc.ndcg_score(rel, score, {bad})::text FROM rank GROUP BY q LIMIT 1")), DB).splitlines()
+                c.truth(f"all-queries aggregates refuse k = {bad} ({state})", f"{bad}: {got_bad}",
+                        got_bad == [f"ERROR {state}"] * 3)
+                psql("DROP FUNCTION vqc_try(text);", DB)
         nulls = sum(1 for r in rows if r[2] is None or r[3] is None)
         for form in ("all", "all_shuffled", "all_parallel", "report_fallback"):
             rep, ndcg = alls[(form, k)]
