@@ -65,6 +65,14 @@ CREATE TEMP TABLE ra_grouped AS
 SELECT count(*) AS queries, sum(n) AS ndcg_sum FROM (SELECT vqc.ndcg_score(rel, score, 10) n FROM ra_big GROUP BY q) x;
 SELECT abs(vqc.ndcg_at_k_all(q, rel, score, 10) - (SELECT ndcg_sum / queries FROM ra_grouped)) < 1e-12 AS compacted_same
   FROM ra_big;
+-- one state per group (say, per model): each group's own queries, and a
+-- state per group stays small (10 000 groups of one query each)
+SELECT m, abs(vqc.ndcg_at_k_all(q, rel, score, 10)
+              - (SELECT avg(n) FROM (SELECT vqc.ndcg_score(rel, score, 10) n FROM ra_big b WHERE b.q % 3 = a.m GROUP BY q) x)) < 1e-12
+           AS per_group_same
+  FROM (SELECT q % 3 AS m, * FROM ra_big) a GROUP BY m ORDER BY m;
+SELECT count(*) AS groups, sum(n) AS ndcg_sum
+  FROM (SELECT g, vqc.ndcg_at_k_all(1, (g % 4)::float8, (g % 7)::float8, 10) n FROM generate_series(1, 10000) g GROUP BY g) y;
 CREATE TEMP TABLE ra_serial AS SELECT vqc.ranking_metrics_all(q, rel, score, 10) j, vqc.ndcg_at_k_all(q, rel, score, 10) n,
                                       vqc.ranking_metrics_all(q, rel, score, 100) j100 FROM ra_big;
 -- a forced parallel plan: every query is split across the workers and

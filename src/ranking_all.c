@@ -56,8 +56,14 @@
 /* magic word of the serialized state: "VQCQ" */
 #define VQC_MAGIC_RANKING_ALL	0x56514351
 
-/* the arena's blocks */
+/*
+ * The arena's blocks double from 1 kB to 256 kB, and the table and the
+ * array of queries start small, so that a state per group (GROUP BY model)
+ * costs a few kB
+ */
+#define ARENA_FIRST_BLOCK		1024
 #define ARENA_BLOCK				(256 * 1024)
+#define FIRST_QUERIES			16
 
 /* a run of one query's rows; a query's runs chain from its newest */
 typedef struct RankSeg
@@ -223,7 +229,7 @@ check_memory(RankAll *st)
 static RankAll *
 rank_all_new(MemoryContext parent, Oid typid, Oid collation)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "vqc ranking queries", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext cxt = AllocSetContextCreate(parent, "vqc ranking queries", ALLOCSET_SMALL_SIZES);
 	RankAll    *st = MemoryContextAllocZero(cxt, sizeof(RankAll));
 	TypeCacheEntry *tc = lookup_type_cache(typid, TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
 
@@ -241,8 +247,8 @@ rank_all_new(MemoryContext parent, Oid typid, Oid collation)
 	st->typbyval = tc->typbyval;
 	st->hash_fn = &tc->hash_proc_finfo;
 	st->eq_fn = &tc->eq_opr_finfo;
-	st->tab = qtab_create(cxt, 1024, st);
-	st->rowscap = 1024;
+	st->tab = qtab_create(cxt, FIRST_QUERIES, st);
+	st->rowscap = FIRST_QUERIES;
 	st->rows = MemoryContextAlloc(cxt, st->rowscap * sizeof(QueryRows));
 	st->last = -1;
 	st->limit = vqc_exact_memory_limit_bytes();
@@ -257,7 +263,7 @@ arena_alloc(RankAll *st, Size size)
 	size = MAXALIGN(size);
 	if (st->block == NULL || st->used + size > st->blocksize)
 	{
-		st->blocksize = Max(ARENA_BLOCK, size);
+		st->blocksize = Max(st->block == NULL ? ARENA_FIRST_BLOCK : Min(st->blocksize * 2, ARENA_BLOCK), size);
 		st->block = MemoryContextAlloc(st->cxt, st->blocksize);
 		st->used = 0;
 		check_memory(st);
@@ -310,6 +316,7 @@ make_compacted(RankAll *st, QueryRows *q)
 		st->lastseg = NULL;		/* its room is lost, not reused */
 	q->data = s;
 	q->npairs = -1;
+	check_memory(st);
 }
 
 /* appends a checked pair to q, growing its newest run in place when it can */
@@ -321,9 +328,12 @@ query_add(RankAll *st, QueryRows *q, double rel, double score)
 	if (q->npairs < 0)
 	{
 		MemoryContext old = MemoryContextSwitchTo(st->cxt);
+		void	   *was = q->data;
 
 		q->data = state_add(q->data, rel, score);
 		MemoryContextSwitchTo(old);
+		if (q->data != was)
+			check_memory(st);	/* the state grew */
 		return;
 	}
 	if (seg != NULL && seg == st->lastseg && st->used + sizeof(RankPair) <= st->blocksize)
@@ -500,6 +510,7 @@ merge_state(RankAll *st, QueryRows *q, RankingState *r)
 		pfree(q->data);
 	q->data = m;
 	MemoryContextSwitchTo(old);
+	check_memory(st);
 }
 
 static void
