@@ -540,14 +540,29 @@ ranking_bind_k(RankingState *s, int32 k)
 	ranking_bind_k_to(&s->k, k);
 }
 
-/* 22023 (22004 is the caller's) unless 1 <= k <= RANK_MAX_K */
-void
+/* 22023 unless 1 <= k <= RANK_MAX_K */
+static void
 ranking_check_k(int32 k)
 {
 	if (k <= 0 || k > RANK_MAX_K)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be between 1 and %d", RANK_MAX_K)));
+}
+
+/* the k argument: 22004 when NULL, 22023 out of range */
+int32
+ranking_k_arg(FunctionCallInfo fcinfo, int argno)
+{
+	int32		k;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("k must not be null")));
+	k = PG_GETARG_INT32(argno);
+	ranking_check_k(k);
+	return k;
 }
 
 /* 22023 unless the relevance and the score are finite and rel >= 0 */
@@ -595,12 +610,7 @@ vqc_ranking_transfn(PG_FUNCTION_ARGS)
 	int32		k;
 
 	metric_check_agg(fcinfo);
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be null")));
-	k = PG_GETARG_INT32(3);
-	ranking_check_k(k);
+	k = ranking_k_arg(fcinfo, 3);
 	s = PG_ARGISNULL(0) ? ranking_new(RANK_EMPTY_PAIRS, 0) : ranking_transition_arg(fcinfo, 0);
 	ranking_bind_k(s, k);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))

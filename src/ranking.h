@@ -59,7 +59,7 @@ typedef struct RankingState
 #define RANK_NMETRICS			6
 
 extern RankingState *ranking_new(int32 pcap, int32 gcap);
-extern void ranking_check_k(int32 k);
+extern int32 ranking_k_arg(FunctionCallInfo fcinfo, int argno);
 extern void ranking_check_row(double rel, double score);
 extern RankingState *ranking_add(RankingState *s, double rel, double score);
 extern RankingState *ranking_merge(RankingState *l, RankingState *r);

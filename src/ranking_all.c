@@ -425,12 +425,7 @@ vqc_ranking_all_transfn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		metric_check_agg(fcinfo);	/* raises */
-	if (PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be null")));
-	k = PG_GETARG_INT32(4);
-	ranking_check_k(k);
+	k = ranking_k_arg(fcinfo, 4);
 	if (PG_ARGISNULL(0))
 		st = rank_all_new(aggcontext, get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION());
 	else
