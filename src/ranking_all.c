@@ -23,10 +23,11 @@
  *
  * Parallel plans: the state serializes to a bytea for the leader only
  * (magic "VQCQ", version, the key type, its collation, k, skipped rows,
- * queries; per query its key in the type's binary form, then its pairs or
- * its ranking_state's binary form), fully validated when read; states of
- * workers merge query by query, so a query split across workers is
- * scored on all its rows.
+ * queries; per query its key (a by-value type's Datum, else the type's
+ * binary form), then its pairs in native byte order or its
+ * ranking_state's binary form), fully validated when read; the combine
+ * function reads it straight into the leader's state, query by query, so
+ * a query split across workers is scored on all its rows.
  *
  *-------------------------------------------------------------------------
  */
