@@ -19,7 +19,9 @@ SQL_PARTS    = src/sql/schema.sql \
                src/profile.sql \
                src/drift.sql \
                src/regression_metrics.sql \
+               src/regression_numeric.sql \
                src/ranking.sql \
+               src/ranking_all.sql \
                src/agreement.sql \
                src/sql/report.sql \
                src/sql/catalog.sql \

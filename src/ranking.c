@@ -42,51 +42,9 @@
 #include "utils/memutils.h"
 
 #include "label_metric_state.h"
+#include "ranking.h"
 
 #define TYPNAME "vqc.ranking_state"
-
-/* the largest k: a state holds at most 2k + 16 groups of 40 bytes */
-#define RANK_MAX_K				1000000
-
-typedef struct RankGroup
-{
-	double		score;
-	int64		count;			/* items with this score */
-	int64		nrel;			/* of them relevant (relevance > 0) */
-	double		gain;			/* sum of their relevances */
-} RankGroup;
-
-/* a row not yet compacted: 16 bytes where a group takes 40 with its relevance */
-typedef struct RankPair
-{
-	double		score;
-	double		rel;
-} RankPair;
-
-typedef struct RankingState
-{
-	int32		vl_len_;		/* varlena header (do not touch directly) */
-	uint16		version;		/* VQC_STATE_VERSION */
-	uint16		flags;			/* reserved, 0 */
-	int32		k;				/* the cut-off, 0 before the first row */
-	int32		pcap;			/* room for pcap pairs */
-	int32		npairs;			/* rows appended since the last compaction */
-	int32		gcap;			/* room for gcap groups and gcap relevances */
-	int32		ngroups;
-	int32		nrels;
-	int64		n;				/* items taken */
-	int64		nulls;			/* rows skipped for a NULL */
-	int64		nrelevant;		/* items with relevance > 0 */
-	/* RankPair pairs[pcap], RankGroup groups[gcap], double rels[gcap] */
-	char		data[FLEXIBLE_ARRAY_MEMBER];
-} RankingState;
-
-#define RANK_HDRSZ			offsetof(RankingState, data)
-#define RANK_SIZE(pcap, gcap) \
-	(RANK_HDRSZ + (Size) (pcap) * sizeof(RankPair) + (Size) (gcap) * (sizeof(RankGroup) + sizeof(double)))
-#define RANK_PAIRS(s)		((RankPair *) (s)->data)
-#define RANK_GROUPS(s)		((RankGroup *) ((s)->data + (Size) (s)->pcap * sizeof(RankPair)))
-#define RANK_RELS(s)		((double *) ((char *) RANK_GROUPS(s) + (Size) (s)->gcap * sizeof(RankGroup)))
 
 PG_FUNCTION_INFO_V1(vqc_ranking_state_in);
 PG_FUNCTION_INFO_V1(vqc_ranking_state_out);
@@ -107,7 +65,7 @@ PG_FUNCTION_INFO_V1(vqc_ranking_null_count);
 PG_FUNCTION_INFO_V1(vqc_ranking_to_jsonb);
 PG_FUNCTION_INFO_V1(vqc_ranking_metrics);
 
-static RankingState *
+RankingState *
 ranking_new(int32 pcap, int32 gcap)
 {
 	RankingState *s = palloc0(RANK_SIZE(pcap, gcap));
@@ -151,6 +109,15 @@ group_cmp(const void *a, const void *b)
 {
 	double		x = ((const RankGroup *) a)->score;
 	double		y = ((const RankGroup *) b)->score;
+
+	return x > y ? -1 : x < y ? 1 : 0;
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	double		x = ((const RankPair *) a)->score;
+	double		y = ((const RankPair *) b)->score;
 
 	return x > y ? -1 : x < y ? 1 : 0;
 }
@@ -258,6 +225,31 @@ compact_rels(double *r, int32 n, int32 k)
 	return Min(n, k);
 }
 
+/* n pairs as n groups of one item (g) and their relevances (r) */
+void
+ranking_pairs_to_groups(const RankPair *p, int32 n, RankGroup *g, double *r)
+{
+	int32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		g[i].score = p[i].score;
+		g[i].count = 1;
+		g[i].nrel = p[i].rel > 0;
+		g[i].gain = p[i].rel;
+		r[i] = p[i].rel;
+	}
+}
+
+/* s's groups and relevances (without pairs) compacted in place */
+void
+ranking_compact_arrays(RankingState *s)
+{
+	Assert(s->npairs == 0);
+	s->ngroups = compact_groups(RANK_GROUPS(s), s->ngroups, s->k);
+	s->nrels = compact_rels(RANK_RELS(s), s->nrels, s->k);
+}
+
 /*
  * s with its pairs and the extra groups and relevances compacted into its
  * groups and relevances: s itself when they fit, else a copy with more
@@ -275,20 +267,10 @@ ranking_absorb(RankingState *s, const RankGroup *xg, int32 nxg, const double *xr
 	double	   *r = palloc(Max(nr, 1) * sizeof(double));
 	RankPair   *p = RANK_PAIRS(s);
 	int32		pcap = s->pcap;
-	int32		i;
 
 	memcpy(g, RANK_GROUPS(s), s->ngroups * sizeof(RankGroup));
 	memcpy(r, RANK_RELS(s), s->nrels * sizeof(double));
-	for (i = 0; i < s->npairs; i++)
-	{
-		RankGroup  *x = &g[s->ngroups + i];
-
-		x->score = p[i].score;
-		x->count = 1;
-		x->nrel = p[i].rel > 0;
-		x->gain = p[i].rel;
-		r[s->nrels + i] = p[i].rel;
-	}
+	ranking_pairs_to_groups(p, s->npairs, g + s->ngroups, r + s->nrels);
 	if (nxg > 0)
 		memcpy(g + s->ngroups + s->npairs, xg, nxg * sizeof(RankGroup));
 	if (nxr > 0)
@@ -370,7 +352,7 @@ ranking_compacted_copy(const RankingState *s)
  * ---------------------------------------------------------------------
  */
 
-static void
+void
 ranking_serialize(StringInfo buf, const void *state)
 {
 	const RankingState *s = state;
@@ -429,7 +411,7 @@ ranking_parse_groups(VqcReader *r, RankingState *s, int64 *items, int64 *relevan
 	*items = start;
 }
 
-static void *
+void *
 ranking_parse(const char *data, Size len, int errcode)
 {
 	VqcReader	r;
@@ -537,18 +519,82 @@ ranking_transition_arg(FunctionCallInfo fcinfo, int argno)
 	return s;
 }
 
-/* binds the state to k, or raises when it was built with another k */
-static void
-ranking_bind_k(RankingState *s, int32 k)
+/* *have (0: not bound yet) bound to k, or 22023 when it was bound to another k */
+void
+ranking_bind_k_to(int32 *have, int32 k)
 {
-	if (s->k == k)
+	if (*have == k)
 		return;
-	if (s->k != 0)
+	if (*have != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot mix ranking states of different k"),
 				 errdetail("A ranking state keeps what its cut-off k needs; k must be the same for every row and every state merged.")));
-	s->k = k;
+	*have = k;
+}
+
+/* binds the state to k, or raises when it was built with another k */
+static void
+ranking_bind_k(RankingState *s, int32 k)
+{
+	ranking_bind_k_to(&s->k, k);
+}
+
+/* 22023 unless 1 <= k <= RANK_MAX_K */
+static void
+ranking_check_k(int32 k)
+{
+	if (k <= 0 || k > RANK_MAX_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be between 1 and %d", RANK_MAX_K)));
+}
+
+/* the k argument: 22004 when NULL, 22023 out of range */
+int32
+ranking_k_arg(FunctionCallInfo fcinfo, int argno)
+{
+	int32		k;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("k must not be null")));
+	k = PG_GETARG_INT32(argno);
+	ranking_check_k(k);
+	return k;
+}
+
+/* 22023 unless the relevance and the score are finite and rel >= 0 */
+void
+ranking_check_row(double rel, double score)
+{
+	metric_require_finite(rel, "y_true");
+	metric_require_finite(score, "y_score");
+	if (rel < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("y_true must not be negative"),
+				 errdetail("Relevance is a gain of zero or more (scikit-learn 1.4 refuses negative values too).")));
+}
+
+/*
+ * s with one checked row appended: s itself, or when its pairs were full a
+ * compacted copy with more room (in CurrentMemoryContext)
+ */
+RankingState *
+ranking_add(RankingState *s, double rel, double score)
+{
+	RankPair   *p;
+
+	if (s->npairs == s->pcap)
+		s = ranking_absorb(s, NULL, 0, NULL, 0, true);
+	p = &RANK_PAIRS(s)[s->npairs++];
+	p->score = score + 0.0;		/* -0 is 0 */
+	p->rel = rel + 0.0;
+	s->n++;
+	s->nrelevant += rel > 0;
+	return s;
 }
 
 /*
@@ -559,21 +605,12 @@ Datum
 vqc_ranking_transfn(PG_FUNCTION_ARGS)
 {
 	RankingState *s;
-	RankPair   *p;
 	double		rel;
 	double		score;
 	int32		k;
 
 	metric_check_agg(fcinfo);
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be null")));
-	k = PG_GETARG_INT32(3);
-	if (k <= 0 || k > RANK_MAX_K)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be between 1 and %d", RANK_MAX_K)));
+	k = ranking_k_arg(fcinfo, 3);
 	s = PG_ARGISNULL(0) ? ranking_new(RANK_EMPTY_PAIRS, 0) : ranking_transition_arg(fcinfo, 0);
 	ranking_bind_k(s, k);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -583,22 +620,28 @@ vqc_ranking_transfn(PG_FUNCTION_ARGS)
 	}
 	rel = PG_GETARG_FLOAT8(1);
 	score = PG_GETARG_FLOAT8(2);
-	metric_require_finite(rel, "y_true");
-	metric_require_finite(score, "y_score");
-	if (rel < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("y_true must not be negative"),
-				 errdetail("Relevance is a gain of zero or more (scikit-learn 1.4 refuses negative values too).")));
+	ranking_check_row(rel, score);
+	PG_RETURN_POINTER(ranking_add(s, rel, score));
+}
 
-	if (s->npairs == s->pcap)
-		s = ranking_absorb(s, NULL, 0, NULL, 0, true);
-	p = &RANK_PAIRS(s)[s->npairs++];
-	p->score = score + 0.0;		/* -0 is 0 */
-	p->rel = rel + 0.0;
-	s->n++;
-	s->nrelevant += rel > 0;
-	PG_RETURN_POINTER(s);
+/*
+ * l (writable) with r's counts, groups and relevances: l itself or a
+ * compacted copy with more room (in CurrentMemoryContext)
+ */
+RankingState *
+ranking_merge(RankingState *l, RankingState *r)
+{
+	if (r->k != 0)
+		ranking_bind_k(l, r->k);
+	if (pg_add_s64_overflow(l->n, r->n, &l->n) ||
+		pg_add_s64_overflow(l->nulls, r->nulls, &l->nulls) ||
+		pg_add_s64_overflow(l->nrelevant, r->nrelevant, &l->nrelevant))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("state count out of range")));
+	if (r->npairs > 0)
+		r = ranking_compacted_copy(r);	/* a worker's partial state */
+	return ranking_absorb(l, RANK_GROUPS(r), r->ngroups, RANK_RELS(r), r->nrels, false);
 }
 
 /* Combine (strict): l takes r's groups and relevances. */
@@ -611,17 +654,7 @@ vqc_ranking_combinefn(PG_FUNCTION_ARGS)
 	metric_check_agg(fcinfo);
 	l = ranking_transition_arg(fcinfo, 0);
 	r = ranking_get_arg(fcinfo, 1);
-	if (r->k != 0)
-		ranking_bind_k(l, r->k);
-	if (pg_add_s64_overflow(l->n, r->n, &l->n) ||
-		pg_add_s64_overflow(l->nulls, r->nulls, &l->nulls) ||
-		pg_add_s64_overflow(l->nrelevant, r->nrelevant, &l->nrelevant))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("state count out of range")));
-	if (r->npairs > 0)
-		r = ranking_compacted_copy(r);	/* a worker's partial state */
-	PG_RETURN_POINTER(ranking_absorb(l, RANK_GROUPS(r), r->ngroups, RANK_RELS(r), r->nrels, false));
+	PG_RETURN_POINTER(ranking_merge(l, r));
 }
 
 /* the aggregate's result: compacted, without spare room (not in place) */
@@ -662,11 +695,40 @@ rank_discount(int64 p)
 	return p < RANK_DISCOUNTS ? rank_discounts[p] : rank_discount_of(p);
 }
 
+/*
+ * s compacted, for reading: s itself when it has no pairs, else one new
+ * allocation (the metrics read only the groups and relevances)
+ */
+RankingState *
+ranking_compact_view(const RankingState *s)
+{
+	RankingState *c;
+	RankGroup  *g;
+	double	   *r;
+
+	if (s->npairs == 0)
+		return unconstify(RankingState *, s);
+	c = ranking_new(0, Max(s->ngroups, s->nrels) + s->npairs);
+	g = RANK_GROUPS(c);
+	r = RANK_RELS(c);
+	c->k = s->k;
+	c->n = s->n;
+	c->nulls = s->nulls;
+	c->nrelevant = s->nrelevant;
+	memcpy(g, RANK_GROUPS(s), s->ngroups * sizeof(RankGroup));
+	memcpy(r, RANK_RELS(s), s->nrels * sizeof(double));
+	ranking_pairs_to_groups(RANK_PAIRS(s), s->npairs, g + s->ngroups, r + s->nrels);
+	c->ngroups = s->ngroups + s->npairs;
+	c->nrels = s->nrels + s->npairs;
+	ranking_compact_arrays(c);
+	return c;
+}
+
 /* a compacted view of the state argument */
 static RankingState *
 ranking_view(FunctionCallInfo fcinfo)
 {
-	return ranking_compacted_copy(ranking_get_arg(fcinfo, 0));
+	return ranking_compact_view(ranking_get_arg(fcinfo, 0));
 }
 
 /* positions [start, start + covered) of group i within the top k */
@@ -679,7 +741,7 @@ ranking_view(FunctionCallInfo fcinfo)
  * times the sum of its positions' discounts; the ideal DCG ranks the
  * relevances themselves; no relevant item gives 0.
  */
-static double
+double
 ranking_ndcg(const RankingState *s)
 {
 	const RankGroup *g;
@@ -700,6 +762,52 @@ ranking_ndcg(const RankingState *s)
 	}
 	for (i = 0; i < s->nrels; i++)
 		idcg += RANK_RELS(s)[i] * rank_discount(i);
+	return idcg == 0 ? 0.0 : dcg / idcg;
+}
+
+/*
+ * NDCG@k of a query's n rows as pairs (sorted here, in place, by score,
+ * highest first): ranking_ndcg's sums without building groups.  rels has
+ * room for n relevances.
+ */
+double
+ranking_ndcg_pairs(RankPair *p, int32 n, int32 k, double *rels)
+{
+	double		dcg = 0;
+	double		idcg = 0;
+	int32		i;
+
+	if (n > RANK_INSERTION_SORT)
+		qsort(p, n, sizeof(RankPair), pair_cmp);
+	else
+		for (i = 1; i < n; i++)
+		{
+			RankPair	x = p[i];
+			int32		j = i;
+
+			for (; j > 0 && p[j - 1].score < x.score; j--)
+				p[j] = p[j - 1];
+			p[j] = x;
+		}
+	for (i = 0; i < n && i < k;)
+	{
+		double		gain = p[i].rel;
+		double		disc = 0;
+		int32		j = i + 1;
+		int32		q;
+
+		for (; j < n && p[j].score == p[i].score; j++)
+			gain += p[j].rel;
+		for (q = i; q < j && q < k; q++)
+			disc += rank_discount(q);
+		dcg += gain / (double) (j - i) * disc;
+		i = j;
+	}
+	for (i = 0; i < n; i++)
+		rels[i] = p[i].rel;
+	sort_rels(rels, n);
+	for (i = 0; i < n && i < k; i++)
+		idcg += rels[i] * rank_discount(i);
 	return idcg == 0 ? 0.0 : dcg / idcg;
 }
 
@@ -811,6 +919,20 @@ ranking_ap(const RankingState *s)
 	return sum / (double) denom;
 }
 
+/* the six metrics of a compacted state of items, in vqc._ranking_metrics' order */
+void
+ranking_all_metrics(const RankingState *s, double *m)
+{
+	double		hits = ranking_hits(s);
+
+	m[0] = ranking_ndcg(s);
+	m[1] = ranking_ap(s);
+	m[2] = ranking_rr(s);
+	m[3] = hits / (double) s->k;
+	m[4] = s->nrelevant == 0 ? 0.0 : hits / (double) s->nrelevant;
+	m[5] = ranking_hit(s);
+}
+
 #define RANKING_ACCESSOR(fn, expr) \
 Datum \
 fn(PG_FUNCTION_ARGS) \
@@ -821,7 +943,25 @@ fn(PG_FUNCTION_ARGS) \
 	PG_RETURN_FLOAT8(expr); \
 }
 
-RANKING_ACCESSOR(vqc_ranking_ndcg, ranking_ndcg(s))
+/* a query's usual lot, all still pairs, is scored from a copy on the stack */
+#define RANK_STACK_PAIRS		64
+
+Datum
+vqc_ranking_ndcg(PG_FUNCTION_ARGS)
+{
+	RankingState *s = ranking_get_arg(fcinfo, 0);
+	RankPair	p[RANK_STACK_PAIRS];
+	double		r[RANK_STACK_PAIRS];
+
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	if (s->ngroups == 0 && s->nrels == 0 && s->npairs <= RANK_STACK_PAIRS)
+	{
+		memcpy(p, RANK_PAIRS(s), s->npairs * sizeof(RankPair));
+		PG_RETURN_FLOAT8(ranking_ndcg_pairs(p, s->npairs, s->k, r));
+	}
+	PG_RETURN_FLOAT8(ranking_ndcg(ranking_compact_view(s)));
+}
 RANKING_ACCESSOR(vqc_ranking_ap, ranking_ap(s))
 RANKING_ACCESSOR(vqc_ranking_rr, ranking_rr(s))
 RANKING_ACCESSOR(vqc_ranking_precision, ranking_hits(s) / (double) s->k)
@@ -890,16 +1030,15 @@ vqc_ranking_metrics(PG_FUNCTION_ARGS)
 	int			i;
 
 	if (s->n == 0)
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < RANK_NMETRICS; i++)
 			nulls[i] = true;
 	else
 	{
-		d[0] = Float8GetDatum(ranking_ndcg(s));
-		d[1] = Float8GetDatum(ranking_ap(s));
-		d[2] = Float8GetDatum(ranking_rr(s));
-		d[3] = Float8GetDatum(ranking_hits(s) / (double) s->k);
-		d[4] = Float8GetDatum(s->nrelevant == 0 ? 0.0 : ranking_hits(s) / (double) s->nrelevant);
-		d[5] = Float8GetDatum(ranking_hit(s));
+		double		m[RANK_NMETRICS];
+
+		ranking_all_metrics(s, m);
+		for (i = 0; i < RANK_NMETRICS; i++)
+			d[i] = Float8GetDatum(m[i]);
 	}
 	d[6] = Float8GetDatum((double) s->n);
 	d[7] = Float8GetDatum((double) s->nulls);

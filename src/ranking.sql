@@ -197,7 +197,10 @@ CREATE AGGREGATE vqc._ranking_metrics(y_true float8, y_score float8, k int4) (
 
 -- Every ranking metric at k averaged over the queries of a table, in one
 -- statement, read as the caller.  Rows with a NULL query are left out;
--- "queries" counts those with at least one row taken.
+-- "queries" counts those with at least one row taken.  One aggregate over
+-- the table (vqc.ranking_metrics_all, src/ranking_all.sql); past
+-- vqc.exact_memory_limit, or for a query type without a hash function, the
+-- per-query aggregates over GROUP BY, which spill to disk.
 CREATE FUNCTION vqc.ranking_report(target regclass, query_column text, relevance_column text,
                                    score_column text, k integer)
 RETURNS jsonb
@@ -211,27 +214,38 @@ BEGIN
     IF k <= 0 THEN
         RAISE EXCEPTION 'k must be between 1 and 1000000' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    EXECUTE format($q$
-        SELECT pg_catalog.jsonb_build_object(
-                   'k', $1,
-                   'queries', pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0),
-                   'queries_without_relevant',
-                   pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0 AND m[9] OPERATOR(pg_catalog.=) 0),
-                   'rows', coalesce(pg_catalog.sum(m[7]), 0)::pg_catalog.int8,
-                   'null_rows', coalesce(pg_catalog.sum(m[8]), 0)::pg_catalog.int8,
-                   'ndcg', pg_catalog.avg(m[1]),
-                   'map', pg_catalog.avg(m[2]),
-                   'mrr', pg_catalog.avg(m[3]),
-                   'precision', pg_catalog.avg(m[4]),
-                   'recall', pg_catalog.avg(m[5]),
-                   'hit_rate', pg_catalog.avg(m[6]))
-          FROM (SELECT vqc._ranking_metrics((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS m
-                  FROM %1$s
-                 WHERE %4$I IS NOT NULL
-                 GROUP BY %4$I) q$q$,
-        target, relevance_column, score_column, query_column)
-    INTO result USING k;
-    RETURN result;
+    BEGIN
+        EXECUTE format($q$
+            SELECT vqc.ranking_metrics_all(%4$I, (%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1)
+              FROM %1$s$q$,
+            target, relevance_column, score_column, query_column)
+        INTO result USING k;
+    EXCEPTION WHEN program_limit_exceeded OR undefined_function THEN
+        EXECUTE format($q$
+            SELECT pg_catalog.jsonb_build_object(
+                       'k', $1,
+                       'queries', pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0),
+                       'queries_without_relevant',
+                       pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0 AND m[9] OPERATOR(pg_catalog.=) 0),
+                       'rows', coalesce(pg_catalog.sum(m[7]), 0)::pg_catalog.int8,
+                       'null_rows', coalesce(pg_catalog.sum(m[8]), 0)::pg_catalog.int8,
+                       'ndcg', pg_catalog.avg(m[1]),
+                       'map', pg_catalog.avg(m[2]),
+                       'mrr', pg_catalog.avg(m[3]),
+                       'precision', pg_catalog.avg(m[4]),
+                       'recall', pg_catalog.avg(m[5]),
+                       'hit_rate', pg_catalog.avg(m[6]))
+              FROM (SELECT vqc._ranking_metrics((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS m
+                      FROM %1$s
+                     WHERE %4$I IS NOT NULL
+                     GROUP BY %4$I) q$q$,
+            target, relevance_column, score_column, query_column)
+        INTO result USING k;
+    END;
+    -- no row at all: the aggregate's NULL
+    RETURN coalesce(result, pg_catalog.jsonb_build_object(
+        'k', k, 'queries', 0, 'queries_without_relevant', 0, 'rows', 0, 'null_rows', 0,
+        'ndcg', NULL, 'map', NULL, 'mrr', NULL, 'precision', NULL, 'recall', NULL, 'hit_rate', NULL));
 END
 $$;
 COMMENT ON FUNCTION vqc.ranking_report(regclass, text, text, text, integer) IS

@@ -2,7 +2,16 @@
 -- (patterns from a pool of valid, invalid and pathological ones, mutated),
 -- strftime formats, ISO 8601 and e-mail checks, vqc.drift_exact over arrays
 -- of every kind (NaN, infinities, NULLs, empty, mixed sizes) and vqc.drift
--- over profiles of every kind, with methods and options of every shape.
+-- over profiles of every kind, with methods and options of every shape,
+-- and the all-queries ranking aggregates (vqc.ranking_metrics_all,
+-- vqc.ndcg_at_k_all) over random rows: query keys of many types (equal
+-- keys of different images, NULLs, a type without hashing), runs or
+-- shuffled rows, NaN, negative and NULL values, k of every kind, serial or
+-- forced parallel plans, small memory limits; a result must match the
+-- per-query aggregates over GROUP BY (1e-9), else VQ001; and the numeric
+-- regression overloads over random decimals (scales up to 30 digits, NaN,
+-- infinities, NULLs), serial or parallel, equal digit for digit to the
+-- same metrics written in SQL over numeric, else VQ001.
 -- A crash ends the session; an internal error (SQLSTATE class XX) counts as
 -- a failure.
 --   psql -v iterations=N -v seed=S -f test/fuzz/functions_fuzz.sql
@@ -48,6 +57,83 @@ UNION ALL SELECT vqc.profile_agg(date '2024-01-01' + g) FROM generate_series(1, 
 UNION ALL SELECT vqc.profile_agg(NULL::float8)
 UNION ALL SELECT vqc.profile_agg(x) FROM (VALUES ('NaN'::float8), (1)) v(x);
 
+-- query keys for row g of m queries
+CREATE TABLE ffuzz.query_keys (v text);
+INSERT INTO ffuzz.query_keys VALUES ('g % m'), ($$'q' || g % m$$), ('(g % m) / 2.0'), ('((g % m) * 1.00)::numeric(10, 2)'),
+  ($$CASE WHEN g % 2 = 0 THEN '-0'::float8 ELSE 0 END + g % m$$), ('NULLIF(g % m, 1)'), ('(g % m = 0)'),
+  ($$date '2024-01-01' + g % m$$), ('ARRAY[g % m, 1]'), ($$jsonb_build_object('q', g % m)$$), ('md5((g % m)::text)::uuid'),
+  ('point(g % m, 0)'), ($$repeat('é', g % m)$$), ('(g % m)::int2');
+
+-- one attempt over the all-queries ranking aggregates: n rows of the key
+-- expression, in runs or shuffled, k, a parallel plan or not, a memory limit
+CREATE FUNCTION ffuzz.ranking_all(key text, n int, m int, bad float8, shuffled boolean, k int, par boolean, mem text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    got jsonb;
+    ndcg float8;
+    want record;
+    tbl text := 'ffuzz.ranking_' || md5(key);
+BEGIN
+    EXECUTE format('DROP TABLE IF EXISTS %s', tbl);
+    EXECUTE format($q$CREATE TABLE %1$s AS
+        SELECT %2$s AS q,
+               CASE WHEN random() < %3$s THEN NULL WHEN random() < %4$s THEN 'NaN' WHEN random() < %4$s THEN -1
+                    ELSE floor(random() * 4) * (random() < 0.6)::int END::float8 AS rel,
+               CASE WHEN random() < %3$s THEN NULL ELSE round((random() * 8)::numeric) / 4 END::float8 AS score
+          FROM (SELECT g, %5$s AS m FROM generate_series(1, %6$s) g) x ORDER BY %7$s$q$,
+        tbl, replace(key, 'g % m', 'g / greatest(1, ' || n || ' / m)'), bad, bad / 20, m, n,
+        CASE WHEN shuffled THEN 'random()' ELSE 'g' END);
+    IF par THEN
+        PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true),
+                set_config('min_parallel_table_scan_size', '0', true), set_config('max_parallel_workers_per_gather', '2', true);
+    END IF;
+    IF mem IS NOT NULL THEN
+        PERFORM set_config('vqc.exact_memory_limit', mem, true);
+    END IF;
+    EXECUTE format('SELECT vqc.ranking_metrics_all(q, rel, score, $1), vqc.ndcg_at_k_all(q, rel, score, $1) FROM %s', tbl)
+        INTO got, ndcg USING k;
+    EXECUTE format($q$SELECT count(*) AS queries, count(*) FILTER (WHERE (j ->> 'relevant_count')::int = 0) AS without,
+                             coalesce(sum((j ->> 'count')::int), 0) AS taken, avg((j ->> 'ndcg')::float8) AS ndcg,
+                             avg((j ->> 'average_precision')::float8) AS ap, avg((j ->> 'hit')::float8) AS hit
+                        FROM (SELECT vqc.ranking_to_jsonb(vqc.ranking_agg(rel, score, $1)) j FROM %s WHERE q IS NOT NULL GROUP BY q) x
+                       WHERE (j ->> 'count')::int > 0$q$, tbl) INTO want USING k;
+    EXECUTE format('DROP TABLE %s', tbl);
+    PERFORM fuzzlib.check(got IS NULL OR ((got ->> 'queries')::bigint = want.queries
+                          AND (got ->> 'queries_without_relevant')::bigint = want.without
+                          AND (got ->> 'rows')::bigint = want.taken
+                          AND coalesce(abs((got ->> 'ndcg')::float8 - want.ndcg) <= 1e-9, want.ndcg IS NULL AND got ->> 'ndcg' IS NULL)
+                          AND coalesce(abs(ndcg - want.ndcg) <= 1e-9, want.ndcg IS NULL AND ndcg IS NULL)
+                          AND coalesce(abs((got ->> 'map')::float8 - want.ap) <= 1e-9, want.ap IS NULL)
+                          AND coalesce(abs((got ->> 'hit_rate')::float8 - want.hit) <= 1e-9, want.hit IS NULL)),
+                          'the all-queries ranking aggregates differ from the per-query aggregates over GROUP BY');
+END $$;
+
+-- one attempt over the numeric regression overloads: n pairs of decimals
+CREATE FUNCTION ffuzz.regression_numeric(n int, digits int, bad float8, par boolean) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    ok boolean;
+BEGIN
+    DROP TABLE IF EXISTS ffuzz.rn;
+    EXECUTE format($q$CREATE TABLE ffuzz.rn AS
+        SELECT CASE WHEN random() < %1$s THEN NULL WHEN random() < %2$s THEN 'NaN' WHEN random() < %2$s THEN '-Infinity'
+                    ELSE round(((random() - 0.5) * 10 ^ (random() * %3$s))::numeric, (random() * %3$s)::int) END AS y,
+               CASE WHEN random() < %1$s THEN NULL
+                    ELSE round(((random() - 0.5) * 10 ^ (random() * %3$s))::numeric, (random() * %3$s)::int) END AS p
+          FROM generate_series(1, %4$s) g$q$, bad, bad / 20, digits, n);
+    IF par THEN
+        PERFORM set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0', true),
+                set_config('min_parallel_table_scan_size', '0', true), set_config('max_parallel_workers_per_gather', '2', true);
+    END IF;
+    SELECT vqc.mean_absolute_error(y, p) IS NOT DISTINCT FROM (SELECT avg(abs(y - p)) FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+       AND vqc.mean_squared_error(y, p) IS NOT DISTINCT FROM (SELECT avg((y - p) * (y - p)) FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+       AND vqc.max_error(y, p) IS NOT DISTINCT FROM (SELECT max(abs(y - p)) FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+       AND vqc.mean_absolute_percentage_error(y, p) IS NOT DISTINCT FROM
+           (SELECT avg(abs(y - p) / greatest(abs(y), 0.0000000000000002220446049250313080847263336181640625))
+              FROM ffuzz.rn WHERE y IS NOT NULL AND p IS NOT NULL)
+      INTO ok FROM ffuzz.rn;
+    PERFORM fuzzlib.check(ok, 'the numeric regression overloads differ from the same metrics in SQL over numeric');
+END $$;
+
 CREATE FUNCTION ffuzz.pick(tbl text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     out text;
@@ -73,7 +159,7 @@ END $$;
 -- attempt i: one of the input functions on random, mutated input
 CREATE FUNCTION ffuzz.next(i int, seed float8) RETURNS fuzzlib.next LANGUAGE plpgsql AS $$
 DECLARE
-    what int := (random() * 5)::int;
+    what int := (random() * 7)::int;
     call text;
 BEGIN
     call := CASE what
@@ -85,6 +171,14 @@ BEGIN
                            ffuzz.mutate(ffuzz.pick('texts')))
         WHEN 3 THEN format('SELECT vqc.drift_exact(%s, %s, %L, %L)', ffuzz.pick('arrays'), ffuzz.pick('arrays'),
                            ffuzz.pick('methods'), ffuzz.pick('options'))
+        WHEN 5 THEN format('SELECT ffuzz.ranking_all(%L, %s, %s, %s, %L, %s, %L, %L)', ffuzz.pick('query_keys'),
+                           (ARRAY[0, 1, 7, 60, 500, 3000])[1 + (random() * 5)::int], (ARRAY[1, 2, 13, 200])[1 + (random() * 3)::int],
+                           (ARRAY[0, 0, 0.05, 0.4])[1 + (random() * 3)::int], random() < 0.5,
+                           (ARRAY['1', '2', '3', '10', '50', '0', '-1', 'NULL', '1000001'])[1 + (random() * 8)::int],
+                           random() < 0.3, (ARRAY[NULL, NULL, NULL, '1kB', '300kB'])[1 + (random() * 4)::int])
+        WHEN 6 THEN format('SELECT ffuzz.regression_numeric(%s, %s, %s, %L)', (ARRAY[0, 1, 2, 50, 3000])[1 + (random() * 4)::int],
+                           (ARRAY[2, 12, 30])[1 + (random() * 2)::int], (ARRAY[0, 0, 0.05, 0.3])[1 + (random() * 3)::int],
+                           random() < 0.3)
         ELSE format('SELECT vqc.drift(%L, %L, %L, %L)',
                     (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),
                     (SELECT p::text FROM ffuzz.profiles ORDER BY random() LIMIT 1),

@@ -27,10 +27,17 @@ References:
                (None, linear, quadratic) on the items both annotators rated.
 
 Merge = whole: states taken over 8 parts and merged with vqc.merge_agg give the
-whole's metrics.  Agreement: |vqc - reference| <= 1e-9 * max(1, |reference|).
+whole's metrics.  The all-queries aggregates (vqc.ndcg_at_k_all,
+vqc.ranking_metrics_all) against the references' means over queries: int
+queries in runs, text queries shuffled (compacted past 2k + 16 rows), forced
+parallel plans that split every query across workers, and vqc.ranking_report's
+GROUP BY fallback past vqc.exact_memory_limit; k <= 0, > 1 000 000 or NULL
+refused.  The numeric regression overloads against scikit-learn on the same
+values (through text, as float8 to numeric keeps 15 digits).  Agreement: |vqc - reference| <= 1e-9 * max(1, |reference|).
 Prints one line per metric and exits non-zero on any mismatch.
 """
 import itertools
+import json
 import math
 import os
 import subprocess
@@ -169,13 +176,20 @@ def check_regression(c, rng):
                  # the one-step aggregates give what the accessors give
                  "SELECT name, vqc.mean_absolute_error(y, p), vqc.mean_squared_error(y, p), "
                  "vqc.root_mean_squared_error(y, p), vqc.mean_absolute_percentage_error(y, p), vqc.r2_score(y, p), "
-                 "vqc.max_error(y, p) FROM reg GROUP BY name;\n", DB).splitlines()
+                 "vqc.max_error(y, p) FROM reg GROUP BY name;\n"
+                 # the numeric overloads (exact decimal sums) on the same values
+                 # (through text: float8 to numeric keeps only 15 digits)
+                 "SELECT name, vqc.mean_absolute_error(y::text::numeric, p::text::numeric), vqc.mean_squared_error(y::text::numeric, p::text::numeric), "
+                 "vqc.root_mean_squared_error(y::text::numeric, p::text::numeric), vqc.mean_absolute_percentage_error(y::text::numeric, p::text::numeric), "
+                 "vqc.r2_score(y::text::numeric, p::text::numeric), vqc.max_error(y::text::numeric, p::text::numeric) FROM reg GROUP BY name;\n",
+                 DB).splitlines()
     by_name = {}
     for line in whole[:len(sets) + 1]:
         f = line.split("|")
         by_name[f[0]] = [num(v) for v in f[1:]]
     merged = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[len(sets) + 1:2 * len(sets) + 1]}
-    direct = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[2 * len(sets) + 1:]}
+    direct = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[2 * len(sets) + 1:3 * len(sets) + 1]}
+    exact = {l.split("|")[0]: [num(v) for v in l.split("|")[1:]] for l in whole[3 * len(sets) + 1:]}
     for name in sets:
         pairs = [(r[2], r[3]) for r in rows if r[0] == name]
         ref = regression_reference(pairs)
@@ -184,6 +198,7 @@ def check_regression(c, rng):
             c.value(f"regression {key}", name, got[i], ref[key])
             c.value("regression merged 8 parts = whole", f"{name} {key}", merged[name][i], got[i])
             c.value("regression one-step aggregate", f"{name} {key}", direct[name][i], got[i])
+            c.value(f"regression {key} (numeric)", name, exact[name][i], ref[key])
         c.truth("regression counts", name, got[6] == ref["n"] and got[7] == len(pairs) - ref["n"])
     c.truth("regression counts", "empty group gives NULL metrics and count 0",
             by_name["empty"][:6] == [None] * 6 and by_name["empty"][6] == 0)
@@ -286,7 +301,15 @@ RANK_KEYS = ["ndcg", "ap", "rr", "p", "r", "hit"]
 
 def check_ranking(c, rng):
     queries, rows = ranking_data(rng)
-    psql("CREATE TABLE rank (q int, rid int, rel float8, score float8);\n" + copy_rows("rank", rows), DB)
+    psql("CREATE TABLE rank (q int, rid int, rel float8, score float8);\n" + copy_rows("rank", rows)
+         # text queries with rows in shuffled order: no query is one run, and
+         # queries past 2k + 16 rows are compacted along the way
+         + "CREATE TABLE rank_shuffled AS SELECT q::text AS q, rel, score FROM rank ORDER BY (rid * 7919) % 10007;\n"
+         + "INSERT INTO rank_shuffled VALUES (NULL, 3, 1);\n", DB)   # a NULL query is left out
+    # forced parallel plans: each worker reads a share of the pages, so a
+    # shuffled query is split across workers and merged by the combine
+    parallel = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; "
+                "SET max_parallel_workers_per_gather = 2;")
     sql = []
     for k in KS:
         sql.append(f"SELECT 'whole', {k}, q, {RANK_COLS} FROM (SELECT q, vqc.ranking_agg(rel, score, {k}) s "
@@ -298,13 +321,26 @@ def check_ranking(c, rng):
                    f"vqc.reciprocal_rank(rel, score, {k}), vqc.precision_at_k(rel, score, {k}), "
                    f"vqc.recall_at_k(rel, score, {k}), vqc.hit_rate(rel, score, {k}) FROM rank GROUP BY q;")
         sql.append(f"SELECT 'report', {k}, 0, vqc.ranking_report('rank', 'q', 'rel', 'score', {k});")
+        # one aggregate over all queries, without GROUP BY: int queries in
+        # runs, text queries shuffled, serial and parallel, and the GROUP BY
+        # fallback of vqc.ranking_report past vqc.exact_memory_limit
+        sql.append(f"SELECT 'all', {k}, 0, vqc.ranking_metrics_all(q, rel, score, {k}), "
+                   f"vqc.ndcg_at_k_all(q, rel, score, {k}) FROM rank;")
+        sql.append(f"SELECT 'all_shuffled', {k}, 0, vqc.ranking_metrics_all(q, rel, score, {k}), "
+                   f"vqc.ndcg_at_k_all(q, rel, score, {k}) FROM rank_shuffled;")
+        sql.append(f"BEGIN; {parallel} SELECT 'all_parallel', {k}, 0, vqc.ranking_metrics_all(q, rel, score, {k}), "
+                   f"vqc.ndcg_at_k_all(q, rel, score, {k}) FROM rank_shuffled; COMMIT;")
+        sql.append(f"BEGIN; SET LOCAL vqc.exact_memory_limit = '1kB'; SELECT 'report_fallback', {k}, 0, "
+                   f"vqc.ranking_report('rank', 'q', 'rel', 'score', {k}), NULL; COMMIT;")
     got = {}
+    alls = {}
     reports = {}
     for line in psql("\n".join(sql) + "\n", DB).splitlines():
         f = line.split("|")
         if f[0] == "report":
-            import json
             reports[int(f[1])] = json.loads(f[3])
+        elif f[0] in ("all", "all_shuffled", "all_parallel", "report_fallback"):
+            alls[(f[0], int(f[1]))] = (json.loads(f[3]), num(f[4]))
         else:
             got[(f[0], int(f[1]), int(f[2]))] = [num(v) for v in f[3:]]
     for k in KS:
@@ -329,6 +365,28 @@ def check_ranking(c, rng):
         c.truth("ranking_report counts", f"k{k}",
                 rep["queries"] == sum(1 for v in queries.values() if v)
                 and rep["queries_without_relevant"] == sum(1 for v in queries.values() if v and not any(r > 0 for r, s in v)))
+        taken = sum(len(v) for v in queries.values())
+        if k == KS[0]:
+            # k <= 0, past 1 000 000 or NULL: refused (22023, 22004) as by the per-query aggregates
+            for bad, state in (("0", "22023"), ("-1", "22023"), ("1000001", "22023"), ("NULL", "22004")):
+                got_bad = psql(TRY_FN + "".join(try_sql(e) for e in (
+                    f"SELECT vqc.ndcg_at_k_all(q, rel, score, {bad})::text FROM rank",
+                    f"SELECT vqc.ranking_metrics_all(q, rel, score, {bad})::text FROM rank",
+                    f"SELECT vqc.ndcg_score(rel, score, {bad})::text FROM rank GROUP BY q LIMIT 1")), DB).splitlines()
+                c.truth(f"all-queries aggregates refuse k = {bad} ({state})", f"{bad}: {got_bad}",
+                        got_bad == [f"ERROR {state}"] * 3)
+                psql("DROP FUNCTION vqc_try(text);", DB)
+        nulls = sum(1 for r in rows if r[2] is None or r[3] is None)
+        for form in ("all", "all_shuffled", "all_parallel", "report_fallback"):
+            rep, ndcg = alls[(form, k)]
+            for m in RANK_KEYS:
+                c.value(f"ranking_metrics_all means ({form})", f"k{k} {m}", rep[names[m]], float(np.mean(per_query[m])))
+            if ndcg is not None:
+                c.value(f"ndcg_at_k_all ({form})", f"k{k}", ndcg, float(np.mean(per_query["ndcg"])))
+            c.truth(f"ranking_metrics_all counts ({form})", f"k{k}",
+                    rep["k"] == k and rep["queries"] == sum(1 for v in queries.values() if v)
+                    and rep["queries_without_relevant"] == sum(1 for v in queries.values() if v and not any(r > 0 for r, s in v))
+                    and rep["rows"] == taken and rep["null_rows"] == nulls)
 
 
 # ---------------------------------------------------------------------------
