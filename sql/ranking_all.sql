@@ -37,13 +37,14 @@ SELECT pg_temp.try_sql('SELECT vqc.ndcg_at_k_all(q, rel, score, 3) FROM ra') AS 
 SELECT key, abs((j ->> key)::float8 - (vqc.ranking_report('ra', 'q', 'rel', 'score', 3) ->> key)::float8) < 1e-12 AS fallback_same
   FROM ra_report, jsonb_object_keys(j) key ORDER BY key;
 RESET vqc.exact_memory_limit;
--- no rows: NULL (vqc.ranking_report: its empty object); NULL queries only: no query
+-- no rows: NULL (vqc.ranking_report: its empty object); NULL queries only: no
+-- query, each row skipped and counted in null_rows
 SELECT vqc.ndcg_at_k_all(q, rel, score, 3) IS NULL AS no_rows, vqc.ranking_metrics_all(q, rel, score, 3) IS NULL AS no_rows_all
   FROM ra WHERE false;
 SELECT vqc.ranking_metrics_all(q, rel, score, 3) FROM ra WHERE q IS NULL;
 CREATE TEMP TABLE ra_empty (LIKE ra);
-SELECT vqc.ranking_report('ra_empty', 'q', 'rel', 'score', 3) = (SELECT vqc.ranking_metrics_all(q, rel, score, 3) FROM ra WHERE q IS NULL)
-       AS empty_report;
+SELECT vqc.ranking_report('ra_empty', 'q', 'rel', 'score', 3)
+       = (SELECT vqc.ranking_metrics_all(q, rel, score, 3) || '{"null_rows": 0}' FROM ra WHERE q IS NULL) AS empty_report;
 -- bad input
 SELECT pg_temp.try_sql(x) FROM (VALUES
   ('SELECT vqc.ndcg_at_k_all(q, rel, score, 0) FROM ra'),

@@ -196,7 +196,8 @@ CREATE AGGREGATE vqc._ranking_metrics(y_true float8, y_score float8, k int4) (
 );
 
 -- Every ranking metric at k averaged over the queries of a table, in one
--- statement, read as the caller.  Rows with a NULL query are left out;
+-- statement, read as the caller.  Rows with a NULL query are skipped and
+-- counted in null_rows;
 -- "queries" counts those with at least one row taken.  One aggregate over
 -- the table (vqc.ranking_metrics_all, src/ranking_all.sql); past
 -- vqc.exact_memory_limit, or for a query type without a hash function, the
@@ -224,20 +225,23 @@ BEGIN
         EXECUTE format($q$
             SELECT pg_catalog.jsonb_build_object(
                        'k', $1,
-                       'queries', pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0),
+                       'queries', pg_catalog.count(*) FILTER (WHERE NOT no_query AND m[7] OPERATOR(pg_catalog.>) 0),
                        'queries_without_relevant',
-                       pg_catalog.count(*) FILTER (WHERE m[7] OPERATOR(pg_catalog.>) 0 AND m[9] OPERATOR(pg_catalog.=) 0),
-                       'rows', coalesce(pg_catalog.sum(m[7]), 0)::pg_catalog.int8,
-                       'null_rows', coalesce(pg_catalog.sum(m[8]), 0)::pg_catalog.int8,
-                       'ndcg', pg_catalog.avg(m[1]),
-                       'map', pg_catalog.avg(m[2]),
-                       'mrr', pg_catalog.avg(m[3]),
-                       'precision', pg_catalog.avg(m[4]),
-                       'recall', pg_catalog.avg(m[5]),
-                       'hit_rate', pg_catalog.avg(m[6]))
-              FROM (SELECT vqc._ranking_metrics((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS m
+                       pg_catalog.count(*) FILTER (WHERE NOT no_query AND m[7] OPERATOR(pg_catalog.>) 0
+                                                         AND m[9] OPERATOR(pg_catalog.=) 0),
+                       'rows', coalesce(pg_catalog.sum(m[7]) FILTER (WHERE NOT no_query), 0)::pg_catalog.int8,
+                       -- the rows of no query (a NULL one) are skipped and counted, as by the aggregate
+                       'null_rows', (coalesce(pg_catalog.sum(m[8]), 0)
+                                     OPERATOR(pg_catalog.+) coalesce(pg_catalog.sum(m[7]) FILTER (WHERE no_query), 0))::pg_catalog.int8,
+                       'ndcg', pg_catalog.avg(m[1]) FILTER (WHERE NOT no_query),
+                       'map', pg_catalog.avg(m[2]) FILTER (WHERE NOT no_query),
+                       'mrr', pg_catalog.avg(m[3]) FILTER (WHERE NOT no_query),
+                       'precision', pg_catalog.avg(m[4]) FILTER (WHERE NOT no_query),
+                       'recall', pg_catalog.avg(m[5]) FILTER (WHERE NOT no_query),
+                       'hit_rate', pg_catalog.avg(m[6]) FILTER (WHERE NOT no_query))
+              FROM (SELECT %4$I IS NULL AS no_query,
+                           vqc._ranking_metrics((%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1) AS m
                       FROM %1$s
-                     WHERE %4$I IS NOT NULL
                      GROUP BY %4$I) q$q$,
             target, relevance_column, score_column, query_column)
         INTO result USING k;

@@ -130,7 +130,7 @@ typedef struct RankAll
 	FmgrInfo   *hash_fn;		/* the type cache's */
 	FmgrInfo   *eq_fn;
 	int32		k;				/* 0 before the first row */
-	int64		nulls;			/* rows skipped for a NULL relevance or score */
+	int64		nulls;			/* rows skipped for a NULL query, relevance or score */
 	int64		npairs;			/* pairs in the runs of all queries (a size hint) */
 	qtab_hash  *tab;
 	QueryRows  *rows;			/* the queries in their first row's order */
@@ -432,9 +432,7 @@ vqc_ranking_all_transfn(PG_FUNCTION_ARGS)
 	else
 		st = state_arg(fcinfo, 0);
 	ranking_bind_k_to(&st->k, k);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(st);
-	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
 		st->nulls++;
 		PG_RETURN_POINTER(st);

@@ -6,7 +6,7 @@
 -- Each query's rows are kept in a hash table keyed by the query value until
 -- the end (about 16 bytes a row), within vqc.exact_memory_limit (54000 past
 -- it).  Same metrics, ties and NULL rules as the per-query aggregates; a row
--- with a NULL query is left out.
+-- with a NULL query is skipped and counted with the NULL rows.
 
 -- not strict: rows with NULLs are left out or counted, k must not be NULL
 CREATE FUNCTION vqc.ranking_all_transfn(internal, anyelement, float8, float8, int4)
