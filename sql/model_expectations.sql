@@ -72,7 +72,7 @@ SELECT m.metric,
         UNION ALL SELECT 'r2', (SELECT vqc.r2_score(id, score) FROM mx)
         UNION ALL SELECT 'max_error', (SELECT vqc.max_error(id, score) FROM mx)) m
  ORDER BY m.metric;
--- ranking at k: a pass grouped by query, as vqc.ranking_report
+-- ranking at k: as vqc.ranking_report
 SELECT (r #>> '{result,observed_value}')::float8 = (vqc.ranking_report('mx', 'region', 'y', 'score', 5) ->> 'ndcg')::float8 AS ndcg,
        r #> '{result,details,queries}' AS queries
   FROM (SELECT vqc.expect('mx', 'expect_ranking_metric_to_be_between',
@@ -97,9 +97,26 @@ SELECT count(vqc.add_expectation('mx_model', t, k)) AS added
   FROM (VALUES ('expect_classification_metric_to_be_between', '{"y_true": "y", "y_pred": "pred", "metric": "accuracy", "min_value": 0.5}'::jsonb),
                ('expect_classification_metric_to_be_between', '{"y_true": "y", "y_pred": "pred", "metric": "recall", "min_value": 0.4}'),
                ('expect_score_metric_to_be_between', '{"y_true": "y", "y_score": "score", "metric": "brier_score_loss", "max_value": 0.5}'),
-               ('expect_metric_gap_between_segments_to_be_less_than', '{"y_true": "y", "y_pred": "pred", "segment": "region", "metric": "recall", "max_gap": 0.2}')) v(t, k);
-SELECT position, expectation_type, status FROM vqc.run('mx_model') ORDER BY position;
+               ('expect_metric_gap_between_segments_to_be_less_than', '{"y_true": "y", "y_pred": "pred", "segment": "region", "metric": "recall", "max_gap": 0.2}'),
+               ('expect_ranking_metric_to_be_between', '{"query": "region", "relevance": "y", "score": "score", "metric": "map", "k": 5, "min_value": 0.1}')) v(t, k);
+CREATE TEMP TABLE mx_first AS SELECT * FROM vqc.run('mx_model');
+SELECT position, expectation_type, status FROM mx_first ORDER BY position;
 SELECT scans FROM vqc_report.run WHERE suite_name = 'mx_model';
+-- the ranking metric is the aggregate's over all queries, in the scan
+SELECT (observed_value #>> '{}')::float8 = (SELECT (vqc.ranking_metrics_all(region, y, score, 5) ->> 'map')::float8 FROM mx) AS map_same
+  FROM mx_first WHERE expectation_type = 'expect_ranking_metric_to_be_between';
+-- past vqc.exact_memory_limit the scan's ranking aggregate overflows (no
+-- error): the metric takes a pass of its own, with the same value
+SET vqc.exact_memory_limit = '1kB';
+SELECT r.position, r.status, r.observed_value = f.observed_value AS same_value
+  FROM vqc.run('mx_model') r JOIN mx_first f USING (position) ORDER BY r.position;
+RESET vqc.exact_memory_limit;
+SELECT scans FROM vqc_report.run WHERE suite_name = 'mx_model' ORDER BY run_id;
+SET vqc.exact_memory_limit = '1kB';
+SELECT vqc._ranking_metrics_all_soft(region, y, score, 5) AS overflowed FROM mx;
+RESET vqc.exact_memory_limit;
+-- vqc.explain notes the pass the ranking metric may take
+SELECT line FROM vqc.explain('mx_model') line WHERE line LIKE 'Note:%';
 SELECT metric, predictions, labels, segment, value IS NOT NULL AS has_value, status
   FROM vqc_report.model_metrics WHERE suite_name = 'mx_model' ORDER BY position;
 

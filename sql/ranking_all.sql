@@ -90,6 +90,13 @@ SELECT abs((j ->> 'ndcg')::float8 - (SELECT (vqc.ranking_metrics_all(q, rel, sco
            AS parallel_pairs_same,
        (SELECT vqc.ranking_metrics_all(q::text, rel, score, 10) ->> 'rows' FROM ra_big) AS parallel_text_rows
   FROM ra_serial;
+-- the soft form of a suite's scan: the same object; past the limit each
+-- worker's state says it overflowed, and so does the merged one
+SELECT (SELECT vqc._ranking_metrics_all_soft(q, rel, score, 10) FROM ra_big) = j AS soft_parallel_same FROM ra_serial;
+SET vqc.exact_memory_limit = '64kB';
+SELECT vqc._ranking_metrics_all_soft(q, rel, score, 10) AS soft_parallel_overflow FROM ra_big;
+SELECT pg_temp.try_sql('SELECT vqc.ranking_metrics_all(q, rel, score, 10) FROM ra_big') AS hard_parallel_overflow;
+RESET vqc.exact_memory_limit;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

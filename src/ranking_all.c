@@ -19,7 +19,11 @@
  * Memory: about 16 bytes a row plus 40 a query (less for large queries),
  * held until the end; past vqc.exact_memory_limit the aggregate raises
  * 54000 with a hint towards the per-query aggregates over GROUP BY, which
- * spill to disk (vqc.ranking_report falls back to them by itself).
+ * spill to disk (vqc.ranking_report falls back to them by itself).  The
+ * soft form (vqc._ranking_metrics_all_soft, in a suite's scan) instead
+ * stops keeping rows and ends in {"k": k, "overflow": true}, so that the
+ * scan's other checks go on and the runner reads the metric in a pass of
+ * its own.
  *
  * Parallel plans: the state serializes to a bytea for the leader only
  * (magic "VQCQ", version, the key type, its collation, k, skipped rows,
@@ -143,7 +147,13 @@ typedef struct RankAll
 	Size		blocksize;
 	RankSeg    *lastseg;		/* the arena's newest allocation when a run */
 	Size		limit;			/* vqc.exact_memory_limit in bytes */
+	bool		soft;			/* past the limit: overflowed, not an error */
+	bool		overflowed;		/* (soft) past the limit: rows no longer kept */
 } RankAll;
+
+/* the serialized state's header flags */
+#define RANK_ALL_FLAG_OVERFLOWED	0x0001
+#define RANK_ALL_FLAG_SOFT			0x0002
 
 /* what deserialize hands to combinefn: the bytes, read into the leader's state there */
 typedef struct RankAllBytes
@@ -154,6 +164,7 @@ typedef struct RankAllBytes
 } RankAllBytes;
 
 PG_FUNCTION_INFO_V1(vqc_ranking_all_transfn);
+PG_FUNCTION_INFO_V1(vqc_ranking_all_soft_transfn);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_combinefn);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_serialize);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_deserialize);
@@ -217,7 +228,9 @@ check_memory(RankAll *st)
 {
 	Size		held = MemoryContextMemAllocated(st->cxt, true);
 
-	if (held > st->limit)
+	if (held > st->limit && st->soft)
+		st->overflowed = true;	/* the soft form's final function says so */
+	else if (held > st->limit)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the queries exceed vqc.exact_memory_limit"),
@@ -410,11 +423,26 @@ reserve(RankAll *st, int64 n)
 
 /*
  * ranking_all_transfn(state, query, y_true, y_score, k): not strict; a row
- * with a NULL query is left out, one with a NULL relevance or score is
- * skipped and counted; k must be given.
+ * with a NULL query, relevance or score is skipped and counted; k must be
+ * given.  The soft form (a suite's scan) stops keeping rows past the
+ * memory limit instead of raising, and its final function says so.
  */
+static Datum ranking_all_step(FunctionCallInfo fcinfo, bool soft);
+
 Datum
 vqc_ranking_all_transfn(PG_FUNCTION_ARGS)
+{
+	return ranking_all_step(fcinfo, false);
+}
+
+Datum
+vqc_ranking_all_soft_transfn(PG_FUNCTION_ARGS)
+{
+	return ranking_all_step(fcinfo, true);
+}
+
+static Datum
+ranking_all_step(FunctionCallInfo fcinfo, bool soft)
 {
 	MemoryContext aggcontext;
 	RankAll    *st;
@@ -428,10 +456,15 @@ vqc_ranking_all_transfn(PG_FUNCTION_ARGS)
 		metric_check_agg(fcinfo);	/* raises */
 	k = ranking_k_arg(fcinfo, 4);
 	if (PG_ARGISNULL(0))
+	{
 		st = rank_all_new(aggcontext, get_fn_expr_argtype(fcinfo->flinfo, 1), PG_GET_COLLATION());
+		st->soft = soft;
+	}
 	else
 		st = state_arg(fcinfo, 0);
 	ranking_bind_k_to(&st->k, k);
+	if (st->overflowed)
+		PG_RETURN_POINTER(st);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 	{
 		st->nulls++;
@@ -528,7 +561,8 @@ rank_all_merge(RankAll *l, RankAll *r)
 		ranking_bind_k_to(&l->k, r->k);
 	add_nulls(l, r->nulls);
 	l->last = -1;
-	for (uint32 i = 0; i < r->nrows; i++)
+	l->overflowed |= r->overflowed;
+	for (uint32 i = 0; i < r->nrows && !l->overflowed; i++)
 	{
 		const QueryRows *x = &r->rows[i];
 		bool		isnew;
@@ -571,13 +605,15 @@ vqc_ranking_all_serialize(PG_FUNCTION_ARGS)
 	if ((uint64) st->nrows * 16 + (uint64) st->npairs * sizeof(RankPair) < MaxAllocSize / 2)
 		enlargeStringInfo(&buf, st->nrows * 16 + st->npairs * sizeof(RankPair) + 64);
 	pq_sendint32(&buf, 0);		/* the varlena header, set below */
-	vqc_write_header(&buf, VQC_MAGIC_RANKING_ALL, 0);
+	vqc_write_header(&buf, VQC_MAGIC_RANKING_ALL,
+					 (st->overflowed ? RANK_ALL_FLAG_OVERFLOWED : 0) | (st->soft ? RANK_ALL_FLAG_SOFT : 0));
 	pq_sendint32(&buf, st->typid);
 	pq_sendint32(&buf, st->collation);
 	pq_sendint32(&buf, (uint32) st->k);
 	pq_sendint64(&buf, (uint64) st->nulls);
-	pq_sendint64(&buf, (uint64) st->nrows);
-	for (uint32 i = 0; i < st->nrows; i++)
+	/* an overflowed state's queries are of no use: none is sent */
+	pq_sendint64(&buf, st->overflowed ? 0 : (uint64) st->nrows);
+	for (uint32 i = 0; i < st->nrows && !st->overflowed; i++)
 	{
 		const QueryRows *q = &st->rows[i];
 
@@ -737,9 +773,12 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 	Oid			ioparam = InvalidOid;
 	FmgrInfo	recv;
 	RankAll    *l = *lp;
+	uint16		flags;
 
 	vqc_reader_init(&r, w->data, w->len, ERRCODE_INVALID_BINARY_REPRESENTATION, TYPNAME);
-	if (vqc_read_header(&r, VQC_MAGIC_RANKING_ALL) != 0)
+	flags = vqc_read_header(&r, VQC_MAGIC_RANKING_ALL);
+	if ((flags & ~(RANK_ALL_FLAG_OVERFLOWED | RANK_ALL_FLAG_SOFT)) != 0 ||
+		((flags & RANK_ALL_FLAG_OVERFLOWED) && !(flags & RANK_ALL_FLAG_SOFT)))
 		vqc_bad_state(&r, "The state has unknown flag bits set.");
 	typid = (Oid) vqc_read_i32(&r);
 	collation = (Oid) vqc_read_i32(&r);
@@ -747,6 +786,7 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 	nulls = vqc_read_i64(&r);
 	nqueries = vqc_read_i64(&r);
 	if (k < 0 || k > RANK_MAX_K || nulls < 0 || nqueries < 0 || (k == 0 && nqueries != 0) ||
+		((flags & RANK_ALL_FLAG_OVERFLOWED) && nqueries != 0) ||
 		(uint64) nqueries > vqc_reader_remaining(&r) / 8)
 		vqc_bad_state(&r, "A count or the cut-off k is out of range.");
 	if (l == NULL)
@@ -754,6 +794,7 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(typid)))
 			vqc_bad_state(&r, "The query type does not exist.");
 		*lp = l = rank_all_new(aggcontext, typid, collation);
+		l->soft = (flags & RANK_ALL_FLAG_SOFT) != 0;
 	}
 	else if (l->typid != typid || l->collation != collation)
 		ereport(ERROR,
@@ -763,6 +804,9 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 		ranking_bind_k_to(&l->k, k);
 	add_nulls(l, nulls);
 	l->last = -1;
+	l->overflowed |= (flags & RANK_ALL_FLAG_OVERFLOWED) != 0;
+	if (l->overflowed)
+		return;					/* nothing more is kept (soft form) */
 	reserve(l, nqueries);
 	if (!l->typbyval)
 	{
@@ -770,7 +814,11 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 		fmgr_info(recvfn, &recv);
 	}
 	for (int64 i = 0; i < nqueries; i++)
+	{
 		read_query(&r, l, &recv, ioparam);
+		if (l->overflowed)
+			return;				/* the soft form went past the limit here */
+	}
 	vqc_read_end(&r);
 }
 
@@ -802,6 +850,7 @@ vqc_ranking_all_combinefn(PG_FUNCTION_ARGS)
 	{
 		l = rank_all_new(aggcontext, ((RankAll *) r)->typid, ((RankAll *) r)->collation);
 		l->k = ((RankAll *) r)->k;
+		l->soft = ((RankAll *) r)->soft;
 	}
 	rank_all_merge(l, r);
 	PG_RETURN_POINTER(l);
@@ -950,6 +999,8 @@ vqc_ranking_all_ndcg(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	if (state_arg(fcinfo, 0)->overflowed)
+		elog(ERROR, "an overflowed ranking state reached vqc.ranking_all_ndcg");	/* soft states end in the report */
 	rank_all_totals(state_arg(fcinfo, 0), &t, true);
 	if (t.queries == 0)
 		PG_RETURN_NULL();
@@ -972,6 +1023,8 @@ vqc_ranking_all_report(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = state_arg(fcinfo, 0);
+	if (st->overflowed)
+		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"k\": %d, \"overflow\": true}", st->k))));
 	rank_all_totals(st, &t, false);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"k\": %d, \"queries\": " INT64_FORMAT ", \"queries_without_relevant\": " INT64_FORMAT

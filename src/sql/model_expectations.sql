@@ -21,7 +21,7 @@ INSERT INTO vqc.expectation_catalog VALUES
  'A regression metric of the predictions y_pred against the actual values y_true (mean_absolute_error, mean_squared_error, root_mean_squared_error, mean_absolute_percentage_error, r2, max_error; as scikit-learn defines them) is within [min_value, max_value].'),
 ('expect_ranking_metric_to_be_between', 'aggregate', '{query,relevance,score,metric,k}',
  '{min_value,max_value,strict_min,strict_max}',
- 'A ranking metric at k (ndcg, map, mrr, precision, recall, hit_rate), averaged over the queries (the values of column query) of the results ranked by score with relevance relevance, is within [min_value, max_value]. Needs one pass grouped by query besides the suite''s scan.'),
+ 'A ranking metric at k (ndcg, map, mrr, precision, recall, hit_rate), averaged over the queries (the values of column query) of the results ranked by score with relevance relevance, is within [min_value, max_value]. Computed in the suite''s scan; a pass of its own when the queries outgrow vqc.exact_memory_limit or the query column''s type has no hashing.'),
 ('expect_annotator_agreement_to_be_between', 'aggregate', '{item,label,metric}',
  '{annotator,level,weights,min_value,max_value,strict_min,strict_max}',
  'The agreement of the annotators'' labels (long format: one row per item, annotator and label; metric percent_agreement, fleiss_kappa, krippendorff_alpha with level nominal, ordinal or interval, cohen_kappa of two annotators with weights) is within [min_value, max_value].'),
@@ -173,8 +173,8 @@ AS $$
                               'strict_max', vqc._kw_bool(etype, kwargs, 'strict_max', false))
 $$;
 
--- The plans of the long-format expectations: annotators' agreement (an
--- aggregate of the scan) and ranking metrics (a pass grouped by query).
+-- The plans of the long-format expectations: annotators' agreement and
+-- ranking metrics (aggregates of the scan).
 CREATE FUNCTION vqc._plan_model_metric_long(target regclass, plan jsonb, pidx integer, metric text)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -186,6 +186,7 @@ DECLARE
     hi     jsonb;
     c      record;
     cols   name[] := '{}';
+    types  regtype[] := '{}';
     k      text;
     item   text;
 BEGIN
@@ -196,6 +197,7 @@ BEGIN
                             ELSE ARRAY['item', 'label'] END LOOP
         SELECT * INTO c FROM vqc._column(target, vqc._kw_text(etype, kwargs, k));
         cols := cols || c.attname;
+        types := types || c.type_sql::regtype;
     END LOOP;
     IF etype = 'expect_ranking_metric_to_be_between' THEN
         IF metric NOT IN ('ndcg', 'map', 'mrr', 'precision', 'recall', 'hit_rate') THEN
@@ -204,9 +206,21 @@ BEGIN
         IF vqc._kw_int(etype, kwargs, 'k') NOT BETWEEN 1 AND 1000000 THEN
             PERFORM vqc._bad_kwarg(etype, 'k must be between 1 and 1000000');
         END IF;
-        -- no item: a pass grouped by query at evaluation
+        -- an aggregate of the scan over all queries (vqc._ranking_metrics_all_soft,
+        -- which says when the queries outgrow vqc.exact_memory_limit); a query
+        -- type without hashing, or that overflow: a pass of its own at evaluation
+        IF vqc._default_opclass(types[1], 'hash') IS NOT NULL THEN
+            item := format('vqc._ranking_metrics_all_soft(%I, (%I)::pg_catalog.float8, (%I)::pg_catalog.float8, %s)',
+                           cols[1], cols[2], cols[3], (kwargs ->> 'k')::int);
+        END IF;
         RETURN vqc._model_value_plan(etype, kwargs, metric, NULL, NULL, lo, hi) - 'value_item'
-               || jsonb_build_object('items', '{}'::jsonb, 'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int);
+               || jsonb_build_object('items', CASE WHEN item IS NULL THEN '{}'::jsonb
+                                                   ELSE jsonb_build_object(format('rk%s', pidx), item) END,
+                                     'ranking_item', CASE WHEN item IS NOT NULL THEN format('rk%s', pidx) END,
+                                     'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int,
+                                     'explain_note', CASE WHEN item IS NULL
+                                         THEN 'the query column''s type has no hashing, so the metric takes a pass grouped by query'
+                                         ELSE 'if the queries outgrow vqc.exact_memory_limit, the metric takes a pass of its own' END);
     END IF;
     item := CASE metric
         WHEN 'percent_agreement' THEN format('vqc.percent_agreement(%I, %I)', cols[1], cols[2])
@@ -293,11 +307,15 @@ BEGIN
                                       'rows', vqc.confusion_count(st), 'skipped_null_rows', vqc.confusion_skipped(st));
         ok := vqc._within_bounds(plan, observed::text);
     ELSIF etype = 'expect_ranking_metric_to_be_between' THEN
-        -- a pass grouped by query (vqc.ranking_report), as the caller
-        details := vqc.ranking_report(target, plan -> 'ranking_columns' ->> 0, plan -> 'ranking_columns' ->> 1,
-                                      plan -> 'ranking_columns' ->> 2, (plan ->> 'k')::int);
+        details := (vals ->> (plan ->> 'ranking_item'))::jsonb;
+        IF details IS NULL OR details ? 'overflow' THEN
+            -- not in the scan, or past the memory limit there: a pass of its
+            -- own (vqc.ranking_report, which may group by query), as the caller
+            details := vqc.ranking_report(target, plan -> 'ranking_columns' ->> 0, plan -> 'ranking_columns' ->> 1,
+                                          plan -> 'ranking_columns' ->> 2, (plan ->> 'k')::int);
+            extra := 1;
+        END IF;
         observed := (details ->> metric)::float8;
-        extra := 1;
         ok := vqc._within_bounds(plan, observed::text);
     ELSIF plan ? 'value_item' THEN
         observed := (vals ->> (plan ->> 'value_item'))::float8;
