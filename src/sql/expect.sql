@@ -117,23 +117,29 @@ $$;
 -- ---------------------------------------------------------------------------
 -- evaluation
 
--- A failing value (text from the scan) as JSON, typed like the column.
+-- A failing value (text from the scan) as JSON, typed like the column: a
+-- number or boolean where the text converts, else a string.  The text is
+-- tested before it is converted (src/input_syntax.c), not caught when the
+-- conversion raises: a handler would open a subtransaction per sample.
 CREATE FUNCTION vqc._sample_json(value text, category "char", clipped boolean)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
 AS $$
+DECLARE
+    b boolean;
 BEGIN
     IF value IS NULL THEN
         RETURN 'null';
     ELSIF clipped THEN
         RETURN to_jsonb(value);
-    ELSIF category = 'N' AND value ~ '^-?[0-9]' THEN
+    ELSIF category = 'N' AND value ~ '^-?[0-9]' AND vqc._numeric_input_valid(value) THEN
         RETURN to_jsonb(value::numeric);
     ELSIF category = 'B' THEN
-        RETURN to_jsonb(value::boolean);
+        b := vqc._boolean_input(value);
+        IF b IS NOT NULL THEN
+            RETURN to_jsonb(b);
+        END IF;
     END IF;
-    RETURN to_jsonb(value);
-EXCEPTION WHEN data_exception THEN
     RETURN to_jsonb(value);
 END
 $$;
@@ -175,11 +181,11 @@ BEGIN
         RETURN 'null';
     END IF;
     IF plan ->> 'compare_type' = 'numeric' THEN
-        BEGIN
-            RETURN to_jsonb(observed::numeric);
-        EXCEPTION WHEN data_exception OR feature_not_supported THEN
-            RETURN to_jsonb(observed);       -- NaN or infinity: JSON has no number for it
-        END;
+        -- tested, not caught: no subtransaction (see vqc._sample_json)
+        IF vqc._numeric_input_valid(observed) THEN
+            RETURN to_jsonb(observed::numeric);   -- NaN or infinity: a string
+        END IF;
+        RETURN to_jsonb(observed);
     END IF;
     EXECUTE format('SELECT pg_catalog.to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
     RETURN j;
