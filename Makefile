@@ -27,6 +27,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/engine.sql \
                src/sql/operators.sql \
                src/sql/expect.sql \
+               src/sql/scan.sql \
                src/sql/stats_brackets.sql \
                src/sql/statistics.sql \
                src/sql/suites.sql \
