@@ -58,15 +58,29 @@ BEGIN
 END
 $$;
 SELECT * FROM aggregate_outputs('states');
--- each state once, though read by several items.  The profile twice: the
--- suite's profile of x, and the sketch the median takes beside its
--- collector in case it overflows, of x::float8 (the same call once
--- PostgreSQL drops the cast of a float8 column, which it then merges, but
--- not the same text)
+-- each state once, though read by several items (the median's count,
+-- overflow flag and value, the quantiles; the screen's duplicates and the
+-- distinct count; two score metrics and their overflow flag; the suite's
+-- profile and the median's sketch, the same call once x is left bare)
+CREATE FUNCTION item_calls(suite text, agg text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    s vqc.suite := vqc._suite(suite);
+    t regclass := vqc._suite_target(s);
+    inputs record := vqc._suite_inputs(s, t);
+    p record := vqc._plan_all(t, inputs.expectations, inputs.key_columns, 20, '"BASIC"', false, inputs.profile_columns);
+BEGIN
+    RETURN (SELECT count(*) FROM jsonb_each_text(p.items) i, regexp_matches(i.value, agg || '\(', 'g') m);
+END
+$$;
+SELECT item_calls('states', 'vqc\.exact_quantile_agg') AS quantile_calls_in_items,
+       item_calls('states', 'vqc\.hash_set_agg') AS hash_calls_in_items,
+       item_calls('states', 'vqc\.score_agg') AS score_calls_in_items,
+       item_calls('states', 'vqc\.profile_agg') AS profile_calls_in_items;
 SELECT count(*) AS states, count(DISTINCT o) AS distinct_states,
        count(*) FILTER (WHERE o LIKE 'vqc.exact_quantile_agg%') AS quantile_collectors,
        count(*) FILTER (WHERE o LIKE 'vqc.hash_set_agg%') AS hash_screens,
-       count(*) FILTER (WHERE o LIKE 'vqc.score_agg%') AS score_states
+       count(*) FILTER (WHERE o LIKE 'vqc.score_agg%') AS score_states,
+       count(*) FILTER (WHERE o LIKE 'vqc.profile_agg%') AS profiles
   FROM aggregate_outputs('states') o;
 
 -- the answers are those of the checks one at a time (each its own scan)
