@@ -417,4 +417,46 @@ AS $$
                        ELSE '%s::pg_catalog.float8' END, qcol)
 $$;
 
+-- Clips a JSON value for storage beside every run: strings to max_bytes
+-- (whole characters), arrays to max_items elements, recursively, so that a
+-- 100 000-element value_set is not copied into every result row.
+CREATE OR REPLACE FUNCTION vqc._clip_json(j jsonb, max_bytes integer, max_items integer)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    s text;
+    n integer;
+BEGIN
+    -- nothing to clip, the usual case: one statement, not one per node
+    IF max_bytes IS NOT NULL AND max_items IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM jsonb_path_query(j, 'strict $.**') v
+                        WHERE (jsonb_typeof(v) = 'string' AND octet_length(v #>> '{}') > max_bytes)
+                           OR (jsonb_typeof(v) = 'array' AND jsonb_array_length(v) > max_items)) THEN
+        RETURN j;
+    END IF;
+    CASE jsonb_typeof(j)
+    WHEN 'string' THEN
+        s := j #>> '{}';
+        IF octet_length(s) <= max_bytes THEN
+            RETURN j;
+        END IF;
+        n := max_bytes;
+        WHILE octet_length(left(s, n)) > max_bytes LOOP
+            n := n - 1;
+        END LOOP;
+        RETURN to_jsonb(left(s, n));
+    WHEN 'array' THEN
+        RETURN (SELECT coalesce(jsonb_agg(vqc._clip_json(e, max_bytes, max_items) ORDER BY i), '[]')
+                  FROM jsonb_array_elements(j) WITH ORDINALITY AS x(e, i)
+                 WHERE i <= max_items);
+    WHEN 'object' THEN
+        RETURN (SELECT coalesce(jsonb_object_agg(k, vqc._clip_json(v, max_bytes, max_items)), '{}')
+                  FROM jsonb_each(j) AS x(k, v));
+    ELSE
+        RETURN j;
+    END CASE;
+END
+$$;
+
 RESET check_function_bodies;
