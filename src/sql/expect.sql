@@ -622,11 +622,14 @@ DECLARE
     nm     text;
     from_sql text;
 BEGIN
+    -- the aggregates generated SQL calls: pg_catalog's and vqc's
     SELECT array_agg(DISTINCT lower(p.proname::text)) FILTER (WHERE p.prokind = 'a'),
            array_agg(DISTINCT lower(p.proname::text)) FILTER (WHERE p.prokind = 'f')
       INTO aggs, plain
       FROM pg_proc p
-     WHERE p.proname IN (SELECT a.proname FROM pg_proc a WHERE a.prokind = 'a');
+     WHERE p.pronamespace IN ('pg_catalog'::regnamespace, 'vqc'::regnamespace)
+       AND p.proname IN (SELECT a.proname FROM pg_proc a WHERE a.prokind = 'a'
+                            AND a.pronamespace IN ('pg_catalog'::regnamespace, 'vqc'::regnamespace));
     -- items named join:* are joined to the table (their value stays NULL);
     -- a join hides the table's system columns, which row keys use, so the
     -- table is then read through a subquery that names them (pulled up by
