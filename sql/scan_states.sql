@@ -7,9 +7,9 @@ CREATE SCHEMA scan_states_test;
 SET search_path = scan_states_test, public;
 SET client_min_messages = warning;
 
-CREATE TABLE m (id int, x float8, y_true int, y_score float8);
-INSERT INTO m SELECT i, (i * 37 % 101)::float8, i % 2, ((i * 7919) % 1000) / 1000.0 FROM generate_series(1, 500) i;
-INSERT INTO m VALUES (7, NULL, 1, 0.5);
+CREATE TABLE m (id int, x float8, y_true int, y_score float8, y_pred int);
+INSERT INTO m SELECT i, (i * 37 % 101)::float8, i % 2, ((i * 7919) % 1000) / 1000.0, (i * 3 / 2) % 2 FROM generate_series(1, 500) i;
+INSERT INTO m VALUES (7, NULL, 1, 0.5, 1);
 
 SELECT vqc.create_suite('states', 'm', profile_columns => '{x}') > 0 AS created;
 SELECT vqc.add_expectation('states', 'expect_column_median_to_be_between', '{"column": "x", "min_value": 0, "max_value": 100}') > 0;
@@ -21,6 +21,14 @@ SELECT vqc.add_expectation('states', 'expect_score_metric_to_be_between',
        '{"y_true": "y_true", "y_score": "y_score", "metric": "roc_auc", "min_value": 0}') > 0;
 SELECT vqc.add_expectation('states', 'expect_score_metric_to_be_between',
        '{"y_true": "y_true", "y_score": "y_score", "metric": "average_precision", "min_value": 0}') > 0;
+SELECT vqc.add_expectation('states', 'expect_classification_metric_to_be_between',
+       '{"y_true": "y_true", "y_pred": "y_pred", "metric": "accuracy", "min_value": 0}') > 0;
+SELECT vqc.add_expectation('states', 'expect_classification_metric_to_be_between',
+       '{"y_true": "y_true", "y_pred": "y_pred", "metric": "f1", "min_value": 0}') > 0;
+SELECT vqc.add_expectation('states', 'expect_regression_metric_to_be_between',
+       '{"y_true": "y_true", "y_pred": "y_score", "metric": "mean_absolute_error", "max_value": 1}') > 0;
+SELECT vqc.add_expectation('states', 'expect_regression_metric_to_be_between',
+       '{"y_true": "y_true", "y_pred": "y_score", "metric": "root_mean_squared_error", "max_value": 1}') > 0;
 
 -- the scan's aggregate node lists each state once: one line per output
 -- expression of the node (the plan's Output, split at top-level commas)
@@ -60,7 +68,8 @@ $$;
 SELECT * FROM aggregate_outputs('states');
 -- each state once, though read by several items (the median's count,
 -- overflow flag and value, the quantiles; the screen's duplicates and the
--- distinct count; two score metrics and their overflow flag; the suite's
+-- distinct count; two score metrics and their overflow flag; two
+-- classification metrics; two regression metrics; the suite's
 -- profile and the median's sketch, the same call once x is left bare)
 CREATE FUNCTION item_calls(suite text, agg text) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -75,12 +84,16 @@ $$;
 SELECT item_calls('states', 'vqc\.exact_quantile_agg') AS quantile_calls_in_items,
        item_calls('states', 'vqc\.hash_set_agg') AS hash_calls_in_items,
        item_calls('states', 'vqc\.score_agg') AS score_calls_in_items,
-       item_calls('states', 'vqc\.profile_agg') AS profile_calls_in_items;
+       item_calls('states', 'vqc\.profile_agg') AS profile_calls_in_items,
+       item_calls('states', 'vqc\.confusion_agg') AS confusion_calls_in_items,
+       item_calls('states', 'vqc\.regression_agg') AS regression_calls_in_items;
 SELECT count(*) AS states, count(DISTINCT o) AS distinct_states,
        count(*) FILTER (WHERE o LIKE 'vqc.exact_quantile_agg%') AS quantile_collectors,
        count(*) FILTER (WHERE o LIKE 'vqc.hash_set_agg%') AS hash_screens,
        count(*) FILTER (WHERE o LIKE 'vqc.score_agg%') AS score_states,
-       count(*) FILTER (WHERE o LIKE 'vqc.profile_agg%') AS profiles
+       count(*) FILTER (WHERE o LIKE 'vqc.profile_agg%') AS profiles,
+       count(*) FILTER (WHERE o LIKE 'vqc.confusion_agg%') AS confusion_states,
+       count(*) FILTER (WHERE o LIKE 'vqc.regression_agg%') AS regression_states
   FROM aggregate_outputs('states') o;
 
 -- the answers are those of the checks one at a time (each its own scan)
@@ -92,6 +105,13 @@ SELECT e.position, vqc.expect('m', e.expectation_type, e.kwargs) -> 'result' -> 
           FROM vqc.suite_expectation WHERE suite_id = (SELECT suite_id FROM vqc.suite WHERE name = 'states')) e
   JOIN together t ON t.position = e.position
  ORDER BY 1;
+
+-- the regression metrics over the shared state are their own aggregates' answers
+SELECT (SELECT observed_value FROM together WHERE "position" = 9) = to_jsonb(vqc.mean_absolute_error(y_true, y_score))
+           AS same_mae,
+       (SELECT observed_value FROM together WHERE "position" = 10) = to_jsonb(vqc.root_mean_squared_error(y_true, y_score))
+           AS same_rmse
+  FROM m;
 
 -- an item with a subquery is left whole in the inner SELECT, as it was
 SELECT x.states, x.outer_sql

@@ -462,4 +462,126 @@ BEGIN
 END
 $$;
 
+-- The plan of a model expectation: its items and what its evaluation
+-- needs, or NULL for any other type.
+CREATE OR REPLACE FUNCTION vqc._plan_model_metric(target regclass, plan jsonb, pidx integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    etype  text := plan ->> 'type';
+    kwargs jsonb := plan -> 'kwargs';
+    metric text;
+    yt     record;
+    yp     record;
+    seg    record;
+    lo     jsonb;
+    hi     jsonb;
+    state  text;
+    item   text;
+    scored jsonb;
+BEGIN
+    IF etype NOT IN ('expect_classification_metric_to_be_between', 'expect_score_metric_to_be_between',
+                     'expect_metric_gap_between_segments_to_be_less_than', 'expect_regression_metric_to_be_between',
+                     'expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between') THEN
+        RETURN NULL;
+    END IF;
+    metric := vqc._kw_text(etype, kwargs, 'metric');
+    IF etype IN ('expect_ranking_metric_to_be_between', 'expect_annotator_agreement_to_be_between') THEN
+        RETURN vqc._plan_model_metric_long(target, plan, pidx, metric);
+    END IF;
+    SELECT * INTO yt FROM vqc._column(target, vqc._kw_text(etype, kwargs, 'y_true'));
+    SELECT * INTO yp FROM vqc._column(target, vqc._kw_text(etype, kwargs,
+                                                          CASE WHEN etype LIKE '%score_metric%' THEN 'y_score' ELSE 'y_pred' END));
+    IF etype <> 'expect_metric_gap_between_segments_to_be_less_than' THEN
+        SELECT b.lo, b.hi INTO lo, hi FROM vqc._kw_bounds(etype, kwargs, '{number}') b;
+        PERFORM vqc._check_bounds(etype, lo, hi, 'numeric');
+    END IF;
+
+    IF etype = 'expect_classification_metric_to_be_between' THEN
+        IF metric NOT IN ('accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'fbeta',
+                          'matthews_corrcoef', 'cohen_kappa') THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        IF metric = 'fbeta' THEN
+            PERFORM vqc._kw(etype, kwargs, 'beta', '{number}');
+        END IF;
+        -- the state itself is the item: the evaluation derives the metric and the per-class details
+        RETURN vqc._model_value_plan(etype, kwargs, metric, format('cm%s', pidx),
+                                     format('vqc.confusion_agg(%I, %I)', yt.attname, yp.attname), lo, hi)
+               || jsonb_build_object('state_item', format('cm%s', pidx),
+                                     'pos_label', vqc._kw_label(etype, kwargs, 'pos_label'));
+    END IF;
+
+    IF etype = 'expect_regression_metric_to_be_between' THEN
+        IF yt.category <> 'N' OR yp.category <> 'N' THEN
+            RAISE EXCEPTION '% needs numeric y_true and y_pred', etype USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        -- the metric over the one regression state, which other metrics of
+        -- the same columns share (the metric's own aggregate has the same
+        -- transition and this final function: the same answer)
+        item := format('vqc.%s(vqc.regression_agg(%I::pg_catalog.float8, %I::pg_catalog.float8))',
+                       CASE metric WHEN 'mean_absolute_error' THEN 'mean_absolute_error' WHEN 'mean_squared_error' THEN 'mean_squared_error'
+                                   WHEN 'root_mean_squared_error' THEN 'root_mean_squared_error'
+                                   WHEN 'mean_absolute_percentage_error' THEN 'mean_absolute_percentage_error'
+                                   WHEN 'r2' THEN 'r2_score' WHEN 'max_error' THEN 'max_error' END,
+                       yt.attname, yp.attname);
+        IF item IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        RETURN vqc._model_value_plan(etype, kwargs, metric, format('rm%s', pidx), item, lo, hi);
+    END IF;
+
+    IF etype = 'expect_score_metric_to_be_between' THEN
+        IF yp.category <> 'N' THEN
+            RAISE EXCEPTION '% needs a numeric y_score; column "%" is of type %', etype, yp.attname, yp.type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        IF vqc._base_type(yt.type_sql::regtype) NOT IN ('boolean'::regtype, 'smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+            RAISE EXCEPTION '% needs binary labels (boolean or integer 0/1); column "%" is of type %', etype, yt.attname, yt.type_sql
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        state := format('%I::%s, %I::pg_catalog.float8', yt.attname,
+                        CASE WHEN vqc._base_type(yt.type_sql::regtype) = 'boolean'::regtype THEN 'pg_catalog.bool' ELSE 'pg_catalog.int8' END,
+                        yp.attname);
+        item := CASE metric
+            WHEN 'roc_auc' THEN format('CASE WHEN vqc.score_overflowed(vqc.score_agg(%1$s)) THEN NULL ELSE vqc.roc_auc_score(vqc.score_agg(%1$s)) END', state)
+            WHEN 'average_precision' THEN format('CASE WHEN vqc.score_overflowed(vqc.score_agg(%1$s)) THEN NULL ELSE vqc.average_precision_score(vqc.score_agg(%1$s)) END', state)
+            WHEN 'log_loss' THEN format('vqc.log_loss(%s)', state)
+            WHEN 'brier_score_loss' THEN format('vqc.brier_score_loss(%s)', state)
+            WHEN 'calibration_error' THEN format('vqc.calibration_error(%s, %s::pg_catalog.int4)', state,
+                                                 greatest(coalesce(vqc._kw_int(etype, kwargs, 'n_bins'), 10), 1))
+        END;
+        IF item IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+        END IF;
+        scored := vqc._model_value_plan(etype, kwargs, metric, format('sm%s', pidx), item, lo, hi)
+                  || jsonb_build_object('overflow_item', format('so%s', pidx), 'y_true', yt.attname, 'y_score', yp.attname);
+        IF metric IN ('roc_auc', 'average_precision') THEN
+            scored := jsonb_set(scored, '{items}', (scored -> 'items')
+                                || jsonb_build_object(format('so%s', pidx), format('vqc.score_overflowed(vqc.score_agg(%s))', state)));
+        END IF;
+        RETURN scored;
+    END IF;
+
+    -- the gap between segments: one confusion state of (segment, label)
+    -- pairs, split by segment when evaluated
+    IF metric NOT IN ('recall', 'precision', 'f1', 'accuracy', 'positive_rate') THEN
+        PERFORM vqc._bad_kwarg(etype, format('unknown metric "%s"', left(metric, 100)));
+    END IF;
+    IF (vqc._kw(etype, kwargs, 'max_gap', '{number}'))::numeric < 0 THEN
+        PERFORM vqc._bad_kwarg(etype, 'max_gap cannot be negative');
+    END IF;
+    SELECT * INTO seg FROM vqc._column(target, vqc._kw_text(etype, kwargs, 'segment'));
+    state := format('vqc.confusion_agg(pg_catalog.jsonb_build_array(%1$I, %2$I)::pg_catalog.text, '
+                    'pg_catalog.jsonb_build_array(%1$I, %3$I)::pg_catalog.text)', seg.attname, yt.attname, yp.attname);
+    RETURN jsonb_build_object('evaluator', 'model_metric', 'metric', metric,
+                              'items', jsonb_build_object(format('sg%s', pidx), state),
+                              'state_item', format('sg%s', pidx),
+                              'pos_label', coalesce(kwargs -> 'pos_label', '1'),
+                              'min_rows', greatest(coalesce(vqc._kw_int(etype, kwargs, 'min_segment_rows'), 1), 1),
+                              'max_gap', kwargs -> 'max_gap');
+END
+$$;
+
 RESET check_function_bodies;
