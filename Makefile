@@ -13,6 +13,7 @@ OBJS         = $(C_SOURCES:.c=.o)
 SQL_PARTS    = src/sql/schema.sql \
                src/regex.sql \
                src/formats.sql \
+               src/input_syntax.sql \
                src/tally.sql \
                src/exact_quantile.sql \
                src/hash_set.sql \
@@ -28,6 +29,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/engine.sql \
                src/sql/operators.sql \
                src/sql/expect.sql \
+               src/sql/scan.sql \
                src/sql/stats_brackets.sql \
                src/sql/statistics.sql \
                src/sql/suites.sql \

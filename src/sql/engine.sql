@@ -194,11 +194,15 @@ $$;
 
 -- The argument of vqc.exact_quantile_agg for a numeric-category column:
 -- numeric columns go to its numeric form (no slow cast), others to float8.
+-- A column already of that type is left bare, so that its collector or
+-- sketch is the same call, one state of the scan, as other checks' and
+-- the suite's profile of the column (see vqc._scan_item_split).
 CREATE FUNCTION vqc._quantile_arg(qcol text, type_sql text)
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT format(CASE WHEN vqc._base_type(type_sql::regtype) = 'numeric'::regtype THEN '%s::pg_catalog.numeric'
+    SELECT format(CASE WHEN type_sql::regtype IN ('pg_catalog.numeric'::regtype, 'pg_catalog.float8'::regtype) THEN '%s'
+                       WHEN vqc._base_type(type_sql::regtype) = 'numeric'::regtype THEN '%s::pg_catalog.numeric'
                        ELSE '%s::pg_catalog.float8' END, qcol)
 $$;
 

@@ -117,23 +117,29 @@ $$;
 -- ---------------------------------------------------------------------------
 -- evaluation
 
--- A failing value (text from the scan) as JSON, typed like the column.
+-- A failing value (text from the scan) as JSON, typed like the column: a
+-- number or boolean where the text converts, else a string.  The text is
+-- tested before it is converted (src/input_syntax.c), not caught when the
+-- conversion raises: a handler would open a subtransaction per sample.
 CREATE FUNCTION vqc._sample_json(value text, category "char", clipped boolean)
 RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
 AS $$
+DECLARE
+    b boolean;
 BEGIN
     IF value IS NULL THEN
         RETURN 'null';
     ELSIF clipped THEN
         RETURN to_jsonb(value);
-    ELSIF category = 'N' AND value ~ '^-?[0-9]' THEN
+    ELSIF category = 'N' AND value ~ '^-?[0-9]' AND vqc._numeric_input_valid(value) THEN
         RETURN to_jsonb(value::numeric);
     ELSIF category = 'B' THEN
-        RETURN to_jsonb(value::boolean);
+        b := vqc._boolean_input(value);
+        IF b IS NOT NULL THEN
+            RETURN to_jsonb(b);
+        END IF;
     END IF;
-    RETURN to_jsonb(value);
-EXCEPTION WHEN data_exception THEN
     RETURN to_jsonb(value);
 END
 $$;
@@ -175,11 +181,11 @@ BEGIN
         RETURN 'null';
     END IF;
     IF plan ->> 'compare_type' = 'numeric' THEN
-        BEGIN
-            RETURN to_jsonb(observed::numeric);
-        EXCEPTION WHEN data_exception OR feature_not_supported THEN
-            RETURN to_jsonb(observed);       -- NaN or infinity: JSON has no number for it
-        END;
+        -- tested, not caught: no subtransaction (see vqc._sample_json)
+        IF vqc._numeric_input_valid(observed) THEN
+            RETURN to_jsonb(observed::numeric);   -- NaN or infinity: a string
+        END IF;
+        RETURN to_jsonb(observed);
     END IF;
     EXECUTE format('SELECT pg_catalog.to_jsonb($1::%s)', plan ->> 'compare_type') INTO j USING observed;
     RETURN j;
@@ -600,23 +606,57 @@ $$;
 -- ---------------------------------------------------------------------------
 -- evaluating a list of expectations on one table in one scan
 
--- The one SELECT that computes the named items (in the order of names) as text.
+-- The one SELECT that computes the named items (in the order of names) as
+-- text: the aggregate states in an inner SELECT, each once, and the items
+-- over them in the outer one (see vqc._scan_item_split).
 CREATE FUNCTION vqc._scan_sql(target regclass, items jsonb, names text[])
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
+DECLARE
+    aggs   text[];
+    plain  text[];
+    states text[] := '{}';
+    outs   text[] := '{}';
+    o      text;
+    nm     text;
+    from_sql text;
+BEGIN
+    -- the aggregates generated SQL calls: pg_catalog's and vqc's
+    SELECT array_agg(DISTINCT lower(p.proname::text)) FILTER (WHERE p.prokind = 'a'),
+           array_agg(DISTINCT lower(p.proname::text)) FILTER (WHERE p.prokind = 'f')
+      INTO aggs, plain
+      FROM pg_proc p
+     WHERE p.pronamespace IN ('pg_catalog'::regnamespace, 'vqc'::regnamespace)
+       AND p.proname IN (SELECT a.proname FROM pg_proc a WHERE a.prokind = 'a'
+                            AND a.pronamespace IN ('pg_catalog'::regnamespace, 'vqc'::regnamespace));
     -- items named join:* are joined to the table (their value stays NULL);
     -- a join hides the table's system columns, which row keys use, so the
     -- table is then read through a subquery that names them (pulled up by
     -- the planner: the same scan)
-    SELECT format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s%s',
-                  string_agg(CASE WHEN nm LIKE 'join:%' THEN 'NULL::pg_catalog.text'
-                                  ELSE format('(%s)::pg_catalog.text', items ->> nm) END, ', ' ORDER BY o),
-                  CASE WHEN bool_or(nm LIKE 'join:%') AND (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'p', 'm')
-                       THEN format('(SELECT *, ctid, tableoid FROM %s) AS vqc_scan', target)
-                       ELSE target::text END,
-                  coalesce(string_agg(' ' || (items ->> nm), '' ORDER BY o) FILTER (WHERE nm LIKE 'join:%'), ''))
-      FROM unnest(names) WITH ORDINALITY AS x(nm, o)
+    FOREACH nm IN ARRAY names LOOP
+        IF nm LIKE 'join:%' THEN
+            outs := outs || 'NULL::pg_catalog.text'::text;
+        ELSE
+            SELECT x.states, x.outer_sql INTO states, o FROM vqc._scan_item_split(items ->> nm, aggs, plain, states) x;
+            outs := outs || format('(%s)::pg_catalog.text', o);
+        END IF;
+    END LOOP;
+    SELECT CASE WHEN bool_or(nm2 LIKE 'join:%') AND (SELECT relkind FROM pg_class WHERE oid = target) IN ('r', 'p', 'm')
+                THEN format('(SELECT *, ctid, tableoid FROM %s) AS vqc_scan', target)
+                ELSE target::text END
+           || coalesce(string_agg(' ' || (items ->> nm2), '' ORDER BY o2) FILTER (WHERE nm2 LIKE 'join:%'), '')
+      INTO from_sql
+      FROM unnest(names) WITH ORDINALITY AS x(nm2, o2);
+    IF cardinality(states) = 0 THEN
+        RETURN format('SELECT ARRAY[%s]::pg_catalog.text[] FROM %s', array_to_string(outs, ', '), from_sql);
+    END IF;
+    RETURN format('SELECT ARRAY[%s]::pg_catalog.text[] FROM (SELECT %s FROM %s) AS vqc_states',
+                  array_to_string(outs, ', '),
+                  (SELECT string_agg(format('%s AS vqc_s%s', st, k), ', ' ORDER BY k)
+                     FROM unnest(states) WITH ORDINALITY AS y(st, k)),
+                  from_sql);
+END
 $$;
 
 -- Plans every expectation of a list for one scan of target:
@@ -715,12 +755,11 @@ DECLARE
     errors     text[] := planned.errors;
     kwargs_all jsonb := planned.kwargs_all;
     items      jsonb := planned.items;
-    names      text[];
     vals       jsonb := '{}';
-    arr        text[];
+    profile_errors jsonb := '{}';
     e          jsonb;
     i          integer;
-    k          text;
+    pc         text;
     msg        text;
     scans      integer := 0;
     out_results jsonb := '[]';
@@ -728,13 +767,9 @@ DECLARE
 BEGIN
     -- one scan for all items
     IF items <> '{}' THEN
-        SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
         BEGIN
             scans := 1;
-            EXECUTE vqc._scan_sql(target, items, names) INTO arr USING kwargs_all;
-            FOR i IN 1 .. cardinality(names) LOOP
-                vals := vals || jsonb_build_object(names[i], arr[i]);
-            END LOOP;
+            vals := vqc._scan_items(target, items, kwargs_all);
         EXCEPTION
             WHEN insufficient_privilege THEN
                 RAISE;
@@ -742,26 +777,11 @@ BEGIN
                 IF raise_errors THEN
                     RAISE;
                 END IF;
-                -- One expectation broke the shared scan (a regex limit, say): scan
-                -- each alone so that only the culprit is reported as an error.
-                FOR i IN 1 .. n LOOP
-                CONTINUE WHEN NOT plans[i] ? 'items';
-                BEGIN
-                    SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(plans[i] -> 'items') key;
-                    scans := scans + 1;
-                    EXECUTE vqc._scan_sql(target, plans[i] -> 'items', names) INTO arr USING kwargs_all;
-                    FOR k IN SELECT unnest(names) LOOP
-                        vals := vals || jsonb_build_object(k, arr[array_position(names, k)]);
-                    END LOOP;
-                EXCEPTION
-                    WHEN insufficient_privilege THEN
-                        RAISE;
-                    WHEN OTHERS THEN
-                        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                        errors[i] := msg;
-                        plans[i] := NULL;
-                END;
-            END LOOP;
+                -- one expectation broke the shared scan: each alone, then
+                -- the profiles (scan.sql)
+                SELECT x.plans, x.errors, x.vals, x.scans, x.profile_errors
+                  INTO plans, errors, vals, scans, profile_errors
+                  FROM vqc._scan_each(target, items, kwargs_all, plans, errors) x;
         END;
     END IF;
 
@@ -804,6 +824,22 @@ BEGIN
             'result', coalesce(ev -> 'result', '{}'),
             'samples', coalesce(ev -> 'samples', '[]'),
             'error', errors[i]);
+    END LOOP;
+
+    -- a profile the scans could not take is an error of the run, after the
+    -- expectations, never a missing row
+    FOR pc IN SELECT x FROM unnest(profile_columns) x WHERE profile_errors ? x LOOP
+        out_results := out_results || jsonb_build_object(
+            'position', jsonb_array_length(out_results) + 1,
+            'id', NULL,
+            'type', 'column_profile',
+            'kwargs', jsonb_build_object('column', pc),
+            'column', pc,
+            'status', 'error',
+            'success', NULL,
+            'result', '{}'::jsonb,
+            'samples', '[]'::jsonb,
+            'error', format('the profile of column "%s" could not be taken: %s', pc, profile_errors ->> pc));
     END LOOP;
 
     RETURN jsonb_build_object('rows', vals -> 'n', 'scans', scans, 'results', out_results,

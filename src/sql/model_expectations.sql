@@ -95,7 +95,10 @@ BEGIN
         IF yt.category <> 'N' OR yp.category <> 'N' THEN
             RAISE EXCEPTION '% needs numeric y_true and y_pred', etype USING ERRCODE = 'datatype_mismatch';
         END IF;
-        item := format('vqc.%s(%I::pg_catalog.float8, %I::pg_catalog.float8)',
+        -- the metric over the one regression state, which other metrics of
+        -- the same columns share (the metric's own aggregate has the same
+        -- transition and this final function: the same answer)
+        item := format('vqc.%s(vqc.regression_agg(%I::pg_catalog.float8, %I::pg_catalog.float8))',
                        CASE metric WHEN 'mean_absolute_error' THEN 'mean_absolute_error' WHEN 'mean_squared_error' THEN 'mean_squared_error'
                                    WHEN 'root_mean_squared_error' THEN 'root_mean_squared_error'
                                    WHEN 'mean_absolute_percentage_error' THEN 'mean_absolute_percentage_error'

@@ -38,6 +38,13 @@ DECLARE
     s text;
     n integer;
 BEGIN
+    -- nothing to clip, the usual case: one statement, not one per node
+    IF max_bytes IS NOT NULL AND max_items IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM jsonb_path_query(j, 'strict $.**') v
+                        WHERE (jsonb_typeof(v) = 'string' AND octet_length(v #>> '{}') > max_bytes)
+                           OR (jsonb_typeof(v) = 'array' AND jsonb_array_length(v) > max_items)) THEN
+        RETURN j;
+    END IF;
     CASE jsonb_typeof(j)
     WHEN 'string' THEN
         s := j #>> '{}';
