@@ -707,26 +707,32 @@ RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    n          integer := jsonb_array_length(expectations);
-    planned    record := vqc._plan_all(target, expectations, key_columns, sample_cap, rf_default,
-                                       raise_errors, profile_columns);
-    plans      jsonb[] := planned.plans;
-    rfs        jsonb[] := planned.rfs;
-    errors     text[] := planned.errors;
-    kwargs_all jsonb := planned.kwargs_all;
-    items      jsonb := planned.items;
+    planned record := vqc._plan_all(target, expectations, key_columns, sample_cap, rf_default,
+                                    raise_errors, profile_columns);
+    scanned record := vqc._scan_plans(target, planned.items, planned.kwargs_all, raise_errors,
+                                      planned.plans, planned.errors);
+BEGIN
+    RETURN vqc._evaluate_plans(target, expectations, scanned.plans, planned.rfs, scanned.errors,
+                               scanned.vals, scanned.scans, raise_errors, profile_columns);
+END
+$$;
+
+-- The one scan of target for all items ({name: value text} in vals); when it
+-- fails and errors are not raised, each plan's items are scanned alone so
+-- that only the culprit is reported (its plan NULL, its error set).
+CREATE FUNCTION vqc._scan_plans(target regclass, items jsonb, kwargs_all jsonb, raise_errors boolean,
+                                INOUT plans jsonb[], INOUT errors text[], OUT vals jsonb, OUT scans integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
     names      text[];
-    vals       jsonb := '{}';
     arr        text[];
-    e          jsonb;
     i          integer;
     k          text;
     msg        text;
-    scans      integer := 0;
-    out_results jsonb := '[]';
-    ev         jsonb;
 BEGIN
-    -- one scan for all items
+    vals := '{}';
+    scans := 0;
     IF items <> '{}' THEN
         SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(items) key;
         BEGIN
@@ -744,7 +750,7 @@ BEGIN
                 END IF;
                 -- One expectation broke the shared scan (a regex limit, say): scan
                 -- each alone so that only the culprit is reported as an error.
-                FOR i IN 1 .. n LOOP
+                FOR i IN 1 .. coalesce(cardinality(plans), 0) LOOP
                 CONTINUE WHEN NOT plans[i] ? 'items';
                 BEGIN
                     SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(plans[i] -> 'items') key;
@@ -764,7 +770,24 @@ BEGIN
             END LOOP;
         END;
     END IF;
+END
+$$;
 
+-- Evaluates planned expectations from the scan's values (see _evaluate_all).
+CREATE FUNCTION vqc._evaluate_plans(target regclass, expectations jsonb, plans jsonb[], rfs jsonb[],
+                                    errors text[], vals jsonb, scans integer, raise_errors boolean,
+                                    profile_columns text[])
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    n          integer := jsonb_array_length(expectations);
+    e          jsonb;
+    i          integer;
+    msg        text;
+    out_results jsonb := '[]';
+    ev         jsonb;
+BEGIN
     -- evaluate
     FOR i IN 1 .. n LOOP
         e := expectations -> (i - 1);
