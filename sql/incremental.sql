@@ -155,6 +155,31 @@ SELECT vqc.set_watermark('inc', NULL);
 SELECT count(*) AS results FROM vqc.run('inc');
 SELECT count(*) AS states FROM vqc_report.incremental_run;
 
+-- a timestamp watermark that repeats: uniqueness of the watermark itself
+-- needs no probe (new values are past every old one); the watermark is
+-- stored as ISO 8601, so another DateStyle reads it back the same
+CREATE TABLE inc_events (at timestamptz, v integer);
+CREATE INDEX ON inc_events (at);
+INSERT INTO inc_events SELECT '2026-01-01 00:00+00'::timestamptz + (g / 2) * interval '1 minute', g FROM generate_series(1, 1000) g;
+SELECT vqc.create_suite('inc_ev', 'inc_events'), vqc.create_suite('inc_ev_whole', 'inc_events');
+SELECT vqc.add_expectation(x, 'expect_column_values_to_be_unique', '{"column": "at"}') > 0 AS added,
+       vqc.add_expectation(x, 'expect_column_max_to_be_between', '{"column": "at", "max_value": "2027-01-01"}') > 0 AS added
+  FROM unnest('{inc_ev,inc_ev_whole}'::text[]) x;
+SELECT vqc.set_watermark('inc_ev', 'at');
+SELECT count(*) AS results FROM vqc.run('inc_ev');
+SELECT to_watermark FROM vqc_report.incremental_run ORDER BY run_id DESC LIMIT 1;
+SET DateStyle = 'SQL, DMY';
+SET TimeZone = 'Asia/Tokyo';
+INSERT INTO inc_events SELECT '2026-01-01 00:00+00'::timestamptz + (g / 2) * interval '1 minute', g FROM generate_series(1002, 1011) g;
+SELECT position, success, result -> 'result' -> 'cumulative' AS cumulative FROM vqc.run('inc_ev') ORDER BY position;
+SELECT mode, new_rows, cumulative_rows, to_watermark FROM vqc_report.incremental_run ORDER BY run_id DESC LIMIT 1;
+SELECT position, success, result -> 'result' ->> 'unexpected_count' AS unexpected, observed_value FROM vqc.run('inc_ev_whole') ORDER BY position;
+RESET DateStyle;
+RESET TimeZone;
+SELECT vqc.drop_suite('inc_ev'), vqc.drop_suite('inc_ev_whole');
+DELETE FROM vqc_report.run WHERE suite_name IN ('inc_ev', 'inc_ev_whole');
+DROP TABLE inc_events;
+
 SELECT vqc.drop_suite('inc'), vqc.drop_suite('inc_whole');
 DELETE FROM vqc_report.run WHERE suite_name IN ('inc', 'inc_whole');
 DROP FUNCTION inc_compare(), inc_suite(text), inc_plan(text);

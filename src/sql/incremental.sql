@@ -37,8 +37,6 @@ COMMENT ON COLUMN vqc_report.incremental_run.tuples_inserted IS
 ALTER TABLE vqc_report.incremental_run ENABLE ROW LEVEL SECURITY;
 CREATE POLICY incremental_run_readers ON vqc_report.incremental_run FOR SELECT
     USING (vqc_report.may_read_values(target, target_schema, target_table));
--- a runner reads the last state as itself (row-level security above)
-GRANT SELECT ON vqc_report.incremental_run TO PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('vqc_report.incremental_run', '');
 
 -- ---------------------------------------------------------------------------
@@ -250,21 +248,21 @@ AS $$
 DECLARE
     r text;
 BEGIN
-    IF a IS NULL OR b IS NULL THEN
-        RETURN coalesce(a, b);
-    END IF;
-    CASE merge
-    WHEN 'add' THEN
-        RETURN (a::numeric + b::numeric)::text;
-    WHEN 'tally' THEN
-        RETURN (SELECT vqc._tally_merge(x)::text FROM (VALUES (a::vqc.tally), (b::vqc.tally)) v(x));
-    ELSE
-        -- min / max by the column type's own ordering
-        EXECUTE format('SELECT (%s)::pg_catalog.text FROM (VALUES ($1::%2$s), ($2::%2$s)) v(x)',
+    IF merge IN ('min', 'max') THEN
+        -- by the column type's own ordering; kept as to_jsonb writes it (ISO
+        -- 8601 for times), which reads back the same whatever the DateStyle
+        EXECUTE format('SELECT pg_catalog.to_jsonb(%s) OPERATOR(pg_catalog.#>>) ''{}'' FROM (VALUES ($1::%2$s), ($2::%2$s)) v(x)',
                        vqc._minmax_sql(type_sql::regtype, merge, 'x'), type_sql)
             INTO r USING a, b;
         RETURN r;
-    END CASE;
+    END IF;
+    IF a IS NULL OR b IS NULL THEN
+        RETURN coalesce(a, b);
+    END IF;
+    IF merge = 'add' THEN
+        RETURN (a::numeric + b::numeric)::text;
+    END IF;
+    RETURN (SELECT vqc._tally_merge(x)::text FROM (VALUES (a::vqc.tally), (b::vqc.tally)) v(x));
 END
 $$;
 
@@ -405,9 +403,14 @@ DECLARE
     k        text;
     i        integer;
 BEGIN
-    -- the last state this role may read (row-level security), and whether it serves
-    SELECT * INTO prev FROM vqc_report.incremental_run x WHERE x.suite_id = s.suite_id ORDER BY x.run_id DESC LIMIT 1;
+    -- the last state, read as the runner (who needs SELECT on it, as on the
+    -- report for history checks; row-level security), and whether it serves
+    IF has_table_privilege('vqc_report.incremental_run', 'SELECT') THEN
+        SELECT * INTO prev FROM vqc_report.incremental_run x WHERE x.suite_id = s.suite_id ORDER BY x.run_id DESC LIMIT 1;
+    END IF;
     reason := CASE WHEN full_scan THEN 'full requested'
+                   WHEN NOT has_table_privilege('vqc_report.incremental_run', 'SELECT')
+                        THEN 'the runner may not read vqc_report.incremental_run'
                    WHEN row_security_active(t) THEN 'row security applies to the runner'
                    WHEN prev.run_id IS NULL THEN 'no earlier state'
                    WHEN prev.target <> t OR prev.state -> 'signature' IS DISTINCT FROM signature
@@ -449,7 +452,8 @@ BEGIN
         plan := scanned.plans[i];
         inc := incs[i];
         cum := NULL;
-        IF plan IS NOT NULL AND inc IS NOT NULL AND r ->> 'status' <> 'error' THEN
+        IF plan IS NOT NULL AND inc IS NOT NULL AND r ->> 'status' <> 'error'
+           AND (inc ->> 'how' <> 'unique' OR r -> 'result' ? 'unexpected_count') THEN
             old := CASE WHEN reason IS NULL THEN prev.state -> 'parts' -> (i - 1) END;
             merged := '{}';
             FOR k IN SELECT jsonb_object_keys(inc -> 'parts') LOOP
@@ -460,6 +464,10 @@ BEGIN
                 IF plan ? 'unique_by_index' THEN
                     added := 0;
                     method := 'unique_index';
+                ELSIF reason IS NULL AND plan ->> 'column' = s.watermark THEN
+                    -- new values are past every old one: only their own repeats
+                    added := (r -> 'result' ->> 'unexpected_count')::bigint;
+                    method := 'watermark';
                 ELSIF reason IS NULL THEN
                     SELECT x.added, x.method INTO added, method
                       FROM vqc._unique_added(t, src, plan ->> 'column', plan ->> 'type_sql', s.watermark, wm_type,
