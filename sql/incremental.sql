@@ -161,7 +161,7 @@ SELECT count(*) AS states FROM vqc_report.incremental_run;
 CREATE TABLE inc_events (at timestamptz, v integer);
 CREATE INDEX ON inc_events (at);
 INSERT INTO inc_events SELECT '2026-01-01 00:00+00'::timestamptz + (g / 2) * interval '1 minute', g FROM generate_series(1, 1000) g;
-SELECT vqc.create_suite('inc_ev', 'inc_events'), vqc.create_suite('inc_ev_whole', 'inc_events');
+SELECT vqc.create_suite('inc_ev', 'inc_events') > 0 AS made, vqc.create_suite('inc_ev_whole', 'inc_events') > 0 AS made;
 SELECT vqc.add_expectation(x, 'expect_column_values_to_be_unique', '{"column": "at"}') > 0 AS added,
        vqc.add_expectation(x, 'expect_column_max_to_be_between', '{"column": "at", "max_value": "2027-01-01"}') > 0 AS added
   FROM unnest('{inc_ev,inc_ev_whole}'::text[]) x;

@@ -13,7 +13,7 @@ TRUNCATE bench.timing;
 
 CREATE OR REPLACE FUNCTION bench.inc_suite(name text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM vqc.drop_suite(name) FROM vqc.suite WHERE suite.name = inc_suite.name;
+    PERFORM vqc.drop_suite(s.name) FROM vqc.suite s WHERE s.name = inc_suite.name;
     PERFORM vqc.create_suite(name, 'people', key_columns => '{record_id}', profile_columns => '{age}');
     PERFORM vqc.add_expectation(name, 'expect_column_values_to_be_unique', '{"column": "record_id"}');
     PERFORM vqc.add_expectation(name, 'expect_column_values_to_not_be_null', '{"column": "transaction_amount"}');

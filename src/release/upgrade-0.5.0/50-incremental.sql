@@ -367,7 +367,8 @@ CREATE AGGREGATE vqc._tally_merge(vqc.tally) (
 -- the extra items the scan computes for it, "stat": mean | stdev}.  A map or
 -- row-count plan merges when every item is a count or a tally; an aggregate
 -- when its value is a min, max or sum, or a mean or standard deviation
--- (from a count and sums added to the scan); uniqueness by its own rule.
+-- (from the count, mean and variance added to the scan); uniqueness by its
+-- own rule.
 CREATE FUNCTION vqc._incremental_parts(plan jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -401,14 +402,14 @@ BEGIN
                 RETURN NULL;
             END CASE;
             CONTINUE WHEN arg IS NULL;
-            -- a mean and a standard deviation from a count and exact sums
+            -- a mean and a standard deviation from the count, mean and
+            -- variance of each run (the scan shares their aggregates' states
+            -- with the expectation's own avg or stddev_samp)
             RETURN jsonb_build_object(
                 'how', 'aggregate', 'stat', CASE WHEN item.expr LIKE 'pg_catalog.avg(%' THEN 'mean' ELSE 'stdev' END,
-                'parts', jsonb_build_object('c:n:' || pos, 'add', 'c:s:' || pos, 'add', 'c:ss:' || pos, 'add'),
-                'items', jsonb_build_object(
-                    'c:n:' || pos, format('pg_catalog.count(%s)', arg),
-                    'c:s:' || pos, format('pg_catalog.sum((%s)::pg_catalog.numeric)', arg),
-                    'c:ss:' || pos, format('pg_catalog.sum((%1$s)::pg_catalog.numeric OPERATOR(pg_catalog.*) (%1$s)::pg_catalog.numeric)', arg)));
+                'parts', jsonb_build_object('c:m:' || pos, 'moments'),
+                'items', jsonb_build_object('c:m:' || pos, format(
+                    'pg_catalog.jsonb_build_array(pg_catalog.count(%1$s), pg_catalog.avg(%1$s), pg_catalog.var_samp(%1$s))', arg)));
         ELSIF item.expr LIKE 'pg_catalog.count(%' THEN
             parts := parts || jsonb_build_object(item.key, 'add');
         ELSIF item.expr LIKE 'vqc.tally(%' THEN
@@ -446,8 +447,33 @@ BEGIN
     END IF;
     IF merge = 'add' THEN
         RETURN (a::numeric + b::numeric)::text;
+    ELSIF merge = 'moments' THEN
+        RETURN vqc._merge_moments(a::jsonb, b::jsonb)::text;
     END IF;
     RETURN (SELECT vqc._tally_merge(x)::text FROM (VALUES (a::vqc.tally), (b::vqc.tally)) v(x));
+END
+$$;
+
+-- [count, mean, sample variance] of two sets of rows merged (Chan, Golub
+-- and LeVeque), in numeric arithmetic.
+CREATE FUNCTION vqc._merge_moments(a jsonb, b jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    na numeric := (a ->> 0)::numeric;
+    nb numeric := (b ->> 0)::numeric;
+    n  numeric := na + nb;
+    d  numeric;
+    m2 numeric;
+BEGIN
+    IF na = 0 OR nb = 0 THEN
+        RETURN CASE WHEN na = 0 THEN b ELSE a END;
+    END IF;
+    d := (b ->> 1)::numeric - (a ->> 1)::numeric;
+    m2 := coalesce((a ->> 2)::numeric * (na - 1), 0) + coalesce((b ->> 2)::numeric * (nb - 1), 0)
+          + d * d * na * nb / n;
+    RETURN jsonb_build_array(n, (a ->> 1)::numeric + d * nb / n, CASE WHEN n > 1 THEN m2 / (n - 1) END);
 END
 $$;
 
@@ -459,19 +485,13 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     vals jsonb := merged;
-    pos  text := plan ->> 'position';
-    n    numeric;
-    s    numeric;
-    ss   numeric;
+    m    jsonb := (merged ->> ('c:m:' || (plan ->> 'position')))::jsonb;
     ev   jsonb;
 BEGIN
-    IF inc ->> 'stat' = 'mean' OR inc ->> 'stat' = 'stdev' THEN
-        n := (merged ->> ('c:n:' || pos))::numeric;
-        s := (merged ->> ('c:s:' || pos))::numeric;
-        ss := (merged ->> ('c:ss:' || pos))::numeric;
+    IF inc ? 'stat' THEN
         vals := vals || jsonb_build_object(plan ->> 'value_item',
-            CASE WHEN inc ->> 'stat' = 'mean' THEN (s / nullif(n, 0))::float8
-                 WHEN n > 1 THEN sqrt(greatest(n * ss - s * s, 0) / (n * (n - 1)))::float8 END::text);
+            CASE WHEN inc ->> 'stat' = 'mean' THEN (m ->> 1)::float8
+                 ELSE sqrt((m ->> 2)::numeric)::float8 END::text);
     END IF;
     ev := vqc._evaluate(target, plan, vals, rf);
     RETURN jsonb_build_object('success', ev -> 'success')
