@@ -53,8 +53,18 @@ SELECT bench.inc_suite('inc_whole'), bench.inc_suite('inc_bench');
 SELECT vqc.set_watermark('inc_bench', 'record_id');
 CREATE INDEX IF NOT EXISTS people_record_id ON people (record_id);
 
+-- uniqueness of a column that is not the watermark (the appended rows repeat
+-- the first 1 %'s emails): without an index on email, one pass over the old
+-- rows; with one, each new value probes it
+SELECT vqc.drop_suite(name) FROM vqc.suite WHERE name = 'inc_probe';
+SELECT vqc.create_suite('inc_probe', 'people', key_columns => '{record_id}');
+SELECT vqc.add_expectation('inc_probe', 'expect_column_values_to_be_unique', '{"column": "email"}');
+SELECT vqc.set_watermark('inc_probe', 'record_id');
+DROP INDEX IF EXISTS people_email;
+
 -- the state of the table as it is, then 1 % appended (the first rows again, ids past the end)
 SELECT count(*) FROM vqc.run('inc_bench');
+SELECT count(*) FROM vqc.run('inc_probe');
 SELECT max(record_id) AS old_max FROM people \gset
 INSERT INTO people
 SELECT record_id + :old_max, user_id, transaction_amount, age, score, date_of_birth, email, gender, income
@@ -78,6 +88,21 @@ SELECT bench.time('floor: read the appended rows'' checked columns through the i
             count(*) FILTER (WHERE vqc.regex_match(date_of_birth, '^\d{4}-\d{2}-\d{2}$')),
             count(*) FILTER (WHERE vqc.regex_match(email, '^[^@\s]+@[^@\s]+\.[^@\s]+$'))
        FROM people WHERE record_id > %s$q$, :old_max)]);
+
+SELECT bench.time_with_cleanup('uniqueness of email, no index (one pass over the old rows)', 'SELECT count(*) FROM vqc.run(''inc_probe'')',
+                               'SELECT bench.drop_last_run(''inc_probe'')');
+CREATE INDEX people_email ON people (email);
+SELECT bench.time_with_cleanup('uniqueness of email, index on email (probes)', 'SELECT count(*) FROM vqc.run(''inc_probe'')',
+                               'SELECT bench.drop_last_run(''inc_probe'')');
+SELECT count(*) FROM vqc.run('inc_probe');
+CREATE TEMP TABLE probe_cmp AS
+SELECT d.result -> 'result' -> 'cumulative' ->> 'method' AS method,
+       (d.result -> 'result' -> 'cumulative' ->> 'unexpected_count')::bigint AS cumulative_unexpected,
+       (vqc.expect('people', 'expect_column_values_to_be_unique', '{"column": "email"}') -> 'result' ->> 'unexpected_count')::bigint
+           AS whole_table_unexpected
+  FROM vqc_report.result_detail d
+ WHERE d.run_id = (SELECT max(run_id) FROM vqc_report.run WHERE suite_name = 'inc_probe');
+DROP INDEX people_email;
 
 -- one incremental run kept, compared with a whole run on the same rows
 SELECT count(*) FROM vqc.run('inc_bench');
@@ -104,5 +129,6 @@ SELECT label, round(median_ms::numeric, 1) AS median_ms, round(best_ms::numeric,
   FROM bench.timing ORDER BY median_ms DESC;
 SELECT mode, new_rows, cumulative_rows FROM vqc_report.incremental_run ORDER BY run_id DESC LIMIT 1;
 SELECT * FROM inc_cmp ORDER BY position;
-SELECT vqc.drop_suite('inc_whole'), vqc.drop_suite('inc_bench');
+SELECT * FROM probe_cmp;
+SELECT vqc.drop_suite('inc_whole'), vqc.drop_suite('inc_bench'), vqc.drop_suite('inc_probe');
 DELETE FROM people WHERE record_id > :old_max;
