@@ -604,6 +604,7 @@ DECLARE
     new_rows bigint;
     max_wm   jsonb;
     profiles jsonb := '{}';
+    workers  text;
     c        text;
     k        text;
     i        integer;
@@ -636,9 +637,17 @@ BEGIN
         incs := incs || inc;
         items := items || coalesce(inc -> 'items', '{}');
     END LOOP;
+    -- a few new rows: starting parallel workers would cost more than they save
+    IF reason IS NULL AND vqc._estimated_rows(src) < 200000 THEN
+        workers := current_setting('max_parallel_workers_per_gather');
+        PERFORM set_config('max_parallel_workers_per_gather', '0', true);
+    END IF;
     scanned := vqc._scan_plans(src, items, planned.kwargs_all, false, planned.plans, planned.errors);
     ev := vqc._evaluate_plans(src, expectations, scanned.plans, planned.rfs, scanned.errors, scanned.vals,
                               scanned.scans, false, profile_columns);
+    IF workers IS NOT NULL THEN
+        PERFORM set_config('max_parallel_workers_per_gather', workers, true);
+    END IF;
     IF NOT scanned.vals ? 'c:watermark' THEN
         -- the shared scan failed and each expectation was scanned alone: no state
         RAISE WARNING 'suite "%": the incremental state is not advanced (an expectation broke the shared scan)', s.name;
@@ -715,6 +724,19 @@ BEGIN
         'cumulative_rows', new_rows + CASE WHEN reason IS NULL THEN prev.cumulative_rows ELSE 0 END,
         'tuples_inserted', ins_now,
         'state', jsonb_build_object('signature', signature, 'parts', parts, 'profiles', profiles)));
+END
+$$;
+
+-- The planner's estimate of the rows of a relation (or view).
+CREATE FUNCTION vqc._estimated_rows(src regclass)
+RETURNS float8
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    p jsonb;
+BEGIN
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM %s', src) INTO p;
+    RETURN (p -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
 END
 $$;
 
