@@ -29,26 +29,6 @@ BEGIN
     PERFORM vqc.add_expectation(name, 'expect_table_row_count_to_be_between', '{"min_value": 1}');
 END $$;
 
--- Runs a statement reps times, each followed by an untimed cleanup; records the median.
-CREATE OR REPLACE FUNCTION bench.time_with_cleanup(label text, stmt text, cleanup text, reps int DEFAULT 3)
-RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    t0 timestamptz;
-    times float8[] := '{}';
-BEGIN
-    FOR i IN 1 .. reps LOOP
-        t0 := clock_timestamp();
-        EXECUTE stmt;
-        times := times || extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
-        EXECUTE cleanup;
-    END LOOP;
-    INSERT INTO bench.timing
-    VALUES (label, (SELECT min(x) FROM unnest(times) x),
-            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(times) x), reps)
-    ON CONFLICT ON CONSTRAINT timing_pkey DO UPDATE
-        SET best_ms = excluded.best_ms, median_ms = excluded.median_ms, runs = excluded.runs;
-END $$;
-
 SELECT bench.inc_suite('inc_whole'), bench.inc_suite('inc_bench');
 SELECT vqc.set_watermark('inc_bench', 'record_id');
 CREATE INDEX IF NOT EXISTS people_record_id ON people (record_id);
@@ -77,12 +57,12 @@ CREATE OR REPLACE FUNCTION bench.drop_last_run(suite text) RETURNS void LANGUAGE
     DELETE FROM vqc_report.run WHERE run_id = (SELECT max(run_id) FROM vqc_report.run WHERE suite_name = suite)
 $$;
 
-SELECT bench.time_with_cleanup('whole run (suite without watermark)', 'SELECT count(*) FROM vqc.run(''inc_whole'')',
-                               'SELECT bench.drop_last_run(''inc_whole'')');
-SELECT bench.time_with_cleanup('full => true (watermark suite, state rebuilt)', 'SELECT count(*) FROM vqc.run(''inc_bench'', full => true)',
-                               'SELECT bench.drop_last_run(''inc_bench'')');
-SELECT bench.time_with_cleanup('incremental run (the 1 % appended)', 'SELECT count(*) FROM vqc.run(''inc_bench'')',
-                               'SELECT bench.drop_last_run(''inc_bench'')');
+SELECT bench.time('whole run (suite without watermark)', ARRAY['SELECT count(*) FROM vqc.run(''inc_whole'')'], 3,
+                  'SELECT bench.drop_last_run(''inc_whole'')');
+SELECT bench.time('full => true (watermark suite, state rebuilt)', ARRAY['SELECT count(*) FROM vqc.run(''inc_bench'', full => true)'], 3,
+                  'SELECT bench.drop_last_run(''inc_bench'')');
+SELECT bench.time('incremental run (the 1 % appended)', ARRAY['SELECT count(*) FROM vqc.run(''inc_bench'')'], 3,
+                  'SELECT bench.drop_last_run(''inc_bench'')');
 -- the floor serially, as the incremental run reads so few rows (workers cost more than they save)
 SET max_parallel_workers_per_gather = 0;
 SELECT bench.time('floor: read the appended rows'' checked columns through the index', ARRAY[format(
@@ -92,11 +72,11 @@ SELECT bench.time('floor: read the appended rows'' checked columns through the i
        FROM people WHERE record_id > %s$q$, :old_max)]);
 RESET max_parallel_workers_per_gather;
 
-SELECT bench.time_with_cleanup('uniqueness of email, no index (one pass over the old rows)', 'SELECT count(*) FROM vqc.run(''inc_probe'')',
-                               'SELECT bench.drop_last_run(''inc_probe'')');
+SELECT bench.time('uniqueness of email, no index (one pass over the old rows)', ARRAY['SELECT count(*) FROM vqc.run(''inc_probe'')'], 3,
+                  'SELECT bench.drop_last_run(''inc_probe'')');
 CREATE INDEX people_email ON people (email);
-SELECT bench.time_with_cleanup('uniqueness of email, index on email (probes)', 'SELECT count(*) FROM vqc.run(''inc_probe'')',
-                               'SELECT bench.drop_last_run(''inc_probe'')');
+SELECT bench.time('uniqueness of email, index on email (probes)', ARRAY['SELECT count(*) FROM vqc.run(''inc_probe'')'], 3,
+                  'SELECT bench.drop_last_run(''inc_probe'')');
 SELECT count(*) FROM vqc.run('inc_probe');
 CREATE TEMP TABLE probe_cmp AS
 SELECT d.result -> 'result' -> 'cumulative' ->> 'method' AS method,
