@@ -180,6 +180,37 @@ SELECT vqc.drop_suite('inc_ev'), vqc.drop_suite('inc_ev_whole');
 DELETE FROM vqc_report.run WHERE suite_name IN ('inc_ev', 'inc_ev_whole');
 DROP TABLE inc_events;
 
+-- a role that only reads the table: the view of new rows is its own
+-- (temporary) and the state is read as it; without SELECT on
+-- vqc_report.incremental_run each run reads everything and says why
+CREATE ROLE inc_runner;
+CREATE TABLE inc_small (id integer PRIMARY KEY, v integer);
+INSERT INTO inc_small SELECT g, g FROM generate_series(1, 100) g;
+GRANT SELECT ON inc_small TO inc_runner;
+SET ROLE inc_runner;
+SELECT vqc.create_suite('inc_role', 'inc_small') > 0 AS made,
+       vqc.add_expectation('inc_role', 'expect_column_values_to_not_be_null', '{"column": "v"}') > 0 AS added;
+SELECT vqc.set_watermark('inc_role', 'id');
+SELECT count(*) AS results FROM vqc.run('inc_role');
+RESET ROLE;
+INSERT INTO inc_small VALUES (101, NULL);
+SET ROLE inc_runner;
+SELECT result -> 'result' ->> 'element_count' AS elements_read,
+       result -> 'result' -> 'cumulative' ->> 'unexpected_count' AS all_unexpected FROM vqc.run('inc_role');
+RESET ROLE;
+GRANT SELECT ON vqc_report.incremental_run TO inc_runner;
+INSERT INTO inc_small VALUES (102, NULL);
+SET ROLE inc_runner;
+SELECT result -> 'result' ->> 'element_count' AS elements_read,
+       result -> 'result' -> 'cumulative' ->> 'unexpected_count' AS all_unexpected FROM vqc.run('inc_role');
+SELECT mode, reason, new_rows, cumulative_rows FROM vqc_report.incremental_run ORDER BY run_id;
+SELECT vqc.drop_suite('inc_role');
+RESET ROLE;
+DELETE FROM vqc_report.run WHERE suite_name = 'inc_role';
+REVOKE SELECT ON vqc_report.incremental_run FROM inc_runner;
+DROP TABLE inc_small;
+DROP ROLE inc_runner;
+
 SELECT vqc.drop_suite('inc'), vqc.drop_suite('inc_whole');
 DELETE FROM vqc_report.run WHERE suite_name IN ('inc', 'inc_whole');
 DROP FUNCTION inc_compare(), inc_suite(text), inc_plan(text);
