@@ -12,6 +12,17 @@ SELECT vqc.set_baseline('trips_jan', 'jan') AS baselined;
 SELECT column_name, method_used, drifted
   FROM vqc.drift_report('trips_mar', 'jan', options => '{"baseline_table": "trips_jan", "bins": 10}') ORDER BY column_name;
 SELECT target_table, baseline_label, drifted_columns FROM vqc_report.drift_run ORDER BY drift_run_id DESC LIMIT 1;
+-- the report records whose baseline it compared, and its page says so
+SELECT target_schema, target_table, baseline_schema, baseline_table, baseline_target = 'trips_jan'::regclass AS baseline_oid
+  FROM vqc_report.drift_run ORDER BY drift_run_id DESC LIMIT 1;
+SELECT vqc.drift_html(drift_run_id) LIKE '%against baseline <b>jan</b> of <b>public.trips_jan</b>%' AS page_names_baseline
+  FROM vqc_report.drift_run ORDER BY drift_run_id DESC LIMIT 1;
+-- without the option, the table's own baseline
+SELECT vqc.set_baseline('trips_mar', 'mar') AS baselined;
+SELECT count(*) AS columns FROM vqc.drift_report('trips_mar', 'mar');
+SELECT target_table, baseline_schema, baseline_table, baseline_target = target AS own_baseline
+  FROM vqc_report.drift_run ORDER BY drift_run_id DESC LIMIT 1;
+SELECT vqc.drop_baseline('trips_mar', 'mar') AS dropped;
 -- the same scores as comparing the two tables' profiles directly
 SELECT abs(r.score - (vqc.drift((SELECT profile FROM vqc.baseline WHERE target = 'trips_jan'::regclass AND label = 'jan' AND column_name = 'fare'),
                                (SELECT vqc.profile_agg(fare) FROM trips_mar), 'auto') ->> 'score')::float8) < 1e-12 AS same_score

@@ -39,9 +39,14 @@ CREATE TABLE vqc_report.drift_run (
     share_threshold  double precision NOT NULL,
     dataset_drifted  boolean NOT NULL,
     run_by           name NOT NULL,
-    target           regclass
+    target           regclass,
+    baseline_schema  name,
+    baseline_table   name,
+    baseline_target  regclass
 );
 COMMENT ON TABLE vqc_report.drift_run IS 'One row per vqc.drift_report(): the dataset verdict.';
+COMMENT ON COLUMN vqc_report.drift_run.baseline_target IS
+    'The table whose baseline was compared (baseline_schema.baseline_table when taken): the checked table, or the option baseline_table''s (reports made before 0.5.0: NULL).';
 
 CREATE TABLE vqc_report.drift_result (
     drift_run_id   bigint NOT NULL REFERENCES vqc_report.drift_run ON DELETE CASCADE,
@@ -325,7 +330,7 @@ BEGIN
                                                                    'current_profile', scan.profiles ->> base.column_name));
     END LOOP;
     RETURN jsonb_build_object('started', started, 'finished', clock_timestamp(),
-                              'rows', scan.rows_scanned, 'results', results);
+                              'rows', scan.rows_scanned, 'results', results, 'baseline_of', base_of::oid);
 END
 $$;
 
@@ -340,12 +345,16 @@ BEGIN
     PERFORM vqc._require_select(target, caller);
     INSERT INTO vqc_report.drift_run AS r (target_schema, target_table, baseline_label, started_at, finished_at,
                                           rows_scanned, columns, drifted_columns, drift_share, share_threshold,
-                                          dataset_drifted, run_by, target)
+                                          dataset_drifted, run_by, target, baseline_schema, baseline_table,
+                                          baseline_target)
     SELECT n.nspname, c.relname, label, (computed ->> 'started')::timestamptz, (computed ->> 'finished')::timestamptz,
            (computed ->> 'rows')::bigint, x.columns, x.drifted, x.drifted::float8 / nullif(x.columns, 0),
            drift_share, coalesce(x.drifted::float8 / nullif(x.columns, 0) >= drift_share, false),
-           caller::text, c.oid
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+           caller::text, c.oid, bn.nspname, bc.relname, bc.oid
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      -- the baselined table, as the check resolved it (this table by default)
+      LEFT JOIN pg_class bc ON bc.oid = coalesce((computed ->> 'baseline_of')::oid, c.oid)
+      LEFT JOIN pg_namespace bn ON bn.oid = bc.relnamespace,
            LATERAL (SELECT count(*)::integer AS columns,
                            (count(*) FILTER (WHERE (e -> 'drift' ->> 'drifted')::boolean))::integer AS drifted
                       FROM jsonb_array_elements(computed -> 'results') e) x

@@ -747,25 +747,31 @@ RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    n          integer := jsonb_array_length(expectations);
-    planned    record := vqc._plan_all(target, expectations, key_columns, sample_cap, rf_default,
-                                       raise_errors, profile_columns);
-    plans      jsonb[] := planned.plans;
-    rfs        jsonb[] := planned.rfs;
-    errors     text[] := planned.errors;
-    kwargs_all jsonb := planned.kwargs_all;
-    items      jsonb := planned.items;
-    vals       jsonb := '{}';
-    profile_errors jsonb := '{}';
-    e          jsonb;
-    i          integer;
-    pc         text;
-    msg        text;
-    scans      integer := 0;
-    out_results jsonb := '[]';
-    ev         jsonb;
+    planned record := vqc._plan_all(target, expectations, key_columns, sample_cap, rf_default,
+                                    raise_errors, profile_columns);
+    scanned record := vqc._scan_plans(target, planned.items, planned.kwargs_all, raise_errors,
+                                      planned.plans, planned.errors);
 BEGIN
-    -- one scan for all items
+    RETURN vqc._evaluate_plans(target, expectations, scanned.plans, planned.rfs, scanned.errors,
+                               scanned.vals, scanned.scans, raise_errors, profile_columns,
+                               scanned.profile_errors);
+END
+$$;
+
+-- The one scan of target for all items ({name: value text} in vals); when it
+-- fails and errors are not raised, each plan's items are scanned alone so
+-- that only the culprit is reported (its plan NULL, its error set), then
+-- the profiles and the row count no check's scan took (scan.sql); a
+-- profile that cannot be taken is in profile_errors ({column: message}).
+CREATE FUNCTION vqc._scan_plans(target regclass, items jsonb, kwargs_all jsonb, raise_errors boolean,
+                                INOUT plans jsonb[], INOUT errors text[], OUT vals jsonb, OUT scans integer,
+                                OUT profile_errors jsonb)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    vals := '{}';
+    scans := 0;
+    profile_errors := '{}';
     IF items <> '{}' THEN
         BEGIN
             scans := 1;
@@ -777,14 +783,30 @@ BEGIN
                 IF raise_errors THEN
                     RAISE;
                 END IF;
-                -- one expectation broke the shared scan: each alone, then
-                -- the profiles (scan.sql)
                 SELECT x.plans, x.errors, x.vals, x.scans, x.profile_errors
                   INTO plans, errors, vals, scans, profile_errors
                   FROM vqc._scan_each(target, items, kwargs_all, plans, errors) x;
         END;
     END IF;
+END
+$$;
 
+-- Evaluates planned expectations from the scan's values (see _evaluate_all).
+CREATE FUNCTION vqc._evaluate_plans(target regclass, expectations jsonb, plans jsonb[], rfs jsonb[],
+                                    errors text[], vals jsonb, scans integer, raise_errors boolean,
+                                    profile_columns text[], profile_errors jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    n          integer := jsonb_array_length(expectations);
+    e          jsonb;
+    i          integer;
+    pc         text;
+    msg        text;
+    out_results jsonb := '[]';
+    ev         jsonb;
+BEGIN
     -- evaluate
     FOR i IN 1 .. n LOOP
         e := expectations -> (i - 1);

@@ -175,7 +175,11 @@ DECLARE
     run_id bigint;
 BEGIN
     PERFORM vqc._require_select(vqc._suite_target(vqc._suite_by_id(suite_id)), caller);
-    run_id := vqc._run_autonomous_write(caller, ev, suite_id);
+    -- a failed gate rolls its rows back: its incremental state must not
+    -- count them (the next run reads from the state before)
+    run_id := vqc._run_autonomous_write(caller, CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(ev -> 'results') x
+                                                                  WHERE x ->> 'status' <> 'success')
+                                                     THEN ev - 'incremental' ELSE ev END, suite_id);
     RETURN (SELECT jsonb_build_object(
                 'run_id', run_id,
                 'success', bool_and(x ->> 'status' = 'success') IS NOT FALSE,

@@ -533,7 +533,9 @@ BEGIN
     END IF;
     body := '<h1>Drift of ' || vqc._html_text(format('%I.%I', d.target_schema, d.target_table), 300) || '</h1>'
          || '<div class="muted">drift report ' || d.drift_run_id || ' against baseline <b>' || vqc._html_text(d.baseline_label, 200)
-         || '</b>, by ' || vqc._html_text(d.run_by, 100) || ', started ' || vqc.html_escape(to_char(d.started_at, 'YYYY-MM-DD HH24:MI:SS TZ'))
+         || '</b>' || CASE WHEN d.baseline_table IS NULL THEN ''    -- reports made before 0.5.0
+                           ELSE ' of <b>' || vqc._html_text(format('%I.%I', d.baseline_schema, d.baseline_table), 300) || '</b>' END
+         || ', by ' || vqc._html_text(d.run_by, 100) || ', started ' || vqc.html_escape(to_char(d.started_at, 'YYYY-MM-DD HH24:MI:SS TZ'))
          || ', ' || vqc._html_num(d.rows_scanned) || ' rows</div>'
          || '<div class="summary">'
          || format('<div>%s<b>%s / %s</b>columns drifted</div><div><b>%s</b>share (threshold %s)</div></div>',

@@ -92,20 +92,6 @@ AS $$
      WHERE c.expectation_type = etype
 $$;
 
-CREATE FUNCTION vqc.run(suite text)
-RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expectation_type text,
-               column_name text, status text, success boolean, observed_value jsonb,
-               unexpected_count bigint, unexpected_percent double precision, result jsonb)
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    -- a suite with no parameters (see suite_parameters.sql)
-    RETURN QUERY SELECT * FROM vqc.run(suite, NULL::jsonb);
-END
-$$;
-COMMENT ON FUNCTION vqc.run(text) IS
-    'Evaluates every expectation of a suite in one scan of its table, as the caller, records the run in vqc_report and returns the results.';
-
 -- Evaluates suite suite_id and records the run; returns {run_id, results}.
 -- Relayed by vqc_with_caller: the scan as the caller, the writes as the
 -- extension's owner (see suites.sql).
@@ -177,6 +163,10 @@ BEGIN
            (p.value #>> '{}')::vqc.profile, run.target
       FROM jsonb_each(ev -> 'profiles') p
       JOIN pg_attribute a ON a.attrelid = run.target AND a.attname = p.key;
+
+    IF ev ? 'incremental' THEN
+        PERFORM vqc._incremental_write(run, ev -> 'incremental');      -- incremental.sql
+    END IF;
 
     -- NOTIFY vqc, and the suite's callback, in the run's transaction
     PERFORM vqc._announce_run_write(s, run, ev);

@@ -56,28 +56,6 @@ AS $$
       FROM jsonb_array_elements(expectations) WITH ORDINALITY AS x(e, i)
 $$;
 
--- vqc.run with suite parameters.
-CREATE FUNCTION vqc.run(suite text, suite_parameters jsonb)
-RETURNS TABLE (run_id bigint, "position" integer, expectation_id bigint, expectation_type text,
-               column_name text, status text, success boolean, observed_value jsonb,
-               unexpected_count bigint, unexpected_percent double precision, result jsonb)
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    done jsonb := vqc._record_run((vqc._suite(suite)).suite_id, suite_parameters);
-BEGIN
-    RETURN QUERY
-    SELECT (done ->> 'run_id')::bigint, (r ->> 'position')::integer, (r ->> 'id')::bigint, r ->> 'type',
-           r ->> 'column', r ->> 'status', (r ->> 'success')::boolean, r -> 'result' -> 'observed_value',
-           (r -> 'result' ->> 'unexpected_count')::bigint, (r -> 'result' ->> 'unexpected_percent')::float8,
-           vqc._ge_result(r)
-      FROM jsonb_array_elements(done -> 'results') r
-     ORDER BY (r ->> 'position')::integer;
-END
-$$;
-COMMENT ON FUNCTION vqc.run(text, jsonb) IS
-    'vqc.run(suite) with the values of the suite''s {"$PARAMETER": "name"} kwargs.';
-
 -- The relay of a run with parameters (see vqc._record_run(bigint)).
 CREATE FUNCTION vqc._record_run(suite_id bigint, suite_parameters jsonb)
 RETURNS jsonb
@@ -88,19 +66,8 @@ CREATE FUNCTION vqc._record_run_check(suite_id bigint, suite_parameters jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    s       vqc.suite := vqc._suite_by_id(suite_id);
-    t       regclass := vqc._suite_target(s);
-    started timestamptz := clock_timestamp();
-    inputs  record := vqc._suite_inputs(s, t);
-    ev      jsonb;
 BEGIN
-    PERFORM vqc._check_suite_other_tables(s, t, inputs.expectations);     -- ge_types.sql
-    ev := vqc._evaluate_all(t, vqc._resolve_expectation_parameters(inputs.expectations, suite_parameters),
-                            inputs.key_columns, 20, '"BASIC"', false, inputs.profile_columns);
-    RETURN ev || jsonb_build_object('suite_id', s.suite_id, 'started', started,
-                                    'finished', clock_timestamp(),
-                                    'row_security', row_security_active(t));
+    RETURN vqc._record_run_check(suite_id, suite_parameters, false);     -- incremental.sql
 END
 $$;
 

@@ -3,8 +3,9 @@
 CREATE SCHEMA IF NOT EXISTS bench;
 CREATE TABLE IF NOT EXISTS bench.timing (label text PRIMARY KEY, best_ms float8, median_ms float8, runs int);
 
--- Runs all statements in order, reps times; records the best and median total.
-CREATE OR REPLACE FUNCTION bench.time(label text, stmts text[], reps int DEFAULT 3)
+-- Runs all statements in order, reps times, each time followed by cleanup
+-- (untimed) when given; records the best and median total.
+CREATE OR REPLACE FUNCTION bench.time(label text, stmts text[], reps int DEFAULT 3, cleanup text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
@@ -20,6 +21,9 @@ BEGIN
             EXECUTE s;
         END LOOP;
         times := times || extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
+        IF cleanup IS NOT NULL THEN
+            EXECUTE cleanup;
+        END IF;
     END LOOP;
     INSERT INTO bench.timing
     VALUES (label, (SELECT min(x) FROM unnest(times) x),

@@ -17,7 +17,7 @@ while (($#)); do
         --rows) rows=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --settings) settings=$2; shift 2 ;;
-        *) echo "usage: $0 [--rows N] [--only suite|profile|drift|groups|html|ge_types|ranking] [--settings tuned|stock|both]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--rows N] [--only suite|profile|drift|groups|html|ge_types|ranking|incremental] [--settings tuned|stock|both]" >&2; exit 2 ;;
     esac
 done
 

@@ -4,7 +4,7 @@ SELECT plan(24);
 
 SELECT has_schema('vqc_report');
 SELECT tables_are('vqc_report', ARRAY['run', 'result', 'result_detail', 'unexpected', 'metric', 'profile',
-                                       'drift_run', 'drift_result', 'drift_detail']);
+                                       'drift_run', 'drift_result', 'drift_detail', 'incremental_run']);
 SELECT views_are('vqc_report', ARRAY['results', 'latest_results', 'run_summary', 'latest_profiles', 'pages',
                                     'model_metrics', 'metric_history', 'anomalies', 'freshness']);
 SELECT columns_are('vqc_report', 'run', ARRAY['run_id', 'suite_name', 'target_schema', 'target_table',
@@ -30,15 +30,15 @@ SELECT columns_are('vqc_report', 'latest_results', ARRAY['suite_name', 'target_s
     'error_message', 'kwargs']);
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
             WHERE relnamespace IN ('vqc'::regnamespace, 'vqc_report'::regnamespace) AND relrowsecurity),
-          '{baseline,drift_detail,metric,profile,result_detail,suite,suite_expectation,unexpected}',
+          '{baseline,drift_detail,incremental_run,metric,profile,result_detail,suite,suite_expectation,unexpected}',
           'row values, suites and baselines are protected by row-level security');
 SELECT set_eq($$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) AS x(oid)
                  JOIN pg_class c ON c.oid = x.oid WHERE e.extname = 'vqc'$$,
               ARRAY['run', 'run_run_id_seq', 'result', 'result_detail', 'unexpected', 'metric', 'profile', 'suite',
                     'suite_suite_id_seq', 'suite_expectation', 'suite_expectation_expectation_id_seq', 'baseline',
-                    'drift_run', 'drift_run_drift_run_id_seq', 'drift_result', 'drift_detail'],
+                    'drift_run', 'drift_run_drift_run_id_seq', 'drift_result', 'drift_detail', 'incremental_run'],
               'pg_dump keeps the report, the suites and the baselines');
-SELECT has_function('vqc', 'run', ARRAY['text']);
+SELECT has_function('vqc', 'run', ARRAY['text', 'jsonb', 'boolean']);
 SELECT has_function('vqc', 'expect', ARRAY['regclass', 'text', 'jsonb', 'text']);
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'vqc'::regnamespace AND prosecdef), 0,
           'no SECURITY DEFINER function: tables are read as the caller');
