@@ -29,30 +29,10 @@
 #include "port/pg_bitutils.h"
 
 #include "hash_set_dense.h"
+#include "hash_set_keyed.h"
 
-#define SIGN_BIT		(UINT64CONST(1) << 63)
 /* word indexes of the 2^64 keys run up to this */
-#define LAST_WORD_INDEX	((UINT64CONST(1) << 58) - 1)
-
-/* an integer as an unsigned key in bigint order, and back */
-static inline uint64
-key_of(uint64 w)
-{
-	return w ^ SIGN_BIT;
-}
-
-static inline uint64
-word_of(uint64 k)
-{
-	return k ^ SIGN_BIT;
-}
-
-/* the word index (key / 64) of the bitmap's first word */
-static inline uint64
-first_word(const Vec8State *s)
-{
-	return key_of(s->values[0]) >> 6;
-}
+#define LAST_WORD_INDEX	DENSE_LAST_WORD_INDEX
 
 /*
  * Makes the bitmap cover the word indexes [lo, hi], widening it with room
@@ -101,8 +81,8 @@ dense_cover(Vec8Expanded *e, uint64 lo, uint64 hi, int64 more_words)
 }
 
 /* the word indexes of r's first and last non-zero bitmap words; false if none */
-static bool
-dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
+bool
+hash_set_dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
 {
 	int64		n = DENSE_NBITWORDS(r);
 	int64		a = 0;
@@ -129,7 +109,7 @@ dense_trim(Vec8State *s)
 	uint64		hi;
 	int64		newbits;
 
-	if (!dense_used_range(s, &lo, &hi) || (int64) (hi - lo + 1) == nbits)
+	if (!hash_set_dense_used_range(s, &lo, &hi) || (int64) (hi - lo + 1) == nbits)
 		return false;
 	newbits = (int64) (hi - lo + 1);
 	memmove(DENSE_BITS(s), DENSE_BITS(s) + (lo - first_word(s)), newbits * sizeof(uint64));
@@ -280,8 +260,8 @@ hash_set_list_full(Vec8Expanded *e, uint64 word)
 }
 
 /* the integers r's bitmap shares with e's over the word indexes [lo, hi] */
-static int64
-dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi)
+int64
+hash_set_dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi)
 {
 	uint64		from = Max(lo, first_word(e));
 	uint64		to = Min(hi, first_word(e) + DENSE_NBITWORDS(e) - 1);
@@ -335,10 +315,10 @@ dense_merge(Vec8Expanded *e, const Vec8State *r)
 		}
 		return true;
 	}
-	if (!dense_used_range(r, &lo, &hi))
+	if (!hash_set_dense_used_range(r, &lo, &hi))
 		return true;
 	/* room for the repeats first: trimming e later could drop r's range */
-	need = dense_shared(e->vec, r, lo, hi) + DENSE_NREPEATS(r);
+	need = hash_set_dense_shared(e->vec, r, lo, hi) + DENSE_NREPEATS(r);
 	if (!dense_cover(e, lo, hi, need) || !vec8_reserve(e, e->vec->nvalues + need))
 	{
 		dense_trim(e->vec);
@@ -352,8 +332,8 @@ dense_merge(Vec8Expanded *e, const Vec8State *r)
 }
 
 /* a copy of the dense state r in e's context */
-static Vec8State *
-dense_copy(Vec8Expanded *e, const Vec8State *r)
+Vec8State *
+hash_set_dense_copy(Vec8Expanded *e, const Vec8State *r)
 {
 	Size		sz = VEC8_HDRSZ + (Size) r->nvalues * sizeof(uint64);
 	Vec8State  *s = MemoryContextAlloc(e->hdr.eoh_context, sz);
@@ -366,7 +346,7 @@ dense_copy(Vec8Expanded *e, const Vec8State *r)
 /*
  * Combine: a list into a list while it fits (vec8_combine), else, for
  * integers, the union in the dense form; overflowed when that does not fit
- * either.
+ * either.  Keyed states merge in hash_set_keyed.c.
  */
 void
 hash_set_combine(Vec8Expanded *l, const Vec8State *r)
@@ -377,6 +357,11 @@ hash_set_combine(Vec8Expanded *l, const Vec8State *r)
 	uint64		hi = 0;
 	bool		ok;
 
+	if (hash_set_is_keyed(l->vec) || hash_set_is_keyed(r))
+	{
+		hash_set_keyed_combine(l, r);
+		return;
+	}
 	vec8_bind(l->vec, r->flags & VEC8_BINDING_MASK);
 	if ((l->vec->flags & VEC8_BINDING_MASK) != HASH_SET_BINDING_INTEGERS ||
 		((l->vec->flags | r->flags) & VEC8_OVERFLOW) ||
@@ -396,7 +381,7 @@ hash_set_combine(Vec8Expanded *l, const Vec8State *r)
 	{
 		/* r's copy takes l's list */
 		list = l->vec;
-		l->vec = dense_copy(l, r);
+		l->vec = hash_set_dense_copy(l, r);
 		ok = dense_merge(l, list);
 		pfree(list);
 	}
@@ -425,7 +410,8 @@ hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname)
 	uint64		set = 0;
 	int64		i;
 
-	if (!(s->flags & VEC8_DENSE))
+	/* keyed states: hash_set_keyed_validate */
+	if (!(s->flags & VEC8_DENSE) || hash_set_is_keyed(s))
 		return;
 	vqc_reader_init(&r, NULL, 0, errcode, typname);
 	if ((s->flags & VEC8_BINDING_MASK) != HASH_SET_BINDING_INTEGERS)

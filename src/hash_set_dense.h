@@ -24,9 +24,36 @@
 /* a list this long whose range is narrow goes dense before it grows */
 #define DENSE_EARLY_WORDS		65536
 
+/* word indexes (key / 64) of the 2^64 keys run up to this */
+#define DENSE_LAST_WORD_INDEX	((UINT64CONST(1) << 58) - 1)
+
+/* an integer as an unsigned key in bigint order, and back */
+static inline uint64
+key_of(uint64 w)
+{
+	return w ^ (UINT64CONST(1) << 63);
+}
+
+static inline uint64
+word_of(uint64 k)
+{
+	return k ^ (UINT64CONST(1) << 63);
+}
+
+/* the word index (key / 64) of the bitmap's first word */
+static inline uint64
+first_word(const Vec8State *s)
+{
+	return key_of(s->values[0]) >> 6;
+}
+
 extern void hash_set_dense_add(Vec8Expanded *e, uint64 word);
 extern void hash_set_list_full(Vec8Expanded *e, uint64 word);
 extern void hash_set_combine(Vec8Expanded *l, const Vec8State *r);
 extern void hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname);
+/* shared with the keyed form (hash_set_keyed.c), whose bitmap is laid out alike */
+extern bool hash_set_dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi);
+extern int64 hash_set_dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi);
+extern Vec8State *hash_set_dense_copy(Vec8Expanded *e, const Vec8State *r);
 
 #endif							/* VQC_HASH_SET_DENSE_H */

@@ -1,0 +1,210 @@
+-- ------------------------------------------------------------------------
+-- compound-screen: the keyed hash screen of compound uniqueness (issue #11's
+-- speed target).  vqc.hash_set_agg(key, rest) keeps a bitmap over a nearly
+-- unique integer column's range with a 16-bit fingerprint of the other
+-- columns per key (src/hash_set_keyed.c); the planner takes it when the
+-- statistics show such a column (vqc._compound_screen_key), and the second
+-- pass reads the rows of the candidate keys.  vqc._compound_word_sql moved
+-- to src/sql/compound_screen.sql unchanged.  And LIKE (ibid.): the LIKE
+-- expectations match through vqc.like_match (src/like_match.c).
+-- ------------------------------------------------------------------------
+
+-- The LIKE expectations match through vqc.like_match (src/like_match.c):
+-- text ~~ text exactly, with the pattern compiled once per query.
+CREATE FUNCTION vqc.like_match(value text, pattern text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'vqc_like_match'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION vqc.like_match(text, text) IS
+    'value LIKE pattern, exactly as text ~~ text (the same answers and errors, escape character \), faster on patterns of literals and %: such a pattern is compiled once per query.';
+
+-- not strict: a row whose key is NULL overflows the state instead of
+-- going unseen
+CREATE FUNCTION vqc.hash_set_keyed_transfn(vqc.hash_set_state, anyelement, bigint)
+RETURNS vqc.hash_set_state
+AS 'MODULE_PATHNAME', 'vqc_hash_set_keyed_transfn'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE vqc.hash_set_agg(key anyelement, rest bigint) (
+    SFUNC = vqc.hash_set_keyed_transfn,
+    STYPE = vqc.hash_set_state,
+    COMBINEFUNC = vqc.hash_set_combinefn,
+    INITCOND = '565143480001000000000000000000000000000000000000',
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE vqc.hash_set_agg(anyelement, bigint) IS
+    'The hash screen of combinations keyed by an integer column (smallint, integer or bigint) with few repeats over a narrow range: a bitmap over the keys'' range with a 16-bit fingerprint of rest (vqc.hash_row of the other columns) per key; vqc.hash_set_duplicates returns the keys whose rows share a fingerprint.';
+
+SET check_function_bodies = false;
+
+-- The column that may key the screen of a combination of columns names
+-- (the keyed form of vqc.hash_set_agg, src/hash_set_keyed.c): the first of
+-- them that is a NOT NULL smallint, integer or bigint whose statistics say
+-- it is nearly unique (at least half its rows distinct) over a range narrow
+-- enough that 17 bits per value of the range take less memory than a word
+-- per row and fit in half of vqc.exact_memory_limit.  NULL (screen the
+-- combination words) for a single column, or when no column qualifies or
+-- has statistics: the choice decides the screen's memory and time, never
+-- its answer (a key that repeats more than its statistics said only makes
+-- more candidates, or overflows the screen into a pass over every row).
+CREATE FUNCTION vqc._compound_screen_key(target regclass, names text[])
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    -- materialized: the histogram is read as bigint[] only for these columns
+    WITH cand AS MATERIALIZED (
+        SELECT a.attname::text AS attname, x.o, cl.reltuples,
+               CASE WHEN s.n_distinct < 0 THEN -s.n_distinct
+                    ELSE s.n_distinct / greatest(cl.reltuples, 1) END AS distinct_share,
+               s.histogram_bounds::text AS hist
+          FROM unnest(names) WITH ORDINALITY AS x(c, o)
+          JOIN pg_catalog.pg_class cl ON cl.oid = target
+          JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = target AND a.attname::text = x.c
+          JOIN pg_catalog.pg_stats s
+            ON s.schemaname = n.nspname AND s.tablename = cl.relname AND s.attname = a.attname
+               AND NOT s.inherited
+         WHERE pg_catalog.cardinality(names) > 1 AND a.attnotnull AND cl.reltuples > 0
+           AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,
+                              'pg_catalog.int8'::pg_catalog.regtype))
+    SELECT c.attname
+      FROM cand c, LATERAL (SELECT c.hist::pg_catalog.int8[] AS h) AS b
+     WHERE c.distinct_share >= 0.5 AND pg_catalog.cardinality(b.h) >= 2
+       AND (b.h[pg_catalog.cardinality(b.h)]::numeric - b.h[1] + 1) * 17 / 64
+           <= least(c.reltuples, vqc._exact_fit() / 2)
+     ORDER BY c.o
+     LIMIT 1
+$$;
+
+-- The hash screen's aggregate over the combinations of names of target:
+-- keyed by key (vqc._compound_screen_key) when there is one, with
+-- vqc.hash_row of the other columns, or one other NOT NULL integer column
+-- itself; else over the combination words.
+CREATE FUNCTION vqc._compound_screen_sql(target regclass, names text[], key text)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE WHEN key IS NULL THEN format('vqc.hash_set_agg(%s)', vqc._compound_word_sql(names))
+                WHEN pg_catalog.cardinality(others) = 1 AND
+                     (SELECT a.attnotnull AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype,
+                                 'pg_catalog.int4'::pg_catalog.regtype, 'pg_catalog.int8'::pg_catalog.regtype)
+                        FROM pg_catalog.pg_attribute a
+                       WHERE a.attrelid = target AND a.attname::text = others[1])
+                THEN format('vqc.hash_set_agg(%I, (%I)::pg_catalog.int8)', key, others[1])
+                ELSE format('vqc.hash_set_agg(%I, %s)', key, vqc._compound_word_sql(others)) END
+      FROM (SELECT array_remove(names, key) AS others) AS o
+$$;
+
+-- Compound uniqueness: the hash screen over the combinations of the kept
+-- rows, keyed by a nearly unique integer column when the statistics show
+-- one (vqc._compound_screen_key); vqc._compound_repeats reads back the rows
+-- of repeated words, or of candidate keys.
+CREATE OR REPLACE FUNCTION vqc._plan_compound_unique(target regclass, pidx integer, names text[], keep text,
+                                          key_columns text[], sample_cap integer)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT vqc._columns_map_plan(target, pidx, names, keep, 'true', key_columns, sample_cap, false)
+           - 'tally' ||
+           jsonb_build_object(
+               'items', jsonb_build_object(
+                   'n', 'pg_catalog.count(*)',
+                   format('h%s', pidx),
+                   format('vqc.hash_set_duplicates(%s%s, 100000)', vqc._compound_screen_sql(target, names, k.screen_key),
+                          CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)) ||
+                        CASE WHEN keep IS NULL THEN '{}'::jsonb
+                             ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
+               'failures', 'compound_unique',
+               'fails_sql', vqc._compound_fails_sql(target, names, keep),
+               'hash_words', format('h%s', pidx),
+               'screen_key', k.screen_key,
+               'keep', keep,
+               'row_key_sql', vqc._row_key_sql(target, key_columns),
+               'sample_cap', sample_cap,
+               'explain_note', CASE WHEN k.screen_key IS NULL
+                                    THEN 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat'
+                                    ELSE format('the hash screen is keyed by column %s (nearly unique by its statistics); a second pass '
+                                                'reads the rows of the keys whose other columns'' hashes match, only when there are any',
+                                                quote_ident(k.screen_key)) END)
+      FROM (SELECT vqc._compound_screen_key(target, names) AS screen_key) AS k
+$$;
+
+-- The rows of repeated compound values: none when the screen found no
+-- repeated word (or candidate key); else one pass over the rows with those
+-- words or keys (every row when the screen overflowed), counting each
+-- value's rows.
+CREATE OR REPLACE FUNCTION vqc._compound_repeats(target regclass, plan jsonb, vals jsonb, OUT t vqc.tally, OUT passes integer)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    dups  bigint[] := (vals ->> (plan ->> 'hash_words'))::bigint[];
+    cols  text := (SELECT string_agg(quote_ident(c), ', ' ORDER BY o)
+                     FROM jsonb_array_elements_text(plan -> 'columns') WITH ORDINALITY AS x(c, o));
+    conds text[] := ARRAY(SELECT plan ->> 'keep' WHERE plan ->> 'keep' IS NOT NULL);
+BEGIN
+    passes := 0;
+    IF dups = '{}' THEN
+        RETURN;
+    END IF;
+    IF dups IS NOT NULL AND plan ->> 'screen_key' IS NOT NULL THEN
+        -- a keyed screen: the candidate keys
+        conds := conds || format('(%I)::pg_catalog.int8 OPERATOR(pg_catalog.=) ANY ($1)', plan ->> 'screen_key');
+    ELSIF dups IS NOT NULL THEN
+        conds := conds || format('%s OPERATOR(pg_catalog.=) ANY ($1)',
+                                 vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')));
+    END IF;
+    -- samples ascending by value, then by row key: the same order whatever the plan
+    EXECUTE format('SELECT vqc.tally(v, k, %1$s ORDER BY v, k) FROM '
+                   '(SELECT %2$s AS v, %3$s AS k, pg_catalog.count(*) OVER (PARTITION BY %4$s) AS c '
+                   '   FROM %5$s%6$s) AS candidates WHERE c OPERATOR(pg_catalog.>) 1',
+                   plan ->> 'sample_cap', vqc._columns_json_sql(vqc._jsonb_text_array(plan -> 'columns')),
+                   plan ->> 'row_key_sql', cols, target,
+                   CASE WHEN cardinality(conds) > 0 THEN ' WHERE ' || array_to_string(conds, ' AND ') ELSE '' END)
+        INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
+    passes := 1;
+END
+$$;
+
+-- SQL LIKE patterns (single column, the common map path of vqc._plan):
+-- the SQL that a value is as expected.
+CREATE OR REPLACE FUNCTION vqc._like_expected_sql(etype text, kwargs jsonb, p text, qcol text, colname text,
+                                       category "char", type_sql text)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v      jsonb;
+    conds  text[] := '{}';
+    i      integer;
+BEGIN
+    IF etype NOT LIKE 'expect_column_values_to_%match_like_pattern%' THEN
+        RAISE EXCEPTION 'no plan for expectation type "%"', etype USING ERRCODE = 'internal_error';
+    END IF;
+    PERFORM vqc._require_text(etype, colname, category, type_sql);
+    IF etype LIKE '%_list' THEN
+        v := vqc._kw(etype, kwargs, 'like_pattern_list', '{array}');
+        IF jsonb_array_length(v) = 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'like_pattern_list must not be empty');
+        END IF;
+    ELSE
+        v := jsonb_build_array(vqc._kw(etype, kwargs, 'like_pattern', '{string}'));
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+        IF jsonb_typeof(v -> i) <> 'string' THEN
+            PERFORM vqc._bad_kwarg(etype, 'like patterns must be strings');
+        END IF;
+        -- LIKE refuses a pattern ending in its escape only when a match reaches it
+        IF (v ->> i) ~ '(^|[^\\])(\\\\)*\\$' THEN
+            PERFORM vqc._bad_kwarg(etype, 'a LIKE pattern must not end with the escape character',
+                                   'Double a final backslash to match a backslash.');
+        END IF;
+        -- vqc.like_match is ~~ compiled once per query (src/like_match.c)
+        conds := conds || format('vqc.like_match((%s)::pg_catalog.text, (%s%s))', qcol, p,
+                                 CASE WHEN etype LIKE '%_list' THEN format(' OPERATOR(pg_catalog.->) ''like_pattern_list'' OPERATOR(pg_catalog.->>) %s', i)
+                                      ELSE ' OPERATOR(pg_catalog.->>) ''like_pattern''' END);
+    END LOOP;
+    RETURN vqc._pattern_list_sql(etype, kwargs, conds);
+END
+$$;
+
+RESET check_function_bodies;
