@@ -137,42 +137,56 @@ SELECT count(*) AS states,
        bool_and(pg_temp.answers(s::text::vqc.hash_set_state) = pg_temp.answers(s)) AS same_answers
   FROM k_states;
 
--- a keyed state by hand: (0, 0), (1, 0), (1, 1): count 3, range [0, 64),
--- bitmap 3, fingerprints 0, the repeat (1, 0x9e37)
-SELECT vqc.hash_set_agg(k, r)::text = '565143480001' || '8004' || '0000000000000003' || '0000000000000015'
-       || '0000000000000000' || '0000000000000001' || '0000000000000003' || repeat('0000000000000000', 16)
+-- a keyed state by hand, in the compact layout it is stored and shipped in:
+-- (0, 0), (1, 0), (1, 1): count 3, range [0, 64), bitmap 3, the two
+-- fingerprints (0, 0) in one word, the repeat (1, 0x9e37)
+SELECT vqc.hash_set_agg(k, r)::text = '565143480001' || '8004' || '0000000000000003' || '0000000000000006'
+       || '0000000000000000' || '0000000000000001' || '0000000000000003' || '0000000000000000'
        || '0000000000000001' || '0000000000009e37' AS by_hand
   FROM (VALUES (0, 0::int8), (1, 0), (1, 1)) v(k, r);
 -- malformed keyed states: text 22P02, binary 22P03
-WITH g(s) AS (SELECT '565143480001' || '8004' || '0000000000000003' || '0000000000000015'
-                     || '0000000000000000' || '0000000000000001' || '0000000000000003' || repeat('0000000000000000', 16)
+WITH g(s) AS (SELECT '565143480001' || '8004' || '0000000000000003' || '0000000000000006'
+                     || '0000000000000000' || '0000000000000001' || '0000000000000003' || '0000000000000000'
                      || '0000000000000001' || '0000000000009e37'),
 cases(name, h) AS (
     SELECT 'valid', s FROM g
     UNION ALL SELECT 'keyed, overflowed', overlay(s PLACING '8005' FROM 13 FOR 4) FROM g
     UNION ALL SELECT 'keyed list', '565143480001' || '0004' || '0000000000000001' || '0000000000000001' || '0000000000000005'
     UNION ALL SELECT 'keyed, empty', '565143480001' || '0004' || '0000000000000000' || '0000000000000000'
-    UNION ALL SELECT 'bitmap longer than the state', overlay(s PLACING '0000000000000002' FROM 65 FOR 16) FROM g
+    UNION ALL SELECT 'the mark of the direct layout', overlay(s PLACING '4000000000000001' FROM 65 FOR 16) FROM g
+    UNION ALL SELECT 'bitmap longer than the state', overlay(s PLACING '0000000000000005' FROM 65 FOR 16) FROM g
     UNION ALL SELECT 'no bitmap words', overlay(s PLACING '0000000000000000' FROM 65 FOR 16) FROM g
     UNION ALL SELECT 'range not a multiple of 64', overlay(s PLACING '0000000000000001' FROM 49 FOR 16) FROM g
-    UNION ALL SELECT 'range past the largest bigint', overlay(s PLACING '7fffffffffffffc1' FROM 49 FOR 16) FROM g
-    UNION ALL SELECT 'fingerprint of an absent key', overlay(s PLACING '0000000100000000' FROM 97 FOR 16) FROM g
-    UNION ALL SELECT 'fingerprint of a present key', overlay(s PLACING '000000000000ffff' FROM 97 FOR 16) FROM g
+    UNION ALL SELECT 'range past the largest bigint',
+                     overlay(overlay(s PLACING '7fffffffffffffc0' FROM 49 FOR 16) PLACING '0000000000000002' FROM 65 FOR 16) FROM g
+    UNION ALL SELECT 'an unused fingerprint lane set', overlay(s PLACING '0000000100000000' FROM 97 FOR 16) FROM g
+    UNION ALL SELECT 'another fingerprint of a key', overlay(s PLACING '000000000000ffff' FROM 97 FOR 16) FROM g
     UNION ALL SELECT 'count too high', overlay(s PLACING '0000000000000004' FROM 17 FOR 16) FROM g
-    UNION ALL SELECT 'repeat not in the bitmap', overlay(s PLACING '0000000000000002' FROM 353 FOR 16) FROM g
-    UNION ALL SELECT 'repeat below the range', overlay(s PLACING 'ffffffffffffffff' FROM 353 FOR 16) FROM g
-    UNION ALL SELECT 'fingerprint wider than 16 bits', overlay(s PLACING '0000000000019e37' FROM 369 FOR 16) FROM g
-    UNION ALL SELECT 'repeats not in pairs', overlay(left(s, -16) PLACING '0000000000000014' FROM 33 FOR 16) FROM g
+    UNION ALL SELECT 'repeat not in the bitmap', overlay(s PLACING '0000000000000002' FROM 113 FOR 16) FROM g
+    UNION ALL SELECT 'repeat below the range', overlay(s PLACING 'ffffffffffffffff' FROM 113 FOR 16) FROM g
+    UNION ALL SELECT 'fingerprint wider than 16 bits', overlay(s PLACING '0000000000019e37' FROM 129 FOR 16) FROM g
+    UNION ALL SELECT 'repeats not in pairs', overlay(left(s, -16) PLACING '0000000000000005' FROM 33 FOR 16) FROM g
     UNION ALL SELECT 'truncated', left(s, -16) FROM g
 )
 SELECT name, pg_temp.try_in(h, 'vqc.hash_set_state') AS text_in,
        pg_temp.try_recv(decode(h, 'hex'), 'vqc.hash_set_state') AS binary_in
   FROM cases;
 \set VERBOSITY default
-SELECT ('565143480001' || '8004' || '0000000000000003' || '0000000000000015'
-        || '0000000000000000' || '0000000000000001' || '0000000000000003' || repeat('0000000000000000', 16)
+SELECT ('565143480001' || '8004' || '0000000000000003' || '0000000000000006'
+        || '0000000000000000' || '0000000000000001' || '0000000000000003' || '0000000000000000'
         || '0000000000000001' || '0000000000019e37')::vqc.hash_set_state;
 \set VERBOSITY terse
+-- a stored state goes on as an INITCOND, and merges, as the state it was
+CREATE AGGREGATE pg_temp.keyed_more(anyelement, bigint) (SFUNC = vqc.hash_set_keyed_transfn, STYPE = vqc.hash_set_state,
+    INITCOND = '565143480001800400000000000000030000000000000006000000000000000000000000000000010000000000000003000000000000000000000000000000010000000000009e37');
+SELECT pg_temp.answers(pg_temp.keyed_more(k, r)) AS more,
+       pg_temp.answers(vqc.hash_set_agg(k, r)) AS new_rows_alone
+  FROM (VALUES (1, 1::int8), (2, 5), (70, 0), (-5, 1)) v(k, r);
+SELECT pg_temp.answers(vqc.hash_set_agg(k, r))
+  FROM (VALUES (0, 0::int8), (1, 0), (1, 1), (1, 1), (2, 5), (70, 0), (-5, 1)) v(k, r);
+SELECT pg_temp.answers(pg_temp.merge_sets(s)) AS merged
+  FROM (VALUES ('565143480001800400000000000000030000000000000006000000000000000000000000000000010000000000000003000000000000000000000000000000010000000000009e37'::vqc.hash_set_state),
+               ((SELECT vqc.hash_set_agg(k, r) FROM (VALUES (1, 1::int8), (2, 5), (70, 0), (-5, 1)) v(k, r)))) m(s);
 -- the one-column aggregate does not take a keyed state, nor the keyed one another kind
 CREATE AGGREGATE pg_temp.plain_from(anyelement) (SFUNC = vqc.hash_set_transfn, STYPE = vqc.hash_set_state,
     INITCOND = '565143480001000400000000000000000000000000000000');
@@ -197,15 +211,28 @@ ANALYZE kt_list;
 SELECT t, vqc._compound_screen_key(t, '{u,id}') AS key_of_u_id, vqc._compound_screen_key(t, '{u,t}') AS key_of_u_t,
        vqc._compound_screen_key(t, '{id}') AS key_of_id
   FROM unnest(ARRAY['kt', 'kt_list']::regclass[]) t;
--- the other columns hashed, or one NOT NULL integer column as itself
-SELECT n, vqc._compound_screen_sql('kt', n, vqc._compound_screen_key('kt', n))
-  FROM (VALUES ('{u,id}'::text[]), ('{w,id}'), ('{id,w,t}'), ('{t,u}')) v(n);
+-- the other columns hashed, or one NOT NULL integer column as itself; under
+-- 4 kB (512 words) the 5 000 keys' bitmap fits (79 words), their
+-- fingerprints (17 times that) do not: the key's values alone
+SELECT n, vqc._compound_screen_sql('kt', n, k.key, k.fingerprints)
+  FROM (VALUES ('{u,id}'::text[]), ('{w,id}'), ('{id,w,t}'), ('{t,u}')) v(n), vqc._compound_screen_key('kt', n) k;
+SET vqc.exact_memory_limit = 4;
+SELECT vqc._compound_screen_key('kt', '{u,id}') AS key_under_4kb,
+       vqc._plan('kt', 'expect_compound_columns_to_be_unique', '{"column_list": ["u", "id"]}', 0, '{id}', 20) #>> '{items,h0}' AS item;
+RESET vqc.exact_memory_limit;
 SELECT k, r1 #> '{result}' = r2 #> '{result}' AS same_result, r1 -> 'success' AS success, r1 #> '{result,unexpected_count}' AS unexpected,
        r1 #> '{result,partial_unexpected_list}' AS samples
   FROM (VALUES ('{"column_list": ["u", "id"]}'::jsonb), ('{"column_list": ["w", "id"]}'),
                ('{"column_list": ["id", "t", "u"], "ignore_row_if": "never"}'), ('{"column_list": ["t", "id"]}')) v(k),
        LATERAL (SELECT vqc.expect('kt', 'expect_compound_columns_to_be_unique', k) AS r1,
                        vqc.expect('kt_list', 'expect_compound_columns_to_be_unique', k) AS r2) x;
+-- the same, screened by the key's values alone
+SET vqc.exact_memory_limit = 4;
+SELECT k, r1 #> '{result}' = r2 #> '{result}' AS same_result, r1 #> '{result,unexpected_count}' AS unexpected
+  FROM (VALUES ('{"column_list": ["u", "id"]}'::jsonb), ('{"column_list": ["t", "id"]}')) v(k),
+       LATERAL (SELECT vqc.expect('kt', 'expect_compound_columns_to_be_unique', k) AS r1,
+                       vqc.expect('kt_list', 'expect_compound_columns_to_be_unique', k) AS r2) x;
+RESET vqc.exact_memory_limit;
 -- without repeated combinations, one scan
 DELETE FROM kt WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY id, u, t) AS n FROM kt) d WHERE n > 1);
 SELECT vqc.create_suite('kt_suite', 'kt', key_columns => '{id}') IS NOT NULL AS created;

@@ -81,8 +81,8 @@ dense_cover(Vec8Expanded *e, uint64 lo, uint64 hi, int64 more_words)
 }
 
 /* the word indexes of r's first and last non-zero bitmap words; false if none */
-bool
-hash_set_dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
+static bool
+dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
 {
 	int64		n = DENSE_NBITWORDS(r);
 	int64		a = 0;
@@ -109,7 +109,7 @@ dense_trim(Vec8State *s)
 	uint64		hi;
 	int64		newbits;
 
-	if (!hash_set_dense_used_range(s, &lo, &hi) || (int64) (hi - lo + 1) == nbits)
+	if (!dense_used_range(s, &lo, &hi) || (int64) (hi - lo + 1) == nbits)
 		return false;
 	newbits = (int64) (hi - lo + 1);
 	memmove(DENSE_BITS(s), DENSE_BITS(s) + (lo - first_word(s)), newbits * sizeof(uint64));
@@ -260,8 +260,8 @@ hash_set_list_full(Vec8Expanded *e, uint64 word)
 }
 
 /* the integers r's bitmap shares with e's over the word indexes [lo, hi] */
-int64
-hash_set_dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi)
+static int64
+dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi)
 {
 	uint64		from = Max(lo, first_word(e));
 	uint64		to = Min(hi, first_word(e) + DENSE_NBITWORDS(e) - 1);
@@ -315,10 +315,10 @@ dense_merge(Vec8Expanded *e, const Vec8State *r)
 		}
 		return true;
 	}
-	if (!hash_set_dense_used_range(r, &lo, &hi))
+	if (!dense_used_range(r, &lo, &hi))
 		return true;
 	/* room for the repeats first: trimming e later could drop r's range */
-	need = hash_set_dense_shared(e->vec, r, lo, hi) + DENSE_NREPEATS(r);
+	need = dense_shared(e->vec, r, lo, hi) + DENSE_NREPEATS(r);
 	if (!dense_cover(e, lo, hi, need) || !vec8_reserve(e, e->vec->nvalues + need))
 	{
 		dense_trim(e->vec);
@@ -332,8 +332,8 @@ dense_merge(Vec8Expanded *e, const Vec8State *r)
 }
 
 /* a copy of the dense state r in e's context */
-Vec8State *
-hash_set_dense_copy(Vec8Expanded *e, const Vec8State *r)
+static Vec8State *
+dense_copy(Vec8Expanded *e, const Vec8State *r)
 {
 	Size		sz = VEC8_HDRSZ + (Size) r->nvalues * sizeof(uint64);
 	Vec8State  *s = MemoryContextAlloc(e->hdr.eoh_context, sz);
@@ -381,7 +381,7 @@ hash_set_combine(Vec8Expanded *l, const Vec8State *r)
 	{
 		/* r's copy takes l's list */
 		list = l->vec;
-		l->vec = hash_set_dense_copy(l, r);
+		l->vec = dense_copy(l, r);
 		ok = dense_merge(l, list);
 		pfree(list);
 	}

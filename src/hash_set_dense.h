@@ -51,9 +51,5 @@ extern void hash_set_dense_add(Vec8Expanded *e, uint64 word);
 extern void hash_set_list_full(Vec8Expanded *e, uint64 word);
 extern void hash_set_combine(Vec8Expanded *l, const Vec8State *r);
 extern void hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname);
-/* shared with the keyed form (hash_set_keyed.c), whose bitmap is laid out alike */
-extern bool hash_set_dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi);
-extern int64 hash_set_dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi);
-extern Vec8State *hash_set_dense_copy(Vec8Expanded *e, const Vec8State *r);
 
 #endif							/* VQC_HASH_SET_DENSE_H */

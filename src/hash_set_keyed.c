@@ -8,29 +8,35 @@
  *	  8 bytes a row and a sort at the end; here the key addresses its slot
  *	  directly, as in the bitmap form of integers (hash_set_dense.c), and the
  *	  slot keeps a 16-bit fingerprint of rest (equal for equal rest: the
- *	  caller may pass one integer column itself): 17 bits per key of the range,
- *	  and no sort.  Two rows of one combination share the key and the
- *	  fingerprint, so a key whose rows all differ in fingerprint holds no
- *	  repeated combination; a key with two equal fingerprints is a candidate,
- *	  whose rows the caller reads to confirm (a fingerprint collision costs a
- *	  pass, never a wrong answer).  The form (flags VEC8_DENSE, binding
- *	  HASH_SET_BINDING_KEYED):
+ *	  caller may pass one integer column itself).  Two rows of one
+ *	  combination share the key and the fingerprint, so a key whose rows all
+ *	  differ in fingerprint holds no repeated combination; a key with two
+ *	  equal fingerprints is a candidate, whose rows the caller reads to
+ *	  confirm (a fingerprint collision costs a pass, never a wrong answer).
+ *
+ *	  The keyed form (flags VEC8_DENSE, binding HASH_SET_BINDING_KEYED) has
+ *	  two layouts.  Both start:
  *
  *		values[0]	the lowest key of the range, a multiple of 64 (as in
  *					hash_set_dense.c)
- *		values[1]	nbits, the number of bitmap words
+ *		values[1]	nbits, the number of bitmap words (plus KEYED_DIRECT in
+ *					the direct layout)
  *		values[2 .. 2 + nbits)	the bitmap: bit b of word j is the key
  *					values[0] + 64 j + b
- *		the next 16 nbits words	the fingerprints: key values[0] + i in bits
- *					16 (i % 4) to 16 (i % 4) + 15 of word i / 4; zero for a key
- *					that is absent
- *		the rest	the repeats: a pair of words (key, fingerprint) per row of
- *					a key after its first, in no order
  *
- *	  so that count = (bits set) + (repeats).  An empty state has no words
- *	  (and no flag but its binding).  The state overflows, and the caller
- *	  then reads every row, when the range or the repeats outgrow the exact
- *	  memory limit, or a key is NULL.
+ *	  then, in the direct layout that aggregation builds in memory, 16 nbits
+ *	  words of fingerprints, key values[0] + i in bits 16 (i % 4) to
+ *	  16 (i % 4) + 15 of word i / 4 (zero for a key that is absent): a key's
+ *	  slot is found without a search, 17 bits per key of the range.  The
+ *	  stored and shipped form (flattened, sent, written as text) is compact:
+ *	  the fingerprints of the keys present only, in key order, four to a word
+ *	  (unused lanes zero), so that parallel workers hand their leader about
+ *	  a third of the bytes.  Last, in both, the repeats: a pair of words (key,
+ *	  fingerprint) per row of a key after its first, in no order; count =
+ *	  (bits set) + (repeats).  An empty state has no words (and no flag but
+ *	  its binding).  The state overflows, and the caller then reads every
+ *	  row, when the range or the repeats outgrow the exact memory limit, or
+ *	  a key is NULL.
  *
  *-------------------------------------------------------------------------
  */
@@ -49,22 +55,23 @@
 
 PG_FUNCTION_INFO_V1(vqc_hash_set_keyed_transfn);
 
-/* fingerprint words per bitmap word: 64 keys of 16 bits */
+/* fingerprint words per bitmap word in the direct layout: 64 keys of 16 bits */
 #define FP_WORDS			16
 #define FP_MASK				UINT64CONST(0xFFFF)
-#define KEYED_NBITS(s)		((int64) (s)->values[1])
+/* the mark of the direct layout in values[1] (bitmaps are far shorter) */
+#define KEYED_DIRECT		(UINT64CONST(1) << 62)
+#define KEYED_IS_DIRECT(s)	(((s)->values[1] & KEYED_DIRECT) != 0)
+#define KEYED_NBITS(s)		((int64) ((s)->values[1] & ~KEYED_DIRECT))
 #define KEYED_BITS(s)		((s)->values + DENSE_HDR_WORDS)
 #define KEYED_FPS(s)		(KEYED_BITS(s) + KEYED_NBITS(s))
-/* the words before the repeats, for nbits bitmap words */
+/* the words before the repeats in the direct layout, for nbits bitmap words */
 #define KEYED_FIXED(nbits)	(DENSE_HDR_WORDS + (1 + FP_WORDS) * (nbits))
-#define KEYED_REPEATS(s)	((s)->values + KEYED_FIXED(KEYED_NBITS(s)))
-#define KEYED_NREPEATS(s)	(((s)->nvalues - KEYED_FIXED(KEYED_NBITS(s))) / 2)
 
-/* the fingerprint of the key at offset slot of the range */
+/* the fingerprint in lane i of the words fps (4 lanes a word) */
 static inline uint64
-fp_get(const uint64 *fps, uint64 slot)
+fp_get(const uint64 *fps, uint64 i)
 {
-	return (fps[slot >> 2] >> ((slot & 3) * 16)) & FP_MASK;
+	return (fps[i >> 2] >> ((i & 3) * 16)) & FP_MASK;
 }
 
 bool
@@ -73,11 +80,48 @@ hash_set_is_keyed(const Vec8State *s)
 	return (s->flags & VEC8_BINDING_MASK) == HASH_SET_BINDING_KEYED;
 }
 
+/* Is s a keyed state in the direct layout (built in memory)? */
+bool
+hash_set_keyed_is_direct(const Vec8State *s)
+{
+	return hash_set_is_keyed(s) && (s->flags & VEC8_DENSE) && KEYED_IS_DIRECT(s);
+}
+
+/* keys present: the bits set */
+static int64
+keyed_present(const Vec8State *s)
+{
+	int64		n = 0;
+	int64		i;
+
+	for (i = 0; i < KEYED_NBITS(s); i++)
+		n += pg_popcount64(KEYED_BITS(s)[i]);
+	return n;
+}
+
+/* the words of fingerprints, in either layout, for present keys */
+static inline int64
+keyed_fp_words(const Vec8State *s, int64 present)
+{
+	return KEYED_IS_DIRECT(s) ? FP_WORDS * KEYED_NBITS(s) : (present + 3) / 4;
+}
+
+/* the repeats, (key, fingerprint) pairs, and how many */
+static inline uint64 *
+keyed_repeats(const Vec8State *s, int64 present, int64 *nrep)
+{
+	int64		before = DENSE_HDR_WORDS + KEYED_NBITS(s) + keyed_fp_words(s, present);
+
+	*nrep = (s->nvalues - before) / 2;
+	return (uint64 *) s->values + before;
+}
+
 /*
- * Makes the range cover the bitmap word indexes [lo, hi], widening it with
- * room to spare toward the side that grew (as much again as it had, at most
- * half the memory left) when that fits with more_words words to come; false
- * when even [lo, hi] does not fit in the memory limit.
+ * Makes the range of the direct state cover the bitmap word indexes [lo,
+ * hi], widening it with room to spare toward the side that grew (as much
+ * again as it had, at most half the memory left) when that fits with
+ * more_words words to come; false when even [lo, hi] does not fit in the
+ * memory limit.
  */
 static bool
 keyed_cover(Vec8Expanded *e, uint64 lo, uint64 hi, int64 more_words)
@@ -119,12 +163,12 @@ keyed_cover(Vec8Expanded *e, uint64 lo, uint64 hi, int64 more_words)
 	memset(v + newbits + FP_WORDS * (shift + nbits), 0,
 		   FP_WORDS * (newbits - shift - nbits) * sizeof(uint64));
 	s->values[0] = word_of(first << 6);
-	s->values[1] = (uint64) newbits;
+	s->values[1] = (uint64) newbits | KEYED_DIRECT;
 	s->nvalues = KEYED_FIXED(newbits) + nrep;
 	return true;
 }
 
-/* The first key of an empty state: a range of the 64 keys around it. */
+/* The first key of an empty state: a direct range of the 64 keys around it. */
 static bool
 keyed_start(Vec8Expanded *e, uint64 k)
 {
@@ -132,7 +176,7 @@ keyed_start(Vec8Expanded *e, uint64 k)
 		return false;
 	memset(e->vec->values, 0, KEYED_FIXED(1) * sizeof(uint64));
 	e->vec->values[0] = word_of((k >> 6) << 6);
-	e->vec->values[1] = 1;
+	e->vec->values[1] = 1 | KEYED_DIRECT;
 	e->vec->nvalues = KEYED_FIXED(1);
 	e->vec->flags |= VEC8_DENSE;
 	return true;
@@ -173,6 +217,53 @@ keyed_insert(Vec8Expanded *e, uint64 k, uint64 fp)
 	return true;
 }
 
+/*
+ * A direct copy of the keyed state r (either layout) in e's context, with
+ * room for spare more words.
+ */
+static Vec8State *
+keyed_direct_copy(Vec8Expanded *e, const Vec8State *r, int64 spare)
+{
+	int64		nbits = KEYED_NBITS(r);
+	int64		present = KEYED_IS_DIRECT(r) ? 0 : keyed_present(r);
+	int64		nrep;
+	const uint64 *rep = keyed_repeats(r, present, &nrep);
+	int64		nvalues = KEYED_FIXED(nbits) + 2 * nrep;
+	Size		sz = VEC8_HDRSZ + (Size) (nvalues + spare) * sizeof(uint64);
+	Vec8State  *s = MemoryContextAllocZero(e->hdr.eoh_context, sz);
+	int64		i;
+	int64		rank = 0;
+
+	SET_VARSIZE(s, sz);
+	s->version = r->version;
+	s->flags = r->flags;
+	s->count = r->count;
+	s->nvalues = nvalues;
+	s->values[0] = r->values[0];
+	s->values[1] = (uint64) nbits | KEYED_DIRECT;
+	memcpy(KEYED_BITS(s), KEYED_BITS(r), nbits * sizeof(uint64));
+	if (KEYED_IS_DIRECT(r))
+		memcpy(KEYED_FPS(s), KEYED_FPS(r), FP_WORDS * nbits * sizeof(uint64));
+	else
+	{
+		for (i = 0; i < nbits; i++)
+		{
+			uint64		bits = KEYED_BITS(r)[i];
+			uint64	   *sf = KEYED_FPS(s) + FP_WORDS * i;
+
+			while (bits != 0)
+			{
+				int			b = pg_rightmost_one_pos64(bits);
+
+				sf[b >> 2] |= fp_get(KEYED_FPS(r), (uint64) rank++) << ((b & 3) * 16);
+				bits &= bits - 1;
+			}
+		}
+	}
+	memcpy(s->values + KEYED_FIXED(nbits), rep, 2 * nrep * sizeof(uint64));
+	return s;
+}
+
 /* The key's type (smallint, integer or bigint), checked once per call site. */
 static Oid
 keyed_key_type(FunctionCallInfo fcinfo)
@@ -193,6 +284,25 @@ keyed_key_type(FunctionCallInfo fcinfo)
 		fcinfo->flinfo->fn_extra = cached;
 	}
 	return *cached;
+}
+
+/* The transition state of argument 0 as an expanded, direct keyed state. */
+static Vec8Expanded *
+keyed_transition_arg(FunctionCallInfo fcinfo)
+{
+	Vec8Expanded *e = vec8_transition_arg(fcinfo, 0);
+
+	if (unlikely(!hash_set_is_keyed(e->vec)))
+		vec8_bind(e->vec, HASH_SET_BINDING_KEYED);
+	/* a stored state given as INITCOND, or a partial state from a worker */
+	if (unlikely((e->vec->flags & VEC8_DENSE) && !KEYED_IS_DIRECT(e->vec)))
+	{
+		Vec8State  *compact = e->vec;
+
+		e->vec = keyed_direct_copy(e, compact, 0);
+		pfree(compact);
+	}
+	return e;
 }
 
 /*
@@ -216,9 +326,7 @@ vqc_hash_set_keyed_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("vqc.hash_set_keyed_transfn needs an initial state"),
 				 errhint("Give the aggregate the empty vqc.hash_set_state as its INITCOND.")));
-	e = vec8_transition_arg(fcinfo, 0);
-	if (unlikely(!hash_set_is_keyed(e->vec)))
-		vec8_bind(e->vec, HASH_SET_BINDING_KEYED);
+	e = keyed_transition_arg(fcinfo);
 	e->vec->count++;
 	if (e->vec->flags & VEC8_OVERFLOW)
 		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
@@ -245,52 +353,87 @@ vqc_hash_set_keyed_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
-/*
- * ORs r's bitmap over the word indexes [lo, hi] into s's, which covers them
- * and has room for the repeats, with the fingerprints of the keys new to s;
- * a key on both sides becomes a repeat of s.
- */
-static void
-keyed_or(Vec8State *s, const Vec8State *r, uint64 lo, uint64 hi)
+/* the word indexes of r's first and last non-zero bitmap words; false if none */
+static bool
+keyed_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
 {
+	int64		n = KEYED_NBITS(r);
+	int64		a = 0;
+	int64		b = n - 1;
+
+	while (a < n && KEYED_BITS(r)[a] == 0)
+		a++;
+	if (a == n)
+		return false;
+	while (KEYED_BITS(r)[b] == 0)
+		b--;
+	*lo = first_word(r) + a;
+	*hi = first_word(r) + b;
+	return true;
+}
+
+/* the keys present on both sides, over the word indexes [lo, hi] of r */
+static int64
+keyed_shared(const Vec8State *s, const Vec8State *r, uint64 lo, uint64 hi)
+{
+	uint64		from = Max(lo, first_word(s));
+	uint64		to = Min(hi, first_word(s) + KEYED_NBITS(s) - 1);
+	int64		n = 0;
 	uint64		j;
 
-	for (j = lo; j <= hi; j++)
+	for (j = from; j <= to && from <= to; j++)
+		n += pg_popcount64(KEYED_BITS(s)[j - first_word(s)] & KEYED_BITS(r)[j - first_word(r)]);
+	return n;
+}
+
+/*
+ * ORs r's keys (either layout) into the direct state s, which covers them
+ * and has room for the repeats, with the fingerprints of the keys new to
+ * s; a key on both sides becomes a repeat of s.
+ */
+static void
+keyed_or(Vec8State *s, const Vec8State *r)
+{
+	bool		direct = KEYED_IS_DIRECT(r);
+	int64		rank = 0;
+	int64		i;
+
+	for (i = 0; i < KEYED_NBITS(r); i++)
 	{
-		int64		ri = (int64) (j - first_word(r));
-		int64		si = (int64) (j - first_word(s));
-		uint64		rb = KEYED_BITS(r)[ri];
-		uint64	   *lb = KEYED_BITS(s) + si;
-		const uint64 *rf = KEYED_FPS(r) + FP_WORDS * ri;
-		uint64	   *sf = KEYED_FPS(s) + FP_WORDS * si;
-		uint64		fresh = rb & ~*lb;
-		uint64		both = rb & *lb;
+		uint64		rb = KEYED_BITS(r)[i];
+		uint64		j = first_word(r) + (uint64) i;
+		int64		si;
+		uint64	   *lb;
+		uint64	   *sf;
+		const uint64 *rf = KEYED_FPS(r) + FP_WORDS * i;
 
 		if (rb == 0)
 			continue;
-		if (*lb == 0)
+		si = (int64) (j - first_word(s));
+		lb = KEYED_BITS(s) + si;
+		sf = KEYED_FPS(s) + FP_WORDS * si;
+		if (direct && *lb == 0)
 		{
 			/* absent keys have zero fingerprints on both sides */
 			memcpy(sf, rf, FP_WORDS * sizeof(uint64));
 			*lb = rb;
 			continue;
 		}
-		while (fresh != 0)
+		while (rb != 0)
 		{
-			int			b = pg_rightmost_one_pos64(fresh);
+			int			b = pg_rightmost_one_pos64(rb);
+			uint64		fp = direct ? fp_get(rf, (uint64) b) : fp_get(KEYED_FPS(r), (uint64) rank++);
 
-			sf[b >> 2] |= rf[b >> 2] & (FP_MASK << ((b & 3) * 16));
-			fresh &= fresh - 1;
+			if (*lb & (UINT64CONST(1) << b))
+			{
+				s->values[s->nvalues++] = word_of((j << 6) | (uint64) b);
+				s->values[s->nvalues++] = fp;
+			}
+			else
+				sf[b >> 2] |= fp << ((b & 3) * 16);
+			rb &= rb - 1;
 		}
-		while (both != 0)
-		{
-			int			b = pg_rightmost_one_pos64(both);
-
-			s->values[s->nvalues++] = word_of((j << 6) | (uint64) b);
-			s->values[s->nvalues++] = fp_get(rf, (uint64) b);
-			both &= both - 1;
-		}
-		*lb |= rb;
+		*lb |= KEYED_BITS(r)[i];
 	}
 }
 
@@ -302,6 +445,8 @@ hash_set_keyed_combine(Vec8Expanded *l, const Vec8State *r)
 	uint64		lo;
 	uint64		hi;
 	int64		need;
+	int64		nrep;
+	const uint64 *rep;
 
 	vec8_bind(l->vec, r->flags & VEC8_BINDING_MASK);
 	if (pg_add_s64_overflow(l->vec->count, r->count, &count))
@@ -313,30 +458,87 @@ hash_set_keyed_combine(Vec8Expanded *l, const Vec8State *r)
 		vec8_set_overflowed(l, count);
 		return;
 	}
-	if ((r->flags & VEC8_DENSE) && hash_set_dense_used_range(r, &lo, &hi))
+	if ((r->flags & VEC8_DENSE) && keyed_used_range(r, &lo, &hi))
 	{
-		if (!(l->vec->flags & VEC8_DENSE))
-		{
-			Vec8State  *empty = l->vec;
+		Vec8State  *old = l->vec;
 
-			l->vec = hash_set_dense_copy(l, r);
-			pfree(empty);
+		if (!(old->flags & VEC8_DENSE))
+		{
+			l->vec = keyed_direct_copy(l, r, 0);
+			pfree(old);
 		}
 		else
 		{
-			need = 2 * (hash_set_dense_shared(l->vec, r, lo, hi) + KEYED_NREPEATS(r));
+			if (!KEYED_IS_DIRECT(old))
+			{
+				l->vec = keyed_direct_copy(l, old, 0);
+				pfree(old);
+			}
+			rep = keyed_repeats(r, KEYED_IS_DIRECT(r) ? 0 : keyed_present(r), &nrep);
+			need = 2 * (keyed_shared(l->vec, r, lo, hi) + nrep);
 			if (!keyed_cover(l, lo, hi, need) || !vec8_reserve(l, l->vec->nvalues + need))
 			{
 				vec8_set_overflowed(l, count);
 				return;
 			}
-			keyed_or(l->vec, r, lo, hi);
-			memcpy(l->vec->values + l->vec->nvalues, KEYED_REPEATS(r),
-				   2 * KEYED_NREPEATS(r) * sizeof(uint64));
-			l->vec->nvalues += 2 * KEYED_NREPEATS(r);
+			keyed_or(l->vec, r);
+			memcpy(l->vec->values + l->vec->nvalues, rep, 2 * nrep * sizeof(uint64));
+			l->vec->nvalues += 2 * nrep;
 		}
 	}
 	l->vec->count = count;
+}
+
+/* Words of the compact layout of the direct state s. */
+int64
+hash_set_keyed_compact_words(const Vec8State *s)
+{
+	int64		present = keyed_present(s);
+	int64		nrep;
+
+	(void) keyed_repeats(s, present, &nrep);
+	return DENSE_HDR_WORDS + KEYED_NBITS(s) + (present + 3) / 4 + 2 * nrep;
+}
+
+/*
+ * Writes the compact layout of the direct state s into out, which has room
+ * for hash_set_keyed_compact_words(s) words: the header, then the words.
+ */
+void
+hash_set_keyed_compact(const Vec8State *s, Vec8State *out)
+{
+	int64		nbits = KEYED_NBITS(s);
+	int64		present = keyed_present(s);
+	int64		nfp = (present + 3) / 4;
+	int64		nrep;
+	const uint64 *rep = keyed_repeats(s, present, &nrep);
+	uint64	   *fps = out->values + DENSE_HDR_WORDS + nbits;
+	int64		rank = 0;
+	int64		i;
+
+	out->version = s->version;
+	out->flags = s->flags;
+	out->count = s->count;
+	out->nvalues = DENSE_HDR_WORDS + nbits + nfp + 2 * nrep;
+	out->values[0] = s->values[0];
+	out->values[1] = (uint64) nbits;
+	memcpy(out->values + DENSE_HDR_WORDS, KEYED_BITS(s), nbits * sizeof(uint64));
+	memset(fps, 0, nfp * sizeof(uint64));
+	for (i = 0; i < nbits; i++)
+	{
+		uint64		bits = KEYED_BITS(s)[i];
+		const uint64 *sf = KEYED_FPS(s) + FP_WORDS * i;
+
+		while (bits != 0)
+		{
+			int			b = pg_rightmost_one_pos64(bits);
+
+			fps[rank >> 2] |= fp_get(sf, (uint64) b) << ((rank & 3) * 16);
+			rank++;
+			bits &= bits - 1;
+		}
+	}
+	memcpy(fps + nfp, rep, 2 * nrep * sizeof(uint64));
 }
 
 /* A key that repeats: its rows, and the distinct fingerprints among them. */
@@ -350,37 +552,58 @@ typedef struct KeyedRun
 /*
  * The keys that repeat, ascending as bigint, in a palloc'd array of *nruns
  * (NULL when none): the repeats, packed as (offset << 16 | fingerprint) and
- * radix-sorted, give each key's fingerprints in order.
+ * radix-sorted, give each key's fingerprints in order; the first row's
+ * fingerprint is the key's slot (direct) or its rank among the keys present
+ * (compact).
  */
 static KeyedRun *
 keyed_runs(const Vec8State *s, int64 *nruns)
 {
-	int64		nrep = (s->flags & VEC8_DENSE) ? KEYED_NREPEATS(s) : 0;
+	bool		direct;
+	int64		present;
+	int64		nrep = 0;
+	const uint64 *rep;
 	uint64		low;
 	uint64	   *packed;
 	uint64	   *sorted;
 	KeyedRun   *runs;
 	int64		n = 0;
 	int64		i;
+	int64		word = 0;		/* compact: bitmap words counted so far */
+	int64		rank = 0;		/* compact: keys present in them */
 
 	*nruns = 0;
+	if (!(s->flags & VEC8_DENSE))
+		return NULL;
+	direct = KEYED_IS_DIRECT(s);
+	present = direct ? 0 : keyed_present(s);
+	rep = keyed_repeats(s, present, &nrep);
 	if (nrep == 0)
 		return NULL;
 	low = first_word(s) << 6;
 	packed = palloc(nrep * sizeof(uint64));
 	/* offsets are below 2^33 (the bitmap fits in MaxAllocSize): 49 bits */
 	for (i = 0; i < nrep; i++)
-		packed[i] = ((key_of(KEYED_REPEATS(s)[2 * i]) - low) << 16) | KEYED_REPEATS(s)[2 * i + 1];
+		packed[i] = ((key_of(rep[2 * i]) - low) << 16) | rep[2 * i + 1];
 	sorted = vqc_sorted_words(packed, nrep);
 	pfree(packed);
 	runs = palloc(nrep * sizeof(KeyedRun));
 	for (i = 0; i < nrep;)
 	{
 		uint64		off = sorted[i] >> 16;
-		uint64		slotfp = fp_get(KEYED_FPS(s), off);
+		uint64		slotfp;
 		int64		end;
 		int64		distinct = 1;
 
+		if (direct)
+			slotfp = fp_get(KEYED_FPS(s), off);
+		else
+		{
+			for (; word < (int64) (off >> 6); word++)
+				rank += pg_popcount64(KEYED_BITS(s)[word]);
+			slotfp = fp_get(KEYED_FPS(s), (uint64) (rank + pg_popcount64(KEYED_BITS(s)[word] &
+																	   ((UINT64CONST(1) << (off & 63)) - 1))));
+		}
 		for (end = i; end < nrep && sorted[end] >> 16 == off; end++)
 		{
 			if ((sorted[end] & FP_MASK) != slotfp && (end == i || sorted[end] != sorted[end - 1]))
@@ -469,15 +692,19 @@ hash_set_keyed_duplicates(const Vec8State *s, int32 max_keys, bool *isnull)
 /*
  * Checks a keyed state read from its text or binary form completely:
  * vec8_parse has checked the header, the count and the number of words.
+ * Only the compact layout is ever written out; the direct one, or the
+ * mark of it, is refused.
  */
 void
 hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname)
 {
 	VqcReader	r;
 	uint64		nbits;
-	uint64		set = 0;
+	int64		present = 0;
+	int64		nfp;
+	int64		nrep;
+	const uint64 *rep;
 	int64		i;
-	int			q;
 
 	if (!hash_set_is_keyed(s))
 		return;
@@ -490,47 +717,37 @@ hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname)
 	}
 	if (s->flags & VEC8_OVERFLOW)
 		vqc_bad_state(&r, "An overflowed state must store no values.");
-	if (s->nvalues < KEYED_FIXED(1))
+	if (s->nvalues <= DENSE_HDR_WORDS)
 		vqc_bad_state(&r, "A state in the keyed form must have a bitmap.");
 	nbits = s->values[1];
-	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS) / (1 + FP_WORDS))
+	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS))
 		vqc_bad_state(&r, "The length of the bitmap does not fit the state.");
-	if ((s->nvalues - KEYED_FIXED(nbits)) % 2 != 0)
-		vqc_bad_state(&r, "The repeats of a keyed state must come in pairs.");
 	if (s->values[0] & 63)
 		vqc_bad_state(&r, "The range of the bitmap must start at a multiple of 64.");
 	if (nbits - 1 > DENSE_LAST_WORD_INDEX - first_word(s))
 		vqc_bad_state(&r, "The range of the bitmap goes past the largest bigint.");
 	for (i = 0; i < (int64) nbits; i++)
-	{
-		uint64		bits = KEYED_BITS(s)[i];
-
-		set += pg_popcount64(bits);
-		for (q = 0; q < FP_WORDS; q++)
-		{
-			uint64		absent = 0;
-			int			lane;
-
-			for (lane = 0; lane < 4; lane++)
-			{
-				if (!(bits & (UINT64CONST(1) << (4 * q + lane))))
-					absent |= FP_MASK << (16 * lane);
-			}
-			if (KEYED_FPS(s)[FP_WORDS * i + q] & absent)
-				vqc_bad_state(&r, "A fingerprint is stored for a key that is absent.");
-		}
-	}
-	if (set + (uint64) KEYED_NREPEATS(s) != (uint64) s->count)
+		present += pg_popcount64(KEYED_BITS(s)[i]);
+	nfp = (present + 3) / 4;
+	if (nfp > s->nvalues - DENSE_HDR_WORDS - (int64) nbits ||
+		(s->nvalues - DENSE_HDR_WORDS - (int64) nbits - nfp) % 2 != 0)
+		vqc_bad_state(&r, "The fingerprints and repeats do not fit the state.");
+	/* the unused lanes of the last word of fingerprints */
+	if (present % 4 != 0 &&
+		(KEYED_FPS(s)[nfp - 1] >> ((present % 4) * 16)) != 0)
+		vqc_bad_state(&r, "An unused fingerprint lane is not zero.");
+	rep = keyed_repeats(s, present, &nrep);
+	if (present + nrep != s->count)
 		vqc_bad_state(&r, "The number of stored values does not match the count.");
-	for (i = 0; i < KEYED_NREPEATS(s); i++)
+	for (i = 0; i < nrep; i++)
 	{
-		uint64		k = key_of(KEYED_REPEATS(s)[2 * i]);
+		uint64		k = key_of(rep[2 * i]);
 		uint64		off = k - (first_word(s) << 6);
 
 		if (k < (first_word(s) << 6) || (off >> 6) >= nbits ||
 			!(KEYED_BITS(s)[off >> 6] & (UINT64CONST(1) << (off & 63))))
 			vqc_bad_state(&r, "A repeated key is not in the bitmap.");
-		if (KEYED_REPEATS(s)[2 * i + 1] > FP_MASK)
+		if (rep[2 * i + 1] > FP_MASK)
 			vqc_bad_state(&r, "A fingerprint is wider than 16 bits.");
 	}
 }

@@ -19,6 +19,9 @@
 #define HASH_SET_BINDING_KEYED	0x0004
 
 extern bool hash_set_is_keyed(const Vec8State *s);
+extern bool hash_set_keyed_is_direct(const Vec8State *s);
+extern int64 hash_set_keyed_compact_words(const Vec8State *s);
+extern void hash_set_keyed_compact(const Vec8State *s, Vec8State *out);
 extern void hash_set_keyed_combine(Vec8Expanded *l, const Vec8State *r);
 extern void hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname);
 extern bool hash_set_keyed_has_duplicates(const Vec8State *s);

@@ -449,23 +449,27 @@ AS $$
                'items', jsonb_build_object(
                    'n', 'pg_catalog.count(*)',
                    format('h%s', pidx),
-                   format('vqc.hash_set_duplicates(%s%s, 100000)', vqc._compound_screen_sql(target, names, k.screen_key),
+                   format('vqc.hash_set_duplicates(%s%s, 100000)', vqc._compound_screen_sql(target, names, k.key, k.fingerprints),
                           CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)) ||
                         CASE WHEN keep IS NULL THEN '{}'::jsonb
                              ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
                'failures', 'compound_unique',
                'fails_sql', vqc._compound_fails_sql(target, names, keep),
                'hash_words', format('h%s', pidx),
-               'screen_key', k.screen_key,
+               'screen_key', k.key,
                'keep', keep,
                'row_key_sql', vqc._row_key_sql(target, key_columns),
                'sample_cap', sample_cap,
-               'explain_note', CASE WHEN k.screen_key IS NULL
+               'explain_note', CASE WHEN k.key IS NULL
                                     THEN 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat'
-                                    ELSE format('the hash screen is keyed by column %s (nearly unique by its statistics); a second pass '
+                                    WHEN k.fingerprints
+                                    THEN format('the hash screen is keyed by column %s (nearly unique by its statistics); a second pass '
                                                 'reads the rows of the keys whose other columns'' hashes match, only when there are any',
-                                                quote_ident(k.screen_key)) END)
-      FROM (SELECT vqc._compound_screen_key(target, names) AS screen_key) AS k
+                                                quote_ident(k.key))
+                                    ELSE format('the hash screen is keyed by column %s alone (nearly unique by its statistics; the other '
+                                                'columns'' hashes would outgrow vqc.exact_memory_limit); a second pass reads the rows of '
+                                                'its repeated values, only when there are any', quote_ident(k.key)) END)
+      FROM vqc._compound_screen_key(target, names) AS k
 $$;
 
 -- z-scores against the column's own mean and sample stdev: the scan takes

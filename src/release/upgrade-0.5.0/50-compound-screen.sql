@@ -38,17 +38,18 @@ COMMENT ON AGGREGATE vqc.hash_set_agg(anyelement, bigint) IS
 SET check_function_bodies = false;
 
 -- The column that may key the screen of a combination of columns names
--- (the keyed form of vqc.hash_set_agg, src/hash_set_keyed.c): the first of
+-- (src/hash_set_keyed.c), and whether its fingerprints fit: the first of
 -- them that is a NOT NULL smallint, integer or bigint whose statistics say
 -- it is nearly unique (at least half its rows distinct) over a range narrow
--- enough that 17 bits per value of the range take less memory than a word
--- per row and fit in half of vqc.exact_memory_limit.  NULL (screen the
--- combination words) for a single column, or when no column qualifies or
--- has statistics: the choice decides the screen's memory and time, never
--- its answer (a key that repeats more than its statistics said only makes
--- more candidates, or overflows the screen into a pass over every row).
-CREATE FUNCTION vqc._compound_screen_key(target regclass, names text[])
-RETURNS text
+-- enough that a bitmap over it takes less memory than a word per row and
+-- fits in half of vqc.exact_memory_limit; one whose 17 bits per value of
+-- the range (bitmap and fingerprints) fit as well comes first.  Key NULL
+-- (screen the combination words) for a single column, or when no column
+-- qualifies or has statistics: the choice decides the screen's memory and
+-- time, never its answer (a key that repeats more than its statistics said
+-- only makes more candidates, or overflows the screen into a pass over
+-- every row).
+CREATE FUNCTION vqc._compound_screen_key(target regclass, names text[], OUT key text, OUT fingerprints boolean)
 LANGUAGE sql STABLE
 AS $$
     -- materialized: the histogram is read as bigint[] only for these columns
@@ -67,24 +68,28 @@ AS $$
          WHERE pg_catalog.cardinality(names) > 1 AND a.attnotnull AND cl.reltuples > 0
            AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,
                               'pg_catalog.int8'::pg_catalog.regtype))
-    SELECT c.attname
-      FROM cand c, LATERAL (SELECT c.hist::pg_catalog.int8[] AS h) AS b
+    SELECT c.attname, w.words * 17 <= least(c.reltuples, vqc._exact_fit() / 2)
+      FROM cand c,
+           LATERAL (SELECT c.hist::pg_catalog.int8[] AS h) AS b,
+           LATERAL (SELECT (b.h[pg_catalog.cardinality(b.h)]::numeric - b.h[1] + 1) / 64 AS words) AS w
      WHERE c.distinct_share >= 0.5 AND pg_catalog.cardinality(b.h) >= 2
-       AND (b.h[pg_catalog.cardinality(b.h)]::numeric - b.h[1] + 1) * 17 / 64
-           <= least(c.reltuples, vqc._exact_fit() / 2)
-     ORDER BY c.o
+       AND w.words <= least(c.reltuples, vqc._exact_fit() / 2)
+     ORDER BY w.words * 17 <= least(c.reltuples, vqc._exact_fit() / 2) DESC, c.o
      LIMIT 1
 $$;
 
 -- The hash screen's aggregate over the combinations of names of target:
 -- keyed by key (vqc._compound_screen_key) when there is one, with
 -- vqc.hash_row of the other columns, or one other NOT NULL integer column
--- itself; else over the combination words.
-CREATE FUNCTION vqc._compound_screen_sql(target regclass, names text[], key text)
+-- itself, as fingerprints when they fit, else the key's values alone (the
+-- bitmap of integers: the candidates are the repeated values); else over
+-- the combination words.
+CREATE FUNCTION vqc._compound_screen_sql(target regclass, names text[], key text, fingerprints boolean)
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
     SELECT CASE WHEN key IS NULL THEN format('vqc.hash_set_agg(%s)', vqc._compound_word_sql(names))
+                WHEN NOT fingerprints THEN format('vqc.hash_set_agg(%I)', key)
                 WHEN pg_catalog.cardinality(others) = 1 AND
                      (SELECT a.attnotnull AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype,
                                  'pg_catalog.int4'::pg_catalog.regtype, 'pg_catalog.int8'::pg_catalog.regtype)
@@ -110,23 +115,27 @@ AS $$
                'items', jsonb_build_object(
                    'n', 'pg_catalog.count(*)',
                    format('h%s', pidx),
-                   format('vqc.hash_set_duplicates(%s%s, 100000)', vqc._compound_screen_sql(target, names, k.screen_key),
+                   format('vqc.hash_set_duplicates(%s%s, 100000)', vqc._compound_screen_sql(target, names, k.key, k.fingerprints),
                           CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)) ||
                         CASE WHEN keep IS NULL THEN '{}'::jsonb
                              ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
                'failures', 'compound_unique',
                'fails_sql', vqc._compound_fails_sql(target, names, keep),
                'hash_words', format('h%s', pidx),
-               'screen_key', k.screen_key,
+               'screen_key', k.key,
                'keep', keep,
                'row_key_sql', vqc._row_key_sql(target, key_columns),
                'sample_cap', sample_cap,
-               'explain_note', CASE WHEN k.screen_key IS NULL
+               'explain_note', CASE WHEN k.key IS NULL
                                     THEN 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat'
-                                    ELSE format('the hash screen is keyed by column %s (nearly unique by its statistics); a second pass '
+                                    WHEN k.fingerprints
+                                    THEN format('the hash screen is keyed by column %s (nearly unique by its statistics); a second pass '
                                                 'reads the rows of the keys whose other columns'' hashes match, only when there are any',
-                                                quote_ident(k.screen_key)) END)
-      FROM (SELECT vqc._compound_screen_key(target, names) AS screen_key) AS k
+                                                quote_ident(k.key))
+                                    ELSE format('the hash screen is keyed by column %s alone (nearly unique by its statistics; the other '
+                                                'columns'' hashes would outgrow vqc.exact_memory_limit); a second pass reads the rows of '
+                                                'its repeated values, only when there are any', quote_ident(k.key)) END)
+      FROM vqc._compound_screen_key(target, names) AS k
 $$;
 
 -- The rows of repeated compound values: none when the screen found no
