@@ -33,6 +33,7 @@ typedef struct LikeCache
 {
 	Oid			collation;		/* checked through textlike */
 	bool		collation_checked;
+	bool		stable;			/* the pattern is a constant or parameter */
 	char	   *pattern;		/* the pattern's bytes */
 	int			patlen;
 	bool		fast;			/* literals and % only, in a byte-comparable encoding */
@@ -186,6 +187,7 @@ vqc_like_match(PG_FUNCTION_ARGS)
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LikeCache));
+		c->stable = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	if (!c->collation_checked || c->collation != collation)
@@ -197,7 +199,9 @@ vqc_like_match(PG_FUNCTION_ARGS)
 		c->collation = collation;
 		c->collation_checked = true;
 	}
-	if (c->pattern == NULL || c->patlen != plen || memcmp(c->pattern, p, plen) != 0)
+	/* a pattern that may change from row to row is compared each time */
+	if (c->pattern == NULL ||
+		(!c->stable && (c->patlen != plen || memcmp(c->pattern, p, plen) != 0)))
 	{
 		if (c->pattern != NULL)
 		{
