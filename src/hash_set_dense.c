@@ -80,17 +80,19 @@ dense_cover(Vec8Expanded *e, uint64 lo, uint64 hi, int64 more_words)
 	return true;
 }
 
-/* the word indexes of r's first and last non-zero bitmap words; false if none */
-static bool
-dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
+/*
+ * The word indexes of the first and last non-zero words of r's bitmap of
+ * nbits words (the keyed form's too, hash_set_keyed.c); false if none.
+ */
+bool
+hash_set_bitmap_used_range(const Vec8State *r, int64 nbits, uint64 *lo, uint64 *hi)
 {
-	int64		n = DENSE_NBITWORDS(r);
 	int64		a = 0;
-	int64		b = n - 1;
+	int64		b = nbits - 1;
 
-	while (a < n && DENSE_BITS(r)[a] == 0)
+	while (a < nbits && DENSE_BITS(r)[a] == 0)
 		a++;
-	if (a == n)
+	if (a == nbits)
 		return false;
 	while (DENSE_BITS(r)[b] == 0)
 		b--;
@@ -109,7 +111,7 @@ dense_trim(Vec8State *s)
 	uint64		hi;
 	int64		newbits;
 
-	if (!dense_used_range(s, &lo, &hi) || (int64) (hi - lo + 1) == nbits)
+	if (!hash_set_bitmap_used_range(s, DENSE_NBITWORDS(s), &lo, &hi) || (int64) (hi - lo + 1) == nbits)
 		return false;
 	newbits = (int64) (hi - lo + 1);
 	memmove(DENSE_BITS(s), DENSE_BITS(s) + (lo - first_word(s)), newbits * sizeof(uint64));
@@ -259,12 +261,15 @@ hash_set_list_full(Vec8Expanded *e, uint64 word)
 	hash_set_dense_add(e, word);
 }
 
-/* the integers r's bitmap shares with e's over the word indexes [lo, hi] */
-static int64
-dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi)
+/*
+ * The integers r's bitmap shares with the bitmap of enbits words of e over
+ * the word indexes [lo, hi] (of r's range).
+ */
+int64
+hash_set_bitmap_shared(const Vec8State *e, int64 enbits, const Vec8State *r, uint64 lo, uint64 hi)
 {
 	uint64		from = Max(lo, first_word(e));
-	uint64		to = Min(hi, first_word(e) + DENSE_NBITWORDS(e) - 1);
+	uint64		to = Min(hi, first_word(e) + enbits - 1);
 	int64		n = 0;
 	uint64		j;
 
@@ -315,10 +320,10 @@ dense_merge(Vec8Expanded *e, const Vec8State *r)
 		}
 		return true;
 	}
-	if (!dense_used_range(r, &lo, &hi))
+	if (!hash_set_bitmap_used_range(r, DENSE_NBITWORDS(r), &lo, &hi))
 		return true;
 	/* room for the repeats first: trimming e later could drop r's range */
-	need = dense_shared(e->vec, r, lo, hi) + DENSE_NREPEATS(r);
+	need = hash_set_bitmap_shared(e->vec, DENSE_NBITWORDS(e->vec), r, lo, hi) + DENSE_NREPEATS(r);
 	if (!dense_cover(e, lo, hi, need) || !vec8_reserve(e, e->vec->nvalues + need))
 	{
 		dense_trim(e->vec);

@@ -353,39 +353,6 @@ vqc_hash_set_keyed_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
-/* the word indexes of r's first and last non-zero bitmap words; false if none */
-static bool
-keyed_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
-{
-	int64		n = KEYED_NBITS(r);
-	int64		a = 0;
-	int64		b = n - 1;
-
-	while (a < n && KEYED_BITS(r)[a] == 0)
-		a++;
-	if (a == n)
-		return false;
-	while (KEYED_BITS(r)[b] == 0)
-		b--;
-	*lo = first_word(r) + a;
-	*hi = first_word(r) + b;
-	return true;
-}
-
-/* the keys present on both sides, over the word indexes [lo, hi] of r */
-static int64
-keyed_shared(const Vec8State *s, const Vec8State *r, uint64 lo, uint64 hi)
-{
-	uint64		from = Max(lo, first_word(s));
-	uint64		to = Min(hi, first_word(s) + KEYED_NBITS(s) - 1);
-	int64		n = 0;
-	uint64		j;
-
-	for (j = from; j <= to && from <= to; j++)
-		n += pg_popcount64(KEYED_BITS(s)[j - first_word(s)] & KEYED_BITS(r)[j - first_word(r)]);
-	return n;
-}
-
 /*
  * ORs r's keys (either layout) into the direct state s, which covers them
  * and has room for the repeats, with the fingerprints of the keys new to
@@ -458,7 +425,7 @@ hash_set_keyed_combine(Vec8Expanded *l, const Vec8State *r)
 		vec8_set_overflowed(l, count);
 		return;
 	}
-	if ((r->flags & VEC8_DENSE) && keyed_used_range(r, &lo, &hi))
+	if ((r->flags & VEC8_DENSE) && hash_set_bitmap_used_range(r, KEYED_NBITS(r), &lo, &hi))
 	{
 		Vec8State  *old = l->vec;
 
@@ -475,7 +442,7 @@ hash_set_keyed_combine(Vec8Expanded *l, const Vec8State *r)
 				pfree(old);
 			}
 			rep = keyed_repeats(r, KEYED_IS_DIRECT(r) ? 0 : keyed_present(r), &nrep);
-			need = 2 * (keyed_shared(l->vec, r, lo, hi) + nrep);
+			need = 2 * (hash_set_bitmap_shared(l->vec, KEYED_NBITS(l->vec), r, lo, hi) + nrep);
 			if (!keyed_cover(l, lo, hi, need) || !vec8_reserve(l, l->vec->nvalues + need))
 			{
 				vec8_set_overflowed(l, count);
