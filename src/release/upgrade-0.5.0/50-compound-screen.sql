@@ -6,7 +6,8 @@
 -- statistics show such a column (vqc._compound_screen_key), and the second
 -- pass reads the rows of the candidate keys.  vqc._compound_word_sql moved
 -- to src/sql/compound_screen.sql unchanged.  And LIKE (ibid.): the LIKE
--- expectations match through vqc.like_match (src/like_match.c).
+-- expectations match through vqc.like_match (src/like_match.c).  And
+-- ignore_row_if tests no NOT NULL column per row.
 -- ------------------------------------------------------------------------
 
 -- The LIKE expectations match through vqc.like_match (src/like_match.c):
@@ -213,6 +214,188 @@ BEGIN
                                       ELSE ' OPERATOR(pg_catalog.->>) ''like_pattern''' END);
     END LOOP;
     RETURN vqc._pattern_list_sql(etype, kwargs, conds);
+END
+$$;
+
+-- ignore_row_if: a NOT NULL column is never missing (no test of it per row)
+-- ignore_row_if: the SQL that keeps a row (NULL: every row is kept).
+-- Pairs: both_values_are_missing (default), either_value_is_missing,
+-- neither; lists: all_values_are_missing (default), any_value_is_missing, never.
+-- qcols holds NULL in place of a NOT NULL column: one that is never missing
+-- (so no row is all missing), and that is left out of the test per row.
+CREATE OR REPLACE FUNCTION vqc._ignore_row_if_sql(etype text, kwargs jsonb, qcols text[], pair boolean)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    modes text[] := CASE WHEN pair THEN ARRAY['both_values_are_missing', 'either_value_is_missing', 'neither']
+                         ELSE ARRAY['all_values_are_missing', 'any_value_is_missing', 'never'] END;
+    mode  text := coalesce(vqc._kw_text(etype, kwargs, 'ignore_row_if'), modes[1]);
+BEGIN
+    CASE array_position(modes, mode)
+    WHEN 1 THEN
+        IF array_position(qcols, NULL) IS NOT NULL THEN
+            RETURN NULL;
+        END IF;
+        RETURN format('NOT (%s)', (SELECT string_agg(format('%s IS NULL', q), ' AND ') FROM unnest(qcols) q));
+    WHEN 2 THEN
+        RETURN (SELECT format('(%s)', string_agg(format('%s IS NOT NULL', q), ' AND '))
+                  FROM unnest(qcols) q WHERE q IS NOT NULL HAVING count(*) > 0);
+    WHEN 3 THEN
+        RETURN NULL;
+    ELSE
+    END CASE;
+    PERFORM vqc._bad_kwarg(etype, format('unknown ignore_row_if "%s"', mode),
+                           CASE WHEN pair THEN 'Use both_values_are_missing, either_value_is_missing or neither.'
+                                ELSE 'Use all_values_are_missing, any_value_is_missing or never.' END);
+END
+$$;
+
+-- Plan of the types of this file that do not take the common single-column
+-- path of vqc._plan; NULL for any other type.  plan holds type, kwargs and,
+-- with a column, column and type_sql.
+CREATE OR REPLACE FUNCTION vqc._plan_ge_type(target regclass, plan jsonb, pidx integer, key_columns text[], sample_cap integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    etype   text := plan ->> 'type';
+    kwargs  jsonb := plan -> 'kwargs';
+    p       text := format('($1 OPERATOR(pg_catalog.->) %s)', pidx);
+    cols    record;
+    q       text[];
+    keep    text;
+    conds   text[] := '{}';
+    v       jsonb;
+    i       integer;
+    j       integer;
+    mostly  numeric;
+BEGIN
+    -- the types GE does not run on SQL (ge_unimpl.sql)
+    v := vqc._plan_ge_unimpl(target, plan, pidx, key_columns, sample_cap);
+    IF v IS NOT NULL THEN
+        RETURN v;
+    END IF;
+    IF etype NOT IN ('expect_column_pair_values_a_to_be_greater_than_b', 'expect_column_pair_values_to_be_equal',
+                     'expect_column_pair_values_to_be_in_set', 'expect_compound_columns_to_be_unique',
+                     'expect_multicolumn_sum_to_equal', 'expect_select_column_values_to_be_unique_within_record',
+                     'expect_column_value_z_scores_to_be_less_than', 'expect_column_values_to_be_in_other_table',
+                     'expect_table_row_count_to_equal_other_table',
+                     'expect_table_row_count_to_be_within_other_table_by', 'unexpected_rows_expectation') THEN
+        RETURN NULL;
+    END IF;
+    IF etype = 'unexpected_rows_expectation' THEN
+        RAISE EXCEPTION 'unexpected_rows_expectation runs only in vqc.expect'
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its query is SQL of its writer''s choosing, and a suite may be run by another role or by pg_cron.',
+                  HINT = 'Call vqc.expect() with it, as the role whose rights the query should have.';
+    END IF;
+    IF etype LIKE 'expect_table_row_count_%other_table%' THEN
+        RETURN vqc._plan_other_table_count(target, etype, kwargs, pidx);
+    END IF;
+    mostly := vqc._kw_mostly(etype, kwargs);
+    IF etype = 'expect_column_value_z_scores_to_be_less_than' THEN
+        RETURN vqc._plan_z_scores(target, plan, pidx, key_columns, sample_cap) || jsonb_build_object('mostly', mostly);
+    END IF;
+    IF etype = 'expect_column_values_to_be_in_other_table' THEN
+        RETURN vqc._plan_in_other_table(target, plan, pidx, key_columns, sample_cap) || jsonb_build_object('mostly', mostly);
+    END IF;
+
+    IF etype LIKE 'expect_column_pair_%' THEN
+        IF vqc._kw_text(etype, kwargs, 'column_A') IS NULL OR vqc._kw_text(etype, kwargs, 'column_B') IS NULL THEN
+            PERFORM vqc._bad_kwarg(etype, 'column_A and column_B must be column names');
+        END IF;
+        SELECT * INTO cols FROM vqc._kw_columns(target, etype, jsonb_build_array(kwargs -> 'column_A', kwargs -> 'column_B'),
+                                                'column_A and column_B', true);
+    ELSE
+        SELECT * INTO cols FROM vqc._kw_columns(target, etype, vqc._kw(etype, kwargs, 'column_list', '{array}'),
+                                                'column_list', false);
+    END IF;
+    q := ARRAY(SELECT quote_ident(c) FROM unnest(cols.names) c);
+    -- a NOT NULL column is never missing: no test of it per row
+    keep := vqc._ignore_row_if_sql(etype, kwargs,
+                                   ARRAY(SELECT CASE WHEN a.attnotnull THEN NULL ELSE quote_ident(x.c) END
+                                           FROM unnest(cols.names) WITH ORDINALITY AS x(c, o)
+                                           LEFT JOIN pg_attribute a ON a.attrelid = target AND a.attname::text = x.c
+                                          ORDER BY x.o),
+                                   etype LIKE 'expect_column_pair_%');
+
+    CASE etype
+    WHEN 'expect_column_pair_values_a_to_be_greater_than_b' THEN
+        IF vqc._kw_bool(etype, kwargs, 'or_equal', false) THEN
+            conds := ARRAY[vqc._pair_compare_sql(cols.types[1], q[1], '>=', cols.types[2], q[2]),
+                           format('(%s IS NULL AND %s IS NULL)', q[1], q[2])];
+        ELSE
+            conds := ARRAY[vqc._pair_compare_sql(cols.types[1], q[1], '>', cols.types[2], q[2])];
+        END IF;
+    WHEN 'expect_column_pair_values_to_be_equal' THEN
+        -- a missing value on either side is unequal (GE: NOT (A IS NULL OR B IS NULL))
+        conds := ARRAY[format('(%s AND %s IS NOT NULL AND %s IS NOT NULL)',
+                              vqc._pair_compare_sql(cols.types[1], q[1], '=', cols.types[2], q[2]), q[1], q[2])];
+    WHEN 'expect_column_pair_values_to_be_in_set' THEN
+        v := vqc._kw(etype, kwargs, 'value_pairs_set', '{array}');
+        IF jsonb_array_length(v) = 0 THEN
+            PERFORM vqc._bad_kwarg(etype, 'value_pairs_set must not be empty');
+        END IF;
+        FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+            IF jsonb_typeof(v -> i) <> 'array' OR jsonb_array_length(v -> i) <> 2
+               OR jsonb_typeof(v -> i -> 0) IN ('array', 'object') OR jsonb_typeof(v -> i -> 1) IN ('array', 'object') THEN
+                PERFORM vqc._bad_kwarg(etype, 'value_pairs_set must hold pairs [a, b] of scalar values');
+            END IF;
+            FOR j IN 0 .. 1 LOOP
+                IF jsonb_typeof(v -> i -> j) <> 'null' THEN
+                    PERFORM vqc._check_castable(etype, 'a value of value_pairs_set', v -> i ->> j,
+                                                format_type(cols.types[j + 1], NULL));
+                END IF;
+            END LOOP;
+            conds := conds || format('(%s AND %s)',
+                vqc._compare_sql(cols.types[1], q[1], '=', format('(%s OPERATOR(pg_catalog.->) ''value_pairs_set'' '
+                                 'OPERATOR(pg_catalog.->) %s OPERATOR(pg_catalog.->>) 0)::%s', p, i, format_type(cols.types[1], NULL))),
+                vqc._compare_sql(cols.types[2], q[2], '=', format('(%s OPERATOR(pg_catalog.->) ''value_pairs_set'' '
+                                 'OPERATOR(pg_catalog.->) %s OPERATOR(pg_catalog.->>) 1)::%s', p, i, format_type(cols.types[2], NULL))));
+        END LOOP;
+    WHEN 'expect_multicolumn_sum_to_equal' THEN
+        FOR i IN 1 .. cardinality(q) LOOP
+            IF (SELECT typcategory FROM pg_type WHERE oid = cols.types[i]) <> 'N' THEN
+                RAISE EXCEPTION '% needs numeric columns; column "%" is of type %', etype, cols.names[i],
+                                format_type(cols.types[i], NULL)
+                    USING ERRCODE = 'datatype_mismatch';
+            END IF;
+        END LOOP;
+        PERFORM vqc._kw(etype, kwargs, 'sum_total', '{number}');
+        -- summed exactly, in numeric
+        conds := ARRAY[format('(%s) OPERATOR(pg_catalog.=) (%s OPERATOR(pg_catalog.->>) ''sum_total'')::pg_catalog.numeric',
+                              (SELECT string_agg(format('(%s)::pg_catalog.numeric', c), ' OPERATOR(pg_catalog.+) ')
+                                 FROM unnest(q) c), p)];
+    WHEN 'expect_select_column_values_to_be_unique_within_record' THEN
+        FOR i IN 1 .. cardinality(q) - 1 LOOP
+            FOR j IN i + 1 .. cardinality(q) LOOP
+                conds := conds || format('%s OR (%s IS NULL AND %s IS NULL)',
+                                         vqc._pair_compare_sql(cols.types[i], q[i], '=', cols.types[j], q[j]), q[i], q[j]);
+            END LOOP;
+        END LOOP;
+        IF cardinality(conds) = 0 THEN
+            conds := ARRAY['false'];
+        END IF;
+        conds := ARRAY[format('NOT (%s)', array_to_string(conds, ' OR '))];
+    WHEN 'expect_compound_columns_to_be_unique' THEN
+        FOR i IN 1 .. cardinality(q) LOOP
+            PERFORM vqc._require_opclass(etype, format_type(cols.types[i], NULL), 'hash');
+            PERFORM vqc._require_opclass(etype, format_type(cols.types[i], NULL), 'btree');
+        END LOOP;
+        IF vqc._unique_by_index(target, cols.names) THEN
+            -- the database already guarantees it: count, don't screen
+            conds := ARRAY['true'];
+        ELSE
+                RETURN vqc._plan_compound_unique(target, pidx, cols.names, keep, key_columns, sample_cap)
+                   || jsonb_build_object('mostly', mostly);
+        END IF;
+    END CASE;
+
+    RETURN vqc._columns_map_plan(target, pidx, cols.names, keep,
+                                 format('(%s)', array_to_string(conds, ' OR ')), key_columns, sample_cap,
+                                 etype LIKE 'expect_column_pair_%')
+           || jsonb_build_object('mostly', mostly);
 END
 $$;
 
