@@ -7,7 +7,8 @@
 -- pass reads the rows of the candidate keys.  vqc._compound_word_sql moved
 -- to src/sql/compound_screen.sql unchanged.  And LIKE (ibid.): the LIKE
 -- expectations match through vqc.like_match (src/like_match.c).  And
--- ignore_row_if tests no NOT NULL column per row.
+-- ignore_row_if tests no NOT NULL column per row, and a row_condition is
+-- tested after the check's own failure test.
 -- ------------------------------------------------------------------------
 
 -- The LIKE expectations match through vqc.like_match (src/like_match.c):
@@ -396,6 +397,80 @@ BEGIN
                                  format('(%s)', array_to_string(conds, ' OR ')), key_columns, sample_cap,
                                  etype LIKE 'expect_column_pair_%')
            || jsonb_build_object('mostly', mostly);
+END
+$$;
+
+-- a row_condition is tested last in the failures' filter
+-- vqc._plan for an expectation with a row_condition: the plan without it,
+-- whose items then count only the rows the condition holds for, under names
+-- of their own (so that a conditioned count(*) never merges with the plain
+-- one), so that the suite stays one scan:
+--   map (counted by a tally): count(*), count(column) and the tally's
+--     failing rows take FILTER (WHERE <condition>);
+--   table row count: count(*) FILTER (WHERE <condition>);
+--   aggregates (mean, stdev, sum, min, max): over
+--     CASE WHEN <condition> THEN column END, which they skip when NULL.
+-- Others (uniqueness, median, statistics, whose exact second passes read
+-- the table again) are refused: 0A000.  Each rewrite first checks that the
+-- item is what vqc._plan writes, so a change there is refused, never
+-- miscounted.
+CREATE OR REPLACE FUNCTION vqc._plan_row_condition(target regclass, etype text, kwargs jsonb, pidx integer,
+                                        key_columns text[], sample_cap integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    cond    text := vqc._kw_row_condition(target, etype, kwargs);
+    plan    jsonb := vqc._plan(target, etype, kwargs - 'row_condition' - 'condition_parser', pidx, key_columns, sample_cap);
+    kind    text := plan ->> 'kind';
+    suffix  text;
+    fails   text := plan ->> 'fails_sql';
+    qcol    text := quote_ident(plan ->> 'column');
+    items   jsonb := '{}';
+    k       text;
+    v       text;
+    w       text;
+    renamed jsonb := '{}';
+BEGIN
+    plan := plan || jsonb_build_object('kwargs', kwargs);
+    IF cond IS NULL THEN
+        RETURN plan;
+    END IF;
+    suffix := '?' || left(md5(cond), 12);
+    FOR k, v IN SELECT key, value #>> '{}' FROM jsonb_each(coalesce(plan -> 'items', '{}')) LOOP
+        w := NULL;
+        IF kind = 'map' AND k = plan ->> 'tally' AND fails IS NOT NULL
+           AND right(v, length(fails) + 8) = format('(WHERE %s)', fails) THEN
+            -- the condition last: tested only on the rows that fail
+            w := left(v, length(v) - length(fails) - 1) || format('%s AND (%s))', fails, cond);
+        ELSIF kind IN ('map', 'table') AND k = 'n' AND v = 'pg_catalog.count(*)'
+              OR kind = 'map' AND k = format('nn:%s', plan ->> 'column') AND v = format('pg_catalog.count(%s)', qcol) THEN
+            w := format('%s FILTER (WHERE %s)', v, cond);
+        ELSIF kind = 'aggregate' AND k = plan ->> 'value_item'
+              AND v = vqc._row_condition_aggregate_sql(etype, plan ->> 'type_sql', qcol) THEN
+            w := vqc._row_condition_aggregate_sql(etype, plan ->> 'type_sql', format('(CASE WHEN %s THEN %s END)', cond, qcol));
+        END IF;
+        IF w IS NULL THEN
+            RAISE EXCEPTION '% does not take a row_condition', etype
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'row_condition applies to map expectations but uniqueness, to the row count, and to mean, stdev, sum, min and max.';
+        END IF;
+        items := items || jsonb_build_object(k || suffix, w);
+        renamed := renamed || jsonb_build_object(k, k || suffix);
+    END LOOP;
+    IF kind = 'map' AND (fails IS NULL OR NOT renamed ? (plan ->> 'tally')) OR items = '{}' THEN
+        RAISE EXCEPTION '% does not take a row_condition', etype
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'row_condition applies to map expectations but uniqueness, to the row count, and to mean, stdev, sum, min and max.';
+    END IF;
+    RETURN plan || jsonb_strip_nulls(jsonb_build_object(
+        'items', items,
+        'tally', renamed ->> (plan ->> 'tally'),
+        'nonnull', renamed ->> (plan ->> 'nonnull'),
+        'value_item', renamed ->> (plan ->> 'value_item'),
+        'element_item', CASE WHEN kind = 'map' THEN renamed ->> 'n' END,
+        'row_condition_sql', cond,
+        'fails_sql', CASE WHEN fails IS NOT NULL THEN format('(%s) AND %s', cond, fails) END));
 END
 $$;
 
