@@ -226,6 +226,17 @@ SELECT k, r1 #> '{result}' = r2 #> '{result}' AS same_result, r1 -> 'success' AS
                ('{"column_list": ["id", "t", "u"], "ignore_row_if": "never"}'), ('{"column_list": ["t", "id"]}')) v(k),
        LATERAL (SELECT vqc.expect('kt', 'expect_compound_columns_to_be_unique', k) AS r1,
                        vqc.expect('kt_list', 'expect_compound_columns_to_be_unique', k) AS r2) x;
+-- ignore_row_if tests no NOT NULL column per row (id is one in kt, not in
+-- kt_list): the same answers
+SELECT k ->> 'ignore_row_if' AS mode, vqc._plan('kt', 'expect_compound_columns_to_be_unique', k, 0, '{id}', 20) ->> 'keep' AS keep,
+       vqc.expect('kt', 'expect_compound_columns_to_be_unique', k) #> '{result}'
+       = vqc.expect('kt_list', 'expect_compound_columns_to_be_unique', k) #> '{result}' AS same_result
+  FROM (VALUES ('{"column_list": ["u", "id"]}'::jsonb), ('{"column_list": ["u", "id"], "ignore_row_if": "any_value_is_missing"}'),
+               ('{"column_list": ["w", "id"], "ignore_row_if": "any_value_is_missing"}')) v(k);
+SELECT k, vqc._plan('kt', 'expect_column_pair_values_to_be_equal', k, 0, '{id}', 20) #>> '{items,t0}' AS tally_item
+  FROM (VALUES ('{"column_A": "u", "column_B": "id", "ignore_row_if": "either_value_is_missing"}'::jsonb),
+               ('{"column_A": "w", "column_B": "id", "ignore_row_if": "either_value_is_missing"}'),
+               ('{"column_A": "u", "column_B": "id"}')) v(k);
 -- the same, screened by the key's values alone
 SET vqc.exact_memory_limit = 4;
 SELECT k, r1 #> '{result}' = r2 #> '{result}' AS same_result, r1 #> '{result,unexpected_count}' AS unexpected
