@@ -404,6 +404,45 @@ hash_set_combine(Vec8Expanded *l, const Vec8State *r)
 }
 
 /*
+ * Checks the words a bitmap form starts with (the keyed form's too,
+ * hash_set_keyed.c): not overflowed, a bitmap that fits the state, its
+ * range aligned and within bigint; returns the bits set.
+ */
+int64
+hash_set_bitmap_validate(const Vec8State *s, VqcReader *r)
+{
+	uint64		nbits;
+	int64		set = 0;
+	int64		i;
+
+	if (s->flags & VEC8_OVERFLOW)
+		vqc_bad_state(r, "An overflowed state must store no values.");
+	if (s->nvalues <= DENSE_HDR_WORDS)
+		vqc_bad_state(r, "A state in the bitmap form must have a bitmap.");
+	nbits = s->values[1];
+	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS))
+		vqc_bad_state(r, "The length of the bitmap does not fit the state.");
+	if (s->values[0] & 63)
+		vqc_bad_state(r, "The range of the bitmap must start at a multiple of 64.");
+	if (nbits - 1 > LAST_WORD_INDEX - first_word(s))
+		vqc_bad_state(r, "The range of the bitmap goes past the largest bigint.");
+	for (i = 0; i < (int64) nbits; i++)
+		set += pg_popcount64(DENSE_BITS(s)[i]);
+	return set;
+}
+
+/* Is the integer word in the bitmap of nbits words of s? */
+bool
+hash_set_bitmap_has(const Vec8State *s, int64 nbits, uint64 word)
+{
+	uint64		k = key_of(word);
+	uint64		off = k - (first_word(s) << 6);
+
+	return k >= (first_word(s) << 6) && (off >> 6) < (uint64) nbits &&
+		(DENSE_BITS(s)[off >> 6] & (UINT64CONST(1) << (off & 63))) != 0;
+}
+
+/*
  * Checks a dense state read from its text or binary form completely:
  * vec8_parse has checked the header, the count and the number of words.
  */
@@ -411,8 +450,7 @@ void
 hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname)
 {
 	VqcReader	r;
-	uint64		nbits;
-	uint64		set = 0;
+	int64		set;
 	int64		i;
 
 	/* keyed states: hash_set_keyed_validate */
@@ -421,28 +459,12 @@ hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname)
 	vqc_reader_init(&r, NULL, 0, errcode, typname);
 	if ((s->flags & VEC8_BINDING_MASK) != HASH_SET_BINDING_INTEGERS)
 		vqc_bad_state(&r, "A state in the bitmap form must hold integers.");
-	if (s->flags & VEC8_OVERFLOW)
-		vqc_bad_state(&r, "An overflowed state must store no values.");
-	if (s->nvalues <= DENSE_HDR_WORDS)
-		vqc_bad_state(&r, "A state in the bitmap form must have a bitmap.");
-	nbits = s->values[1];
-	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS))
-		vqc_bad_state(&r, "The length of the bitmap does not fit the state.");
-	if (s->values[0] & 63)
-		vqc_bad_state(&r, "The range of the bitmap must start at a multiple of 64.");
-	if (nbits - 1 > LAST_WORD_INDEX - first_word(s))
-		vqc_bad_state(&r, "The range of the bitmap goes past the largest bigint.");
-	for (i = 0; i < (int64) nbits; i++)
-		set += pg_popcount64(DENSE_BITS(s)[i]);
-	if (set + (uint64) DENSE_NREPEATS(s) != (uint64) s->count)
+	set = hash_set_bitmap_validate(s, &r);
+	if (set + DENSE_NREPEATS(s) != s->count)
 		vqc_bad_state(&r, "The number of stored values does not match the count.");
 	for (i = 0; i < DENSE_NREPEATS(s); i++)
 	{
-		uint64		k = key_of(DENSE_REPEATS(s)[i]);
-		uint64		off = k - (first_word(s) << 6);
-
-		if (k < (first_word(s) << 6) || (off >> 6) >= nbits ||
-			!(DENSE_BITS(s)[off >> 6] & (UINT64CONST(1) << (off & 63))))
+		if (!hash_set_bitmap_has(s, DENSE_NBITWORDS(s), DENSE_REPEATS(s)[i]))
 			vqc_bad_state(&r, "A repeated value is not in the bitmap.");
 	}
 }

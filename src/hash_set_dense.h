@@ -51,6 +51,8 @@ extern void hash_set_dense_add(Vec8Expanded *e, uint64 word);
 extern void hash_set_list_full(Vec8Expanded *e, uint64 word);
 extern void hash_set_combine(Vec8Expanded *l, const Vec8State *r);
 extern void hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname);
+extern int64 hash_set_bitmap_validate(const Vec8State *s, VqcReader *r);
+extern bool hash_set_bitmap_has(const Vec8State *s, int64 nbits, uint64 word);
 extern bool hash_set_bitmap_used_range(const Vec8State *r, int64 nbits, uint64 *lo, uint64 *hi);
 extern int64 hash_set_bitmap_shared(const Vec8State *e, int64 enbits, const Vec8State *r, uint64 lo, uint64 hi);
 

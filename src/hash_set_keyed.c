@@ -667,7 +667,7 @@ hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname)
 {
 	VqcReader	r;
 	uint64		nbits;
-	int64		present = 0;
+	int64		present;
 	int64		nfp;
 	int64		nrep;
 	const uint64 *rep;
@@ -682,19 +682,8 @@ hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname)
 			vqc_bad_state(&r, "A keyed state stores its values in the keyed form.");
 		return;
 	}
-	if (s->flags & VEC8_OVERFLOW)
-		vqc_bad_state(&r, "An overflowed state must store no values.");
-	if (s->nvalues <= DENSE_HDR_WORDS)
-		vqc_bad_state(&r, "A state in the keyed form must have a bitmap.");
+	present = hash_set_bitmap_validate(s, &r);
 	nbits = s->values[1];
-	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS))
-		vqc_bad_state(&r, "The length of the bitmap does not fit the state.");
-	if (s->values[0] & 63)
-		vqc_bad_state(&r, "The range of the bitmap must start at a multiple of 64.");
-	if (nbits - 1 > DENSE_LAST_WORD_INDEX - first_word(s))
-		vqc_bad_state(&r, "The range of the bitmap goes past the largest bigint.");
-	for (i = 0; i < (int64) nbits; i++)
-		present += pg_popcount64(KEYED_BITS(s)[i]);
 	nfp = (present + 3) / 4;
 	if (nfp > s->nvalues - DENSE_HDR_WORDS - (int64) nbits ||
 		(s->nvalues - DENSE_HDR_WORDS - (int64) nbits - nfp) % 2 != 0)
@@ -708,11 +697,7 @@ hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname)
 		vqc_bad_state(&r, "The number of stored values does not match the count.");
 	for (i = 0; i < nrep; i++)
 	{
-		uint64		k = key_of(rep[2 * i]);
-		uint64		off = k - (first_word(s) << 6);
-
-		if (k < (first_word(s) << 6) || (off >> 6) >= nbits ||
-			!(KEYED_BITS(s)[off >> 6] & (UINT64CONST(1) << (off & 63))))
+		if (!hash_set_bitmap_has(s, (int64) nbits, rep[2 * i]))
 			vqc_bad_state(&r, "A repeated key is not in the bitmap.");
 		if (rep[2 * i + 1] > FP_MASK)
 			vqc_bad_state(&r, "A fingerprint is wider than 16 bits.");
