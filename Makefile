@@ -12,11 +12,13 @@ OBJS         = $(C_SOURCES:.c=.o)
 # The install script is joined from the SQL beside each concern, in this order.
 SQL_PARTS    = src/sql/schema.sql \
                src/regex.sql \
+               src/like_match.sql \
                src/formats.sql \
                src/input_syntax.sql \
                src/tally.sql \
                src/exact_quantile.sql \
                src/hash_set.sql \
+               src/hash_set_keyed.sql \
                src/profile.sql \
                src/drift.sql \
                src/regression_metrics.sql \
@@ -34,6 +36,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/statistics.sql \
                src/sql/suites.sql \
                src/sql/runner.sql \
+               src/sql/compound_screen.sql \
                src/sql/ge_types.sql \
                src/sql/ge_unimpl.sql \
                src/sql/wrappers.sql \

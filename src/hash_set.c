@@ -27,6 +27,7 @@
 #include "utils/typcache.h"
 
 #include "hash_set_dense.h"
+#include "hash_set_keyed.h"
 #include "state_io.h"
 
 #define TYPNAME "vqc.hash_set_state"
@@ -89,6 +90,8 @@ vqc_hash_set_state_in(PG_FUNCTION_ARGS)
 
 	hash_set_dense_validate((Vec8State *) DatumGetPointer(d),
 							ERRCODE_INVALID_TEXT_REPRESENTATION, TYPNAME);
+	hash_set_keyed_validate((Vec8State *) DatumGetPointer(d),
+							ERRCODE_INVALID_TEXT_REPRESENTATION, TYPNAME);
 	return d;
 }
 
@@ -104,6 +107,8 @@ vqc_hash_set_state_recv(PG_FUNCTION_ARGS)
 	Datum		d = vec8_type_recv(fcinfo, VQC_MAGIC_HASH_SET, TYPNAME);
 
 	hash_set_dense_validate((Vec8State *) DatumGetPointer(d),
+							ERRCODE_INVALID_BINARY_REPRESENTATION, TYPNAME);
+	hash_set_keyed_validate((Vec8State *) DatumGetPointer(d),
 							ERRCODE_INVALID_BINARY_REPRESENTATION, TYPNAME);
 	return d;
 }
@@ -411,6 +416,8 @@ distinct_hashes(const Vec8State *s)
 	int64		distinct;
 	int64		i;
 
+	if (hash_set_is_keyed(s))
+		return hash_set_keyed_distinct(s);
 	/* the bitmap form: every value but the repeats is distinct */
 	if (s->flags & VEC8_DENSE)
 		return s->count - DENSE_NREPEATS(s);
@@ -435,6 +442,8 @@ vqc_hash_set_has_duplicates(PG_FUNCTION_ARGS)
 
 	if (s->flags & VEC8_OVERFLOW)
 		PG_RETURN_NULL();
+	if (hash_set_is_keyed(s))
+		PG_RETURN_BOOL(hash_set_keyed_has_duplicates(s));
 	PG_RETURN_BOOL(distinct_hashes(s) < s->count);
 }
 
@@ -453,7 +462,8 @@ vqc_hash_set_distinct_hashes(PG_FUNCTION_ARGS)
  * {word, occurrences} row per word stored more than once, ascending as
  * bigint; NULL when the state overflowed or more than max_hashes words
  * repeat (then a second pass should not rely on them).  For integer
- * columns the words are the repeated values themselves.
+ * columns the words are the repeated values themselves; for a keyed state
+ * (hash_set_keyed.c) they are the candidate keys, with their rows.
  */
 Datum
 vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
@@ -476,6 +486,15 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 				 errmsg("max_hashes must not be negative")));
 	if (s->flags & VEC8_OVERFLOW)
 		PG_RETURN_NULL();
+	if (hash_set_is_keyed(s))
+	{
+		bool		isnull;
+		Datum		d = hash_set_keyed_duplicates(s, max_hashes, &isnull);
+
+		if (isnull)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(d);
+	}
 	/* the bitmap form: a value stored k times has k - 1 repeats */
 	if (s->flags & VEC8_DENSE)
 	{

@@ -29,30 +29,10 @@
 #include "port/pg_bitutils.h"
 
 #include "hash_set_dense.h"
+#include "hash_set_keyed.h"
 
-#define SIGN_BIT		(UINT64CONST(1) << 63)
 /* word indexes of the 2^64 keys run up to this */
-#define LAST_WORD_INDEX	((UINT64CONST(1) << 58) - 1)
-
-/* an integer as an unsigned key in bigint order, and back */
-static inline uint64
-key_of(uint64 w)
-{
-	return w ^ SIGN_BIT;
-}
-
-static inline uint64
-word_of(uint64 k)
-{
-	return k ^ SIGN_BIT;
-}
-
-/* the word index (key / 64) of the bitmap's first word */
-static inline uint64
-first_word(const Vec8State *s)
-{
-	return key_of(s->values[0]) >> 6;
-}
+#define LAST_WORD_INDEX	DENSE_LAST_WORD_INDEX
 
 /*
  * Makes the bitmap cover the word indexes [lo, hi], widening it with room
@@ -100,17 +80,19 @@ dense_cover(Vec8Expanded *e, uint64 lo, uint64 hi, int64 more_words)
 	return true;
 }
 
-/* the word indexes of r's first and last non-zero bitmap words; false if none */
-static bool
-dense_used_range(const Vec8State *r, uint64 *lo, uint64 *hi)
+/*
+ * The word indexes of the first and last non-zero words of r's bitmap of
+ * nbits words (the keyed form's too, hash_set_keyed.c); false if none.
+ */
+bool
+hash_set_bitmap_used_range(const Vec8State *r, int64 nbits, uint64 *lo, uint64 *hi)
 {
-	int64		n = DENSE_NBITWORDS(r);
 	int64		a = 0;
-	int64		b = n - 1;
+	int64		b = nbits - 1;
 
-	while (a < n && DENSE_BITS(r)[a] == 0)
+	while (a < nbits && DENSE_BITS(r)[a] == 0)
 		a++;
-	if (a == n)
+	if (a == nbits)
 		return false;
 	while (DENSE_BITS(r)[b] == 0)
 		b--;
@@ -129,7 +111,7 @@ dense_trim(Vec8State *s)
 	uint64		hi;
 	int64		newbits;
 
-	if (!dense_used_range(s, &lo, &hi) || (int64) (hi - lo + 1) == nbits)
+	if (!hash_set_bitmap_used_range(s, DENSE_NBITWORDS(s), &lo, &hi) || (int64) (hi - lo + 1) == nbits)
 		return false;
 	newbits = (int64) (hi - lo + 1);
 	memmove(DENSE_BITS(s), DENSE_BITS(s) + (lo - first_word(s)), newbits * sizeof(uint64));
@@ -279,12 +261,15 @@ hash_set_list_full(Vec8Expanded *e, uint64 word)
 	hash_set_dense_add(e, word);
 }
 
-/* the integers r's bitmap shares with e's over the word indexes [lo, hi] */
-static int64
-dense_shared(const Vec8State *e, const Vec8State *r, uint64 lo, uint64 hi)
+/*
+ * The integers r's bitmap shares with the bitmap of enbits words of e over
+ * the word indexes [lo, hi] (of r's range).
+ */
+int64
+hash_set_bitmap_shared(const Vec8State *e, int64 enbits, const Vec8State *r, uint64 lo, uint64 hi)
 {
 	uint64		from = Max(lo, first_word(e));
-	uint64		to = Min(hi, first_word(e) + DENSE_NBITWORDS(e) - 1);
+	uint64		to = Min(hi, first_word(e) + enbits - 1);
 	int64		n = 0;
 	uint64		j;
 
@@ -335,10 +320,10 @@ dense_merge(Vec8Expanded *e, const Vec8State *r)
 		}
 		return true;
 	}
-	if (!dense_used_range(r, &lo, &hi))
+	if (!hash_set_bitmap_used_range(r, DENSE_NBITWORDS(r), &lo, &hi))
 		return true;
 	/* room for the repeats first: trimming e later could drop r's range */
-	need = dense_shared(e->vec, r, lo, hi) + DENSE_NREPEATS(r);
+	need = hash_set_bitmap_shared(e->vec, DENSE_NBITWORDS(e->vec), r, lo, hi) + DENSE_NREPEATS(r);
 	if (!dense_cover(e, lo, hi, need) || !vec8_reserve(e, e->vec->nvalues + need))
 	{
 		dense_trim(e->vec);
@@ -366,7 +351,7 @@ dense_copy(Vec8Expanded *e, const Vec8State *r)
 /*
  * Combine: a list into a list while it fits (vec8_combine), else, for
  * integers, the union in the dense form; overflowed when that does not fit
- * either.
+ * either.  Keyed states merge in hash_set_keyed.c.
  */
 void
 hash_set_combine(Vec8Expanded *l, const Vec8State *r)
@@ -377,6 +362,11 @@ hash_set_combine(Vec8Expanded *l, const Vec8State *r)
 	uint64		hi = 0;
 	bool		ok;
 
+	if (hash_set_is_keyed(l->vec) || hash_set_is_keyed(r))
+	{
+		hash_set_keyed_combine(l, r);
+		return;
+	}
 	vec8_bind(l->vec, r->flags & VEC8_BINDING_MASK);
 	if ((l->vec->flags & VEC8_BINDING_MASK) != HASH_SET_BINDING_INTEGERS ||
 		((l->vec->flags | r->flags) & VEC8_OVERFLOW) ||
@@ -414,6 +404,45 @@ hash_set_combine(Vec8Expanded *l, const Vec8State *r)
 }
 
 /*
+ * Checks the words a bitmap form starts with (the keyed form's too,
+ * hash_set_keyed.c): not overflowed, a bitmap that fits the state, its
+ * range aligned and within bigint; returns the bits set.
+ */
+int64
+hash_set_bitmap_validate(const Vec8State *s, VqcReader *r)
+{
+	uint64		nbits;
+	int64		set = 0;
+	int64		i;
+
+	if (s->flags & VEC8_OVERFLOW)
+		vqc_bad_state(r, "An overflowed state must store no values.");
+	if (s->nvalues <= DENSE_HDR_WORDS)
+		vqc_bad_state(r, "A state in the bitmap form must have a bitmap.");
+	nbits = s->values[1];
+	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS))
+		vqc_bad_state(r, "The length of the bitmap does not fit the state.");
+	if (s->values[0] & 63)
+		vqc_bad_state(r, "The range of the bitmap must start at a multiple of 64.");
+	if (nbits - 1 > LAST_WORD_INDEX - first_word(s))
+		vqc_bad_state(r, "The range of the bitmap goes past the largest bigint.");
+	for (i = 0; i < (int64) nbits; i++)
+		set += pg_popcount64(DENSE_BITS(s)[i]);
+	return set;
+}
+
+/* Is the integer word in the bitmap of nbits words of s? */
+bool
+hash_set_bitmap_has(const Vec8State *s, int64 nbits, uint64 word)
+{
+	uint64		k = key_of(word);
+	uint64		off = k - (first_word(s) << 6);
+
+	return k >= (first_word(s) << 6) && (off >> 6) < (uint64) nbits &&
+		(DENSE_BITS(s)[off >> 6] & (UINT64CONST(1) << (off & 63))) != 0;
+}
+
+/*
  * Checks a dense state read from its text or binary form completely:
  * vec8_parse has checked the header, the count and the number of words.
  */
@@ -421,37 +450,21 @@ void
 hash_set_dense_validate(const Vec8State *s, int errcode, const char *typname)
 {
 	VqcReader	r;
-	uint64		nbits;
-	uint64		set = 0;
+	int64		set;
 	int64		i;
 
-	if (!(s->flags & VEC8_DENSE))
+	/* keyed states: hash_set_keyed_validate */
+	if (!(s->flags & VEC8_DENSE) || hash_set_is_keyed(s))
 		return;
 	vqc_reader_init(&r, NULL, 0, errcode, typname);
 	if ((s->flags & VEC8_BINDING_MASK) != HASH_SET_BINDING_INTEGERS)
 		vqc_bad_state(&r, "A state in the bitmap form must hold integers.");
-	if (s->flags & VEC8_OVERFLOW)
-		vqc_bad_state(&r, "An overflowed state must store no values.");
-	if (s->nvalues <= DENSE_HDR_WORDS)
-		vqc_bad_state(&r, "A state in the bitmap form must have a bitmap.");
-	nbits = s->values[1];
-	if (nbits == 0 || nbits > (uint64) (s->nvalues - DENSE_HDR_WORDS))
-		vqc_bad_state(&r, "The length of the bitmap does not fit the state.");
-	if (s->values[0] & 63)
-		vqc_bad_state(&r, "The range of the bitmap must start at a multiple of 64.");
-	if (nbits - 1 > LAST_WORD_INDEX - first_word(s))
-		vqc_bad_state(&r, "The range of the bitmap goes past the largest bigint.");
-	for (i = 0; i < (int64) nbits; i++)
-		set += pg_popcount64(DENSE_BITS(s)[i]);
-	if (set + (uint64) DENSE_NREPEATS(s) != (uint64) s->count)
+	set = hash_set_bitmap_validate(s, &r);
+	if (set + DENSE_NREPEATS(s) != s->count)
 		vqc_bad_state(&r, "The number of stored values does not match the count.");
 	for (i = 0; i < DENSE_NREPEATS(s); i++)
 	{
-		uint64		k = key_of(DENSE_REPEATS(s)[i]);
-		uint64		off = k - (first_word(s) << 6);
-
-		if (k < (first_word(s) << 6) || (off >> 6) >= nbits ||
-			!(DENSE_BITS(s)[off >> 6] & (UINT64CONST(1) << (off & 63))))
+		if (!hash_set_bitmap_has(s, DENSE_NBITWORDS(s), DENSE_REPEATS(s)[i]))
 			vqc_bad_state(&r, "A repeated value is not in the bitmap.");
 	}
 }

@@ -13,6 +13,7 @@
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
+#include "hash_set_keyed.h"
 #include "state_io.h"
 #include "vqc.h"
 
@@ -290,11 +291,14 @@ vec8_new(int64 capacity)
  * ---------------------------------------------------------------------
  */
 
+/* A keyed hash set built in memory leaves it in its compact layout. */
 static Size
 vec8_eo_flat_size(ExpandedObjectHeader *eohptr)
 {
 	Vec8Expanded *e = (Vec8Expanded *) eohptr;
 
+	if (hash_set_keyed_is_direct(e->vec))
+		return VEC8_HDRSZ + (Size) hash_set_keyed_compact_words(e->vec) * sizeof(uint64);
 	return VEC8_HDRSZ + (Size) e->vec->nvalues * sizeof(uint64);
 }
 
@@ -303,7 +307,10 @@ vec8_eo_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	Vec8Expanded *e = (Vec8Expanded *) eohptr;
 
-	memcpy(result, e->vec, allocated_size);
+	if (hash_set_keyed_is_direct(e->vec))
+		hash_set_keyed_compact(e->vec, (Vec8State *) result);
+	else
+		memcpy(result, e->vec, allocated_size);
 	SET_VARSIZE(result, allocated_size);
 }
 
@@ -502,11 +509,22 @@ vec8_get_arg(FunctionCallInfo fcinfo, int argno)
 	return s;
 }
 
-/* Binary form: header, count (int8), nvalues (int8), words (uint64 each). */
+/*
+ * Binary form: header, count (int8), nvalues (int8), words (uint64 each);
+ * a keyed hash set in its compact layout.
+ */
 void
 vec8_serialize(StringInfo buf, const Vec8State *s, uint32 magic)
 {
 	int64		i;
+
+	if (hash_set_keyed_is_direct(s))
+	{
+		Vec8State  *compact = palloc(VEC8_HDRSZ + hash_set_keyed_compact_words(s) * sizeof(uint64));
+
+		hash_set_keyed_compact(s, compact);
+		s = compact;
+	}
 
 	enlargeStringInfo(buf, 24 + s->nvalues * sizeof(uint64));
 	vqc_write_header(buf, magic, s->flags);

@@ -111,6 +111,8 @@ $$;
 -- ignore_row_if: the SQL that keeps a row (NULL: every row is kept).
 -- Pairs: both_values_are_missing (default), either_value_is_missing,
 -- neither; lists: all_values_are_missing (default), any_value_is_missing, never.
+-- qcols holds NULL in place of a NOT NULL column: one that is never missing
+-- (so no row is all missing), and that is left out of the test per row.
 CREATE FUNCTION vqc._ignore_row_if_sql(etype text, kwargs jsonb, qcols text[], pair boolean)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE
@@ -122,9 +124,13 @@ DECLARE
 BEGIN
     CASE array_position(modes, mode)
     WHEN 1 THEN
+        IF array_position(qcols, NULL) IS NOT NULL THEN
+            RETURN NULL;
+        END IF;
         RETURN format('NOT (%s)', (SELECT string_agg(format('%s IS NULL', q), ' AND ') FROM unnest(qcols) q));
     WHEN 2 THEN
-        RETURN format('(%s)', (SELECT string_agg(format('%s IS NOT NULL', q), ' AND ') FROM unnest(qcols) q));
+        RETURN (SELECT format('(%s)', string_agg(format('%s IS NOT NULL', q), ' AND '))
+                  FROM unnest(qcols) q WHERE q IS NOT NULL HAVING count(*) > 0);
     WHEN 3 THEN
         RETURN NULL;
     ELSE
@@ -305,7 +311,13 @@ BEGIN
                                                 'column_list', false);
     END IF;
     q := ARRAY(SELECT quote_ident(c) FROM unnest(cols.names) c);
-    keep := vqc._ignore_row_if_sql(etype, kwargs, q, etype LIKE 'expect_column_pair_%');
+    -- a NOT NULL column is never missing: no test of it per row
+    keep := vqc._ignore_row_if_sql(etype, kwargs,
+                                   ARRAY(SELECT CASE WHEN a.attnotnull THEN NULL ELSE quote_ident(x.c) END
+                                           FROM unnest(cols.names) WITH ORDINALITY AS x(c, o)
+                                           LEFT JOIN pg_attribute a ON a.attrelid = target AND a.attname::text = x.c
+                                          ORDER BY x.o),
+                                   etype LIKE 'expect_column_pair_%');
 
     CASE etype
     WHEN 'expect_column_pair_values_a_to_be_greater_than_b' THEN
@@ -395,16 +407,6 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION vqc.hash_row("any") IS
     'A 64-bit word for a combination of values (each hashed by its type''s extended hash, NULLs alike, chained): equal combinations give equal words.';
 
--- The hash screen's input for a combination of columns: vqc.hash_row of
--- them, a bigint the screen stores as itself.
-CREATE FUNCTION vqc._compound_word_sql(names text[])
-RETURNS text
-LANGUAGE sql IMMUTABLE
-AS $$
-    SELECT format('vqc.hash_row(%s)', string_agg(format('%I', c), ', ' ORDER BY o))
-      FROM unnest(names) WITH ORDINALITY AS x(c, o)
-$$;
-
 -- Does a valid, immediate, non-partial unique index make every combination
 -- of the columns names unique: one whose key columns are all among them and
 -- cannot hold two NULL keys alike (NOT NULL columns, or NULLS NOT DISTINCT)?
@@ -445,7 +447,9 @@ AS $$
 $$;
 
 -- Compound uniqueness: the hash screen over the combinations of the kept
--- rows; vqc._compound_repeats reads back the rows of repeated words.
+-- rows, keyed by a nearly unique integer column when the statistics show
+-- one (vqc._compound_screen_key); vqc._compound_repeats reads back the rows
+-- of repeated words, or of candidate keys.
 CREATE FUNCTION vqc._plan_compound_unique(target regclass, pidx integer, names text[], keep text,
                                           key_columns text[], sample_cap integer)
 RETURNS jsonb
@@ -457,17 +461,27 @@ AS $$
                'items', jsonb_build_object(
                    'n', 'pg_catalog.count(*)',
                    format('h%s', pidx),
-                   format('vqc.hash_set_duplicates(vqc.hash_set_agg(%s)%s, 100000)', vqc._compound_word_sql(names),
+                   format('vqc.hash_set_duplicates(%s%s, 100000)', vqc._compound_screen_sql(target, names, k.key, k.fingerprints),
                           CASE WHEN keep IS NULL THEN '' ELSE format(' FILTER (WHERE %s)', keep) END)) ||
                         CASE WHEN keep IS NULL THEN '{}'::jsonb
                              ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
                'failures', 'compound_unique',
                'fails_sql', vqc._compound_fails_sql(target, names, keep),
                'hash_words', format('h%s', pidx),
+               'screen_key', k.key,
                'keep', keep,
                'row_key_sql', vqc._row_key_sql(target, key_columns),
                'sample_cap', sample_cap,
-               'explain_note', 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat')
+               'explain_note', CASE WHEN k.key IS NULL
+                                    THEN 'a second pass reads the rows whose column values'' hash repeats, only when the hash screen finds a repeat'
+                                    WHEN k.fingerprints
+                                    THEN format('the hash screen is keyed by column %s (nearly unique by its statistics); a second pass '
+                                                'reads the rows of the keys whose other columns'' hashes match, only when there are any',
+                                                quote_ident(k.key))
+                                    ELSE format('the hash screen is keyed by column %s alone (nearly unique by its statistics; the other '
+                                                'columns'' hashes would outgrow vqc.exact_memory_limit); a second pass reads the rows of '
+                                                'its repeated values, only when there are any', quote_ident(k.key)) END)
+      FROM vqc._compound_screen_key(target, names) AS k
 $$;
 
 -- z-scores against the column's own mean and sample stdev: the scan takes
@@ -643,7 +657,8 @@ BEGIN
             PERFORM vqc._bad_kwarg(etype, 'a LIKE pattern must not end with the escape character',
                                    'Double a final backslash to match a backslash.');
         END IF;
-        conds := conds || format('(%s)::pg_catalog.text OPERATOR(pg_catalog.~~) (%s%s)', qcol, p,
+        -- vqc.like_match is ~~ compiled once per query (src/like_match.c)
+        conds := conds || format('vqc.like_match((%s)::pg_catalog.text, (%s%s))', qcol, p,
                                  CASE WHEN etype LIKE '%_list' THEN format(' OPERATOR(pg_catalog.->) ''like_pattern_list'' OPERATOR(pg_catalog.->>) %s', i)
                                       ELSE ' OPERATOR(pg_catalog.->>) ''like_pattern''' END);
     END LOOP;
@@ -719,8 +734,9 @@ END
 $$;
 
 -- The rows of repeated compound values: none when the screen found no
--- repeated word; else one pass over the rows with those words (every row
--- when the screen overflowed), counting each value's rows.
+-- repeated word (or candidate key); else one pass over the rows with those
+-- words or keys (every row when the screen overflowed), counting each
+-- value's rows.
 CREATE FUNCTION vqc._compound_repeats(target regclass, plan jsonb, vals jsonb, OUT t vqc.tally, OUT passes integer)
 LANGUAGE plpgsql
 AS $$
@@ -734,7 +750,10 @@ BEGIN
     IF dups = '{}' THEN
         RETURN;
     END IF;
-    IF dups IS NOT NULL THEN
+    IF dups IS NOT NULL AND plan ->> 'screen_key' IS NOT NULL THEN
+        -- a keyed screen: the candidate keys
+        conds := conds || format('(%I)::pg_catalog.int8 OPERATOR(pg_catalog.=) ANY ($1)', plan ->> 'screen_key');
+    ELSIF dups IS NOT NULL THEN
         conds := conds || format('%s OPERATOR(pg_catalog.=) ANY ($1)',
                                  vqc._compound_word_sql(vqc._jsonb_text_array(plan -> 'columns')));
     END IF;

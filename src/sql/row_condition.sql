@@ -307,7 +307,8 @@ BEGIN
         w := NULL;
         IF kind = 'map' AND k = plan ->> 'tally' AND fails IS NOT NULL
            AND right(v, length(fails) + 8) = format('(WHERE %s)', fails) THEN
-            w := left(v, length(v) - length(fails) - 1) || format('(%s) AND %s)', cond, fails);
+            -- the condition last: tested only on the rows that fail
+            w := left(v, length(v) - length(fails) - 1) || format('%s AND (%s))', fails, cond);
         ELSIF kind IN ('map', 'table') AND k = 'n' AND v = 'pg_catalog.count(*)'
               OR kind = 'map' AND k = format('nn:%s', plan ->> 'column') AND v = format('pg_catalog.count(%s)', qcol) THEN
             w := format('%s FILTER (WHERE %s)', v, cond);

@@ -1,7 +1,8 @@
 -- The sample suite of suite_bench.sql against the same suite plus one check
 -- of the kinds issue #11 names: a column pair, a compound uniqueness (the
 -- hash screen), a LIKE pattern and a row_condition (target: still one scan, at most 1.3 x
--- the sample suite's time); and alone, a z-score and a referential check
+-- the sample suite's time), and plus each of them alone (what each costs);
+-- and alone, a z-score and a referential check
 -- joined to the scan.  Run by test/bench/run.sh on the
 -- people table.
 \set ON_ERROR_STOP on
@@ -10,10 +11,12 @@
 TRUNCATE bench.timing;
 
 CREATE TABLE IF NOT EXISTS bench.users AS SELECT g AS user_id FROM generate_series(1, 49000) g;
-SELECT vqc.drop_suite(name) FROM vqc.suite WHERE name IN ('ge_sample', 'ge_plus', 'ge_z', 'ge_ref');
-SELECT vqc.create_suite(s, 'people', key_columns => '{record_id}') FROM unnest(ARRAY['ge_sample', 'ge_plus']) s;
+SELECT vqc.drop_suite(name) FROM vqc.suite
+ WHERE name IN ('ge_sample', 'ge_plus', 'ge_z', 'ge_ref', 'ge_pair', 'ge_compound', 'ge_like', 'ge_condition');
+SELECT vqc.create_suite(s, 'people', key_columns => '{record_id}')
+  FROM unnest(ARRAY['ge_sample', 'ge_plus', 'ge_pair', 'ge_compound', 'ge_like', 'ge_condition']) s;
 SELECT vqc.add_expectation(s, e.t, e.k::jsonb)
-  FROM unnest(ARRAY['ge_sample', 'ge_plus']) s,
+  FROM unnest(ARRAY['ge_sample', 'ge_plus', 'ge_pair', 'ge_compound', 'ge_like', 'ge_condition']) s,
        (VALUES (1, 'expect_column_values_to_be_unique', '{"column": "record_id"}'),
                (2, 'expect_column_values_to_not_be_null', '{"column": "transaction_amount"}'),
                (3, 'expect_column_values_to_be_between', '{"column": "age", "min_value": 0, "max_value": 120}'),
@@ -25,12 +28,14 @@ SELECT vqc.add_expectation(s, e.t, e.k::jsonb)
                (9, 'expect_column_median_to_be_between', '{"column": "income", "min_value": 30000, "max_value": 40000}'),
                (10, 'expect_column_stdev_to_be_between', '{"column": "income", "min_value": 15000, "max_value": 30000}')) e(o, t, k)
  ORDER BY s, e.o;
-SELECT vqc.add_expectation('ge_plus', e.t, e.k::jsonb)
-  FROM (VALUES (1, 'expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "record_id", "column_B": "user_id", "or_equal": true, "mostly": 0.9}'),
-               (2, 'expect_compound_columns_to_be_unique', '{"column_list": ["user_id", "record_id"]}'),
-               (3, 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@%.%"}'),
-               (4, 'expect_column_values_to_be_between', '{"column": "age", "min_value": 18, "max_value": 120, "mostly": 0.5, "row_condition": "col(\"gender\") == \"Female\"", "condition_parser": "great_expectations"}')) e(o, t, k)
- ORDER BY e.o;
+-- the four new checks: all in ge_plus, each alone in a suite of its own
+SELECT vqc.add_expectation(s, e.t, e.k::jsonb)
+  FROM (VALUES (1, 'ge_pair', 'expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "record_id", "column_B": "user_id", "or_equal": true, "mostly": 0.9}'),
+               (2, 'ge_compound', 'expect_compound_columns_to_be_unique', '{"column_list": ["user_id", "record_id"]}'),
+               (3, 'ge_like', 'expect_column_values_to_match_like_pattern', '{"column": "email", "like_pattern": "%@%.%"}'),
+               (4, 'ge_condition', 'expect_column_values_to_be_between', '{"column": "age", "min_value": 18, "max_value": 120, "mostly": 0.5, "row_condition": "col(\"gender\") == \"Female\"", "condition_parser": "great_expectations"}')) e(o, one, t, k),
+       unnest(ARRAY['ge_plus', e.one]) s
+ ORDER BY s, e.o;
 SELECT vqc.create_suite('ge_z', 'people', key_columns => '{record_id}');
 SELECT vqc.add_expectation('ge_z', 'expect_column_value_z_scores_to_be_less_than', '{"column": "income", "threshold": 30}');
 SELECT vqc.create_suite('ge_ref', 'people', key_columns => '{record_id}');
@@ -43,6 +48,8 @@ SELECT count(*) FROM people;
 SELECT bench.time('count(*)', ARRAY['SELECT count(*) FROM people']);
 SELECT bench.time('sample suite (10 checks)', ARRAY['SELECT count(*) FROM vqc.run(''ge_sample'')']);
 SELECT bench.time('sample suite + pair, compound unique, LIKE, row_condition (14)', ARRAY['SELECT count(*) FROM vqc.run(''ge_plus'')']);
+SELECT bench.time(format('sample suite + %s', x.what), ARRAY[format('SELECT count(*) FROM vqc.run(%L)', x.suite)])
+  FROM (VALUES ('pair', 'ge_pair'), ('compound unique', 'ge_compound'), ('LIKE', 'ge_like'), ('row_condition', 'ge_condition')) x(what, suite);
 SELECT bench.time('z-scores (mean, stdev, min, max in the scan)', ARRAY['SELECT count(*) FROM vqc.run(''ge_z'')']);
 SELECT bench.time('values in other table (joined to the scan)', ARRAY['SELECT count(*) FROM vqc.run(''ge_ref'')']);
 \o
@@ -52,8 +59,10 @@ SELECT bench.time('values in other table (joined to the scan)', ARRAY['SELECT co
 SELECT label, round(median_ms::numeric, 1) AS median_ms, round(best_ms::numeric, 1) AS best_ms FROM bench.timing ORDER BY median_ms;
 SELECT round((bench.ms('sample suite + pair, compound unique, LIKE, row_condition (14)') / bench.ms('sample suite (10 checks)'))::numeric, 2)
            AS "with the 4 new checks / sample suite (target <= 1.3)";
+SELECT substr(label, 16) AS "one new check", round((median_ms - bench.ms('sample suite (10 checks)'))::numeric) AS "ms over the sample suite"
+  FROM bench.timing WHERE label LIKE 'sample suite + %' AND label NOT LIKE '%(14)' ORDER BY label;
 SELECT suite_name, scans AS "scans per run", rows_scanned
   FROM (SELECT DISTINCT ON (suite_name) suite_name, scans, rows_scanned FROM vqc_report.run
-         WHERE suite_name IN ('ge_sample', 'ge_plus', 'ge_z', 'ge_ref') ORDER BY suite_name, run_id DESC) r
+         WHERE suite_name LIKE 'ge\_%' ORDER BY suite_name, run_id DESC) r
  ORDER BY suite_name;
 SELECT "position", expectation_type, status, unexpected_count FROM vqc.run('ge_plus') WHERE "position" > 10;
