@@ -5,6 +5,10 @@
 CREATE FUNCTION vqc._scan_items(target regclass, items jsonb, kwargs_all jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
+-- the values come back as text and are read again: in ISO 8601 a timestamp
+-- with time zone carries its offset, where another DateStyle may print an
+-- abbreviation that reads back as another zone (IST: India or Israel)
+SET DateStyle TO 'ISO, MDY'
 AS $$
 DECLARE
     names text[] := ARRAY(SELECT k FROM jsonb_object_keys(items) k ORDER BY k);
