@@ -46,6 +46,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/model_expectations.sql \
                src/sql/freshness.sql \
                src/sql/history.sql \
+               src/sql/typed_aggregates.sql \
                src/sql/search_path.sql
 
 # The upgrade script being made is joined from one file per change in

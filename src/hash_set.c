@@ -26,6 +26,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include "arg_type.h"
 #include "hash_set_dense.h"
 #include "state_io.h"
 
@@ -125,7 +126,7 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 
 	if (unlikely(cache == NULL))
 	{
-		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+		Oid			typid = vqc_arg_type(fcinfo->flinfo, argno);
 		Oid			basetype;
 		TypeCacheEntry *tce;
 

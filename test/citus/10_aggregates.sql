@@ -1,0 +1,1 @@
+SELECT citus_compare('count(*)', 'SELECT count(*) FROM %s');
