@@ -330,7 +330,7 @@ static char *
 any_arg_text(FunctionCallInfo fcinfo, int argno, int slot)
 {
 	ArgOutput  *cache = (ArgOutput *) fcinfo->flinfo->fn_extra;
-	Oid			typ = vqc_arg_type(fcinfo->flinfo, argno);
+	Oid			typ = vqc_arg_type(fcinfo, argno);
 
 	if (cache == NULL)
 	{

@@ -10,6 +10,6 @@
 
 #include "fmgr.h"
 
-extern Oid	vqc_arg_type(FmgrInfo *flinfo, int argno);
+extern Oid	vqc_arg_type(FunctionCallInfo fcinfo, int argno);
 
 #endif							/* VQC_ARG_TYPE_H */

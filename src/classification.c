@@ -675,7 +675,7 @@ conf_types(FunctionCallInfo fcinfo)
 		Oid			outfn;
 		bool		isvarlena;
 
-		ct->typ[i] = vqc_arg_type(fcinfo->flinfo, i + 1);
+		ct->typ[i] = vqc_arg_type(fcinfo, i + 1);
 		if (!OidIsValid(ct->typ[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

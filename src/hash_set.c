@@ -126,7 +126,7 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 
 	if (unlikely(cache == NULL))
 	{
-		Oid			typid = vqc_arg_type(fcinfo->flinfo, argno);
+		Oid			typid = vqc_arg_type(fcinfo, argno);
 		Oid			basetype;
 		TypeCacheEntry *tce;
 

@@ -488,7 +488,7 @@ profile_input_type(FunctionCallInfo fcinfo)
 
 	if (unlikely(cache == NULL))
 	{
-		Oid			typid = vqc_arg_type(fcinfo->flinfo, 1);
+		Oid			typid = vqc_arg_type(fcinfo, 1);
 
 		if (!OidIsValid(typid))
 			elog(ERROR, "could not determine the input type of vqc.profile_agg");

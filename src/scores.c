@@ -689,7 +689,7 @@ label_is_bool(FunctionCallInfo fcinfo)
 {
 	if (fcinfo->flinfo->fn_extra == NULL)
 	{
-		Oid			t = vqc_arg_type(fcinfo->flinfo, 1);
+		Oid			t = vqc_arg_type(fcinfo, 1);
 
 		fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool));
 		*(bool *) fcinfo->flinfo->fn_extra = (t == BOOLOID);

@@ -100,7 +100,7 @@ psql -q -X -v ON_ERROR_STOP=1 \
 
 vqc_log "loading the fixture (${VQC_CITUS_ROWS:-100000} rows): people distributed, people_plain, people_part"
 psql -q -X -v ON_ERROR_STOP=1 -v rows="${VQC_CITUS_ROWS:-100000}" -f test/fixtures/people.sql >/dev/null
-psql -q -X -v ON_ERROR_STOP=1 -f test/citus/setup.sql >/dev/null
+psql -q -X -v ON_ERROR_STOP=1 -f test/citus/setup.sql -f test/citus/lib.sql >/dev/null
 
 status=0
 for f in test/citus/[0-9]*.sql; do
