@@ -1,6 +1,6 @@
 -- vqc.expect for the catalogue's types on the distributed table against the
 -- plain copy: the same success and counts, observed values within 1e-12.
-CREATE TEMP TABLE expect_case (expectation_type text, kwargs jsonb);
+CREATE TABLE expect_case (expectation_type text, kwargs jsonb);
 INSERT INTO expect_case VALUES
 ('expect_column_values_to_not_be_null', '{"column": "transaction_amount"}'),
 ('expect_column_values_to_be_null', '{"column": "age", "mostly": 0.00001}'),
@@ -48,7 +48,7 @@ INSERT INTO expect_case VALUES
 ('expect_column_most_common_value_to_be_in_set', '{"column": "gender", "value_set": ["Male", "Female"]}'),
 ('expect_column_kl_divergence_to_be_less_than', '{"column": "gender", "partition_object": {"values": ["Male", "Female", "Other"], "weights": [0.3, 0.4, 0.3]}, "threshold": 0.5}'),
 ('expect_column_chisquare_test_p_value_to_be_greater_than', '{"column": "gender", "partition_object": {"values": ["Male", "Female", "Other"], "weights": [0.3, 0.4, 0.3]}}'),
-('expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "score", "distribution": "uniform", "params": {"loc": 0, "scale": 100}}'),
+('expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than', '{"column": "score", "distribution": "uniform", "params": {"min": 0, "max": 100}}'),
 ('expect_table_row_count_to_be_between', '{"min_value": 1000}'),
 ('expect_table_row_count_to_equal', '{"value": 100000}'),
 ('expect_regression_metric_to_be_between', '{"y_true": "income", "y_pred": "transaction_amount", "metric": "mean_absolute_error", "min_value": 0}'),
@@ -57,6 +57,7 @@ INSERT INTO expect_case VALUES
 ('expect_ranking_metric_to_be_between', '{"query": "user_id", "relevance": "score", "score": "age", "metric": "ndcg", "k": 5, "min_value": 0}');
 
 SELECT citus_compare(format('expect %s %s', expectation_type, kwargs ->> 'column'),
-                     format('SELECT citus_normalize(vqc.expect(%%L, %L, %L)) AS r', expectation_type, kwargs),
+                     format('SELECT citus_normalize(vqc.expect(%%L, %s, %s::jsonb)) AS r', quote_literal(expectation_type),
+                            replace(quote_literal(kwargs::text), '%', '%%')),
                      1e-12, NULL, '')
 FROM expect_case;

@@ -131,6 +131,7 @@ BEGIN
        OR NOT citus_close(d -> 'variance', p -> 'variance', 1e-12)
        OR abs((d ->> 'skewness')::float8 - (p ->> 'skewness')::float8) > 1e-9
        OR abs((d ->> 'kurtosis')::float8 - (p ->> 'kurtosis')::float8) > 1e-9 THEN
+        RAISE NOTICE 'citus_sketch_ok(%): exact parts or moments differ', col;
         RETURN false;
     END IF;
     IF d ? 'quantiles' AND NOT (d -> 'quantiles' ->> 'exact')::boolean THEN
@@ -141,16 +142,27 @@ BEGIN
                                  count(*) FILTER (WHERE %1$I::float8 <= q.value::float8)::float8 / count(*) AS hi
                           FROM people_plain WHERE %1$I IS NOT NULL AND %1$I::float8 <> 'NaN') r$q$, col, eps)
             INTO ok USING d -> 'quantiles' -> 'values';
-        IF NOT ok THEN RETURN false; END IF;
+        IF NOT ok THEN
+            RAISE NOTICE 'citus_sketch_ok(%): a quantile''s rank is off by more than % (% against %)', col, eps,
+                d -> 'quantiles' -> 'values', p -> 'quantiles' -> 'values';
+            RETURN false;
+        END IF;
     END IF;
     IF d ? 'frequent' AND NOT (d -> 'frequent' ->> 'exact')::boolean THEN
         EXECUTE format($q$
             SELECT bool_and(t BETWEEN (v ->> 'count')::bigint AND (v ->> 'count')::bigint + (v ->> 'error_bound')::bigint)
             FROM jsonb_array_elements($1) v,
-                 LATERAL (SELECT count(*) AS t FROM people_plain WHERE %1$I::text = v ->> 'value') r$q$, col)
+                 LATERAL (SELECT count(*) AS t FROM people_plain WHERE %2$s) r$q$, col,
+                       -- a numeric profile prints its values as numbers (250.5 for 250.50)
+                       CASE WHEN d ->> 'kind' = 'numeric' THEN format('%I::float8 = (v ->> ''value'')::float8', col)
+                            ELSE format('%I::text = v ->> ''value''', col) END)
             INTO ok USING d -> 'frequent' -> 'values';
-        IF NOT ok THEN RETURN false; END IF;
+        IF NOT ok THEN
+            RAISE NOTICE 'citus_sketch_ok(%): a frequent value''s count is out of its bound', col;
+            RETURN false;
+        END IF;
     ELSIF (d -> 'frequent') IS DISTINCT FROM (p -> 'frequent') THEN
+        RAISE NOTICE 'citus_sketch_ok(%): exact frequent values differ', col;
         RETURN false;
     END IF;
     RETURN true;
@@ -159,7 +171,9 @@ $$;
 
 -- A validation result with its samples made independent of scan order: the
 -- lists of failing values sorted, or dropped when they are a partial sample
--- (fewer entries than failing rows), whose choice follows the scan.
+-- (fewer entries than failing rows), whose choice follows the scan; row keys
+-- lose the row's place (ctid, shard, partition), which differs between the
+-- copies (test/citus/30_suites.sql checks that such keys are unique).
 CREATE OR REPLACE FUNCTION citus_normalize(r jsonb) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
@@ -174,7 +188,11 @@ BEGIN
         IF jsonb_typeof(res -> k) = 'array' AND (n IS NULL OR jsonb_array_length(res -> k) < n) THEN
             res := res - k;
         ELSIF jsonb_typeof(res -> k) = 'array' THEN
-            res := jsonb_set(res, ARRAY[k], (SELECT coalesce(jsonb_agg(e ORDER BY e::text), '[]') FROM jsonb_array_elements(res -> k) e));
+            -- a row's place (ctid, shard, partition) differs between the copies
+            res := jsonb_set(res, ARRAY[k], (SELECT coalesce(jsonb_agg(e ORDER BY e::text), '[]')
+                                             FROM jsonb_array_elements(res -> k) x,
+                                                  LATERAL (SELECT CASE WHEN jsonb_typeof(x) = 'object'
+                                                                       THEN x - '{ctid,shard,partition}'::text[] ELSE x END) AS y(e)));
         END IF;
     END LOOP;
     RETURN jsonb_set(r, '{result}', res);
@@ -216,7 +234,8 @@ BEGIN
                                         'result', citus_normalize(r.result) - 'meta') ORDER BY r.position),
            max(r.run_id)
     INTO results, id FROM vqc.run(suite) r;
-    SELECT to_jsonb(x) - '{run_id,suite_name,target_schema,target_table,started_at,finished_at,target}'::text[]
+    SELECT to_jsonb(x) - '{run_id,suite_id,suite_name,target_schema,target_table,started_at,finished_at,target}'::text[]
+           || jsonb_build_object('run_id', id)
     INTO run FROM vqc_report.run x WHERE x.run_id = id;
     INSERT INTO citus_timing VALUES (suite, (SELECT target::text FROM vqc.suite s WHERE s.name = suite),
                                      (run ->> 'scans')::int, (run ->> 'rows_scanned')::bigint,
@@ -253,10 +272,11 @@ BEGIN
         (label || ': statuses, counts, observed values', NOT (d.results::text LIKE '%"status": "error"%'),
          citus_close(d.results, p.results, 1e-12),
          CASE WHEN NOT citus_close(d.results, p.results, 1e-12) THEN format('distributed %s plain %s', left(d.results::text, 400), left(p.results::text, 400)) END),
-        (label || ': samples stored', true, d.samples IS NOT DISTINCT FROM p.samples,
-         CASE WHEN d.samples IS DISTINCT FROM p.samples THEN format('distributed %s plain %s', left(d.samples::text, 300), left(p.samples::text, 300)) END),
-        (label || ': run (scans, rows, counts)', (d.run ->> 'scans') = (p.run ->> 'scans'), d.run = p.run,
-         CASE WHEN d.run <> p.run THEN format('distributed %s plain %s', d.run, p.run) END);
+        (label || ': samples stored', true, citus_samples_ok((d.run ->> 'run_id')::bigint, (p.run ->> 'run_id')::bigint),
+         format('%s samples distributed, %s plain', jsonb_array_length(d.samples), jsonb_array_length(p.samples))),
+        (label || ': run (scans, rows, counts)', (d.run ->> 'scans') = (p.run ->> 'scans'), d.run - 'run_id' = p.run - 'run_id',
+         format('scans: %s distributed, %s plain', d.run ->> 'scans', p.run ->> 'scans')
+         || CASE WHEN d.run - 'run_id' <> p.run - 'run_id' THEN format('; distributed %s plain %s', d.run, p.run) ELSE '' END);
     IF p.profiles IS NOT NULL OR d.profiles IS NOT NULL THEN
         IF d.profiles IS NULL OR p.profiles IS NULL
            OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(d.profiles) k)
@@ -271,5 +291,56 @@ BEGIN
             format('%s distributed, %s plain', (SELECT count(*) FROM jsonb_object_keys(coalesce(d.profiles, '{}')) k),
                    (SELECT count(*) FROM jsonb_object_keys(coalesce(p.profiles, '{}')) k)));
     END IF;
+END
+$$;
+
+-- Whether two drift reports (arrays of rows) agree: the same columns,
+-- methods, thresholds, verdicts and errors; scores and p-values within 1e-9
+-- when computed exactly, and within tol when from sketches (a KLL sketch's
+-- rank error moves a sketch-based score by about as much).
+CREATE OR REPLACE FUNCTION citus_drift_ok(d jsonb, p jsonb, tol float8) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_array_length(d) = jsonb_array_length(p)
+       AND bool_and(x - '{score,p_value}'::text[] = y - '{score,p_value}'::text[]
+                    AND abs(coalesce((x ->> 'score')::float8, 0) - coalesce((y ->> 'score')::float8, 0))
+                        <= CASE WHEN (x ->> 'exact')::boolean THEN 1e-9 * greatest(abs((y ->> 'score')::float8), 1) ELSE tol END
+                    AND abs(coalesce((x ->> 'p_value')::float8, 0) - coalesce((y ->> 'p_value')::float8, 0))
+                        <= CASE WHEN (x ->> 'exact')::boolean THEN 1e-9 ELSE tol END)
+    FROM jsonb_array_elements(d) WITH ORDINALITY a(x, i)
+    JOIN jsonb_array_elements(p) WITH ORDINALITY b(y, j) ON i = j
+$$;
+
+-- Whether two runs stored the same samples: per expectation the same set
+-- when all failing rows fit the sample, else as many samples, each a real
+-- failing row (its value is the plain copy's at its key, record_id).
+CREATE OR REPLACE FUNCTION citus_samples_ok(dist_run bigint, plain_run bigint) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    r   record;
+    ok  boolean;
+BEGIN
+    FOR r IN SELECT res.position, res.column_name, res.unexpected_count,
+                    (SELECT jsonb_agg(jsonb_build_array(u.value, u.value_clipped, u.row_key) ORDER BY u.row_key::text, u.value)
+                       FROM vqc_report.unexpected u WHERE u.run_id = dist_run AND u.position = res.position) AS d,
+                    (SELECT jsonb_agg(jsonb_build_array(u.value, u.value_clipped, u.row_key) ORDER BY u.row_key::text, u.value)
+                       FROM vqc_report.unexpected u WHERE u.run_id = plain_run AND u.position = res.position) AS p
+             FROM vqc_report.result res WHERE res.run_id = plain_run LOOP
+        IF r.d IS NULL AND r.p IS NULL OR r.d = r.p THEN
+            CONTINUE;
+        END IF;
+        IF r.d IS NULL OR r.p IS NULL OR jsonb_array_length(r.d) <> jsonb_array_length(r.p)
+           OR jsonb_array_length(r.p) >= r.unexpected_count OR r.column_name IS NULL THEN
+            RETURN false;
+        END IF;
+        EXECUTE format($q$SELECT bool_and(EXISTS (SELECT 1 FROM people_plain
+                                                  WHERE record_id = (s -> 2 ->> 'record_id')::bigint
+                                                    AND %1$I::text IS NOT DISTINCT FROM s ->> 0))
+                          FROM jsonb_array_elements($1) s$q$, r.column_name)
+            INTO ok USING r.d;
+        IF NOT ok THEN
+            RETURN false;
+        END IF;
+    END LOOP;
+    RETURN true;
 END
 $$;

@@ -55,7 +55,7 @@ PY
         (cd "$build" && ./configure --without-libcurl PG_CONFIG="$PGBIN/pg_config" >/dev/null)
     fi
     make -C "$build" -s -j2 >/dev/null
-    flock /tmp/vqc-install.lock make -C "$build" -s install >/dev/null
+    (flock 9 && make -C "$build" -s install >/dev/null) 9>/tmp/vqc-install.lock
 }
 
 # Starts one node (as postgres, TCP on loopback: the coordinator reaches the
@@ -85,7 +85,12 @@ elif [[ ! -f $("$PGBIN/pg_config" --pkglibdir)/citus.so ]]; then
     echo "Citus is not installed: give its source directory (github:citusdata/citus, v13.2.x)" >&2
     exit 2
 fi
-flock /tmp/vqc-install.lock bash -c "source scripts/lib.sh; vqc_build_install"
+# The extension's files are shared by every cluster on this machine: hold
+# the install lock from vqc's install until the run ends, so that no other
+# install replaces them under the workers (as scripts/test.sh does).
+exec 9>/tmp/vqc-install.lock
+flock 9
+vqc_build_install
 
 for n in "${NODES[@]}"; do
     vqc_log "starting the Citus $n"
@@ -105,7 +110,7 @@ psql -q -X -v ON_ERROR_STOP=1 -f test/citus/setup.sql -f test/citus/lib.sql >/de
 status=0
 for f in test/citus/[0-9]*.sql; do
     vqc_log "running $f"
-    if ! psql -q -X -v ON_ERROR_STOP=1 -f "$f"; then
+    if ! psql -q -X -v ON_ERROR_STOP=1 -f "$f" >/dev/null; then
         echo "$f: FAILED" >&2
         status=1
     fi
