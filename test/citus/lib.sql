@@ -329,13 +329,15 @@ BEGIN
             CONTINUE;
         END IF;
         IF r.d IS NULL OR r.p IS NULL OR jsonb_array_length(r.d) <> jsonb_array_length(r.p)
-           OR jsonb_array_length(r.p) >= r.unexpected_count OR r.column_name IS NULL THEN
+           OR jsonb_array_length(r.p) >= r.unexpected_count THEN
             RETURN false;
         END IF;
-        EXECUTE format($q$SELECT bool_and(EXISTS (SELECT 1 FROM people_plain
-                                                  WHERE record_id = (s -> 2 ->> 'record_id')::bigint
-                                                    AND %1$I::text IS NOT DISTINCT FROM s ->> 0))
-                          FROM jsonb_array_elements($1) s$q$, r.column_name)
+        -- a multi-column expectation's value is an object of its columns
+        EXECUTE format($q$SELECT bool_and(EXISTS (SELECT 1 FROM people_plain pp
+                                                  WHERE record_id = (s -> 2 ->> 'record_id')::bigint AND %1$s))
+                          FROM jsonb_array_elements($1) s$q$,
+                       CASE WHEN r.column_name IS NULL THEN 'to_jsonb(pp) @> (s ->> 0)::jsonb'
+                            ELSE format('%I::text IS NOT DISTINCT FROM s ->> 0', r.column_name) END)
             INTO ok USING r.d;
         IF NOT ok THEN
             RETURN false;

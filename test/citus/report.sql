@@ -8,3 +8,5 @@ FROM citus_result ORDER BY feature;
 SELECT format('%s features: %s pushed down, %s with the same answer', count(*),
               count(*) FILTER (WHERE pushed_down), count(*) FILTER (WHERE same_answer)) AS "summary"
 FROM citus_result;
+SELECT suite AS "suite run", target, scans, rows_scanned AS "rows", round(ms::numeric, 1) AS "ms"
+FROM citus_timing ORDER BY suite;
