@@ -1,6 +1,7 @@
 -- Settings that change answers (vqc.sample_value_max_bytes clips samples in
 -- the workers' transition functions): which ways of setting them reach the
 -- workers.  A plain SET does not (the README says so).
+SET client_min_messages = error;
 CREATE TABLE setting_case (way text, dist int, plain int);
 CREATE VIEW setting_probe AS
 SELECT (SELECT max(length(value)) FROM vqc.tally_samples((SELECT vqc.tally(repeat(email, 20), record_id::text, 5) FROM people))) AS dist,
