@@ -48,8 +48,12 @@ SELECT citus_compare('ranking metrics',
 SELECT citus_compare('score metrics (roc_auc, log_loss, brier)',
     $$SELECT vqc.roc_auc_score(score > 50, age / 200.0) AS auc, vqc.brier_score_loss(score > 50, age / 200.0) AS brier,
              vqc.average_precision_score(score > 50, age / 200.0) AS ap FROM %s WHERE age BETWEEN 0 AND 120$$, 1e-12);
-SELECT citus_compare('classification metrics ("any" labels)',
+SELECT citus_compare('classification metrics (text labels)',
     $$SELECT vqc.accuracy_score(gender, CASE WHEN score > 50 THEN 'Male' ELSE 'Female' END) AS acc,
              vqc.f1_score(gender, CASE WHEN score > 50 THEN 'Male' ELSE 'Female' END, 'macro') AS f1 FROM %s$$, 1e-12);
-SELECT citus_compare('agreement metrics ("any" labels)',
-    $$SELECT vqc.cohen_kappa(record_id / 2, record_id %% 2, gender) AS kappa FROM %s WHERE (record_id + 1) %% 33331 <> 0$$, 1e-12);
+-- the agreement aggregates run on Citus with text arguments (README, "Citus")
+SELECT citus_compare('agreement metrics (text item, annotator, label)',
+    $$SELECT vqc.cohen_kappa((record_id / 2)::text, (record_id %% 2)::text, gender) AS kappa,
+             vqc.fleiss_kappa((record_id / 2)::text, gender) AS fleiss,
+             vqc.krippendorff_alpha((record_id / 2)::text, (record_id %% 2)::text, gender, 'nominal') AS alpha
+      FROM %s WHERE (record_id + 1) %% 33331 <> 0$$, 1e-12);

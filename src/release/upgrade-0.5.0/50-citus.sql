@@ -1,5 +1,5 @@
--- 50-citus.sql: vqc on a Citus cluster (issue #15): the anyelement and
--- classification aggregates declared also for concrete types (Citus'
+-- 50-citus.sql: vqc on a Citus cluster (issue #15): the anyelement,
+-- classification and agreement aggregates declared also for concrete types (Citus'
 -- worker_partial_agg checks the declared type and passes no call
 -- expression), vqc._citus_distributed, failing-row keys unique across
 -- shards, second passes and suggest_expectations' checks that Citus can
@@ -45,22 +45,27 @@ $typed$;
 
 -- The classification aggregates ("any" labels) likewise, for two labels of
 -- one of these types (smallint too: a smallint pair would otherwise find
--- the integer and bigint forms equally good), with transition functions of
--- those types; an option argument keeps its type.  Other label types keep
--- the "any" forms, which run on one node only.
+-- the integer and bigint forms equally good), and the agreement aggregates
+-- (which read every argument as text) for text items, annotators and labels,
+-- with transition functions of those types; an option argument keeps its
+-- type.  Other argument types keep the "any" forms, which run on one node
+-- only (on Citus, cast the arguments).
 DO $typed_labels$
 DECLARE
-    t text;
-    f record;
+    family record;
+    t      text;
+    f      record;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['smallint', 'integer', 'bigint', 'boolean', 'text'] LOOP
+    FOR family IN SELECT * FROM (VALUES ('confusion%transfn', ARRAY['smallint', 'integer', 'bigint', 'boolean', 'text']),
+                                        ('agreement%transfn', ARRAY['text'])) AS x(transfns, types) LOOP
+    FOREACH t IN ARRAY family.types LOOP
         FOR f IN
             SELECT p.proname, p.prosrc, p.provolatile, p.proisstrict, p.prorettype,
                    (SELECT string_agg(CASE WHEN a.typ = 'pg_catalog."any"'::pg_catalog.regtype THEN t
                                            ELSE pg_catalog.format_type(a.typ, NULL) END, ', ' ORDER BY a.i)
                       FROM unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY AS a(typ, i)) AS args
               FROM pg_catalog.pg_proc p
-             WHERE p.pronamespace = 'vqc'::pg_catalog.regnamespace AND p.proname LIKE 'confusion%transfn'
+             WHERE p.pronamespace = 'vqc'::pg_catalog.regnamespace AND p.proname LIKE family.transfns
                AND 'pg_catalog."any"'::pg_catalog.regtype = ANY (p.proargtypes::pg_catalog.oid[])
              ORDER BY p.proname, p.pronargs
         LOOP
@@ -71,6 +76,7 @@ BEGIN
         END LOOP;
         FOR f IN
             SELECT p.proname, tf.proname AS transfn, ff.proname AS finalfn, cf.proname AS combinefn, g.aggtranstype,
+                   g.agginitval,
                    (SELECT string_agg(pg_catalog.format('%I %s', p.proargnames[a.i],
                                                         CASE WHEN a.typ = 'pg_catalog."any"'::pg_catalog.regtype THEN t
                                                              ELSE pg_catalog.format_type(a.typ, NULL) END), ', ' ORDER BY a.i)
@@ -80,15 +86,17 @@ BEGIN
               JOIN pg_catalog.pg_proc tf ON tf.oid = g.aggtransfn
               JOIN pg_catalog.pg_proc cf ON cf.oid = g.aggcombinefn
               LEFT JOIN pg_catalog.pg_proc ff ON ff.oid = g.aggfinalfn
-             WHERE p.pronamespace = 'vqc'::pg_catalog.regnamespace AND tf.proname LIKE 'confusion%transfn'
+             WHERE p.pronamespace = 'vqc'::pg_catalog.regnamespace AND tf.proname LIKE family.transfns
                AND 'pg_catalog."any"'::pg_catalog.regtype = ANY (p.proargtypes::pg_catalog.oid[])
              ORDER BY p.proname, p.pronargs
         LOOP
-            EXECUTE format('CREATE AGGREGATE vqc.%I(%s) (SFUNC = vqc.%I, STYPE = %s, %s COMBINEFUNC = vqc.%I, PARALLEL = SAFE)',
+            EXECUTE format('CREATE AGGREGATE vqc.%I(%s) (SFUNC = vqc.%I, STYPE = %s, %s %s COMBINEFUNC = vqc.%I, PARALLEL = SAFE)',
                            f.proname, f.args, f.transfn, pg_catalog.format_type(f.aggtranstype, NULL),
                            CASE WHEN f.finalfn IS NOT NULL THEN format('FINALFUNC = vqc.%I,', f.finalfn) ELSE '' END,
+                           CASE WHEN f.agginitval IS NOT NULL THEN format('INITCOND = %L,', f.agginitval) ELSE '' END,
                            f.combinefn);
         END LOOP;
+    END LOOP;
     END LOOP;
 END
 $typed_labels$;
