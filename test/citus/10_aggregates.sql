@@ -51,9 +51,10 @@ SELECT citus_compare('score metrics (roc_auc, log_loss, brier)',
 SELECT citus_compare('classification metrics (text labels)',
     $$SELECT vqc.accuracy_score(gender, CASE WHEN score > 50 THEN 'Male' ELSE 'Female' END) AS acc,
              vqc.f1_score(gender, CASE WHEN score > 50 THEN 'Male' ELSE 'Female' END, 'macro') AS f1 FROM %s$$, 1e-12);
--- the agreement aggregates run on Citus with text arguments (README, "Citus")
+-- the agreement aggregates run on Citus with text arguments (README, "Citus");
+-- items 1 .. 16664 have two ratings each (the fixture repeats ids past them)
 SELECT citus_compare('agreement metrics (text item, annotator, label)',
     $$SELECT vqc.cohen_kappa((record_id / 2)::text, (record_id %% 2)::text, gender) AS kappa,
              vqc.fleiss_kappa((record_id / 2)::text, gender) AS fleiss,
              vqc.krippendorff_alpha((record_id / 2)::text, (record_id %% 2)::text, gender, 'nominal') AS alpha
-      FROM %s WHERE (record_id + 1) %% 33331 <> 0$$, 1e-12);
+      FROM %s WHERE record_id BETWEEN 2 AND 33329$$, 1e-12);
