@@ -54,6 +54,8 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/freshness.sql \
                src/sql/history.sql \
                src/sql/incremental.sql \
+               src/sql/typed_aggregates.sql \
+               src/sql/citus.sql \
                src/sql/search_path.sql
 
 # The upgrade script being made is joined from one file per change in

@@ -38,6 +38,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "arg_type.h"
 #include "label_metric_state.h"
 
 #define TYPNAME "vqc.agreement_state"
@@ -329,7 +330,7 @@ static char *
 any_arg_text(FunctionCallInfo fcinfo, int argno, int slot)
 {
 	ArgOutput  *cache = (ArgOutput *) fcinfo->flinfo->fn_extra;
-	Oid			typ = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Oid			typ = vqc_arg_type(fcinfo, argno);
 
 	if (cache == NULL)
 	{

@@ -45,6 +45,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "arg_type.h"
 #include "classification.h"
 #include "classification_internal.h"
 #include "metric_state.h"
@@ -674,7 +675,7 @@ conf_types(FunctionCallInfo fcinfo)
 		Oid			outfn;
 		bool		isvarlena;
 
-		ct->typ[i] = get_fn_expr_argtype(fcinfo->flinfo, i + 1);
+		ct->typ[i] = vqc_arg_type(fcinfo, i + 1);
 		if (!OidIsValid(ct->typ[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

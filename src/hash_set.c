@@ -26,6 +26,7 @@
 #include "utils/numeric.h"
 #include "utils/typcache.h"
 
+#include "arg_type.h"
 #include "hash_set_dense.h"
 #include "hash_set_keyed.h"
 #include "state_io.h"
@@ -130,7 +131,7 @@ hash_set_hasher(FunctionCallInfo fcinfo, int argno)
 
 	if (unlikely(cache == NULL))
 	{
-		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+		Oid			typid = vqc_arg_type(fcinfo, argno);
 		Oid			basetype;
 		TypeCacheEntry *tce;
 

@@ -53,6 +53,7 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+#include "arg_type.h"
 #include "numeric_float.h"
 #include "profile_internal.h"
 #include "state_io.h"
@@ -487,7 +488,7 @@ profile_input_type(FunctionCallInfo fcinfo)
 
 	if (unlikely(cache == NULL))
 	{
-		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			typid = vqc_arg_type(fcinfo, 1);
 
 		if (!OidIsValid(typid))
 			elog(ERROR, "could not determine the input type of vqc.profile_agg");

@@ -47,6 +47,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "arg_type.h"
 #include "classification.h"
 #include "metric_state.h"
 #include "state_io.h"
@@ -688,7 +689,7 @@ label_is_bool(FunctionCallInfo fcinfo)
 {
 	if (fcinfo->flinfo->fn_extra == NULL)
 	{
-		Oid			t = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			t = vqc_arg_type(fcinfo, 1);
 
 		fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool));
 		*(bool *) fcinfo->flinfo->fn_extra = (t == BOOLOID);

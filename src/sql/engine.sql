@@ -207,8 +207,9 @@ AS $$
 $$;
 
 -- SQL for a failing row's key as jsonb text: the key columns; without a key,
--- the ctid (with the partition for a partitioned table), or nothing for a
--- view or foreign table, which have no ctid.
+-- the ctid (with the partition for a partitioned table, with the shard for a
+-- Citus distributed table, whose shards repeat ctids), or nothing for a view
+-- or foreign table, which have no ctid.
 CREATE FUNCTION vqc._row_key_sql(target regclass, key_columns text[])
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -218,6 +219,11 @@ DECLARE
     c     text;
     kind  "char" := (SELECT relkind FROM pg_class WHERE oid = target);
 BEGIN
+    IF (key_columns IS NULL OR cardinality(key_columns) = 0) AND vqc._citus_distributed(target) THEN
+        -- tableoid is read on the worker: the shard's table, named once in the cluster
+        RETURN 'pg_catalog.jsonb_build_object(''shard'', tableoid::pg_catalog.regclass::pg_catalog.text, '
+               '''ctid'', ctid::pg_catalog.text)::pg_catalog.text';
+    END IF;
     IF key_columns IS NULL OR cardinality(key_columns) = 0 THEN
         RETURN CASE kind
             WHEN 'p' THEN 'pg_catalog.jsonb_build_object(''partition'', tableoid::pg_catalog.regclass::pg_catalog.text, '

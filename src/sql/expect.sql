@@ -572,20 +572,25 @@ BEGIN
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', plan ->> 'type_sql')
                 INTO t USING dups;
         ELSIF dups IS NOT NULL THEN
-            -- samples ascending by value, then by row key: the same order whatever the plan
+            -- samples ascending by value, then by row key: the same order
+            -- whatever the plan.  OFFSET 0 keeps the candidates a subquery
+            -- of their own: Citus gathers them and runs the ordered
+            -- aggregate on the coordinator (it cannot push one down).
             EXECUTE format('SELECT vqc.tally(v::pg_catalog.text, k, %3$s ORDER BY v, k) FROM '
                            '(SELECT %1$s AS v, %2$s AS k, pg_catalog.count(*) OVER (PARTITION BY %1$s) AS c '
-                           '   FROM %4$s WHERE vqc.hash_value(%1$s) OPERATOR(pg_catalog.=) ANY ($1)) AS candidates '
+                           '   FROM %4$s WHERE vqc.hash_value(%1$s) OPERATOR(pg_catalog.=) ANY ($1) OFFSET 0) AS candidates '
                            'WHERE c OPERATOR(pg_catalog.>) 1',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target)
                 INTO t USING ARRAY(SELECT dups[i][1] FROM generate_subscripts(dups, 1) AS i);
             extra := 1;
         ELSE
             -- samples in the hash screen's order, by value, then by row key
+            -- (the repeated rows in a subquery of their own, as above)
             eq := vqc._type_operator((plan ->> 'type_sql')::regtype, '=');
-            EXECUTE format('SELECT vqc.tally(%1$s::pg_catalog.text, %2$s, %3$s ORDER BY %1$s, %2$s) FROM %4$s '
-                           'WHERE (%1$s)%5$s %6$s ANY (SELECT (%1$s)%5$s FROM %4$s WHERE %1$s IS NOT NULL '
-                           'GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)',
+            EXECUTE format('SELECT vqc.tally(v::pg_catalog.text, k, %3$s ORDER BY v, k) FROM '
+                           '(SELECT %1$s AS v, %2$s AS k FROM %4$s '
+                           ' WHERE (%1$s)%5$s %6$s ANY (SELECT (%1$s)%5$s FROM %4$s WHERE %1$s IS NOT NULL '
+                           ' GROUP BY %1$s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) OFFSET 0) AS candidates',
                            qcol, plan ->> 'row_key_sql', plan ->> 'sample_cap', target,
                            eq.operand_cast, eq.operator_sql)
                 INTO t;

@@ -257,6 +257,12 @@ BEGIN
         RETURN;
     END IF;
     SELECT array_agg(key ORDER BY key) INTO names FROM jsonb_object_keys(planned.items) key;
+    IF with_analyze AND vqc._citus_distributed(t) THEN
+        -- Citus' EXPLAIN ANALYZE cannot bring back a worker's partial
+        -- aggregate state (a cstring column): the plan alone
+        with_analyze := false;
+        RETURN NEXT 'Note: without ANALYZE: Citus cannot EXPLAIN ANALYZE the partial aggregates of a distributed table';
+    END IF;
     RETURN QUERY EXECUTE format('EXPLAIN (COSTS OFF%s) %s',
                                 CASE WHEN with_analyze THEN ', ANALYZE, TIMING OFF, SUMMARY OFF' ELSE '' END,
                                 vqc._scan_sql(t, planned.items, names))

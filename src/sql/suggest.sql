@@ -53,12 +53,15 @@ BEGIN
                                     IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
             distinct_values := false;
         ELSIF words IS NOT NULL THEN
-            EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE vqc.hash_value(%1$I) OPERATOR(pg_catalog.=) ANY ($1) '
+            -- SELECT 1, not SELECT: Citus reads such a subquery of a
+            -- distributed table through an intermediate result, which
+            -- needs a column
+            EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %2$s WHERE vqc.hash_value(%1$I) OPERATOR(pg_catalog.=) ANY ($1) '
                            'GROUP BY %1$I HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)', col, target)
                 INTO distinct_values
                 USING ARRAY(SELECT words[j][1] FROM generate_subscripts(words, 1) AS j);
         ELSE
-            EXECUTE format('SELECT NOT EXISTS (SELECT FROM %2$s WHERE %1$I IS NOT NULL '
+            EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %2$s WHERE %1$I IS NOT NULL '
                            'GROUP BY %1$I HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1)', col, target)
                 INTO distinct_values;
         END IF;

@@ -1,0 +1,35 @@
+-- Suites run with vqc.run on the distributed table, its partitioned twin and
+-- the plain copy: statuses, counts, samples, profiles stored, scans.
+\set QUIET on
+SET client_min_messages = warning;
+\o /dev/null
+\i test/fixtures/people_suite.sql
+SELECT citus_copy_suite('people_daily', 'people_daily_plain', 'people_plain');
+SELECT citus_copy_suite('people_daily', 'people_daily_part', 'people_part');
+-- the catalogue expectations of 20_expect.sql in one suite, but those that
+-- cannot run on a distributed table (the README's table says why)
+SELECT vqc.create_suite('catalogue', 'people', key_columns => '{record_id}', profile_columns => '{*}');
+SELECT vqc.add_expectation('catalogue', expectation_type, kwargs) FROM expect_case
+WHERE expectation_type NOT IN ('expect_column_values_to_be_increasing');
+SELECT citus_copy_suite('catalogue', 'catalogue_plain', 'people_plain');
+\o
+
+SELECT citus_compare_suite('fixture suite', 'people_daily', 'people_daily_plain');
+SELECT citus_compare_suite('fixture suite, partitioned', 'people_daily_part', 'people_daily_plain');
+SELECT citus_compare_suite('catalogue suite', 'catalogue', 'catalogue_plain');
+
+-- without key_columns (and no primary key) failing rows are keyed by the
+-- row's place: unique across the shards
+\o /dev/null
+SELECT citus_copy_suite('people_daily', 'people_nokey', 'people', false);
+SELECT citus_copy_suite('people_daily', 'people_part_nokey', 'people_part', false);
+UPDATE vqc.suite SET key_columns = '{}' WHERE name IN ('people_nokey', 'people_part_nokey');
+SELECT vqc.run('people_nokey');
+SELECT vqc.run('people_part_nokey');
+\o
+INSERT INTO citus_result
+SELECT format('row keys without key_columns (%s)', s.target), true,
+       count(*) = count(DISTINCT (u.position, u.row_key)) AND count(*) > 0,
+       format('%s samples, %s distinct keys, e.g. %s', count(*), count(DISTINCT (u.position, u.row_key)), min(u.row_key::text))
+FROM vqc_report.unexpected u JOIN vqc_report.run r USING (run_id) JOIN vqc.suite s ON s.name = r.suite_name
+WHERE r.suite_name IN ('people_nokey', 'people_part_nokey') GROUP BY s.target;
