@@ -207,7 +207,9 @@ CREATE FUNCTION vqc.ranking_report(target regclass, query_column text, relevance
 RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    result jsonb;
+    result  jsonb;
+    -- Citus pushes down no aggregate of an internal state: grouped there
+    grouped boolean := vqc._citus_distributed(target);
 BEGIN
     IF target IS NULL OR query_column IS NULL OR relevance_column IS NULL OR score_column IS NULL OR k IS NULL THEN
         RAISE EXCEPTION 'vqc.ranking_report arguments must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -215,13 +217,18 @@ BEGIN
     IF k <= 0 THEN
         RAISE EXCEPTION 'k must be between 1 and 1000000' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    BEGIN
-        EXECUTE format($q$
-            SELECT vqc.ranking_metrics_all(%4$I, (%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1)
-              FROM %1$s$q$,
-            target, relevance_column, score_column, query_column)
-        INTO result USING k;
-    EXCEPTION WHEN program_limit_exceeded OR undefined_function THEN
+    IF NOT grouped THEN
+        BEGIN
+            EXECUTE format($q$
+                SELECT vqc.ranking_metrics_all(%4$I, (%2$I)::pg_catalog.float8, (%3$I)::pg_catalog.float8, $1)
+                  FROM %1$s$q$,
+                target, relevance_column, score_column, query_column)
+            INTO result USING k;
+        EXCEPTION WHEN program_limit_exceeded OR undefined_function THEN
+            grouped := true;
+        END;
+    END IF;
+    IF grouped THEN
         EXECUTE format($q$
             SELECT pg_catalog.jsonb_build_object(
                        'k', $1,
@@ -245,7 +252,7 @@ BEGIN
                      GROUP BY %4$I) q$q$,
             target, relevance_column, score_column, query_column)
         INTO result USING k;
-    END;
+    END IF;
     -- no row at all: the aggregate's NULL
     RETURN coalesce(result, pg_catalog.jsonb_build_object(
         'k', k, 'queries', 0, 'queries_without_relevant', 0, 'rows', 0, 'null_rows', 0,

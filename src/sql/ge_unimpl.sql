@@ -202,6 +202,14 @@ DECLARE
     inner_sql text;
     ordlist text;
 BEGIN
+    IF vqc._citus_distributed(target) THEN
+        -- one ordered sequence of rows spread over shards: no partial
+        -- aggregate computes it, so it is refused rather than gathered
+        RAISE EXCEPTION '% needs one order of all the rows, which a distributed table does not keep', etype
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Each value is compared with the one before it; the rows are spread over shards on several nodes.',
+                  HINT = 'Check a copy of the table, or a range of it, that is not distributed.';
+    END IF;
     IF ord IS NULL THEN
         RAISE EXCEPTION '% needs an order of the rows', etype
             USING ERRCODE = 'feature_not_supported',

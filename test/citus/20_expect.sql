@@ -25,13 +25,13 @@ INSERT INTO expect_case VALUES
 ('expect_column_values_to_be_unique', '{"column": "record_id"}'),
 ('expect_column_values_to_be_unique', '{"column": "email"}'),
 ('expect_compound_columns_to_be_unique', '{"column_list": ["user_id", "gender"]}'),
+('expect_compound_columns_to_be_unique', '{"column_list": ["user_id", "record_id"]}'),
 ('expect_select_column_values_to_be_unique_within_record', '{"column_list": ["age", "score"]}'),
 ('expect_multicolumn_sum_to_equal', '{"column_list": ["age", "score"], "sum_total": 100}'),
 ('expect_column_pair_values_a_to_be_greater_than_b', '{"column_A": "income", "column_B": "transaction_amount"}'),
 ('expect_column_pair_values_to_be_equal', '{"column_A": "age", "column_B": "score"}'),
 ('expect_column_pair_values_to_be_in_set', '{"column_A": "gender", "column_B": "gender", "value_pairs_set": [["Male", "Male"], ["Female", "Female"]]}'),
 ('expect_column_value_z_scores_to_be_less_than', '{"column": "income", "threshold": 4}'),
-('expect_column_values_to_be_increasing', '{"column": "record_id"}'),
 ('expect_column_min_to_be_between', '{"column": "income", "min_value": 0}'),
 ('expect_column_max_to_be_between', '{"column": "age", "max_value": 150}'),
 ('expect_column_mean_to_be_between', '{"column": "income", "min_value": 35000, "max_value": 45000}'),
@@ -56,8 +56,30 @@ INSERT INTO expect_case VALUES
 ('expect_classification_metric_to_be_between', '{"y_true": "label", "y_pred": "pred", "metric": "accuracy", "min_value": 0}'),
 ('expect_ranking_metric_to_be_between', '{"query": "user_id", "relevance": "score", "score": "age", "metric": "ndcg", "k": 5, "min_value": 0}');
 
-SELECT citus_compare(format('expect %s %s', expectation_type, kwargs ->> 'column'),
+SELECT citus_compare(format('expect %s %s', expectation_type, coalesce(kwargs ->> 'column', kwargs ->> 'column_list')),
                      format('SELECT citus_normalize(vqc.expect(%%L, %s, %s::jsonb)) AS r', quote_literal(expectation_type),
                             replace(quote_literal(kwargs::text), '%', '%%')),
                      1e-12, NULL, '')
 FROM expect_case;
+
+-- increasing / decreasing need one order of all the rows, which a
+-- distributed table does not keep: refused there with 0A000 at planning (the
+-- README's Citus section says so), so a suite's other checks still share its
+-- scan; the plain copy runs them
+CREATE FUNCTION citus_refused(target regclass, etype text, kwargs jsonb) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM vqc.expect(target, etype, kwargs);
+    RETURN 'ran';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END $$;
+INSERT INTO citus_result
+SELECT format('expect %s record_id: refused on distributed tables (0A000)', etype),
+       refused, refused,
+       CASE WHEN NOT refused THEN format('distributed %s, partitioned %s, plain %s', d, p, plain) END
+  FROM unnest(ARRAY['expect_column_values_to_be_increasing', 'expect_column_values_to_be_decreasing']) etype,
+       LATERAL (SELECT citus_refused('people', etype, '{"column": "record_id"}') AS d,
+                       citus_refused('people_part', etype, '{"column": "record_id"}') AS p,
+                       citus_refused('people_plain', etype, '{"column": "record_id"}') AS plain) r,
+       LATERAL (SELECT d = '0A000' AND p = '0A000' AND plain = 'ran' AS refused) x;
