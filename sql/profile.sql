@@ -16,11 +16,12 @@ END $$;
 CREATE FUNCTION pg_temp.try_recv(b bytea) RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- a file of this backend's own: test runs may share /tmp
     EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)',
-                   b, '/tmp/vqc_regress_profile.bin');
+                   b, format('/tmp/vqc_regress_profile_%s.bin', pg_backend_pid()));
     CREATE TEMP TABLE recv_buf (p vqc.profile);
     EXECUTE format('COPY recv_buf FROM %L WITH (FORMAT binary)',
-                   '/tmp/vqc_regress_profile.bin');
+                   format('/tmp/vqc_regress_profile_%s.bin', pg_backend_pid()));
     DROP TABLE recv_buf;
     RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
@@ -290,9 +291,10 @@ CREATE TABLE pbig_text AS SELECT part, px::text AS tx, ps::text AS ts FROM pbig_
 SELECT vqc.merge_agg(tx::vqc.profile)::text = (SELECT px::text FROM pbig_merged) AS text_two_phase_eq,
        vqc.merge_agg(ts::vqc.profile ORDER BY part)::text = (SELECT vqc.merge_agg(ps ORDER BY part)::text FROM pbig_parts) AS text_two_phase_eq_s
 FROM pbig_text;
-COPY pbig_parts TO '/tmp/vqc_regress_profile_parts.bin' WITH (FORMAT binary);
+SELECT format('/tmp/vqc_regress_profile_parts_%s.bin', pg_backend_pid()) AS parts_file \gset
+COPY pbig_parts TO :'parts_file' WITH (FORMAT binary);
 CREATE TABLE pbig_copy (LIKE pbig_parts);
-COPY pbig_copy FROM '/tmp/vqc_regress_profile_parts.bin' WITH (FORMAT binary);
+COPY pbig_copy FROM :'parts_file' WITH (FORMAT binary);
 SELECT bool_and(c.px::text = p.px::text AND c.pu::text = p.pu::text AND c.ps::text = p.ps::text) AS binary_round_trip
 FROM pbig_copy c JOIN pbig_parts p USING (part);
 SELECT vqc.merge_agg(px ORDER BY part)::text = (SELECT vqc.merge_agg(px ORDER BY part)::text FROM pbig_parts) AS binary_two_phase_eq
