@@ -2,7 +2,7 @@
 # running server (scripts/test.sh does all of it on a throwaway cluster).
 
 EXTENSION    = vqc
-EXTVERSION   = 0.5.0
+EXTVERSION   = 0.6.0
 MODULE_big   = vqc
 
 # C sources, one concern per file.
@@ -58,10 +58,12 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/citus.sql \
                src/sql/search_path.sql
 
-# While a version is made, its upgrade script may be joined from one file
-# per change (as 0.5.0's was, from src/release/upgrade-0.5.0/: see its
-# history); at the release it is frozen into src/release as one file.
-DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+# The upgrade script being made is joined from one file per change in
+# src/release/upgrade-$(EXTVERSION)/ (00-head first, 99-tail last); at the
+# release it is frozen into src/release as one file (as 0.5.0's was).
+UPGRADE_PARTS = $(sort $(wildcard src/release/upgrade-$(EXTVERSION)/*.sql))
+UPGRADE_BUILT = $(EXTENSION)--0.5.0--$(EXTVERSION).sql
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_BUILT)
 # Released install scripts stay frozen; each release adds one upgrade script
 # from the one before (src/release), so ALTER EXTENSION vqc UPDATE works from any.
 DATA         = src/release/vqc--0.1.0.sql \
@@ -71,8 +73,9 @@ DATA         = src/release/vqc--0.1.0.sql \
                src/release/vqc--0.3.0.sql \
                src/release/vqc--0.3.0--0.4.0.sql \
                src/release/vqc--0.4.0.sql \
-               src/release/vqc--0.4.0--0.5.0.sql
-EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
+               src/release/vqc--0.4.0--0.5.0.sql \
+               src/release/vqc--0.5.0.sql
+EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_BUILT)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=vqc
@@ -90,6 +93,9 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@
+
+$(UPGRADE_BUILT): $(UPGRADE_PARTS)
 	cat $^ > $@
 
 # PGXS tracks no header dependencies: a changed struct in a header must

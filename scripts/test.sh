@@ -44,7 +44,7 @@ if compgen -G 'test/pgtap/*.sql' >/dev/null; then
     if pg_prove -d vqc_tap --ext .sql -r test/pgtap; then stage_result 0; else stage_result 1; fi
 fi
 
-vqc_log "upgrade from 0.1.0, 0.2.0, 0.3.0 and 0.4.0, catalog against a fresh install, pg_dump and restore (test/upgrade/run.sh)"
+vqc_log "upgrade from 0.1.0, 0.2.0, 0.3.0, 0.4.0 and 0.5.0, catalog against a fresh install, pg_dump and restore (test/upgrade/run.sh)"
 if test/upgrade/run.sh; then stage_result 0; else stage_result 1; fi
 
 vqc_log "pages in headless Chromium (test/browser/run.sh; artifacts in test/browser/artifacts)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The upgrade path and dumps, against the running throwaway cluster of
 # scripts/test.sh (PGHOST, PGPORT; the current vqc installed):
-#  1. for each released version (0.1.0, 0.2.0, 0.3.0, 0.4.0; their frozen install scripts):
+#  1. for each released version (0.1.0, 0.2.0, 0.3.0, 0.4.0, 0.5.0; their frozen install scripts):
 #     suites, runs, results, baselines, drift reports and profiles stored by
 #     0.1.0's C code (before.sql); ALTER EXTENSION vqc UPDATE, through every
 #     upgrade script to the current version; the old data still works
@@ -20,8 +20,8 @@ work=$(mktemp -d /tmp/vqc-upgrade.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 failed=0
 # the released versions, oldest first: each is installed and upgraded
-released=(0.1.0 0.2.0 0.3.0 0.4.0)
-dbs=(vqc_upgrade vqc_upgrade_0_2_0 vqc_upgrade_0_3_0 vqc_upgrade_0_4_0 vqc_fresh vqc_tweak vqc_restore)
+released=(0.1.0 0.2.0 0.3.0 0.4.0 0.5.0)
+dbs=(vqc_upgrade vqc_upgrade_0_2_0 vqc_upgrade_0_3_0 vqc_upgrade_0_4_0 vqc_upgrade_0_5_0 vqc_fresh vqc_tweak vqc_restore)
 
 # check <description> <command...>: runs it, prints ok or not ok (and its output)
 check() {
