@@ -13,6 +13,7 @@ OBJS         = $(C_SOURCES:.c=.o)
 SQL_PARTS    = src/sql/schema.sql \
                src/regex.sql \
                src/like_match.sql \
+               src/scope_counts.sql \
                src/formats.sql \
                src/input_syntax.sql \
                src/tally.sql \

@@ -5,7 +5,9 @@
 set -euo pipefail
 
 VQC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PGBIN=/usr/lib/postgresql/15/bin
+# VQC_PGBIN: another PostgreSQL 15's bin directory (a private copy of the
+# Debian tree, say, so that a developer's install does not touch the system's)
+PGBIN=${VQC_PGBIN:-/usr/lib/postgresql/15/bin}
 export PGBIN
 
 # Debian packages the project needs; installed only when missing.

@@ -42,6 +42,7 @@ PG_FUNCTION_INFO_V1(vqc_hash_set_combinefn);
 PG_FUNCTION_INFO_V1(vqc_hash_set_has_duplicates);
 PG_FUNCTION_INFO_V1(vqc_hash_set_distinct_hashes);
 PG_FUNCTION_INFO_V1(vqc_hash_set_duplicates);
+PG_FUNCTION_INFO_V1(vqc_hash_set_key_duplicates);
 PG_FUNCTION_INFO_V1(vqc_hash_value);
 
 /*
@@ -490,7 +491,7 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 	if (hash_set_is_keyed(s))
 	{
 		bool		isnull;
-		Datum		d = hash_set_keyed_duplicates(s, max_hashes, &isnull);
+		Datum		d = hash_set_keyed_duplicates(s, max_hashes, false, &isnull);
 
 		if (isnull)
 			PG_RETURN_NULL();
@@ -535,4 +536,37 @@ vqc_hash_set_duplicates(PG_FUNCTION_ARGS)
 	dims[1] = 2;
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, NULL, 2, dims, lbs, INT8OID, 8,
 											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * vqc.hash_set_key_duplicates(keyed state, max_keys int) returns bigint[][]:
+ * one {key, rows} row per key of a keyed state (hash_set_keyed.c) stored
+ * more than once, ascending; exactly what vqc.hash_set_duplicates gives for
+ * vqc.hash_set_agg of the key column alone, so a suite that screens both the
+ * key and a combination keyed by it screens the key once.  NULL when the
+ * state overflowed or more than max_keys keys repeat.
+ */
+Datum
+vqc_hash_set_key_duplicates(PG_FUNCTION_ARGS)
+{
+	Vec8State  *s = vec8_get_arg(fcinfo, 0);
+	int32		max_keys = PG_GETARG_INT32(1);
+	bool		isnull;
+	Datum		d;
+
+	if (max_keys < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_keys must not be negative")));
+	if (!hash_set_is_keyed(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("vqc.hash_set_key_duplicates needs a keyed state"),
+				 errdetail("A keyed state is the result of vqc.hash_set_agg(key, rest).")));
+	if (s->flags & VEC8_OVERFLOW)
+		PG_RETURN_NULL();
+	d = hash_set_keyed_duplicates(s, max_keys, true, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(d);
 }

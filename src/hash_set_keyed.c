@@ -621,10 +621,13 @@ hash_set_keyed_distinct(const Vec8State *s)
 /*
  * vqc.hash_set_duplicates of a keyed state: one {key, rows} row per key
  * whose rows share a fingerprint (the candidates), ascending; *isnull when
- * more than max_keys keys are candidates.
+ * more than max_keys keys are candidates.  With every_key, one row per key
+ * stored more than once whatever its fingerprints (vqc.hash_set_key_duplicates):
+ * what the screen of the key column alone gives, since the bitmap holds each
+ * key once and the repeats every further row.
  */
 Datum
-hash_set_keyed_duplicates(const Vec8State *s, int32 max_keys, bool *isnull)
+hash_set_keyed_duplicates(const Vec8State *s, int32 max_keys, bool every_key, bool *isnull)
 {
 	int64		n;
 	KeyedRun   *runs = keyed_runs(s, &n);
@@ -637,7 +640,7 @@ hash_set_keyed_duplicates(const Vec8State *s, int32 max_keys, bool *isnull)
 	*isnull = false;
 	for (i = 0; i < n; i++)
 	{
-		if (runs[i].distinct == runs[i].rows)
+		if (runs[i].distinct == runs[i].rows && !every_key)
 			continue;
 		if (nout == max_keys)
 		{

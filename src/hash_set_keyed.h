@@ -26,6 +26,6 @@ extern void hash_set_keyed_combine(Vec8Expanded *l, const Vec8State *r);
 extern void hash_set_keyed_validate(const Vec8State *s, int errcode, const char *typname);
 extern bool hash_set_keyed_has_duplicates(const Vec8State *s);
 extern int64 hash_set_keyed_distinct(const Vec8State *s);
-extern Datum hash_set_keyed_duplicates(const Vec8State *s, int32 max_keys, bool *isnull);
+extern Datum hash_set_keyed_duplicates(const Vec8State *s, int32 max_keys, bool every_key, bool *isnull);
 
 #endif							/* VQC_HASH_SET_KEYED_H */

@@ -21,3 +21,10 @@ CREATE AGGREGATE vqc.hash_set_agg(key anyelement, rest bigint) (
 );
 COMMENT ON AGGREGATE vqc.hash_set_agg(anyelement, bigint) IS
     'The hash screen of combinations keyed by an integer column (smallint, integer or bigint) with few repeats over a narrow range: a bitmap over the keys'' range with a 16-bit fingerprint of rest (vqc.hash_row of the other columns) per key; vqc.hash_set_duplicates returns the keys whose rows share a fingerprint.';
+
+CREATE FUNCTION vqc.hash_set_key_duplicates(state vqc.hash_set_state, max_keys integer)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'vqc_hash_set_key_duplicates'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION vqc.hash_set_key_duplicates(vqc.hash_set_state, integer) IS
+    'For a keyed state: one {key, occurrences} row per key stored more than once, ascending, whatever the other columns: what vqc.hash_set_duplicates gives for the key column''s own screen; NULL when the state overflowed or more than max_keys keys repeat.';

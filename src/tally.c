@@ -86,6 +86,7 @@ PG_FUNCTION_INFO_V1(vqc_tally_combinefn);
 PG_FUNCTION_INFO_V1(vqc_tally_count);
 PG_FUNCTION_INFO_V1(vqc_tally_sample_cap);
 PG_FUNCTION_INFO_V1(vqc_tally_samples);
+PG_FUNCTION_INFO_V1(vqc_sample_slot);
 
 /* A new empty tally in CurrentMemoryContext. */
 static TallyState *
@@ -487,4 +488,33 @@ vqc_tally_samples(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * vqc._sample_slot(cap): true for the first cap calls of this call site in
+ * this process, then false.  A tally keeps only its first few failing rows
+ * but its arguments are computed for every one (a row key is a jsonb
+ * object, some microseconds a row): the scan writes
+ *   vqc.tally(CASE WHEN vqc._sample_slot(cap) THEN value END,
+ *             CASE WHEN vqc._sample_slot(cap) THEN key END, cap) FILTER (...)
+ * Both guards are evaluated once for each row the FILTER lets through, in
+ * the order the tally sees the rows, so they open for exactly the rows the
+ * tally keeps (its cap is at most cap), and the rest are only counted.  The
+ * count lives in fn_extra: one per call site and executor, which is one
+ * aggregation for the scan's statements (never rescanned).
+ */
+Datum
+vqc_sample_slot(PG_FUNCTION_ARGS)
+{
+	int64	   *calls = (int64 *) fcinfo->flinfo->fn_extra;
+
+	if (calls == NULL)
+	{
+		calls = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(int64));
+		fcinfo->flinfo->fn_extra = calls;
+	}
+	if (*calls >= PG_GETARG_INT32(0))
+		PG_RETURN_BOOL(false);
+	(*calls)++;
+	PG_RETURN_BOOL(true);
 }

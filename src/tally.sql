@@ -73,3 +73,14 @@ CREATE FUNCTION vqc.tally_samples(vqc.tally)
 RETURNS TABLE(ordinality int, value text, row_key text, clipped boolean)
 AS 'MODULE_PATHNAME', 'vqc_tally_samples'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+
+-- The guard of a tally's arguments in a scan (src/tally.c): true for the
+-- first cap calls of its call site, so that the value and row key of a
+-- failing row are built only while the tally keeps samples.  VOLATILE: each
+-- call counts.
+CREATE FUNCTION vqc._sample_slot(cap integer)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'vqc_sample_slot'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION vqc._sample_slot(integer) IS
+    'True for the first cap calls of this call site in this process, then false: guards the value and row key of a scan''s tally, which keeps only its first samples.';

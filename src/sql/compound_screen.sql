@@ -73,3 +73,41 @@ AS $$
                 ELSE format('vqc.hash_set_agg(%I, %s)', key, vqc._compound_word_sql(others)) END
       FROM (SELECT array_remove(names, key) AS others) AS o
 $$;
+
+-- A uniqueness check of a column that also keys the compound screen of
+-- another check of the same scan reads its repeats from that screen
+-- (vqc.hash_set_key_duplicates: the keyed state holds each key once in its
+-- bitmap and every further row in its repeats, all that the column's own
+-- screen would hold), so the column is screened once.  Only the shared
+-- scan's items change: a check scanned alone keeps its own screen.
+CREATE FUNCTION vqc._share_key_screens(INOUT plans jsonb[], INOUT items jsonb)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    i      integer;
+    j      integer;
+    own    text;
+    keyed  text;
+    prefix text;
+BEGIN
+    FOR i IN 1 .. coalesce(cardinality(plans), 0) LOOP
+        CONTINUE WHEN plans[i] IS NULL OR plans[i] ->> 'type' IS DISTINCT FROM 'expect_column_values_to_be_unique'
+                      OR NOT plans[i] ? 'hash_item';
+        own := format('vqc.hash_set_duplicates(vqc.hash_set_agg(%I), 100000)', plans[i] ->> 'column');
+        CONTINUE WHEN items ->> (plans[i] ->> 'hash_item') IS DISTINCT FROM own;
+        prefix := format('vqc.hash_set_duplicates(vqc.hash_set_agg(%I, ', plans[i] ->> 'column');
+        FOR j IN 1 .. cardinality(plans) LOOP
+            keyed := items ->> (plans[j] ->> 'hash_words');
+            IF plans[j] ->> 'screen_key' = plans[i] ->> 'column' AND plans[j] ->> 'keep' IS NULL
+               AND starts_with(keyed, prefix) AND right(keyed, 9) = ', 100000)' THEN
+                items := jsonb_set(items, ARRAY[plans[i] ->> 'hash_item'],
+                                   to_jsonb('vqc.hash_set_key_duplicates(' || substr(keyed, length('vqc.hash_set_duplicates(') + 1)));
+                plans[i] := plans[i] || jsonb_build_object('explain_note', concat_ws('; ', plans[i] ->> 'explain_note',
+                    format('the repeats of column %s are read from the compound screen of expectation %s, which is keyed by it',
+                           quote_ident(plans[i] ->> 'column'), j)));
+                EXIT;
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;

@@ -206,6 +206,18 @@ AS $$
                        ELSE '%s::pg_catalog.float8' END, qcol)
 $$;
 
+-- The tally of a map check's failing rows in the scan: value_sql and key_sql
+-- (text) are built only for the rows the tally keeps (vqc._sample_slot),
+-- the others are only counted.  The FILTER stays last: the row_condition
+-- rewrite appends its condition there.
+CREATE FUNCTION vqc._tally_sql(value_sql text, key_sql text, sample_cap integer, fails text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT format('vqc.tally(CASE WHEN vqc._sample_slot(%3$s) THEN %1$s END, CASE WHEN vqc._sample_slot(%3$s) THEN %2$s END, %3$s) '
+                  'FILTER (WHERE %4$s)', value_sql, key_sql, sample_cap, fails)
+$$;
+
 -- SQL for a failing row's key as jsonb text: the key columns; without a key,
 -- the ctid (with the partition for a partitioned table, with the shard for a
 -- Citus distributed table, whose shards repeat ctids), or nothing for a view
@@ -619,8 +631,7 @@ BEGIN
             'n', 'pg_catalog.count(*)',
             format('nn:%s', colname), format('pg_catalog.count(%s)', qcol),
             format('t%s', pidx),
-            format('vqc.tally(%s, %s, %s) FILTER (WHERE %s)', value_sql,
-                   vqc._row_key_sql(target, key_columns), sample_cap, fails)),
+            vqc._tally_sql(value_sql, vqc._row_key_sql(target, key_columns), sample_cap, fails)),
         'fails_sql', fails,
         'key_columns', to_jsonb(key_columns),
         'tally', format('t%s', pidx),

@@ -733,6 +733,7 @@ BEGIN
     FOREACH c IN ARRAY coalesce(profile_columns, '{}') LOOP
         items := items || jsonb_build_object(format('p:%s', c), format('vqc.profile_agg(%I)', c));
     END LOOP;
+    SELECT x.plans, x.items INTO plans, items FROM vqc._share_key_screens(plans, items) x;
     IF items <> '{}' THEN
         items := items || jsonb_build_object('n', 'pg_catalog.count(*)');
     END IF;

@@ -236,9 +236,8 @@ AS $$
         'items', jsonb_build_object(
             'n', 'pg_catalog.count(*)',
             format('t%s', pidx),
-            format('vqc.tally(%s, %s, %s) FILTER (WHERE %s(%s) IS FALSE)', vqc._columns_json_sql(names),
-                   vqc._row_key_sql(target, key_columns), sample_cap,
-                   CASE WHEN keep IS NULL THEN '' ELSE keep || ' AND ' END, expected)) ||
+            vqc._tally_sql(vqc._columns_json_sql(names), vqc._row_key_sql(target, key_columns), sample_cap,
+                           format('%s(%s) IS FALSE', CASE WHEN keep IS NULL THEN '' ELSE keep || ' AND ' END, expected))) ||
                  CASE WHEN keep IS NULL THEN '{}'::jsonb
                       ELSE jsonb_build_object(format('k:%s', md5(keep)), format('pg_catalog.count(*) FILTER (WHERE %s)', keep)) END,
         'tally', format('t%s', pidx),
@@ -590,8 +589,8 @@ BEGIN
             format('join:%s', pidx),
             format('LEFT JOIN (SELECT DISTINCT %2$s AS %1$I FROM %3$s) AS %1$I ON (%4$s)', alias, ovalue, other, cmp),
             format('t%s', pidx),
-            format('vqc.tally(%s::pg_catalog.text, %s, %s) FILTER (WHERE %s IS NOT NULL AND %I.%I IS NULL)',
-                   qcol, vqc._row_key_sql(target, key_columns), sample_cap, qcol, alias, alias)),
+            vqc._tally_sql(format('%s::pg_catalog.text', qcol), vqc._row_key_sql(target, key_columns), sample_cap,
+                           format('%s IS NOT NULL AND %I.%I IS NULL', qcol, alias, alias))),
         'tally', format('t%s', pidx),
         'nonnull', format('nn:%s', colname),
         'fails_sql', format('%s IS NOT NULL AND NOT EXISTS (SELECT FROM (SELECT DISTINCT %s AS %I FROM %s) AS %I WHERE %s)',

@@ -272,7 +272,8 @@ $$;
 -- of their own (so that a conditioned count(*) never merges with the plain
 -- one), so that the suite stays one scan:
 --   map (counted by a tally): count(*), count(column) and the tally's
---     failing rows take FILTER (WHERE <condition>);
+--     failing rows take FILTER (WHERE <condition>), the two counts as one
+--     aggregate (vqc._scope_counts) when the plan has both;
 --   table row count: count(*) FILTER (WHERE <condition>);
 --   aggregates (mean, stdev, sum, min, max): over
 --     CASE WHEN <condition> THEN column END, which they skip when NULL.
@@ -297,6 +298,9 @@ DECLARE
     v       text;
     w       text;
     renamed jsonb := '{}';
+    nn      text := format('nn:%s', plan ->> 'column');
+    counted boolean := coalesce(plan -> 'items' ->> 'n' = 'pg_catalog.count(*)'
+                       AND plan -> 'items' ->> nn = format('pg_catalog.count(%s)', quote_ident(plan ->> 'column')), false);
 BEGIN
     plan := plan || jsonb_build_object('kwargs', kwargs);
     IF cond IS NULL THEN
@@ -309,8 +313,11 @@ BEGIN
            AND right(v, length(fails) + 8) = format('(WHERE %s)', fails) THEN
             -- the condition last: tested only on the rows that fail
             w := left(v, length(v) - length(fails) - 1) || format('%s AND (%s))', fails, cond);
+        ELSIF kind = 'map' AND k IN ('n', nn) AND counted THEN
+            -- both counts from one aggregate: the condition evaluated once a row
+            w := format('(vqc._scope_counts(%s IS NOT NULL) FILTER (WHERE %s))[%s]', qcol, cond, CASE k WHEN 'n' THEN 1 ELSE 2 END);
         ELSIF kind IN ('map', 'table') AND k = 'n' AND v = 'pg_catalog.count(*)'
-              OR kind = 'map' AND k = format('nn:%s', plan ->> 'column') AND v = format('pg_catalog.count(%s)', qcol) THEN
+              OR kind = 'map' AND k = nn AND v = format('pg_catalog.count(%s)', qcol) THEN
             w := format('%s FILTER (WHERE %s)', v, cond);
         ELSIF kind = 'aggregate' AND k = plan ->> 'value_item'
               AND v = vqc._row_condition_aggregate_sql(etype, plan ->> 'type_sql', qcol) THEN
