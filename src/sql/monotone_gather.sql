@@ -16,11 +16,18 @@
 -- the row key rather than the distribution column in general, and a shard's
 -- range would have to be proved against the order at every run.  So the
 -- order key and the value meet in one place: the coordinator gathers those
--- columns only (a subquery of their own, which Citus 13.2.2 plans as an
--- intermediate result: each shard ships SELECT <key>, <value> ... WHERE
--- <value> IS NOT NULL), runs the window there and tallies the failing rows
--- in key order.  The rest of the suite stays in its shared scan, which
--- counts the rows and non-null values as for any map check.
+-- columns only, runs the window there and tallies the failing rows in key
+-- order.  The rest of the suite stays in its shared scan, which counts the
+-- rows and non-null values as for any map check.
+-- What Citus 13.2.2 does with it (seen in its plans): a window without
+-- PARTITION BY the distribution column, directly over the table, runs (a
+-- WindowAgg on the coordinator over the shards' rows), but the shards then
+-- compute the window's select list: the value twice (as value and lag
+-- argument), casts and row keys under the workers' settings.  A subquery of
+-- its own (OFFSET 0; a MATERIALIZED CTE plans the same) is an intermediate
+-- result whose shard tasks are exactly SELECT <key>, <value> FROM <shard>
+-- WHERE <value> IS NOT NULL; the window over it is a second intermediate
+-- result on the coordinator, read by the tally.
 
 -- The SQL of the check on a distributed table: "pass_sql", the tally of
 -- the failing rows (their samples in row order), and "fails_sql", the
