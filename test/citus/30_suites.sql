@@ -93,3 +93,17 @@ SELECT format('catalogue suite with increasing / decreasing: the shared scan (%s
        LATERAL (SELECT c.m > 0 AND NOT x.w AND count(*) = 1
                        AND bool_and(l ~ '^worker_partial_agg\(' AND l !~ 'OVER \(') AS ok
                   FROM citus_shard_selects(s.q, s.params) l) y;
+
+-- vqc.explain says that each increasing / decreasing check takes a pass of
+-- its own on a distributed table, and why; on the plain copy they stay in
+-- the scan (a window that reads the table again)
+INSERT INTO citus_result
+SELECT format('vqc.explain notes the pass of increasing / decreasing (%s)', s.name), ok, ok,
+       format('%s notes of a pass of its own, %s of a window in the scan, for %s checks', own, win, c.m)
+  FROM (VALUES ('catalogue', true), ('catalogue_part', true), ('catalogue_plain', false)) s(name, distributed),
+       LATERAL (SELECT count(*) FILTER (WHERE e.expectation_type ~ 'increasing|decreasing') AS m
+                  FROM vqc.suite_expectation e JOIN vqc.suite su USING (suite_id) WHERE su.name = s.name) c,
+       LATERAL (SELECT count(*) FILTER (WHERE line ~ '^Note: .*creasing.*takes a pass of its own: a failing row is defined by') AS own,
+                       count(*) FILTER (WHERE line ~ '^Note: .*creasing.*reads the table a second time') AS win
+                  FROM vqc.explain(s.name) AS l(line)) x,
+       LATERAL (SELECT c.m > 0 AND CASE WHEN s.distributed THEN own = c.m AND win = 0 ELSE own = 0 AND win = c.m END AS ok) y;
