@@ -190,7 +190,7 @@ $$;
 -- the scan, which reads the table a second time.  On a Citus distributed
 -- table no partial state per shard decides a row (its predecessor may be on
 -- any shard): the check takes a pass of its own that gathers the order key
--- and the value to the coordinator (vqc._monotone_pass_sql, whose file says
+-- and the value to the coordinator (vqc._monotone_gather_sql, whose file says
 -- why), and the scan counts the rows as for any map check.
 CREATE FUNCTION vqc._plan_monotone(target regclass, plan jsonb, pidx integer, key_columns text[], sample_cap integer,
                                    mostly numeric)
