@@ -57,6 +57,7 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/incremental.sql \
                src/sql/typed_aggregates.sql \
                src/sql/citus.sql \
+               src/sql/monotone_gather.sql \
                src/sql/search_path.sql
 
 # The upgrade script being made is joined from one file per change in

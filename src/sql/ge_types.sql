@@ -697,6 +697,9 @@ AS $$
 BEGIN
     IF plan ->> 'failures' = 'z_scores' THEN
         SELECT x.t, x.passes INTO t, passes FROM vqc._z_score_failures(target, plan, vals) x;
+    ELSIF plan ->> 'failures' = 'monotone' THEN
+        -- increasing / decreasing on a distributed table (monotone_gather.sql)
+        SELECT x.t, x.passes INTO t, passes FROM vqc._monotone_failures(plan) x;
     ELSE
         SELECT x.t, x.passes INTO t, passes FROM vqc._compound_repeats(target, plan, vals) x;
     END IF;

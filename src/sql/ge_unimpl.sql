@@ -7,6 +7,8 @@
 --     unexpected_index_column_names), else the primary key, else the
 --     physical order (ctid).  Needs a window over the ordered rows: a
 --     second read of the table, in the same SELECT (vqc.explain says so);
+--     on a Citus distributed table a pass of its own that gathers the order
+--     key and the value (monotone_gather.sql says why);
 --   * expect_column_values_to_be_json_parseable, _to_match_json_schema
 --     (vqc.matches_json_schema, a documented subset of JSON Schema),
 --     _to_be_dateutil_parseable: row predicates of the one scan;
@@ -184,7 +186,11 @@ $$;
 -- increasing / decreasing: the failing rows are those whose value is not
 -- above (below; or equal, unless strictly) the previous non-null value in
 -- row order, found by a window over the ordered rows: a scalar subquery of
--- the scan, which reads the table a second time.
+-- the scan, which reads the table a second time.  On a Citus distributed
+-- table no partial state per shard decides a row (its predecessor may be on
+-- any shard): the check takes a pass of its own that gathers the order key
+-- and the value to the coordinator (vqc._monotone_gather_sql, whose file says
+-- why), and the scan counts the rows as for any map check.
 CREATE FUNCTION vqc._plan_monotone(target regclass, plan jsonb, pidx integer, key_columns text[], sample_cap integer,
                                    mostly numeric)
 RETURNS jsonb
@@ -197,17 +203,18 @@ DECLARE
     typ     regtype := (plan ->> 'type_sql')::regtype;
     v       text := format('%I', colname);
     ord     text[] := vqc._row_order_columns(target, key_columns);
+    gather  boolean := vqc._citus_distributed(target);
     cmp     text;
     inner_sql text;
     ordlist text;
+    res     jsonb;
 BEGIN
-    IF vqc._citus_distributed(target) THEN
-        -- one ordered sequence of rows spread over shards: no partial
-        -- aggregate computes it, so it is refused rather than gathered
-        RAISE EXCEPTION '% needs one order of all the rows, which a distributed table does not keep', etype
+    IF gather AND ord && ARRAY['ctid'] THEN
+        -- a ctid repeats across shards: no order without a key
+        RAISE EXCEPTION '% needs an order of the rows', etype
             USING ERRCODE = 'feature_not_supported',
-                  DETAIL = 'Each value is compared with the one before it; the rows are spread over shards on several nodes.',
-                  HINT = 'Check a copy of the table, or a range of it, that is not distributed.';
+                  DETAIL = 'The distributed table has no primary key, and its physical order (ctid) repeats across shards.',
+                  HINT = 'Give a row key (the suite''s key columns, or result_format''s unexpected_index_column_names).';
     END IF;
     IF ord IS NULL THEN
         RAISE EXCEPTION '% needs an order of the rows', etype
@@ -229,7 +236,7 @@ BEGIN
     inner_sql := format('SELECT %1$s AS vqc_v, pg_catalog.lag(%1$s) OVER (ORDER BY %2$s) AS vqc_p, %3$s, %4$s AS vqc_k, '
                         '%5$I::pg_catalog.text AS vqc_t FROM %6$s WHERE %5$I IS NOT NULL',
                         v, array_to_string(ord, ', '), ordlist, vqc._row_key_sql(target, key_columns), colname, target);
-    RETURN jsonb_build_object(
+    res := jsonb_build_object(
         'items', jsonb_build_object(
             'n', 'pg_catalog.count(*)',
             format('nn:%s', colname), format('pg_catalog.count(%I)', colname),
@@ -246,6 +253,18 @@ BEGIN
         'mostly', mostly,
         'explain_note', format('compares each value with the one before it in the order of %s: a window over the ordered rows, '
                                'which reads the table a second time in the same statement', array_to_string(ord, ', ')));
+    IF NOT gather THEN
+        RETURN res;
+    END IF;
+    -- distributed: the scan counts; the failing rows take a pass of their
+    -- own (the tally's name stays, with no item: a row_condition is refused)
+    RETURN res || vqc._monotone_gather_sql(target, colname, ord, v, cmp, key_columns, sample_cap) || jsonb_build_object(
+        'items', (res -> 'items') - format('t%s', pidx),
+        'failures', 'monotone',
+        'explain_note', format('on a distributed table it takes a pass of its own: a failing row is defined by the row before '
+                               'it in one order of all the rows (%s), which interleaves the shards, so no state per shard '
+                               'decides it; the pass gathers the order key and the value of the non-null rows to the '
+                               'coordinator and compares them there', array_to_string(ord, ', ')));
 END
 $$;
 

@@ -251,8 +251,9 @@ $$;
 
 -- Compares a suite on the distributed table (dist) with its twin on the
 -- plain copy (plain): one row each for statuses and counts, samples,
--- profiles, and the run's scans.
-CREATE OR REPLACE FUNCTION citus_compare_suite(label text, dist text, plain text)
+-- profiles, and the run's scans.  own_passes: the passes of its own that
+-- the suite takes on a distributed table only (increasing / decreasing).
+CREATE OR REPLACE FUNCTION citus_compare_suite(label text, dist text, plain text, own_passes int DEFAULT 0)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -274,9 +275,16 @@ BEGIN
          CASE WHEN NOT citus_close(d.results, p.results, 1e-12) THEN format('distributed %s plain %s', left(d.results::text, 400), left(p.results::text, 400)) END),
         (label || ': samples stored', true, citus_samples_ok((d.run ->> 'run_id')::bigint, (p.run ->> 'run_id')::bigint),
          format('%s samples distributed, %s plain', jsonb_array_length(d.samples), jsonb_array_length(p.samples))),
-        (label || ': run (scans, rows, counts)', (d.run ->> 'scans') = (p.run ->> 'scans'), d.run - 'run_id' = p.run - 'run_id',
+        (label || ': run (scans, rows, counts)', own_passes = 0 AND (d.run ->> 'scans') = (p.run ->> 'scans'),
+         d.run - '{run_id,scans}'::text[] = p.run - '{run_id,scans}'::text[],
          format('scans: %s distributed, %s plain', d.run ->> 'scans', p.run ->> 'scans')
-         || CASE WHEN d.run - 'run_id' <> p.run - 'run_id' THEN format('; distributed %s plain %s', d.run, p.run) ELSE '' END);
+         || CASE WHEN d.run - '{run_id,scans}'::text[] <> p.run - '{run_id,scans}'::text[]
+                 THEN format('; distributed %s plain %s', d.run, p.run) ELSE '' END);
+    IF own_passes > 0 AND (d.run ->> 'scans')::int = (p.run ->> 'scans')::int + own_passes THEN
+        UPDATE citus_result SET instead = format('the shared scan, plus a pass of its own for each of the %s increasing / '
+                                                 'decreasing checks', own_passes)
+         WHERE feature = label || ': run (scans, rows, counts)';
+    END IF;
     IF p.profiles IS NOT NULL OR d.profiles IS NOT NULL THEN
         IF d.profiles IS NULL OR p.profiles IS NULL
            OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(d.profiles) k)
@@ -344,5 +352,91 @@ BEGIN
         END IF;
     END LOOP;
     RETURN true;
+END
+$$;
+
+-- The select lists of a query's tasks on the shards (one per distinct
+-- task query); params: its $1, if any.
+CREATE OR REPLACE FUNCTION citus_shard_selects(query text, params jsonb DEFAULT NULL) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan text := '';
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || query USING params LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN QUERY SELECT DISTINCT q.m[1]
+                   FROM regexp_matches(plan, 'Query: SELECT (.*?) FROM [a-z_0-9]+\.[a-z_0-9]+_[0-9]+ ', 'g') AS q(m);
+END
+$$;
+
+-- What a query gathers to the coordinator instead of pushing aggregates
+-- down: the select list of its tasks on the shards, when they all read the
+-- same plain columns (no call, no aggregate, no window), e.g.
+-- "record_id, level"; NULL otherwise.
+CREATE OR REPLACE FUNCTION citus_gathered(query text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT CASE WHEN count(*) = 1 AND bool_and(l !~ '[()]') THEN min(l) END FROM citus_shard_selects(query) l
+$$;
+
+-- increasing / decreasing (etype, kwargs, ordered by keys) with vqc.expect
+-- on the distributed table, the partitioned one and the plain copy: the same
+-- results (status, counts, percentages, samples and their keys in row order)
+-- and the same rows selected by each table's unexpected_index_query; the
+-- check's pass on each distributed table gathers the key and value columns
+-- only (its plan's tasks on the shards).
+CREATE OR REPLACE FUNCTION citus_compare_monotone(label text, etype text, kwargs jsonb, keys text[])
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    t        text;
+    r        jsonb;
+    q        text;
+    rows     jsonb;
+    j        jsonb;
+    selected jsonb[];
+    got      jsonb := '{}';
+    same     boolean;
+    gathered text[] := '{}';
+    wanted   text := array_to_string(ARRAY(SELECT DISTINCT c FROM unnest(keys || (kwargs ->> 'column')) c
+                                           ORDER BY c), ', ');
+    rf       jsonb := jsonb_build_object('result_format', coalesce(kwargs ->> 'result_format', 'COMPLETE'),
+                                         'unexpected_index_column_names', to_jsonb(keys));
+BEGIN
+    FOREACH t IN ARRAY ARRAY['people_plain', 'people', 'people_part'] LOOP
+        r := vqc.expect(t::regclass, etype, (kwargs - 'result_format') || jsonb_build_object('result_format', rf));
+        q := r #>> '{result,unexpected_index_query}';
+        rows := NULL;
+        IF q IS NOT NULL THEN
+            -- the rows read one by one: Citus runs no ordered jsonb_agg over a distributed query
+            selected := '{}';
+            FOR j IN EXECUTE format('SELECT to_jsonb(x) FROM (%s) x', rtrim(q, ';')) LOOP
+                selected := selected || j;
+            END LOOP;
+            rows := (SELECT jsonb_agg(e ORDER BY e::text) FROM unnest(selected) e);
+        END IF;
+        got := got || jsonb_build_object(t, jsonb_build_object('success', r -> 'success',
+                                                               'result', (r -> 'result') - 'unexpected_index_query',
+                                                               'index_query', q IS NOT NULL, 'index_rows', rows));
+        IF t <> 'people_plain' THEN
+            -- the columns the pass's shard tasks select, in name order
+            gathered := gathered || array_to_string(ARRAY(SELECT c FROM unnest(string_to_array(
+                            citus_gathered(vqc._plan(t::regclass, etype, kwargs - 'result_format', 1, keys, 20) ->> 'pass_sql'),
+                            ', ')) c ORDER BY c), ', ');
+        END IF;
+    END LOOP;
+    same := got -> 'people' = got -> 'people_plain' AND got -> 'people_part' = got -> 'people_plain';
+    INSERT INTO citus_result VALUES (
+        format('expect %s', label), false, same,
+        format('%s failing of %s; ', got #> '{people_plain,result,unexpected_count}', got #> '{people_plain,result,element_count}')
+        || CASE WHEN same THEN format('shards ship (%s)', array_to_string(gathered, ' / '))
+                ELSE format('distributed %s, partitioned %s, plain %s', left((got -> 'people')::text, 300),
+                            left((got -> 'people_part')::text, 300), left((got -> 'people_plain')::text, 300)) END,
+        CASE WHEN gathered[1] = wanted AND gathered[2] = wanted
+             THEN format('a pass gathers %s column%s (%s)', cardinality(string_to_array(wanted, ', ')),
+                         CASE WHEN wanted LIKE '%,%' THEN 's' ELSE '' END, wanted) END);
+EXCEPTION WHEN OTHERS THEN
+    INSERT INTO citus_result VALUES (format('expect %s', label), false, false, SQLERRM, NULL);
 END
 $$;

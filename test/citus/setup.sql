@@ -11,6 +11,16 @@ UPDATE people SET label = CASE WHEN score > 50 THEN 'yes' ELSE 'no' END,
                   pred = CASE WHEN age > 50 THEN 'yes' ELSE 'no' END,
                   y_true = score > 50, y_score = age / 200.0;
 
+-- ordered columns for increasing / decreasing (by record_id, whose three
+-- repeated ids carry equal values): level rises by steps of ten rows, with
+-- a drop every 9001 ids and NULL every 4999; seq_ts (text) a minute per id,
+-- two hours back every 7001 ids
+ALTER TABLE people ADD COLUMN level integer, ADD COLUMN seq_ts text;
+UPDATE people SET level = CASE WHEN record_id % 4999 = 0 THEN NULL
+                               ELSE (record_id / 10 - CASE WHEN record_id % 9001 = 0 THEN 3 ELSE 0 END)::int END,
+                  seq_ts = to_char(timestamp '2024-01-01' + (record_id * 60 - CASE WHEN record_id % 7001 = 0 THEN 7200 ELSE 0 END)
+                                                            * interval '1 second', 'YYYY-MM-DD HH24:MI:SS');
+
 CREATE TABLE people_plain AS SELECT * FROM people;
 CREATE TABLE people_part (LIKE people) PARTITION BY RANGE (record_id);
 CREATE TABLE people_part_1 PARTITION OF people_part FOR VALUES FROM (MINVALUE) TO (50000);
@@ -33,6 +43,9 @@ CREATE TABLE citus_result (
     feature     text PRIMARY KEY,
     pushed_down boolean NOT NULL,
     same_answer boolean NOT NULL,
-    detail      text
+    detail      text,
+    -- what runs instead of a push-down, checked in the plan (NULL: nothing;
+    -- then a feature not pushed down is a failure)
+    instead     text
 );
 
