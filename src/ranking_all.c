@@ -39,6 +39,7 @@
 
 #include <math.h>
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/int.h"
@@ -1226,21 +1227,26 @@ ranking_all_state_step(FunctionCallInfo fcinfo, bool soft)
 		Oid			typid = vqc_arg_type(fcinfo, 1);
 		RankAll    *st;
 
+		Oid			collation = PG_GET_COLLATION();
+
 		if (!AggCheckCallContext(fcinfo, &aggcontext))
 			metric_check_agg(fcinfo);	/* raises */
 		if (!OidIsValid(typid))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("could not determine the type of the query column")));
+		/* Citus's worker_partial_agg passes no collation: the default one's */
+		if (!OidIsValid(collation) && type_is_collatable(typid))
+			collation = DEFAULT_COLLATION_OID;
 		if (PG_ARGISNULL(0))
 		{
-			st = rank_all_new(aggcontext, typid, PG_GET_COLLATION());
+			st = rank_all_new(aggcontext, typid, collation);
 			st->soft = soft;
 		}
 		else
 		{
 			st = rank_all_from_datum(PG_GETARG_DATUM(0), aggcontext);
-			if (st->typid != typid || st->collation != PG_GET_COLLATION())
+			if (st->typid != typid || st->collation != collation)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("the ranking state was built for another query type or collation")));

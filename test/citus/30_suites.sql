@@ -65,3 +65,45 @@ INSERT INTO citus_result
 SELECT format('suite scan (%s): each state shipped once per shard', t), items > 0 AND repeated = 0, items > 0 AND repeated = 0,
        format('%s partial states in the worker query, %s repeated', items, repeated)
   FROM unnest(ARRAY['people', 'people_part']) t, LATERAL citus_repeated_states('people_daily', t::regclass) r;
+
+-- the ranking expectation in a suite: its one aggregate over all queries
+-- (vqc._ranking_metrics_all_soft, a state of its own type) runs on the
+-- workers within the suite's one scan, for integer and text query columns
+CREATE FUNCTION citus_suite_plan(suite_name text, tbl regclass) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    p    record;
+    q    text;
+    line text;
+    plan text := '';
+BEGIN
+    SELECT x.items, x.kwargs_all INTO p
+      FROM vqc.suite s, LATERAL vqc._suite_inputs(s, tbl) i,
+           LATERAL vqc._plan_all(tbl, i.expectations, i.key_columns, 20, '"BASIC"', false, i.profile_columns) x
+     WHERE s.name = suite_name;
+    q := vqc._scan_sql(tbl, p.items, ARRAY(SELECT k FROM jsonb_object_keys(p.items) k ORDER BY k));
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q USING p.kwargs_all LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN plan;
+END $$;
+\o /dev/null
+SELECT vqc.create_suite('ranking', 'people', key_columns => '{record_id}');
+SELECT vqc.add_expectation('ranking', 'expect_ranking_metric_to_be_between',
+                           '{"query": "user_id", "relevance": "score", "score": "age", "metric": "map", "k": 5, "min_value": 0}');
+SELECT vqc.add_expectation('ranking', 'expect_ranking_metric_to_be_between',
+                           '{"query": "gender", "relevance": "score", "score": "age", "metric": "ndcg", "k": 10, "max_value": 0.5}');
+SELECT citus_copy_suite('ranking', 'ranking_part', 'people_part');
+SELECT citus_copy_suite('ranking', 'ranking_plain', 'people_plain');
+\o
+SELECT citus_compare_suite('ranking suite (all queries in one aggregate)', 'ranking', 'ranking_plain');
+SELECT citus_compare_suite('ranking suite, partitioned', 'ranking_part', 'ranking_plain');
+INSERT INTO citus_result
+SELECT format('ranking suite scan (%s): the all-queries aggregate on the workers', t), ok, ok,
+       CASE WHEN NOT ok THEN left(plan, 600) END
+  FROM unnest(ARRAY['people', 'people_part']) t,
+       LATERAL (SELECT citus_suite_plan('ranking', t::regclass) AS plan) p,
+       LATERAL (SELECT p.plan LIKE '%Custom Scan (Citus Adaptive)%' AND p.plan NOT ILIKE '%intermediate result%'
+                       AND p.plan NOT ILIKE '%repartition%'
+                       AND (SELECT count(*) FROM regexp_matches(p.plan, 'worker_partial_agg\([^)]*_ranking_metrics_all_soft', 'g')) > 0
+                       AS ok) o;
