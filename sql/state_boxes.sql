@@ -6,29 +6,7 @@
 \set VERBOSITY terse
 \i sql/include/state_helpers.psql
 \i sql/include/metric_helpers.psql
-
--- the SQLSTATE and message of a statement, or 'ok'
-CREATE FUNCTION pg_temp.try(q text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
-
--- the SQLSTATE and detail of a text input of a state, or 'ok'
-CREATE FUNCTION pg_temp.try_state(s text, typ regtype) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    d text;
-BEGIN
-    EXECUTE format('SELECT %L::%s', s, typ);
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || d;
-END $$;
+\i sql/include/state_detail.psql
 
 -- the aggregates keep their names and arguments; their states are the types
 SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state
@@ -72,13 +50,13 @@ CREATE AGGREGATE pg_temp.ra_from(anyelement, float8, float8, int4) (
 SELECT (pg_temp.ra_from(q, rel, score, 3) ->> 'rows')::int
        = 2 * (SELECT vqc.ranking_metrics_all(q, rel, score, 3) ->> 'rows' FROM sb_rank)::int AS initcond_counted
   FROM sb_rank;
-SELECT pg_temp.try('SELECT pg_temp.ra_from(q::text, rel, score, 3) FROM sb_rank') AS other_query_type;
-SELECT pg_temp.try('SELECT pg_temp.ra_from(q, rel, score, 4) FROM sb_rank') AS other_k;
-SELECT pg_temp.try($$SELECT pg_temp.ra_merge(s) FROM (SELECT pg_temp.ra_state(1, 1, 1, 3) UNION ALL SELECT pg_temp.ra_state('a'::text, 1, 1, 3)) v(s)$$)
+SELECT pg_temp.try_sql('SELECT pg_temp.ra_from(q::text, rel, score, 3) FROM sb_rank') AS other_query_type;
+SELECT pg_temp.try_sql('SELECT pg_temp.ra_from(q, rel, score, 4) FROM sb_rank') AS other_k;
+SELECT pg_temp.try_sql($$SELECT pg_temp.ra_merge(s) FROM (SELECT pg_temp.ra_state(1, 1, 1, 3) UNION ALL SELECT pg_temp.ra_state('a'::text, 1, 1, 3)) v(s)$$)
        AS merge_other_type;
 -- outside an aggregate the transition and combine functions refuse
-SELECT pg_temp.try($$SELECT vqc.ranking_all_transfn(NULL, 1, 1, 1, 3)$$) AS transfn_direct;
-SELECT pg_temp.try(format('SELECT vqc.ranking_all_combinefn(%L, %L)', :'ra', :'ra')) AS combinefn_direct;
+SELECT pg_temp.try_sql($$SELECT vqc.ranking_all_transfn(NULL, 1, 1, 1, 3)$$) AS transfn_direct;
+SELECT pg_temp.try_sql(format('SELECT vqc.ranking_all_combinefn(%L, %L)', :'ra', :'ra')) AS combinefn_direct;
 -- a typed state: magic "VQCK", version 1, flags, the query type (int4),
 -- collation (none), k, rows skipped, queries; the soft form's overflowed
 -- state (flags 3) ends in the report, NDCG refuses it
@@ -88,7 +66,7 @@ SELECT pg_temp.try(format('SELECT vqc.ranking_all_combinefn(%L, %L)', :'ra', :'r
 SELECT :'ra_v1' || '0003' || :'ra_int' || :'zeros8' || :'zeros8' AS soft_overflowed \gset
 SELECT :'soft_overflowed'::vqc.ranking_all_state::text = :'soft_overflowed' AS overflowed_reads_back,
        vqc.ranking_all_report(:'soft_overflowed') AS overflowed_report;
-SELECT pg_temp.try(format('SELECT vqc.ranking_all_ndcg(%L)', :'soft_overflowed')) AS overflowed_ndcg;
+SELECT pg_temp.try_sql(format('SELECT vqc.ranking_all_ndcg(%L)', :'soft_overflowed')) AS overflowed_ndcg;
 SELECT vqc.ranking_all_report((:'ra_v1' || '0000' || :'ra_int' || '0000000000000005' || :'zeros8')::vqc.ranking_all_state) AS no_queries;
 -- every byte checked (22P02 for text, 22P03 for binary)
 SELECT v.what, pg_temp.try_state(v.s, 'vqc.ranking_all_state') AS result
@@ -133,12 +111,12 @@ SELECT vqc.regression_numeric_mae(:'rn_abs') = (SELECT vqc.mean_absolute_error(y
 SELECT vqc.regression_numeric_mae(pg_temp.rn_merge(s)) = (SELECT vqc.mean_absolute_error(y, p) FROM sb_num) AS merged_same
   FROM (SELECT pg_temp.rn_abs(y, p) AS s FROM sb_num GROUP BY y > 5) x;
 -- a state of other sums: refused by a metric, a merge and a transition
-SELECT pg_temp.try(format('SELECT vqc.regression_numeric_mse(%L)', :'rn_abs')) AS mse_of_abs_sums;
-SELECT pg_temp.try(format('SELECT pg_temp.rn_merge(s) FROM (VALUES (%L::vqc.regression_numeric_state), (%L)) v(s)',
+SELECT pg_temp.try_sql(format('SELECT vqc.regression_numeric_mse(%L)', :'rn_abs')) AS mse_of_abs_sums;
+SELECT pg_temp.try_sql(format('SELECT pg_temp.rn_merge(s) FROM (VALUES (%L::vqc.regression_numeric_state), (%L)) v(s)',
                           :'rn_abs', :'rn_r2')) AS merge_abs_r2;
 CREATE AGGREGATE pg_temp.rn_abs_from_r2(numeric, numeric) (
     SFUNC = vqc.regression_numeric_abs_transfn, STYPE = vqc.regression_numeric_state, INITCOND = :'rn_r2');
-SELECT pg_temp.try('SELECT pg_temp.rn_abs_from_r2(y, p) FROM sb_num') AS abs_from_r2;
+SELECT pg_temp.try_sql('SELECT pg_temp.rn_abs_from_r2(y, p) FROM sb_num') AS abs_from_r2;
 SELECT v.what, pg_temp.try_state(v.s, 'vqc.regression_numeric_state') AS result
   FROM (VALUES
     ('truncated', left(:'rn_abs', 30)),

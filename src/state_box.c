@@ -34,7 +34,9 @@ box_flat_size(ExpandedObjectHeader *eohptr)
 		MemoryContext old = MemoryContextSwitchTo(box->hdr.eoh_context);
 		StringInfoData buf;
 
+		/* the buffer in the box's context, the writer's scraps in the caller's */
 		initStringInfo(&buf);
+		MemoryContextSwitchTo(old);
 		box->type->write(box->state, &buf);
 		if ((Size) buf.len > MaxAllocSize - VARHDRSZ)
 			ereport(ERROR,
@@ -42,7 +44,6 @@ box_flat_size(ExpandedObjectHeader *eohptr)
 					 errmsg("%s value is too large", box->type->typname)));
 		box->flat = buf.data;
 		box->flatlen = buf.len;
-		MemoryContextSwitchTo(old);
 	}
 	return VARHDRSZ + box->flatlen;
 }

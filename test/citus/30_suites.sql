@@ -33,42 +33,7 @@ SELECT format('row keys without key_columns (%s)', s.target), true,
 FROM vqc_report.unexpected u JOIN vqc_report.run r USING (run_id) JOIN vqc.suite s ON s.name = r.suite_name
 WHERE r.suite_name IN ('people_nokey', 'people_part_nokey') GROUP BY s.target;
 
--- each aggregate state of a suite's scan goes to the coordinator once per
--- shard: the accessors (count, overflow and value of one exact-quantile
--- state, say) are applied after combining, so no partial state of the worker
--- query (worker_partial_agg) repeats another.  Built-in aggregates are left
--- out: Citus itself splits avg(x) into sum(x) and count(x), which may repeat
--- a count(x) of the scan (two bigints).
-CREATE FUNCTION citus_repeated_states(suite_name text, tbl regclass) RETURNS TABLE (items bigint, repeated bigint)
-LANGUAGE plpgsql AS $$
-DECLARE
-    p    record;
-    q    text;
-    line text;
-    plan text := '';
-BEGIN
-    SELECT x.items, x.kwargs_all INTO p
-      FROM vqc.suite s, LATERAL vqc._suite_inputs(s, tbl) i,
-           LATERAL vqc._plan_all(tbl, i.expectations, i.key_columns, 20, '"BASIC"', false, i.profile_columns) x
-     WHERE s.name = suite_name;
-    q := vqc._scan_sql(tbl, p.items, ARRAY(SELECT k FROM jsonb_object_keys(p.items) k ORDER BY k));
-    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q USING p.kwargs_all LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN QUERY
-    SELECT count(*), count(*) - count(DISTINCT item)
-      FROM (SELECT (regexp_match(plan, 'Query: SELECT (.*?) FROM [^\n]*'))[1] AS list) l,
-           regexp_split_to_table(l.list, ' AS vqc_s[0-9]+(, )?') AS item
-     WHERE item LIKE '%worker_partial_agg(%';
-END $$;
-INSERT INTO citus_result
-SELECT format('suite scan (%s): each state shipped once per shard', t), items > 0 AND repeated = 0, items > 0 AND repeated = 0,
-       format('%s partial states in the worker query, %s repeated', items, repeated)
-  FROM unnest(ARRAY['people', 'people_part']) t, LATERAL citus_repeated_states('people_daily', t::regclass) r;
-
--- the ranking expectation in a suite: its one aggregate over all queries
--- (vqc._ranking_metrics_all_soft, a state of its own type) runs on the
--- workers within the suite's one scan, for integer and text query columns
+-- the EXPLAIN (VERBOSE) of a suite's scan on tbl
 CREATE FUNCTION citus_suite_plan(suite_name text, tbl regclass) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -87,10 +52,35 @@ BEGIN
     END LOOP;
     RETURN plan;
 END $$;
+-- each aggregate state of a suite's scan goes to the coordinator once per
+-- shard: the accessors (count, overflow and value of one exact-quantile
+-- state, say) are applied after combining, so no partial state of the worker
+-- query (worker_partial_agg) repeats another.  Built-in aggregates are left
+-- out: Citus itself splits avg(x) into sum(x) and count(x), which may repeat
+-- a count(x) of the scan (two bigints).
+CREATE FUNCTION citus_repeated_states(suite_name text, tbl regclass) RETURNS TABLE (items bigint, repeated bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan text := citus_suite_plan(suite_name, tbl);
+BEGIN
+    RETURN QUERY
+    SELECT count(*), count(*) - count(DISTINCT item)
+      FROM (SELECT (regexp_match(plan, 'Query: SELECT (.*?) FROM [^\n]*'))[1] AS list) l,
+           regexp_split_to_table(l.list, ' AS vqc_s[0-9]+(, )?') AS item
+     WHERE item LIKE '%worker_partial_agg(%';
+END $$;
+INSERT INTO citus_result
+SELECT format('suite scan (%s): each state shipped once per shard', t), items > 0 AND repeated = 0, items > 0 AND repeated = 0,
+       format('%s partial states in the worker query, %s repeated', items, repeated)
+  FROM unnest(ARRAY['people', 'people_part']) t, LATERAL citus_repeated_states('people_daily', t::regclass) r;
+
+-- the ranking expectation in a suite: its one aggregate over all queries
+-- (vqc._ranking_metrics_all_soft, a state of its own type) runs on the
+-- workers within the suite's one scan, for integer and text query columns
 \o /dev/null
 SELECT vqc.create_suite('ranking', 'people', key_columns => '{record_id}');
 SELECT vqc.add_expectation('ranking', 'expect_ranking_metric_to_be_between',
-                           '{"query": "user_id", "relevance": "score", "score": "age", "metric": "map", "k": 5, "min_value": 0}');
+                           '{"query": "age", "relevance": "score", "score": "income", "metric": "map", "k": 5, "min_value": 0}');
 SELECT vqc.add_expectation('ranking', 'expect_ranking_metric_to_be_between',
                            '{"query": "gender", "relevance": "score", "score": "age", "metric": "ndcg", "k": 10, "max_value": 0.5}');
 SELECT citus_copy_suite('ranking', 'ranking_part', 'people_part');
