@@ -5,7 +5,7 @@
  *	  aggregate, without GROUP BY: vqc.ndcg_at_k_all(query, y_true,
  *	  y_score, k) and vqc.ranking_metrics_all (all six metrics and counts).
  *
- * The state (internal) keeps each query's rows in a hash table keyed by
+ * The state keeps each query's rows in a hash table keyed by
  * the query value (its type's default hash opclass).  A row of the same
  * query as the row before it (the usual order of a results table) skips
  * the hash lookup: its key is compared by image with the previous one.
@@ -25,13 +25,15 @@
  * scan's other checks go on and the runner reads the metric in a pass of
  * its own.
  *
- * Parallel plans: the state serializes to a bytea for the leader only
- * (magic "VQCQ", version, the key type, its collation, k, skipped rows,
- * queries; per query its key (a by-value type's Datum, else the type's
- * binary form), then its pairs in native byte order or its
- * ranking_state's binary form), fully validated when read; the combine
- * function reads it straight into the leader's state, query by query, so
- * a query split across workers is scored on all its rows.
+ * The state is the type vqc.ranking_all_state (0.6.0, at the end of this
+ * file; internal in 0.5.0, whose symbols stay), boxed as an expanded
+ * object during aggregation.  Its binary form (magic "VQCK", or "VQCQ" for
+ * 0.5.0's parallel serialization; version, the key type, its collation,
+ * k, skipped rows, queries; per query its key (a by-value type's Datum,
+ * else the type's binary form), then its pairs in native byte order or
+ * its ranking_state's binary form) is fully validated when read; the
+ * combine function reads it straight into the leader's state, query by
+ * query, so a query split across workers is scored on all its rows.
  *
  *-------------------------------------------------------------------------
  */

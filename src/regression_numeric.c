@@ -18,9 +18,11 @@
  *
  * Each aggregate's transition function keeps only the sums its metric
  * needs (MAE and max error: |e|; MSE and RMSE: e * e; MAPE: the ratios;
- * R^2: e * e, y and y * y).  The state is internal (not stored); parallel
- * plans serialize it as the counts and the six sums in numeric's binary
- * form (zero where not kept).
+ * R^2: e * e, y and y * y).  The state is the type
+ * vqc.regression_numeric_state (0.6.0; internal in 0.5.0, whose symbols
+ * stay): boxed as an expanded object during aggregation, flat as the
+ * counts and the six sums in numeric's binary form (zero where not kept)
+ * after a header whose flags say which sums it keeps.
  *
  *-------------------------------------------------------------------------
  */
@@ -61,7 +63,7 @@ enum
 
 typedef struct RegNum
 {
-	MemoryContext cxt;			/* the aggregate's: the sums live here */
+	MemoryContext cxt;			/* where the sums live: the aggregate's (or its boxes') context */
 	int			need;			/* the sums kept (NEED_*), 0 before a transition */
 	int64		n;				/* pairs taken */
 	int64		nulls;			/* pairs skipped for a NULL */
