@@ -19,7 +19,7 @@
 static Size box_flat_size(ExpandedObjectHeader *eohptr);
 static void box_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
 
-static const ExpandedObjectMethods box_methods = {
+const ExpandedObjectMethods state_box_methods = {
 	box_flat_size,
 	box_flatten
 };
@@ -65,60 +65,18 @@ state_box_new(const StateBoxType *type, MemoryContext cxt, void *state)
 {
 	StateBox   *box = MemoryContextAllocZero(cxt, sizeof(StateBox));
 
-	EOH_init_header(&box->hdr, &box_methods, cxt);
+	EOH_init_header(&box->hdr, &state_box_methods, cxt);
 	box->type = type;
 	box->state = state;
 	return box;
 }
 
-/* The box d holds (read-only or read-write), or NULL when d is a flat value. */
-StateBox *
-state_box_of(Datum d, const StateBoxType *type)
-{
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		StateBox   *box = (StateBox *) DatumGetEOHP(d);
-
-		if (box->hdr.eoh_methods == &box_methods && box->type == type)
-			return box;
-	}
-	return NULL;
-}
-
-/*
- * The aggregate's own box in argument argno: a read-write one, which only
- * the aggregate holding it passes to its transition or combine function;
- * NULL for anything else (NULL, flat, read-only), which the caller turns
- * into a new box.
- */
-StateBox *
-state_box_rw(FunctionCallInfo fcinfo, int argno, const StateBoxType *type)
-{
-	Datum		d;
-
-	if (PG_ARGISNULL(argno))
-		return NULL;
-	d = PG_GETARG_DATUM(argno);
-	if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
-		return NULL;
-	return state_box_of(d, type);
-}
-
-/* The state changed: a flat form written before is stale. */
+/* Drops a flat form written before the state changed. */
 void
-state_box_changed(StateBox *box)
+state_box_drop_flat(StateBox *box)
 {
-	if (box->flat != NULL)
-	{
-		pfree(box->flat);
-		box->flat = NULL;
-	}
-}
-
-Datum
-state_box_datum(StateBox *box)
-{
-	return EOHPGetRWDatum(&box->hdr);
+	pfree(box->flat);
+	box->flat = NULL;
 }
 
 /* The binary form of d into buf when d is a box of type (MetricStateType.serialize_expanded). */

@@ -39,11 +39,62 @@ typedef struct StateBox
 	Size		flatlen;
 } StateBox;
 
+extern PGDLLIMPORT const ExpandedObjectMethods state_box_methods;
+
 extern StateBox *state_box_new(const StateBoxType *type, MemoryContext cxt, void *state);
-extern StateBox *state_box_of(Datum d, const StateBoxType *type);
-extern StateBox *state_box_rw(FunctionCallInfo fcinfo, int argno, const StateBoxType *type);
-extern void state_box_changed(StateBox *box);
-extern Datum state_box_datum(StateBox *box);
+extern void state_box_drop_flat(StateBox *box);
 extern bool state_box_write_expanded(Datum d, const StateBoxType *type, StringInfo buf);
+
+/*
+ * The helpers a transition function calls on every row are inline: calls
+ * into another file cost a few percent of NDCG over 10 M rows.
+ */
+
+/* The box d holds (read-only or read-write), or NULL when d is a flat value. */
+static inline StateBox *
+state_box_of(Datum d, const StateBoxType *type)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		StateBox   *box = (StateBox *) DatumGetEOHP(d);
+
+		if (box->hdr.eoh_methods == &state_box_methods && box->type == type)
+			return box;
+	}
+	return NULL;
+}
+
+/*
+ * The aggregate's own box in argument argno: a read-write one, which only
+ * the aggregate holding it passes to its transition or combine function;
+ * NULL for anything else (NULL, flat, read-only), which the caller turns
+ * into a new box.
+ */
+static inline StateBox *
+state_box_rw(FunctionCallInfo fcinfo, int argno, const StateBoxType *type)
+{
+	Datum		d;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	d = PG_GETARG_DATUM(argno);
+	if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return NULL;
+	return state_box_of(d, type);
+}
+
+/* The state changed: a flat form written before is stale. */
+static inline void
+state_box_changed(StateBox *box)
+{
+	if (unlikely(box->flat != NULL))
+		state_box_drop_flat(box);
+}
+
+static inline Datum
+state_box_datum(StateBox *box)
+{
+	return EOHPGetRWDatum(&box->hdr);
+}
 
 #endif							/* VQC_STATE_BOX_H */
