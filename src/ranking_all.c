@@ -580,6 +580,8 @@ rank_all_merge(RankAll *l, RankAll *r)
 	add_nulls(l, r->nulls);
 	l->last = -1;
 	l->overflowed |= r->overflowed;
+	if (!l->overflowed)
+		reserve(l, r->nrows);	/* a parallel leader's own partial state comes this way */
 	for (uint32 i = 0; i < r->nrows && !l->overflowed; i++)
 	{
 		const QueryRows *x = &r->rows[i];
