@@ -47,6 +47,7 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
@@ -603,9 +604,49 @@ rank_all_merge(RankAll *l, RankAll *r)
  * ---------------------------------------------------------------------
  */
 
-/* the binary form of st, with magic word magic, appended to buf */
+/*
+ * Where the binary form goes: bytes at p (which has room), or only counted
+ * when p is NULL, so that a flat form is written once, in place, at its
+ * exact size (a parallel worker's state is tens of megabytes).
+ */
+typedef struct RankSink
+{
+	char	   *p;
+	Size		n;
+} RankSink;
+
+static inline void
+sink_put(RankSink *s, const void *src, Size len)
+{
+	if (s->p != NULL)
+		memcpy(s->p + s->n, src, len);
+	s->n += len;
+}
+
+static inline void
+sink_u16(RankSink *s, uint16 x)
+{
+	x = pg_hton16(x);
+	sink_put(s, &x, sizeof(x));
+}
+
+static inline void
+sink_u32(RankSink *s, uint32 x)
+{
+	x = pg_hton32(x);
+	sink_put(s, &x, sizeof(x));
+}
+
+static inline void
+sink_u64(RankSink *s, uint64 x)
+{
+	x = pg_hton64(x);
+	sink_put(s, &x, sizeof(x));
+}
+
+/* the binary form of st, with magic word magic, into s */
 static void
-rank_all_write(const RankAll *st, StringInfo buf, uint32 magic)
+rank_all_emit(const RankAll *st, RankSink *s, uint32 magic)
 {
 	FmgrInfo	send;
 
@@ -617,38 +658,37 @@ rank_all_write(const RankAll *st, StringInfo buf, uint32 magic)
 		getTypeBinaryOutputInfo(st->typid, &sendfn, &varlena);
 		fmgr_info(sendfn, &send);
 	}
-	/* room for the usual lot at once: keys, counts and the pairs */
-	if ((uint64) st->nrows * 16 + (uint64) st->npairs * sizeof(RankPair) < MaxAllocSize / 2)
-		enlargeStringInfo(buf, st->nrows * 16 + st->npairs * sizeof(RankPair) + 64);
-	vqc_write_header(buf, magic,
-					 (st->overflowed ? RANK_ALL_FLAG_OVERFLOWED : 0) | (st->soft ? RANK_ALL_FLAG_SOFT : 0));
-	pq_sendint32(buf, st->typid);
-	pq_sendint32(buf, st->collation);
-	pq_sendint32(buf, (uint32) st->k);
-	pq_sendint64(buf, (uint64) st->nulls);
+	/* the header of vqc_write_header */
+	sink_u32(s, magic);
+	sink_u16(s, VQC_STATE_VERSION);
+	sink_u16(s, (st->overflowed ? RANK_ALL_FLAG_OVERFLOWED : 0) | (st->soft ? RANK_ALL_FLAG_SOFT : 0));
+	sink_u32(s, st->typid);
+	sink_u32(s, st->collation);
+	sink_u32(s, (uint32) st->k);
+	sink_u64(s, (uint64) st->nulls);
 	/* an overflowed state's queries are of no use: none is sent */
-	pq_sendint64(buf, st->overflowed ? 0 : (uint64) st->nrows);
+	sink_u64(s, st->overflowed ? 0 : (uint64) st->nrows);
 	for (uint32 i = 0; i < st->nrows && !st->overflowed; i++)
 	{
 		const QueryRows *q = &st->rows[i];
 
 		if (st->typbyval)
-			appendBinaryStringInfoNT(buf, (const char *) &q->key, sizeof(Datum));
+			sink_put(s, &q->key, sizeof(Datum));
 		else
 		{
 			bytea	   *kb = SendFunctionCall(&send, q->key);
 
-			pq_sendint32(buf, VARSIZE(kb) - VARHDRSZ);
-			pq_sendbytes(buf, VARDATA(kb), VARSIZE(kb) - VARHDRSZ);
+			sink_u32(s, VARSIZE(kb) - VARHDRSZ);
+			sink_put(s, VARDATA(kb), VARSIZE(kb) - VARHDRSZ);
 			pfree(kb);
 		}
-		appendBinaryStringInfoNT(buf, (const char *) &q->npairs, sizeof(int32));
+		sink_put(s, &q->npairs, sizeof(int32));
 		if (q->npairs >= 0)
 		{
 			const RankSeg *seg;
 
 			for (seg = q->data; seg != NULL; seg = seg->prev)
-				appendBinaryStringInfoNT(buf, (const char *) seg->pairs, seg->n * sizeof(RankPair));
+				sink_put(s, seg->pairs, seg->n * sizeof(RankPair));
 		}
 		else
 		{
@@ -656,11 +696,42 @@ rank_all_write(const RankAll *st, StringInfo buf, uint32 magic)
 
 			initStringInfo(&sb);
 			ranking_serialize(&sb, q->data);
-			appendBinaryStringInfoNT(buf, (const char *) &sb.len, sizeof(int));
-			pq_sendbytes(buf, sb.data, sb.len);
+			sink_put(s, &sb.len, sizeof(int));
+			sink_put(s, sb.data, sb.len);
 			pfree(sb.data);
 		}
 	}
+}
+
+/* the size of st's binary form */
+static Size
+rank_all_size(const RankAll *st, uint32 magic)
+{
+	RankSink	s = {NULL, 0};
+
+	rank_all_emit(st, &s, magic);
+	return s.n;
+}
+
+/* the binary form of st, with magic word magic, appended to buf */
+static void
+rank_all_write(const RankAll *st, StringInfo buf, uint32 magic)
+{
+	Size		n = rank_all_size(st, magic);
+	RankSink	s;
+
+	if (n >= (Size) (MaxAllocSize - buf->len - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the ranking state is too large to be written"),
+				 errdetail("The binary form of a state is limited to 1 GB.")));
+	enlargeStringInfo(buf, (int) n);
+	s.p = buf->data + buf->len;
+	s.n = 0;
+	rank_all_emit(st, &s, magic);
+	Assert(s.n == n);
+	buf->len += (int) n;
+	buf->data[buf->len] = '\0';
 }
 
 Datum
@@ -1118,7 +1189,23 @@ box_write(const void *state, StringInfo buf)
 	rank_all_write(state, buf, VQC_MAGIC_RANKING_ALL_STATE);
 }
 
-static const StateBoxType rank_all_box = {STATE_TYPNAME, box_write};
+static Size
+box_size(const void *state)
+{
+	return rank_all_size(state, VQC_MAGIC_RANKING_ALL_STATE);
+}
+
+static void
+box_write_at(const void *state, char *dst, Size len)
+{
+	RankSink	s = {dst, 0};
+
+	rank_all_emit(state, &s, VQC_MAGIC_RANKING_ALL_STATE);
+	if (s.n != len)
+		elog(ERROR, "the ranking state changed while it was written");
+}
+
+static const StateBoxType rank_all_box = {STATE_TYPNAME, box_write, box_size, box_write_at};
 
 PG_FUNCTION_INFO_V1(vqc_ranking_all_state_in);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_state_out);

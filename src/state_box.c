@@ -4,9 +4,12 @@
  *	  The expanded-object box of an in-memory aggregate state (see
  *	  state_box.h).
  *
- * Flattening writes the binary form once into a buffer in the box's
- * context (heap_form_tuple asks for the size twice, then for the bytes);
- * the buffer is dropped when a transition or combine changes the state.
+ * Flattening writes the binary form once: in place at its exact size when
+ * the type can count it first (a large state: nodeAgg's partial aggregate
+ * copies it with datumCopy before the tuple queue copies it again), else
+ * into a buffer in the box's context (heap_form_tuple asks for the size
+ * twice, then for the bytes).  What was sized or written is dropped when a
+ * transition or combine changes the state.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,7 +32,9 @@ box_flat_size(ExpandedObjectHeader *eohptr)
 {
 	StateBox   *box = (StateBox *) eohptr;
 
-	if (box->flat == NULL)
+	if (!box->sized && box->type->size != NULL)
+		box->flatlen = box->type->size(box->state);
+	else if (!box->sized)
 	{
 		MemoryContext old = MemoryContextSwitchTo(box->hdr.eoh_context);
 		StringInfoData buf;
@@ -38,13 +43,14 @@ box_flat_size(ExpandedObjectHeader *eohptr)
 		initStringInfo(&buf);
 		MemoryContextSwitchTo(old);
 		box->type->write(box->state, &buf);
-		if ((Size) buf.len > MaxAllocSize - VARHDRSZ)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s value is too large", box->type->typname)));
 		box->flat = buf.data;
 		box->flatlen = buf.len;
 	}
+	box->sized = true;
+	if (box->flatlen > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s value is too large", box->type->typname)));
 	return VARHDRSZ + box->flatlen;
 }
 
@@ -55,7 +61,10 @@ box_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 
 	if (allocated_size != box_flat_size(eohptr))
 		elog(ERROR, "wrong flat size for %s", box->type->typname);
-	memcpy((char *) result + VARHDRSZ, box->flat, box->flatlen);
+	if (box->flat != NULL)
+		memcpy((char *) result + VARHDRSZ, box->flat, box->flatlen);
+	else
+		box->type->write_at(box->state, (char *) result + VARHDRSZ, box->flatlen);
 	SET_VARSIZE(result, allocated_size);
 }
 
@@ -75,8 +84,10 @@ state_box_new(const StateBoxType *type, MemoryContext cxt, void *state)
 void
 state_box_drop_flat(StateBox *box)
 {
-	pfree(box->flat);
+	if (box->flat != NULL)
+		pfree(box->flat);
 	box->flat = NULL;
+	box->sized = false;
 }
 
 /* The binary form of d into buf when d is a box of type (MetricStateType.serialize_expanded). */

@@ -28,6 +28,13 @@ typedef struct StateBoxType
 	const char *typname;
 	/* appends the binary form of state (the flat form after its header) */
 	void		(*write) (const void *state, StringInfo buf);
+	/*
+	 * Optional, for large states: the exact size of the binary form, and
+	 * writing it at dst (len bytes), so that flattening writes it once, in
+	 * place; without them the binary form is written into a buffer first.
+	 */
+	Size		(*size) (const void *state);
+	void		(*write_at) (const void *state, char *dst, Size len);
 } StateBoxType;
 
 typedef struct StateBox
@@ -35,8 +42,10 @@ typedef struct StateBox
 	ExpandedObjectHeader hdr;
 	const StateBoxType *type;
 	void	   *state;
-	char	   *flat;			/* the binary form, between get_flat_size and flatten_into */
+	/* between get_flat_size and flatten_into: the binary form (or only its size) */
+	char	   *flat;
 	Size		flatlen;
+	bool		sized;
 } StateBox;
 
 extern PGDLLIMPORT const ExpandedObjectMethods state_box_methods;
@@ -87,7 +96,7 @@ state_box_rw(FunctionCallInfo fcinfo, int argno, const StateBoxType *type)
 static inline void
 state_box_changed(StateBox *box)
 {
-	if (unlikely(box->flat != NULL))
+	if (unlikely(box->sized))
 		state_box_drop_flat(box);
 }
 
