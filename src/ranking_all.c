@@ -1207,10 +1207,6 @@ box_write_at(const void *state, char *dst, Size len)
 
 static const StateBoxType rank_all_box = {STATE_TYPNAME, box_write, box_size, box_write_at};
 
-PG_FUNCTION_INFO_V1(vqc_ranking_all_state_in);
-PG_FUNCTION_INFO_V1(vqc_ranking_all_state_out);
-PG_FUNCTION_INFO_V1(vqc_ranking_all_state_recv);
-PG_FUNCTION_INFO_V1(vqc_ranking_all_state_send);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_state_transfn);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_state_soft_transfn);
 PG_FUNCTION_INFO_V1(vqc_ranking_all_state_combinefn);
@@ -1277,29 +1273,7 @@ state_write_expanded(Datum d, StringInfo buf)
 
 static const MetricStateType rank_all_type = {STATE_TYPNAME, state_validate, state_write_expanded};
 
-Datum
-vqc_ranking_all_state_in(PG_FUNCTION_ARGS)
-{
-	return metric_state_in(fcinfo, &rank_all_type);
-}
-
-Datum
-vqc_ranking_all_state_out(PG_FUNCTION_ARGS)
-{
-	return metric_state_out(fcinfo, &rank_all_type);
-}
-
-Datum
-vqc_ranking_all_state_recv(PG_FUNCTION_ARGS)
-{
-	return metric_state_recv(fcinfo, &rank_all_type);
-}
-
-Datum
-vqc_ranking_all_state_send(PG_FUNCTION_ARGS)
-{
-	return metric_state_send(fcinfo, &rank_all_type);
-}
+METRIC_STATE_IO_FUNCTIONS(vqc_ranking_all_state, rank_all_type)
 
 /*
  * The transition: the aggregate's own box modified in place, or a new box

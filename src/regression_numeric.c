@@ -483,10 +483,6 @@ regnum_state_trans(FunctionCallInfo fcinfo, int need)
 	return state_box_datum(box);
 }
 
-PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_in);
-PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_out);
-PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_recv);
-PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_send);
 PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_abs_transfn);
 PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_sq_transfn);
 PG_FUNCTION_INFO_V1(vqc_regression_numeric_state_ape_transfn);
@@ -561,29 +557,7 @@ state_write_expanded(Datum d, StringInfo buf)
 
 static const MetricStateType regnum_type = {STATE_TYPNAME, state_validate, state_write_expanded};
 
-Datum
-vqc_regression_numeric_state_in(PG_FUNCTION_ARGS)
-{
-	return metric_state_in(fcinfo, &regnum_type);
-}
-
-Datum
-vqc_regression_numeric_state_out(PG_FUNCTION_ARGS)
-{
-	return metric_state_out(fcinfo, &regnum_type);
-}
-
-Datum
-vqc_regression_numeric_state_recv(PG_FUNCTION_ARGS)
-{
-	return metric_state_recv(fcinfo, &regnum_type);
-}
-
-Datum
-vqc_regression_numeric_state_send(PG_FUNCTION_ARGS)
-{
-	return metric_state_send(fcinfo, &regnum_type);
-}
+METRIC_STATE_IO_FUNCTIONS(vqc_regression_numeric_state, regnum_type)
 
 /* ---------------------------------------------------------------------
  * Final functions, of the internal state (0.5.0) and of the type
