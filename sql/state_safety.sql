@@ -16,18 +16,7 @@ EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
 
--- the SQLSTATE and detail of a text input of a state, or 'ok'
-CREATE FUNCTION pg_temp.try_state(s text, typ regtype) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    d text;
-BEGIN
-    EXECUTE format('SELECT %L::%s', s, typ);
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || d;
-END $$;
+\i sql/include/state_detail.psql
 
 -- 1. A profile given as INITCOND takes values of its own type family only:
 -- its kind decides how the argument's datum is read (an integer read as

@@ -29,4 +29,15 @@ extern Datum metric_state_out(FunctionCallInfo fcinfo, const MetricStateType *t)
 extern Datum metric_state_recv(FunctionCallInfo fcinfo, const MetricStateType *t);
 extern Datum metric_state_send(FunctionCallInfo fcinfo, const MetricStateType *t);
 
+/* prefix_in, prefix_out, prefix_recv and prefix_send of the state type t */
+#define METRIC_STATE_IO_FUNCTIONS(prefix, t) \
+PG_FUNCTION_INFO_V1(prefix##_in); \
+PG_FUNCTION_INFO_V1(prefix##_out); \
+PG_FUNCTION_INFO_V1(prefix##_recv); \
+PG_FUNCTION_INFO_V1(prefix##_send); \
+Datum prefix##_in(PG_FUNCTION_ARGS) { return metric_state_in(fcinfo, &(t)); } \
+Datum prefix##_out(PG_FUNCTION_ARGS) { return metric_state_out(fcinfo, &(t)); } \
+Datum prefix##_recv(PG_FUNCTION_ARGS) { return metric_state_recv(fcinfo, &(t)); } \
+Datum prefix##_send(PG_FUNCTION_ARGS) { return metric_state_send(fcinfo, &(t)); }
+
 #endif							/* VQC_METRIC_STATE_H */

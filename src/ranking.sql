@@ -208,8 +208,12 @@ RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     result  jsonb;
-    -- Citus pushes down no aggregate of an internal state: grouped there
-    grouped boolean := vqc._citus_distributed(target);
+    -- on Citus, a query type without a typed aggregate is grouped
+    grouped boolean := NOT vqc._ranking_all_fits(target,
+                           (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                             WHERE a.attrelid OPERATOR(pg_catalog.=) target
+                               AND a.attname OPERATOR(pg_catalog.=) query_column
+                               AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped));
 BEGIN
     IF target IS NULL OR query_column IS NULL OR relevance_column IS NULL OR score_column IS NULL OR k IS NULL THEN
         RAISE EXCEPTION 'vqc.ranking_report arguments must not be null' USING ERRCODE = 'null_value_not_allowed';

@@ -5,7 +5,7 @@
  *	  aggregate, without GROUP BY: vqc.ndcg_at_k_all(query, y_true,
  *	  y_score, k) and vqc.ranking_metrics_all (all six metrics and counts).
  *
- * The state (internal) keeps each query's rows in a hash table keyed by
+ * The state keeps each query's rows in a hash table keyed by
  * the query value (its type's default hash opclass).  A row of the same
  * query as the row before it (the usual order of a results table) skips
  * the hash lookup: its key is compared by image with the previous one.
@@ -25,13 +25,15 @@
  * scan's other checks go on and the runner reads the metric in a pass of
  * its own.
  *
- * Parallel plans: the state serializes to a bytea for the leader only
- * (magic "VQCQ", version, the key type, its collation, k, skipped rows,
- * queries; per query its key (a by-value type's Datum, else the type's
- * binary form), then its pairs in native byte order or its
- * ranking_state's binary form), fully validated when read; the combine
- * function reads it straight into the leader's state, query by query, so
- * a query split across workers is scored on all its rows.
+ * The state is the type vqc.ranking_all_state (0.6.0, at the end of this
+ * file; internal in 0.5.0, whose symbols stay), boxed as an expanded
+ * object during aggregation.  Its binary form (magic "VQCK", or "VQCQ" for
+ * 0.5.0's parallel serialization; version, the key type, its collation,
+ * k, skipped rows, queries; per query its key (a by-value type's Datum,
+ * else the type's binary form), then its pairs in native byte order or
+ * its ranking_state's binary form) is fully validated when read; the
+ * combine function reads it straight into the leader's state, query by
+ * query, so a query split across workers is scored on all its rows.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,11 +41,13 @@
 
 #include <math.h>
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
@@ -52,11 +56,18 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "arg_type.h"
 #include "label_metric_state.h"
+#include "metric_state.h"
 #include "ranking.h"
+#include "state_box.h"
 #include "vqc.h"
 
 #define TYPNAME "vqc.ndcg_at_k_all state"
+#define STATE_TYPNAME "vqc.ranking_all_state"
+
+/* magic word of the flat form of vqc.ranking_all_state: "VQCK" */
+#define VQC_MAGIC_RANKING_ALL_STATE	0x5651434b
 
 /* magic word of the serialized state: "VQCQ" */
 #define VQC_MAGIC_RANKING_ALL	0x56514351
@@ -421,6 +432,42 @@ reserve(RankAll *st, int64 n)
 	}
 }
 
+/* the row of arguments 1 .. 3 (query, relevance, score) added to st, of cut-off k */
+static inline void
+rank_all_row(FunctionCallInfo fcinfo, RankAll *st, int32 k)
+{
+	QueryRows  *q;
+	Datum		key;
+	double		rel;
+	double		score;
+
+	ranking_bind_k_to(&st->k, k);
+	if (st->overflowed)
+		return;
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		st->nulls++;
+		return;
+	}
+	rel = PG_GETARG_FLOAT8(2);
+	score = PG_GETARG_FLOAT8(3);
+	ranking_check_row(rel, score);
+	key = PG_GETARG_DATUM(1);
+	if (st->last >= 0 && datum_image_eq(st->lastkey, key, st->typbyval, st->typlen))
+		q = &st->rows[st->last];
+	else
+	{
+		bool		isnew;
+
+		if (st->typlen == -1)
+			key = PointerGetDatum(PG_DETOAST_DATUM_PACKED(key));
+		q = query_for(st, key, 0, false, &isnew);
+		st->last = q - st->rows;
+		st->lastkey = q->key;
+	}
+	query_add(st, q, rel, score);
+}
+
 /*
  * ranking_all_transfn(state, query, y_true, y_score, k): not strict; a row
  * with a NULL query, relevance or score is skipped and counted; k must be
@@ -446,10 +493,6 @@ ranking_all_step(FunctionCallInfo fcinfo, bool soft)
 {
 	MemoryContext aggcontext;
 	RankAll    *st;
-	QueryRows  *q;
-	Datum		key;
-	double		rel;
-	double		score;
 	int32		k;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
@@ -462,31 +505,7 @@ ranking_all_step(FunctionCallInfo fcinfo, bool soft)
 	}
 	else
 		st = state_arg(fcinfo, 0);
-	ranking_bind_k_to(&st->k, k);
-	if (st->overflowed)
-		PG_RETURN_POINTER(st);
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		st->nulls++;
-		PG_RETURN_POINTER(st);
-	}
-	rel = PG_GETARG_FLOAT8(2);
-	score = PG_GETARG_FLOAT8(3);
-	ranking_check_row(rel, score);
-	key = PG_GETARG_DATUM(1);
-	if (st->last >= 0 && datum_image_eq(st->lastkey, key, st->typbyval, st->typlen))
-		q = &st->rows[st->last];
-	else
-	{
-		bool		isnew;
-
-		if (st->typlen == -1)
-			key = PointerGetDatum(PG_DETOAST_DATUM_PACKED(key));
-		q = query_for(st, key, 0, false, &isnew);
-		st->last = q - st->rows;
-		st->lastkey = q->key;
-	}
-	query_add(st, q, rel, score);
+	rank_all_row(fcinfo, st, k);
 	PG_RETURN_POINTER(st);
 }
 
@@ -562,6 +581,8 @@ rank_all_merge(RankAll *l, RankAll *r)
 	add_nulls(l, r->nulls);
 	l->last = -1;
 	l->overflowed |= r->overflowed;
+	if (!l->overflowed)
+		reserve(l, r->nrows);	/* a parallel leader's own partial state comes this way */
 	for (uint32 i = 0; i < r->nrows && !l->overflowed; i++)
 	{
 		const QueryRows *x = &r->rows[i];
@@ -583,15 +604,52 @@ rank_all_merge(RankAll *l, RankAll *r)
  * ---------------------------------------------------------------------
  */
 
-Datum
-vqc_ranking_all_serialize(PG_FUNCTION_ARGS)
+/*
+ * Where the binary form goes: bytes at p (which has room), or only counted
+ * when p is NULL, so that a flat form is written once, in place, at its
+ * exact size (a parallel worker's state is tens of megabytes).
+ */
+typedef struct RankSink
 {
-	RankAll    *st;
-	StringInfoData buf;
+	char	   *p;
+	Size		n;
+} RankSink;
+
+static inline void
+sink_put(RankSink *s, const void *src, Size len)
+{
+	if (s->p != NULL)
+		memcpy(s->p + s->n, src, len);
+	s->n += len;
+}
+
+static inline void
+sink_u16(RankSink *s, uint16 x)
+{
+	x = pg_hton16(x);
+	sink_put(s, &x, sizeof(x));
+}
+
+static inline void
+sink_u32(RankSink *s, uint32 x)
+{
+	x = pg_hton32(x);
+	sink_put(s, &x, sizeof(x));
+}
+
+static inline void
+sink_u64(RankSink *s, uint64 x)
+{
+	x = pg_hton64(x);
+	sink_put(s, &x, sizeof(x));
+}
+
+/* the binary form of st, with magic word magic, into s */
+static void
+rank_all_emit(const RankAll *st, RankSink *s, uint32 magic)
+{
 	FmgrInfo	send;
 
-	metric_check_agg(fcinfo);
-	st = state_arg(fcinfo, 0);
 	if (!st->typbyval)
 	{
 		Oid			sendfn;
@@ -600,40 +658,37 @@ vqc_ranking_all_serialize(PG_FUNCTION_ARGS)
 		getTypeBinaryOutputInfo(st->typid, &sendfn, &varlena);
 		fmgr_info(sendfn, &send);
 	}
-	initStringInfo(&buf);
-	/* room for the usual lot at once: keys, counts and the pairs */
-	if ((uint64) st->nrows * 16 + (uint64) st->npairs * sizeof(RankPair) < MaxAllocSize / 2)
-		enlargeStringInfo(&buf, st->nrows * 16 + st->npairs * sizeof(RankPair) + 64);
-	pq_sendint32(&buf, 0);		/* the varlena header, set below */
-	vqc_write_header(&buf, VQC_MAGIC_RANKING_ALL,
-					 (st->overflowed ? RANK_ALL_FLAG_OVERFLOWED : 0) | (st->soft ? RANK_ALL_FLAG_SOFT : 0));
-	pq_sendint32(&buf, st->typid);
-	pq_sendint32(&buf, st->collation);
-	pq_sendint32(&buf, (uint32) st->k);
-	pq_sendint64(&buf, (uint64) st->nulls);
+	/* the header of vqc_write_header */
+	sink_u32(s, magic);
+	sink_u16(s, VQC_STATE_VERSION);
+	sink_u16(s, (st->overflowed ? RANK_ALL_FLAG_OVERFLOWED : 0) | (st->soft ? RANK_ALL_FLAG_SOFT : 0));
+	sink_u32(s, st->typid);
+	sink_u32(s, st->collation);
+	sink_u32(s, (uint32) st->k);
+	sink_u64(s, (uint64) st->nulls);
 	/* an overflowed state's queries are of no use: none is sent */
-	pq_sendint64(&buf, st->overflowed ? 0 : (uint64) st->nrows);
+	sink_u64(s, st->overflowed ? 0 : (uint64) st->nrows);
 	for (uint32 i = 0; i < st->nrows && !st->overflowed; i++)
 	{
 		const QueryRows *q = &st->rows[i];
 
 		if (st->typbyval)
-			appendBinaryStringInfoNT(&buf, (const char *) &q->key, sizeof(Datum));
+			sink_put(s, &q->key, sizeof(Datum));
 		else
 		{
 			bytea	   *kb = SendFunctionCall(&send, q->key);
 
-			pq_sendint32(&buf, VARSIZE(kb) - VARHDRSZ);
-			pq_sendbytes(&buf, VARDATA(kb), VARSIZE(kb) - VARHDRSZ);
+			sink_u32(s, VARSIZE(kb) - VARHDRSZ);
+			sink_put(s, VARDATA(kb), VARSIZE(kb) - VARHDRSZ);
 			pfree(kb);
 		}
-		appendBinaryStringInfoNT(&buf, (const char *) &q->npairs, sizeof(int32));
+		sink_put(s, &q->npairs, sizeof(int32));
 		if (q->npairs >= 0)
 		{
 			const RankSeg *seg;
 
 			for (seg = q->data; seg != NULL; seg = seg->prev)
-				appendBinaryStringInfoNT(&buf, (const char *) seg->pairs, seg->n * sizeof(RankPair));
+				sink_put(s, seg->pairs, seg->n * sizeof(RankPair));
 		}
 		else
 		{
@@ -641,11 +696,55 @@ vqc_ranking_all_serialize(PG_FUNCTION_ARGS)
 
 			initStringInfo(&sb);
 			ranking_serialize(&sb, q->data);
-			appendBinaryStringInfoNT(&buf, (const char *) &sb.len, sizeof(int));
-			pq_sendbytes(&buf, sb.data, sb.len);
+			sink_put(s, &sb.len, sizeof(int));
+			sink_put(s, sb.data, sb.len);
 			pfree(sb.data);
 		}
 	}
+}
+
+/* the size of st's binary form */
+static Size
+rank_all_size(const RankAll *st, uint32 magic)
+{
+	RankSink	s = {NULL, 0};
+
+	rank_all_emit(st, &s, magic);
+	return s.n;
+}
+
+/* the binary form of st, with magic word magic, appended to buf */
+static void
+rank_all_write(const RankAll *st, StringInfo buf, uint32 magic)
+{
+	Size		n = rank_all_size(st, magic);
+	RankSink	s;
+
+	if (n >= (Size) (MaxAllocSize - buf->len - 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the ranking state is too large to be written"),
+				 errdetail("The binary form of a state is limited to 1 GB.")));
+	enlargeStringInfo(buf, (int) n);
+	s.p = buf->data + buf->len;
+	s.n = 0;
+	rank_all_emit(st, &s, magic);
+	Assert(s.n == n);
+	buf->len += (int) n;
+	buf->data[buf->len] = '\0';
+}
+
+Datum
+vqc_ranking_all_serialize(PG_FUNCTION_ARGS)
+{
+	RankAll    *st;
+	StringInfoData buf;
+
+	metric_check_agg(fcinfo);
+	st = state_arg(fcinfo, 0);
+	initStringInfo(&buf);
+	pq_sendint32(&buf, 0);		/* the varlena header, set below */
+	rank_all_write(st, &buf, VQC_MAGIC_RANKING_ALL);
 	SET_VARSIZE(buf.data, buf.len);
 	PG_RETURN_BYTEA_P((bytea *) buf.data);
 }
@@ -749,7 +848,7 @@ read_query(VqcReader *r, RankAll *st, FmgrInfo *recv, Oid ioparam)
 
 		if (len < 0 || (Size) len > vqc_reader_remaining(r))
 			vqc_bad_state(r, "A query's state length is out of range.");
-		s = ranking_parse(vqc_read_bytes(r, len), len, ERRCODE_INVALID_BINARY_REPRESENTATION);
+		s = ranking_parse(vqc_read_bytes(r, len), len, r->errcode);
 		if (s->k != st->k || s->n < 1)
 			vqc_bad_state(r, "A query's state does not match the cut-off k or has no rows.");
 		merge_state(st, q, s);
@@ -759,9 +858,15 @@ read_query(VqcReader *r, RankAll *st, FmgrInfo *recv, Oid ioparam)
 		vqc_bad_state(r, "A query's number of rows is out of range.");
 }
 
-/* *lp (created in aggcontext when NULL) takes every query of serialized bytes */
+/*
+ * *lp (created in a child of aggcontext when NULL) takes every query of a
+ * binary form of magic word magic (parallel or flat), validated (errcode
+ * 22P02 or 22P03).  A soft state past the memory limit stops reading
+ * (overflowed) unless whole, which reads every byte or raises 54000.
+ */
 static void
-read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
+read_into(RankAll **lp, const char *data, Size len, MemoryContext aggcontext,
+		  uint32 magic, int code, bool whole)
 {
 	VqcReader	r;
 	Oid			typid;
@@ -775,8 +880,8 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 	RankAll    *l = *lp;
 	uint16		flags;
 
-	vqc_reader_init(&r, w->data, w->len, ERRCODE_INVALID_BINARY_REPRESENTATION, TYPNAME);
-	flags = vqc_read_header(&r, VQC_MAGIC_RANKING_ALL);
+	vqc_reader_init(&r, data, len, code, magic == VQC_MAGIC_RANKING_ALL ? TYPNAME : STATE_TYPNAME);
+	flags = vqc_read_header(&r, magic);
 	if ((flags & ~(RANK_ALL_FLAG_OVERFLOWED | RANK_ALL_FLAG_SOFT)) != 0 ||
 		((flags & RANK_ALL_FLAG_OVERFLOWED) && !(flags & RANK_ALL_FLAG_SOFT)))
 		vqc_bad_state(&r, "The state has unknown flag bits set.");
@@ -793,8 +898,10 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 	{
 		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(typid)))
 			vqc_bad_state(&r, "The query type does not exist.");
+		if (OidIsValid(collation) && !SearchSysCacheExists1(COLLOID, ObjectIdGetDatum(collation)))
+			vqc_bad_state(&r, "The query collation does not exist.");
 		*lp = l = rank_all_new(aggcontext, typid, collation);
-		l->soft = (flags & RANK_ALL_FLAG_SOFT) != 0;
+		l->soft = (flags & RANK_ALL_FLAG_SOFT) != 0 && !whole;
 	}
 	else if (l->typid != typid || l->collation != collation)
 		ereport(ERROR,
@@ -806,7 +913,11 @@ read_into(RankAll **lp, const RankAllBytes *w, MemoryContext aggcontext)
 	l->last = -1;
 	l->overflowed |= (flags & RANK_ALL_FLAG_OVERFLOWED) != 0;
 	if (l->overflowed)
+	{
+		if (flags & RANK_ALL_FLAG_OVERFLOWED)
+			vqc_read_end(&r);	/* it has no queries */
 		return;					/* nothing more is kept (soft form) */
+	}
 	reserve(l, nqueries);
 	if (!l->typbyval)
 	{
@@ -839,7 +950,8 @@ vqc_ranking_all_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(l);
 	if (*(uint32 *) r == RANK_ALL_BYTES)
 	{
-		read_into(&l, r, aggcontext);
+		read_into(&l, ((RankAllBytes *) r)->data, ((RankAllBytes *) r)->len, aggcontext,
+				  VQC_MAGIC_RANKING_ALL, ERRCODE_INVALID_BINARY_REPRESENTATION, false);
 		PG_RETURN_POINTER(l);
 	}
 	if (*(uint32 *) r != RANK_ALL_STATE)
@@ -991,40 +1103,44 @@ mean_of(const RankTotals *t, int i)
 	return (t->m[i].sum + t->m[i].c) / (double) t->queries;
 }
 
-/* ndcg_at_k_all's final function: the mean NDCG@k over queries, NULL for none */
-Datum
-vqc_ranking_all_ndcg(PG_FUNCTION_ARGS)
+/* NDCG of every query of st into t (an overflowed state has none to give) */
+static void
+rank_all_ndcg(const RankAll *st, RankTotals *t)
+{
+	if (st->overflowed)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the ranking state overflowed vqc.exact_memory_limit"),
+				 errdetail("An overflowed state keeps no queries; only vqc.ranking_all_report reads it.")));
+	rank_all_totals(st, t, true);
+}
+
+/* the mean NDCG@k over the queries of st, NULL for none */
+static Datum
+ndcg_datum(FunctionCallInfo fcinfo, const RankAll *st)
 {
 	RankTotals	t;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (state_arg(fcinfo, 0)->overflowed)
-		elog(ERROR, "an overflowed ranking state reached vqc.ranking_all_ndcg");	/* soft states end in the report */
-	rank_all_totals(state_arg(fcinfo, 0), &t, true);
+	rank_all_ndcg(st, &t);
 	if (t.queries == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(mean_of(&t, 0));
 }
 
 /*
- * ranking_metrics_all's final function: vqc.ranking_report's object (k,
- * queries, queries without a relevant item, rows taken, rows skipped, and
- * the six means, null when there is no query); NULL without rows.
+ * vqc.ranking_report's object of st (k, queries, queries without a
+ * relevant item, rows taken, rows skipped, and the six means, null when
+ * there is no query), or {"k", "overflow": true}
  */
-Datum
-vqc_ranking_all_report(PG_FUNCTION_ARGS)
+static Datum
+report_datum(const RankAll *st)
 {
 	static const char *const names[RANK_NMETRICS] = {"ndcg", "map", "mrr", "precision", "recall", "hit_rate"};
-	RankAll    *st;
 	RankTotals	t;
 	StringInfoData buf;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	st = state_arg(fcinfo, 0);
 	if (st->overflowed)
-		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"k\": %d, \"overflow\": true}", st->k))));
+		return DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"k\": %d, \"overflow\": true}", st->k)));
 	rank_all_totals(st, &t, false);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"k\": %d, \"queries\": " INT64_FORMAT ", \"queries_without_relevant\": " INT64_FORMAT
@@ -1034,5 +1150,239 @@ vqc_ranking_all_report(PG_FUNCTION_ARGS)
 		appendStringInfo(&buf, ", \"%s\": %s", names[i],
 						 t.queries == 0 ? "null" : metric_json_number(mean_of(&t, i)));
 	appendStringInfoChar(&buf, '}');
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+/* ndcg_at_k_all's final function (internal state, 0.5.0) */
+Datum
+vqc_ranking_all_ndcg(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	return ndcg_datum(fcinfo, state_arg(fcinfo, 0));
+}
+
+/* ranking_metrics_all's final function (internal state, 0.5.0); NULL without rows */
+Datum
+vqc_ranking_all_report(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(report_datum(state_arg(fcinfo, 0)));
+}
+
+/* ---------------------------------------------------------------------
+ * The SQL type vqc.ranking_all_state (0.6.0): the same state boxed as an
+ * expanded object during aggregation (state_box.c), so that Citus runs
+ * the aggregates as worker partials and a coordinator combine.  Its flat
+ * form is the parallel form above under its own magic word ("VQCK"): the
+ * pairs and by-value keys in native byte order, so a state reads back
+ * only on a server of the same architecture (as a parallel worker's).
+ * Text: hex of the binary form.  Every input is validated as a parallel
+ * state is, and must name an existing type and collation.
+ * ---------------------------------------------------------------------
+ */
+
+static void
+box_write(const void *state, StringInfo buf)
+{
+	rank_all_write(state, buf, VQC_MAGIC_RANKING_ALL_STATE);
+}
+
+static Size
+box_size(const void *state)
+{
+	return rank_all_size(state, VQC_MAGIC_RANKING_ALL_STATE);
+}
+
+static void
+box_write_at(const void *state, char *dst, Size len)
+{
+	RankSink	s = {dst, 0};
+
+	rank_all_emit(state, &s, VQC_MAGIC_RANKING_ALL_STATE);
+	if (s.n != len)
+		elog(ERROR, "the ranking state changed while it was written");
+}
+
+static const StateBoxType rank_all_box = {STATE_TYPNAME, box_write, box_size, box_write_at};
+
+PG_FUNCTION_INFO_V1(vqc_ranking_all_state_transfn);
+PG_FUNCTION_INFO_V1(vqc_ranking_all_state_soft_transfn);
+PG_FUNCTION_INFO_V1(vqc_ranking_all_state_combinefn);
+PG_FUNCTION_INFO_V1(vqc_ranking_all_state_ndcg);
+PG_FUNCTION_INFO_V1(vqc_ranking_all_state_report);
+
+/* a new state in a child of parent holding the state datum d (flat or boxed) */
+static RankAll *
+rank_all_from_datum(Datum d, MemoryContext parent)
+{
+	StateBox   *box = state_box_of(d, &rank_all_box);
+	RankAll    *st = NULL;
+
+	if (box != NULL)
+	{
+		const RankAll *r = box->state;
+
+		st = rank_all_new(parent, r->typid, r->collation);
+		st->k = r->k;
+		st->soft = r->soft;
+		rank_all_merge(st, unconstify(RankAll *, r));
+	}
+	else
+	{
+		struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+
+		read_into(&st, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), parent,
+				  VQC_MAGIC_RANKING_ALL_STATE, ERRCODE_INVALID_BINARY_REPRESENTATION, false);
+	}
+	return st;
+}
+
+/* l takes the state datum d (flat or boxed) */
+static void
+rank_all_merge_datum(RankAll *l, Datum d)
+{
+	StateBox   *box = state_box_of(d, &rank_all_box);
+
+	if (box != NULL)
+		rank_all_merge(l, box->state);
+	else
+	{
+		struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+
+		read_into(&l, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), NULL,
+				  VQC_MAGIC_RANKING_ALL_STATE, ERRCODE_INVALID_BINARY_REPRESENTATION, false);
+	}
+}
+
+static void
+state_validate(const char *data, Size len, int errcode)
+{
+	RankAll    *st = NULL;
+
+	read_into(&st, data, len, CurrentMemoryContext, VQC_MAGIC_RANKING_ALL_STATE, errcode, true);
+	MemoryContextDelete(st->cxt);
+}
+
+static bool
+state_write_expanded(Datum d, StringInfo buf)
+{
+	return state_box_write_expanded(d, &rank_all_box, buf);
+}
+
+static const MetricStateType rank_all_type = {STATE_TYPNAME, state_validate, state_write_expanded};
+
+METRIC_STATE_IO_FUNCTIONS(vqc_ranking_all_state, rank_all_type)
+
+/*
+ * The transition: the aggregate's own box modified in place, or a new box
+ * (from NULL, or from a flat state given as INITCOND or by a user's
+ * aggregate, which must be of the call's query type and collation).
+ */
+static Datum
+ranking_all_state_step(FunctionCallInfo fcinfo, bool soft)
+{
+	StateBox   *box = state_box_rw(fcinfo, 0, &rank_all_box);
+	int32		k = ranking_k_arg(fcinfo, 4);
+
+	if (unlikely(box == NULL))
+	{
+		MemoryContext aggcontext;
+		Oid			typid = vqc_arg_type(fcinfo, 1);
+		RankAll    *st;
+
+		Oid			collation = PG_GET_COLLATION();
+
+		if (!AggCheckCallContext(fcinfo, &aggcontext))
+			metric_check_agg(fcinfo);	/* raises */
+		if (!OidIsValid(typid))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("could not determine the type of the query column")));
+		/* Citus's worker_partial_agg passes no collation: the default one's */
+		if (!OidIsValid(collation) && type_is_collatable(typid))
+			collation = DEFAULT_COLLATION_OID;
+		if (PG_ARGISNULL(0))
+		{
+			st = rank_all_new(aggcontext, typid, collation);
+			st->soft = soft;
+		}
+		else
+		{
+			st = rank_all_from_datum(PG_GETARG_DATUM(0), aggcontext);
+			if (st->typid != typid || st->collation != collation)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("the ranking state was built for another query type or collation")));
+		}
+		box = state_box_new(&rank_all_box, st->cxt, st);
+	}
+	state_box_changed(box);
+	rank_all_row(fcinfo, box->state, k);
+	return state_box_datum(box);
+}
+
+Datum
+vqc_ranking_all_state_transfn(PG_FUNCTION_ARGS)
+{
+	return ranking_all_state_step(fcinfo, false);
+}
+
+Datum
+vqc_ranking_all_state_soft_transfn(PG_FUNCTION_ARGS)
+{
+	return ranking_all_state_step(fcinfo, true);
+}
+
+/* Combine (not strict): either side flat or boxed; the result is the aggregate's own box */
+Datum
+vqc_ranking_all_state_combinefn(PG_FUNCTION_ARGS)
+{
+	StateBox   *box = state_box_rw(fcinfo, 0, &rank_all_box);
+
+	if (box == NULL)
+	{
+		MemoryContext aggcontext;
+		RankAll    *st;
+
+		if (!AggCheckCallContext(fcinfo, &aggcontext))
+			metric_check_agg(fcinfo);	/* raises */
+		if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+			PG_RETURN_NULL();
+		st = rank_all_from_datum(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0), aggcontext);
+		box = state_box_new(&rank_all_box, st->cxt, st);
+		if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+			return state_box_datum(box);
+	}
+	else if (PG_ARGISNULL(1))
+		return state_box_datum(box);
+	state_box_changed(box);
+	rank_all_merge_datum(box->state, PG_GETARG_DATUM(1));
+	return state_box_datum(box);
+}
+
+/* a final function's state: read in place when boxed, else parsed here */
+static const RankAll *
+final_state(FunctionCallInfo fcinfo)
+{
+	StateBox   *box = state_box_of(PG_GETARG_DATUM(0), &rank_all_box);
+
+	return box != NULL ? box->state : rank_all_from_datum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+}
+
+Datum
+vqc_ranking_all_state_ndcg(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	return ndcg_datum(fcinfo, final_state(fcinfo));
+}
+
+Datum
+vqc_ranking_all_state_report(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(report_datum(final_state(fcinfo)));
 }

@@ -212,8 +212,8 @@ BEGIN
         -- an aggregate of the scan over all queries (vqc._ranking_metrics_all_soft,
         -- which says when the queries outgrow vqc.exact_memory_limit); a query
         -- type without hashing, or that overflow: a pass of its own at evaluation
-        -- (Citus pushes down no aggregate of an internal state: there, the pass)
-        IF vqc._default_opclass(types[1], 'hash') IS NOT NULL AND NOT vqc._citus_distributed(target) THEN
+        -- (on Citus, a query type without a typed aggregate: the pass)
+        IF vqc._default_opclass(types[1], 'hash') IS NOT NULL AND vqc._ranking_all_fits(target, types[1]) THEN
             item := format('vqc._ranking_metrics_all_soft(%I, (%I)::pg_catalog.float8, (%I)::pg_catalog.float8, %s)',
                            cols[1], cols[2], cols[3], (kwargs ->> 'k')::int);
         END IF;
@@ -223,7 +223,7 @@ BEGIN
                                      'ranking_item', CASE WHEN item IS NOT NULL THEN format('rk%s', pidx) END,
                                      'ranking_columns', to_jsonb(cols), 'k', (kwargs ->> 'k')::int,
                                      'explain_note', CASE WHEN item IS NULL
-                                         THEN 'the metric takes a pass grouped by query (the query column''s type has no hashing, or the table is distributed)'
+                                         THEN 'the metric takes a pass grouped by query (the query column''s type has no hashing, or no typed aggregate for Citus)'
                                          ELSE 'if the queries outgrow vqc.exact_memory_limit, the metric takes a pass of its own' END);
     END IF;
     item := CASE metric

@@ -17,7 +17,7 @@ while (($#)); do
         --rows) rows=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --settings) settings=$2; shift 2 ;;
-        *) echo "usage: $0 [--rows N] [--only suite|profile|drift|groups|html|ge_types|ranking|incremental] [--settings tuned|stock|both]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--rows N] [--only suite|profile|drift|groups|html|ge_types|ranking|state_box|incremental] [--settings tuned|stock|both]" >&2; exit 2 ;;
     esac
 done
 
@@ -29,8 +29,8 @@ case $settings in
 esac
 
 bench_start
-if [[ $only == groups || $only == html || $only == ranking ]]; then
-    # groups_bench.sql, html_bench.sql and ranking_bench.sql build their own tables
+if [[ $only == groups || $only == html || $only == ranking || $only == state_box ]]; then
+    # groups_bench.sql, html_bench.sql, ranking_bench.sql and state_box_bench.sql build their own tables
     psql -q -X -c 'CREATE DATABASE vqc_bench' >/dev/null
     export PGDATABASE=vqc_bench
     psql -q -X -c 'CREATE EXTENSION vqc' >/dev/null

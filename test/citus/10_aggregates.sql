@@ -45,6 +45,21 @@ SELECT citus_compare('regression_agg and its metrics',
              vqc.max_error(income, income + age) AS maxe FROM %s WHERE income IS NOT NULL$$, 1e-12);
 SELECT citus_compare('ranking metrics',
     $$SELECT vqc.ndcg_score(score, age, 10) AS ndcg, vqc.precision_at_k(score, age, 10) AS p FROM %s$$, 1e-12);
+-- the all-queries ranking aggregates and the numeric regression overloads
+-- (states of their own types since 0.6.0: worker partials, coordinator combine)
+SELECT citus_compare(format('ndcg_at_k_all (%s queries)', t),
+                     format($$SELECT vqc.ndcg_at_k_all(%s, score, age, 10) AS ndcg FROM %%s$$, e), 1e-12)
+FROM (VALUES ('integer', 'user_id %% 300'), ('bigint', 'record_id / 500'), ('text', 'gender')) v(t, e);
+SELECT citus_compare(format('ranking_metrics_all (%s queries)', t),
+                     format($$SELECT vqc.ranking_metrics_all(%s, score, age, 5) AS r FROM %%s$$, e), 1e-12)
+FROM (VALUES ('integer', 'age'), ('text', 'left(email, 2)')) v(t, e);
+SELECT citus_compare('ranking_report (one aggregate on the workers)',
+    $$SELECT vqc.ranking_report('%s', 'age', 'score', 'income', 5) AS r$$, 1e-12, NULL,
+    $$SELECT vqc.ranking_metrics_all(age, score::float8, income::float8, 5) FROM %s$$);
+SELECT citus_compare(format('%s (numeric, numeric)', f),
+                     format($$SELECT vqc.%s(transaction_amount, round(income::numeric, 2)) AS m FROM %%s$$, f))
+FROM unnest(ARRAY['mean_absolute_error', 'mean_squared_error', 'root_mean_squared_error',
+                  'mean_absolute_percentage_error', 'r2_score', 'max_error']) f;
 SELECT citus_compare('score metrics (roc_auc, log_loss, brier)',
     $$SELECT vqc.roc_auc_score(score > 50, age / 200.0) AS auc, vqc.brier_score_loss(score > 50, age / 200.0) AS brier,
              vqc.average_precision_score(score > 50, age / 200.0) AS ap FROM %s WHERE age BETWEEN 0 AND 120$$, 1e-12);

@@ -39,13 +39,8 @@ SELECT format('row keys without key_columns (%s)', s.target), true,
 FROM vqc_report.unexpected u JOIN vqc_report.run r USING (run_id) JOIN vqc.suite s ON s.name = r.suite_name
 WHERE r.suite_name IN ('people_nokey', 'people_part_nokey') GROUP BY s.target;
 
--- each aggregate state of a suite's scan goes to the coordinator once per
--- shard: the accessors (count, overflow and value of one exact-quantile
--- state, say) are applied after combining, so no partial state of the worker
--- query (worker_partial_agg) repeats another.  Built-in aggregates are left
--- out: Citus itself splits avg(x) into sum(x) and count(x), which may repeat
--- a count(x) of the scan (two bigints).
-CREATE FUNCTION citus_repeated_states(suite_name text, tbl regclass) RETURNS TABLE (items bigint, repeated bigint)
+-- the EXPLAIN (VERBOSE) of a suite's scan on tbl
+CREATE FUNCTION citus_suite_plan(suite_name text, tbl regclass) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
     p    record;
@@ -61,6 +56,19 @@ BEGIN
     FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q USING p.kwargs_all LOOP
         plan := plan || line || E'\n';
     END LOOP;
+    RETURN plan;
+END $$;
+-- each aggregate state of a suite's scan goes to the coordinator once per
+-- shard: the accessors (count, overflow and value of one exact-quantile
+-- state, say) are applied after combining, so no partial state of the worker
+-- query (worker_partial_agg) repeats another.  Built-in aggregates are left
+-- out: Citus itself splits avg(x) into sum(x) and count(x), which may repeat
+-- a count(x) of the scan (two bigints).
+CREATE FUNCTION citus_repeated_states(suite_name text, tbl regclass) RETURNS TABLE (items bigint, repeated bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan text := citus_suite_plan(suite_name, tbl);
+BEGIN
     RETURN QUERY
     SELECT count(*), count(*) - count(DISTINCT item)
       FROM (SELECT (regexp_match(plan, 'Query: SELECT (.*?) FROM [^\n]*'))[1] AS list) l,
@@ -107,3 +115,27 @@ SELECT format('vqc.explain notes the pass of increasing / decreasing (%s)', s.na
                        count(*) FILTER (WHERE line ~ '^Note: .*creasing.*reads the table a second time') AS win
                   FROM vqc.explain(s.name) AS l(line)) x,
        LATERAL (SELECT c.m > 0 AND CASE WHEN s.distributed THEN own = c.m AND win = 0 ELSE own = 0 AND win = c.m END AS ok) y;
+
+-- the ranking expectation in a suite: its one aggregate over all queries
+-- (vqc._ranking_metrics_all_soft, a state of its own type) runs on the
+-- workers within the suite's one scan, for integer and text query columns
+\o /dev/null
+SELECT vqc.create_suite('ranking', 'people', key_columns => '{record_id}');
+SELECT vqc.add_expectation('ranking', 'expect_ranking_metric_to_be_between',
+                           '{"query": "age", "relevance": "score", "score": "income", "metric": "map", "k": 5, "min_value": 0}');
+SELECT vqc.add_expectation('ranking', 'expect_ranking_metric_to_be_between',
+                           '{"query": "gender", "relevance": "score", "score": "age", "metric": "ndcg", "k": 10, "max_value": 0.5}');
+SELECT citus_copy_suite('ranking', 'ranking_part', 'people_part');
+SELECT citus_copy_suite('ranking', 'ranking_plain', 'people_plain');
+\o
+SELECT citus_compare_suite('ranking suite (all queries in one aggregate)', 'ranking', 'ranking_plain');
+SELECT citus_compare_suite('ranking suite, partitioned', 'ranking_part', 'ranking_plain');
+INSERT INTO citus_result
+SELECT format('ranking suite scan (%s): the all-queries aggregate on the workers', t), ok, ok,
+       CASE WHEN NOT ok THEN left(plan, 600) END
+  FROM unnest(ARRAY['people', 'people_part']) t,
+       LATERAL (SELECT citus_suite_plan('ranking', t::regclass) AS plan) p,
+       LATERAL (SELECT p.plan LIKE '%Custom Scan (Citus Adaptive)%' AND p.plan NOT ILIKE '%intermediate result%'
+                       AND p.plan NOT ILIKE '%repartition%'
+                       AND (SELECT count(*) FROM regexp_matches(p.plan, 'worker_partial_agg\([^)]*_ranking_metrics_all_soft', 'g')) > 0
+                       AS ok) o;

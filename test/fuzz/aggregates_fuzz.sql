@@ -124,6 +124,12 @@ BEGIN
                     THEN vqc.ranking_count(s::vqc.ranking_state) + vqc.ranking_null_count(s::vqc.ranking_state)
                     WHEN 'vqc.agreement_state'::regtype
                     THEN vqc.agreement_count(s::vqc.agreement_state) + vqc.agreement_null_count(s::vqc.agreement_state)
+                    WHEN 'vqc.ranking_all_state'::regtype
+                    THEN (SELECT (r ->> 'rows')::numeric + (r ->> 'null_rows')::numeric
+                            FROM (SELECT vqc.ranking_all_report(s::vqc.ranking_all_state) AS r) x)
+                    -- the pairs taken and skipped: the two counts after the header
+                    WHEN 'vqc.regression_numeric_state'::regtype
+                    THEN ('x' || substr(s, 17, 16))::bit(64)::bigint + ('x' || substr(s, 33, 16))::bit(64)::bigint
                     ELSE vqc.hash_set_count(s::vqc.hash_set_state) END;
 END $$;
 

@@ -3,8 +3,8 @@
 -- an earlier allocation left there onto disk.  Each attempt builds a state
 -- of a random type and kind (profiles of every input type, exact and in
 -- sketch mode, directly, merged by vqc.merge_agg and vqc.merge; tallies;
--- exact quantile and hash set states; regression, ranking and agreement
--- states; profiles grown from a stored sketch
+-- exact quantile and hash set states; regression, ranking, all-queries
+-- ranking, numeric regression and agreement states; profiles grown from a stored sketch
 -- by an aggregate with it as INITCOND) twice, in separate statements, each
 -- time after statements that fill memory with a planted secret string
 -- (profiles, tallies and hash sets of it, a large string_agg), and checks
@@ -29,6 +29,13 @@ CREATE FUNCTION dfuzz.raw(vqc.hash_set_state) RETURNS bytea LANGUAGE internal IM
 CREATE FUNCTION dfuzz.raw(vqc.regression_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
 CREATE FUNCTION dfuzz.raw(vqc.ranking_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
 CREATE FUNCTION dfuzz.raw(vqc.agreement_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
+CREATE FUNCTION dfuzz.raw(vqc.ranking_all_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
+CREATE FUNCTION dfuzz.raw(vqc.regression_numeric_state) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'byteasend';
+-- the all-queries ranking and numeric regression states (no vqc aggregate returns them)
+CREATE AGGREGATE dfuzz.ranking_all_state(anyelement, float8, float8, int4) (
+    SFUNC = vqc.ranking_all_transfn, STYPE = vqc.ranking_all_state, COMBINEFUNC = vqc.ranking_all_combinefn);
+CREATE AGGREGATE dfuzz.regnum_r2(numeric, numeric) (
+    SFUNC = vqc.regression_numeric_r2_transfn, STYPE = vqc.regression_numeric_state);
 
 -- values of each type (sqltype) for row g, scaled by $m (a number of the attempt)
 CREATE TABLE dfuzz.input (typ text PRIMARY KEY, sqltype text NOT NULL, expr text NOT NULL);
@@ -110,18 +117,26 @@ BEGIN
     e := format('CASE WHEN g %% 13 = 0 THEN NULL ELSE %s END', e);
     IF random() < 0.2 THEN                      -- model- and label-quality states
         r := random();
-        IF r < 0.3 THEN
+        IF r < 0.2 THEN
             q := format('SELECT vqc.regression_agg(g %% 97 / 3.0, CASE WHEN g %% 13 <> 0 THEN g %% 89 END) '
                         'FROM generate_series(1, %s) g', n);
             typ := 'vqc.regression_state';
-        ELSIF r < 0.6 THEN
+        ELSIF r < 0.4 THEN
             q := format('SELECT vqc.ranking_agg((g %% 4)::float8, (g * 7919 %% %s)::float8, %s) FROM generate_series(1, %s) g',
                         1 + floor(random() * 500)::int, 1 + floor(random() * 40)::int, n);
             typ := 'vqc.ranking_state';
-        ELSIF r < 0.8 THEN
+        ELSIF r < 0.55 THEN
             q := format('SELECT vqc.merge_agg(s) FROM (SELECT vqc.ranking_agg((g %% 3)::float8, (g %% 17)::float8, 7) s '
                         'FROM generate_series(1, %s) g GROUP BY g %% 4) x', n);
             typ := 'vqc.ranking_state';
+        ELSIF r < 0.7 THEN
+            q := format('SELECT dfuzz.ranking_all_state(%s, (g %% 4)::float8, (g * 7919 %% 101)::float8, %s) '
+                        'FROM generate_series(1, %s) g', e, 1 + floor(random() * 20)::int, n);
+            typ := 'vqc.ranking_all_state';
+        ELSIF r < 0.8 THEN
+            q := format('SELECT dfuzz.regnum_r2(g %% 97 / 3.0, CASE WHEN g %% 13 <> 0 THEN g %% 89 / 7.0 END) '
+                        'FROM generate_series(1, %s) g', n);
+            typ := 'vqc.regression_numeric_state';
         ELSE
             q := format('SELECT vqc.agreement_agg(g %% 50, g %% 3, %s) FROM generate_series(1, %s) g', e, n);
             typ := 'vqc.agreement_state';
