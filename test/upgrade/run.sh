@@ -11,7 +11,9 @@
 #  3. the README's way to keep the history across DROP EXTENSION works;
 #  4. each upgraded catalog equals a fresh install's (catalog.sql, then a
 #     schema-only pg_dump of each), and the comparison does report each
-#     deliberate difference of tweak.sql.
+#     deliberate difference of tweak.sql;
+#  5. a view over an aggregate that 0.6.0 recreates stops the update from
+#     0.5.0 with 2BP01 naming it, before anything changes.
 # Prints ok / not ok per check; exits non-zero when one fails.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -131,6 +133,31 @@ check "tweak.sql applies to a copy of a fresh install" q -d vqc_tweak -f "$here/
 catalog_of vqc_tweak "$work/tweak.txt"
 diff -u "$work/fresh.txt" "$work/tweak.txt" > "$work/tweak.diff"
 check "the comparison reports each difference of tweak.sql" reports_tweaks "$work/tweak.diff"
+
+# 5. a view of the user's over an aggregate that 0.6.0 recreates (its state
+#    type changed): the update stops with 2BP01, naming it, before anything
+#    changes; without the view it goes through, and the view can be made again
+dep=vqc_upgrade_dependent
+q -c 'SET client_min_messages = warning' -c "DROP DATABASE IF EXISTS $dep" -c "CREATE DATABASE $dep"
+view_sql="CREATE VIEW ndcg_view AS SELECT vqc.ndcg_at_k_all(q, r, s, 2) AS ndcg
+            FROM (VALUES (1, 1.0::float8, 0.9::float8), (1, 0.0, 0.1), (2, 0.0, 0.8), (2, 1.0, 0.2)) t(q, r, s)"
+check "0.5.0 with a view over vqc.ndcg_at_k_all" q -d $dep -c "CREATE EXTENSION vqc VERSION '0.5.0'" -c "$view_sql"
+refused() {
+    local out
+    out=$(psql -X -q -v VERBOSITY=verbose -d $dep -c 'ALTER EXTENSION vqc UPDATE' 2>&1) && { echo "the update went through"; return 1; }
+    grep -q 'ERROR:  2BP01: vqc 0.6.0 recreates aggregates' <<<"$out" && grep -q 'used by: view public.ndcg_view\.' <<<"$out" \
+        && [[ $(q -d $dep -c "SELECT extversion FROM pg_extension WHERE extname = 'vqc'") == 0.5.0 ]] || { echo "$out"; return 1; }
+}
+check "ALTER EXTENSION vqc UPDATE refuses (2BP01), names the view, leaves 0.5.0" refused
+remade() {
+    local v w
+    v=$(q -d $dep -c 'SELECT ndcg FROM ndcg_view') &&
+    q -d $dep -c 'DROP VIEW ndcg_view' -c 'ALTER EXTENSION vqc UPDATE' -c "$view_sql" &&
+    w=$(q -d $dep -c 'SELECT ndcg FROM ndcg_view') &&
+    [[ -n $v && $v == "$w" ]] || { echo "before: $v, after: $w"; return 1; }
+}
+check "without the view the update goes through, and the view is made again with the same value" remade
+q -c "DROP DATABASE IF EXISTS $dep"
 
 for db in "${dbs[@]}"; do q -c "DROP DATABASE IF EXISTS $db"; done
 echo "upgrade: $failed failed"
