@@ -36,31 +36,37 @@ $$;
 CREATE OR REPLACE FUNCTION bench.ms(l text) RETURNS float8 LANGUAGE sql STABLE
 AS $$ SELECT median_ms FROM bench.timing WHERE label = l $$;
 
--- Two statements timed in alternation (a, b, a, b, ...), reps times each, so
--- that a drift of the machine during the runs weighs on both alike: for the
--- ratio of two times measured side by side.
-CREATE OR REPLACE FUNCTION bench.time_pair(label_a text, stmt_a text, label_b text, stmt_b text, reps int DEFAULT 5)
+-- Statements timed in alternation (1, 2, ..., 1, 2, ...), reps times each,
+-- so that a drift of the machine during the runs weighs on all alike: for
+-- the ratios of times measured side by side.
+CREATE OR REPLACE FUNCTION bench.time_set(labels text[], stmts text[], reps int DEFAULT 5)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
     t0 timestamptz;
-    ta float8[] := '{}';
-    tb float8[] := '{}';
+    times float8[] := array_fill(NULL::float8, ARRAY[cardinality(stmts), reps]);
     i int;
+    j int;
 BEGIN
     FOR i IN 1 .. reps LOOP
-        t0 := clock_timestamp();
-        EXECUTE stmt_a;
-        ta := ta || extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
-        t0 := clock_timestamp();
-        EXECUTE stmt_b;
-        tb := tb || extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
+        FOR j IN 1 .. cardinality(stmts) LOOP
+            t0 := clock_timestamp();
+            EXECUTE stmts[j];
+            times[j][i] := extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
+        END LOOP;
     END LOOP;
-    INSERT INTO bench.timing
-    SELECT l, (SELECT min(x) FROM unnest(t) x), (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(t) x), reps
-      FROM (VALUES (label_a, ta), (label_b, tb)) v(l, t)
-    ON CONFLICT ON CONSTRAINT timing_pkey DO UPDATE
-        SET best_ms = excluded.best_ms, median_ms = excluded.median_ms, runs = excluded.runs;
+    FOR j IN 1 .. cardinality(stmts) LOOP
+        INSERT INTO bench.timing
+        SELECT labels[j], min(x), percentile_cont(0.5) WITHIN GROUP (ORDER BY x), reps
+          FROM unnest(times[j:j][1:reps]) x
+        ON CONFLICT ON CONSTRAINT timing_pkey DO UPDATE
+            SET best_ms = excluded.best_ms, median_ms = excluded.median_ms, runs = excluded.runs;
+    END LOOP;
 END
 $$;
+
+CREATE OR REPLACE FUNCTION bench.time_pair(label_a text, stmt_a text, label_b text, stmt_b text, reps int DEFAULT 5)
+RETURNS void
+LANGUAGE sql
+AS $$ SELECT bench.time_set(ARRAY[label_a, label_b], ARRAY[stmt_a, stmt_b], reps) $$;
