@@ -60,12 +60,11 @@ SQL_PARTS    = src/sql/schema.sql \
                src/sql/monotone_gather.sql \
                src/sql/search_path.sql
 
-# The upgrade script being made is joined from one file per change in
-# src/release/upgrade-$(EXTVERSION)/ (00-head first, 99-tail last); at the
-# release it is frozen into src/release as one file (as 0.5.0's was).
-UPGRADE_PARTS = $(sort $(wildcard src/release/upgrade-$(EXTVERSION)/*.sql))
-UPGRADE_BUILT = $(EXTENSION)--0.5.0--$(EXTVERSION).sql
-DATA_built   = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_BUILT)
+# While a version is made, its upgrade script may be joined from one file
+# per change (as 0.5.0's and 0.6.0's were, from src/release/upgrade-<version>/:
+# see their history; UPGRADE_PARTS and a rule joining them); at the release
+# it is frozen into src/release as one file.
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts stay frozen; each release adds one upgrade script
 # from the one before (src/release), so ALTER EXTENSION vqc UPDATE works from any.
 DATA         = src/release/vqc--0.1.0.sql \
@@ -76,8 +75,9 @@ DATA         = src/release/vqc--0.1.0.sql \
                src/release/vqc--0.3.0--0.4.0.sql \
                src/release/vqc--0.4.0.sql \
                src/release/vqc--0.4.0--0.5.0.sql \
-               src/release/vqc--0.5.0.sql
-EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_BUILT)
+               src/release/vqc--0.5.0.sql \
+               src/release/vqc--0.5.0--0.6.0.sql
+EXTRA_CLEAN  = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=vqc
@@ -95,9 +95,6 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
-	cat $^ > $@
-
-$(UPGRADE_BUILT): $(UPGRADE_PARTS)
 	cat $^ > $@
 
 # PGXS tracks no header dependencies: a changed struct in a header must
